@@ -1,0 +1,1 @@
+"""Codebook and labeling workflow."""

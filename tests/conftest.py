@@ -1,0 +1,53 @@
+"""Shared fixtures: environment (offline, no telemetry), the shared data dir, the demo website."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+_HOME = Path(tempfile.mkdtemp(prefix="framewatch-test-"))
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("DO_NOT_TRACK", "1")
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("PREFECT_HOME", str(_HOME / "prefect"))
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
+os.environ.setdefault("PREFECT_LOGGING_TO_API_ENABLED", "false")
+os.environ.setdefault("FRAMEWATCH_DATA_DIR", str(REPO.parent / "shared" / "data"))
+
+
+@pytest.fixture(scope="session")
+def data_dir() -> Path:
+    path = Path(os.environ["FRAMEWATCH_DATA_DIR"])
+    if not path.is_dir():
+        pytest.skip(f"shared data not found at {path}; set FRAMEWATCH_DATA_DIR")
+    return path
+
+
+@pytest.fixture(scope="session")
+def seeds_dir(data_dir: Path) -> Path:
+    path = data_dir.parent / "seeds"
+    if not path.is_dir():
+        pytest.skip(f"seed articles not found at {path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def prefect_harness():
+    """Prefect's own test harness: a temporary API for the whole session (started on first use)."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=180):
+        yield
+
+
+@pytest.fixture()
+def demo_site():
+    from flows.demo_site import DemoSite
+
+    with DemoSite() as site:
+        yield site

@@ -1,0 +1,136 @@
+"""Warehouse on real DuckDB files: migrations, idempotent loads, views, read-only queries, errors."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import duckdb
+import pytest
+
+from warehouse import load
+from warehouse.db import WarehouseError, connect, open_db
+from warehouse.queries import outlet_comparison, run_readonly, run_summary
+
+
+def article(aid: str, outlet: str = "a", text: str = "body", published: date | None = date(2026, 11, 2)):
+    return dict(
+        article_id=aid, outlet_id=outlet, url=f"https://x.example/{aid}", canonical_url=None,
+        normalized_url=f"https://x.example/{aid}", feed_url=None, title=f"t{aid}", byline=None,
+        published=published, language="en", text=text, content_hash=f"h{aid}", raw_html_z=b"z",
+        extractor="test", extractor_version="0", first_run_id="r1", fetched_at=datetime(2026, 11, 3),
+    )
+
+
+def prediction(aid: str, version: str, frames: list[str], slant: str = "left", tone: float = 0.1):
+    probs = {f: 0.9 for f in frames} | {"Other": 0.01}
+    return dict(
+        article_id=aid, model_version=version, scored_at=datetime(2026, 11, 3), run_id="r1",
+        frame_probs=probs, frames=frames, primary_frame=frames[0],
+        slant_probs={"left": 0.2, "center": 0.3, "right": 0.5} | {slant: 0.9}, slant=slant,
+        tone_score=tone, tone="neutral", evidence="{}",
+    )
+
+
+def test_migrations_are_recorded_and_applied_once(tmp_path):
+    path = tmp_path / "w.duckdb"
+    con = connect(path)
+    versions = [r[0] for r in con.execute("select version from schema_migrations").fetchall()]
+    assert versions == ["001_init"]
+    con.close()
+    con = connect(path)  # second open applies nothing new
+    assert con.execute("select count(*) from schema_migrations").fetchone()[0] == 1
+    tables = {r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()}
+    assert {"outlets", "feeds", "articles", "predictions", "runs", "run_errors", "models"} <= tables
+    assert {"frame_share_weekly", "outlet_summary", "article_scores", "current_predictions"} <= tables
+
+
+def test_articles_insert_is_idempotent(tmp_path):
+    con = connect(tmp_path / "w.duckdb")
+    assert load.insert_articles(con, [article("1"), article("2"), article("1")]) == ["1", "2"]
+    assert load.insert_articles(con, [article("1"), article("3")]) == ["3"]
+    assert con.execute("select count(*) from articles").fetchone()[0] == 3
+
+
+def test_views_use_only_the_current_model(tmp_path):
+    con = connect(tmp_path / "w.duckdb")
+    load.upsert_outlets(con, [{"outlet_id": "a", "name": "Alpha", "lean_prior": "left"}])
+    load.insert_articles(con, [article("1"), article("2", published=date(2026, 11, 9))])
+    load.register_model(con, "v1", "baseline", {})
+    load.insert_predictions(con, [prediction("1", "v1", ["Economic"]), prediction("2", "v1", ["Economic"])])
+    load.register_model(con, "v2", "baseline", {})
+    load.insert_predictions(
+        con, [prediction("1", "v2", ["Crime and punishment", "Political"]), prediction("2", "v2", ["Political"])]
+    )
+    rows = con.execute(
+        "select week, frame, n_with_frame, n_articles, share from frame_share_weekly order by week, frame"
+    ).fetchall()
+    assert rows == [
+        (date(2026, 11, 2), "Crime and punishment", 1, 1, 1.0),
+        (date(2026, 11, 2), "Political", 1, 1, 1.0),
+        (date(2026, 11, 9), "Political", 1, 1, 1.0),
+    ]
+    # predictions are append-only: v1 rows are still there
+    assert con.execute("select count(*) from predictions where model_version = 'v1'").fetchone()[0] == 2
+    cols, table = outlet_comparison(con)
+    assert table[0][cols.index("articles")] == 2
+    assert table[0][cols.index("top_frames")].startswith("Political 100%")
+
+
+def test_query_is_read_only(tmp_path):
+    path = tmp_path / "w.duckdb"
+    with open_db(path) as con:
+        load.insert_articles(con, [article("1")])
+    cols, rows = run_readonly(path, "select count(*) as n from articles")
+    assert (cols, rows) == (["n"], [(1,)])
+    with pytest.raises(WarehouseError, match="read-only"):
+        run_readonly(path, "delete from articles")
+    assert run_readonly(path, "select count(*) from articles")[1] == [(1,)]
+
+
+def test_missing_and_corrupt_files_get_clear_errors(tmp_path):
+    with pytest.raises(WarehouseError, match="framewatch demo"):
+        run_readonly(tmp_path / "absent.duckdb", "select 1")
+    bad = tmp_path / "bad.duckdb"
+    bad.write_bytes(b"this is not a database" * 100)
+    with pytest.raises(WarehouseError, match="(?i)move it aside"):
+        connect(bad)
+    assert bad.read_bytes().startswith(b"this is not a database")  # nothing destroyed
+
+
+def test_runs_record_counts_and_errors(tmp_path):
+    con = connect(tmp_path / "w.duckdb")
+    load.start_run(con, "r1", "monitor", {"x": 1})
+    load.finish_run(con, "r1", "completed", {"articles_new": 3},
+                    [{"stage": "feed", "source": "http://127.0.0.1:9/feed.xml", "reason": "connect_error"}])
+    summary = run_summary(con, "r1")
+    assert summary["status"] == "completed"
+    assert summary["errors"] == [
+        {"stage": "feed", "source": "http://127.0.0.1:9/feed.xml", "reason": "connect_error", "detail": None}
+    ]
+
+
+def test_locked_database_error_names_what_to_do(tmp_path):
+    """A second process cannot open a file another process writes; the error says what to do."""
+    import subprocess
+    import sys
+    import textwrap
+
+    path = tmp_path / "w.duckdb"
+    connect(path).close()
+    holder = subprocess.Popen(
+        [sys.executable, "-c", textwrap.dedent(f"""
+            import duckdb, sys, time
+            con = duckdb.connect({str(path)!r})
+            print("ready", flush=True)
+            time.sleep(30)
+        """)],
+        stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        with pytest.raises(WarehouseError, match="locked"):
+            connect(path, read_only=True)
+    finally:
+        holder.kill()
+        holder.wait()
+    assert isinstance(connect(path, read_only=True), duckdb.DuckDBPyConnection)

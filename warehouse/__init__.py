@@ -1,0 +1,1 @@
+"""DuckDB warehouse: the only package that opens the database."""

@@ -1,0 +1,93 @@
+"""The only code that opens the DuckDB file: connect, migrate, create views, explain failures."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+
+from warehouse.sqlfiles import migrations, views
+
+log = logging.getLogger(__name__)
+
+
+class WarehouseError(RuntimeError):
+    """A database problem explained for a person: what happened and what to do."""
+
+
+def connect(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse. A writable connection is migrated and its views refreshed."""
+    path = Path(path)
+    if read_only and not path.exists():
+        raise WarehouseError(
+            f"no database at {path}: run `framewatch demo` or `framewatch monitor` first, "
+            "or point FRAMEWATCH_DB_PATH at an existing file"
+        )
+    if not read_only:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        con = duckdb.connect(str(path), read_only=read_only)
+    except duckdb.IOException as exc:
+        msg = str(exc)
+        if "lock" in msg.lower():
+            raise WarehouseError(
+                f"{path} is locked by another process (a monitoring run is writing). "
+                "Wait for it to finish, or query the read-only snapshot the run publishes. "
+                f"DuckDB said: {msg}"
+            ) from exc
+        raise WarehouseError(
+            f"cannot open {path}: {msg}. If the file is damaged, move it aside and restore the "
+            "latest snapshot, or re-create it with `framewatch monitor`."
+        ) from exc
+    except duckdb.Error as exc:
+        raise WarehouseError(
+            f"{path} is not a readable DuckDB database ({exc}). Move it aside (do not delete it) and "
+            "restore the latest snapshot, or start a fresh file with FRAMEWATCH_DB_PATH."
+        ) from exc
+    if not read_only:
+        migrate(con)
+        refresh_views(con)
+    return con
+
+
+@contextmanager
+def open_db(path: Path | str, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    con = connect(path, read_only=read_only)
+    try:
+        yield con
+    finally:
+        if not read_only:
+            con.execute("checkpoint")
+        con.close()
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Apply every migration not yet recorded in schema_migrations, each in its own transaction."""
+    con.execute(
+        "create table if not exists schema_migrations ("
+        " version varchar primary key, applied_at timestamp not null default current_timestamp)"
+    )
+    done = {row[0] for row in con.execute("select version from schema_migrations").fetchall()}
+    applied = []
+    for version, text in migrations():
+        if version in done:
+            continue
+        con.execute("begin transaction")
+        try:
+            con.execute(text)
+            con.execute("insert into schema_migrations (version) values (?)", [version])
+            con.execute("commit")
+        except Exception:
+            con.execute("rollback")
+            raise
+        log.info("applied migration %s", version)
+        applied.append(version)
+    return applied
+
+
+def refresh_views(con: duckdb.DuckDBPyConnection) -> None:
+    for _name, text in views():
+        con.execute(text)
