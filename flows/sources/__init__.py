@@ -1,0 +1,1 @@
+"""Plain library code for collection: fetching, parsing feeds, extraction, URL normalization, dedup."""

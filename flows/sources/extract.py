@@ -1,0 +1,79 @@
+"""Article extraction from HTML with trafilatura: title, byline, date, language, body text."""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from datetime import date
+
+import trafilatura
+
+log = logging.getLogger(__name__)
+
+EXTRACTOR = "trafilatura"
+EXTRACTOR_VERSION = trafilatura.__version__
+MIN_TEXT_CHARS = 200
+_HTML_LANG = re.compile(r"<html[^>]*\blang\s*=\s*[\"']?([A-Za-z]{2,3})", re.I)
+_CANONICAL = re.compile(r"<link[^>]+rel\s*=\s*[\"']?canonical[\"']?[^>]*>", re.I)
+_HREF = re.compile(r"href\s*=\s*[\"']([^\"']+)[\"']", re.I)
+
+
+class ExtractionError(ValueError):
+    def __init__(self, reason: str, detail: str) -> None:
+        super().__init__(f"{reason}: {detail}")
+        self.reason = reason
+        self.detail = detail
+
+
+@dataclass(frozen=True)
+class Extracted:
+    title: str
+    byline: str | None
+    published: date | None
+    language: str | None
+    text: str
+    canonical_url: str | None
+
+
+def canonical_link(html: str) -> str | None:
+    for tag in _CANONICAL.findall(html[:100_000]):
+        if match := _HREF.search(tag):
+            return match.group(1).strip()
+    return None
+
+
+def _as_date(value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def extract_article(html: str, url: str) -> Extracted:
+    """Extract the article; raises ExtractionError('no_text' | 'extractor_failed', ...) otherwise."""
+    try:
+        doc = trafilatura.bare_extraction(
+            html, url=url, with_metadata=True, include_comments=False, include_tables=False
+        )
+    except Exception as exc:  # trafilatura raises a variety of parser errors on broken pages
+        raise ExtractionError("extractor_failed", f"{url}: {exc!r}") from exc
+    if doc is None:
+        raise ExtractionError("no_text", f"{url}: the extractor found no article body")
+    text = (doc.text or "").strip()
+    if len(text) < MIN_TEXT_CHARS:
+        raise ExtractionError(
+            "no_text", f"{url}: only {len(text)} characters of body text (need {MIN_TEXT_CHARS})"
+        )
+    lang_match = _HTML_LANG.search(html[:5000])
+    language = (doc.language or (lang_match.group(1) if lang_match else None) or None)
+    return Extracted(
+        title=(doc.title or "").strip(),
+        byline=(doc.author or None),
+        published=_as_date(doc.date),
+        language=language.lower() if language else None,
+        text=text,
+        canonical_url=canonical_link(html),
+    )
