@@ -1,0 +1,174 @@
+"""`framewatch` classifier commands: train, score, models list/promote.
+
+Thin: all logic lives in the library modules.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from classifier.data import DataError
+from classifier.registry import RegistryError, list_models, promote
+from classifier.settings import ClassifierSettings
+
+logger = logging.getLogger(__name__)
+
+app = typer.Typer(
+    help="Frame, slant and tone classifier: train, score, manage model versions.", no_args_is_help=True
+)
+models_app = typer.Typer(help="List saved model versions and choose the promoted one.", no_args_is_help=True)
+app.add_typer(models_app, name="models")
+
+_err = Console(stderr=True)
+
+ModelsDirOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--models-dir", help="Folder of model versions; default: FRAMEWATCH_MODELS_DIR or classifier/models."
+    ),
+]
+
+
+def _fail(message: str) -> typer.Exit:
+    _err.print(f"[bold red]error:[/] {message}", highlight=False)
+    return typer.Exit(code=1)
+
+
+@app.command()
+def train(
+    frames: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--frames",
+            help="Frame-labeled Parquet/JSONL file (repeatable); default: the shared SemEval file.",
+        ),
+    ] = None,
+    slant: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--slant",
+            help="Slant-labeled Parquet/JSONL file (repeatable); default: the shared AllSides file.",
+        ),
+    ] = None,
+    out_dir: Annotated[
+        Path | None,
+        typer.Option("--out-dir", help="Where to write the <version>/ folder; default: the models dir."),
+    ] = None,
+    cv_folds: Annotated[
+        int,
+        typer.Option("--cv-folds", min=0, help="Cross-validation folds for the card's metrics (0 skips CV)."),
+    ] = 5,
+    max_slant_rows: Annotated[
+        int | None,
+        typer.Option("--max-slant-rows", min=1, help="Subsample the slant data to this many rows (faster)."),
+    ] = None,
+    promote_model: Annotated[
+        bool, typer.Option("--promote/--no-promote", help="Make the new model the one `score` uses.")
+    ] = True,
+) -> None:
+    """Cross-validate and train the TF-IDF baseline, save it with its model card, optionally promote it."""
+    from classifier.train import train_baseline
+
+    settings = ClassifierSettings()
+    frame_files = frames or [settings.frames_file]
+    slant_files = slant or [settings.slant_file]
+    missing = [p for p in [*frame_files, *slant_files] if not p.exists()]
+    if missing:
+        raise _fail(
+            f"data file(s) not found: {', '.join(map(str, missing))}. Point FRAMEWATCH_DATA_DIR at the "
+            f"folder with the labeled corpora (now {settings.data_dir}) or pass --frames/--slant."
+        )
+    target = out_dir or settings.models_dir
+    try:
+        version = train_baseline(
+            frame_files, slant_files, target, cv_folds=cv_folds, max_slant_rows=max_slant_rows
+        )
+    except DataError as exc:
+        raise _fail(str(exc)) from exc
+    typer.echo(f"saved {version} in {target / version}")
+    if promote_model:
+        promote(version, target)
+        typer.echo(f"promoted {version}")
+
+
+@app.command()
+def score(
+    file: Annotated[
+        Path | None, typer.Argument(help="Text file with the article body; '-' or nothing reads stdin.")
+    ] = None,
+    title: Annotated[str, typer.Option("--title", help="Article title (prepended to the text).")] = "",
+    version: Annotated[
+        str | None, typer.Option("--version", help="Model version to use; default: the promoted one.")
+    ] = None,
+    models_dir: ModelsDirOption = None,
+) -> None:
+    """Score one article and print the prediction (frames, slant, tone, evidence) as JSON."""
+    from classifier.predict import Doc, load_scorer
+
+    if file is None or str(file) == "-":
+        text = sys.stdin.read()
+    elif not file.exists():
+        raise _fail(f"{file}: no such file")
+    else:
+        text = file.read_text(encoding="utf-8", errors="replace")
+    if not (title or text).strip():
+        raise _fail("empty input: give a text file or pipe text on stdin")
+    try:
+        scorer = load_scorer(version, models_dir or ClassifierSettings().models_dir)
+    except RegistryError as exc:
+        raise _fail(str(exc)) from exc
+    prediction = scorer.score([Doc(title=title, text=text)])[0]
+    output = {"model_version": scorer.version, **prediction.to_dict()}
+    typer.echo(json.dumps(output, indent=2, ensure_ascii=False))
+
+
+@models_app.command("list")
+def models_list(models_dir: ModelsDirOption = None) -> None:
+    """Show saved model versions, their cross-validated metrics and which one is promoted."""
+    root = models_dir or ClassifierSettings().models_dir
+    infos = list_models(root)
+    if not infos:
+        raise _fail(f"no models in {root}; run `framewatch train`")
+    table = Table(
+        title=f"models in {root}", caption="F1 from cross-validation; slant on outlets unseen in training"
+    )
+    table.add_column("version", no_wrap=True)
+    table.add_column("promoted")
+    table.add_column("created (UTC)", no_wrap=True)
+    for column in ("frames micro-F1", "slant macro-F1"):
+        table.add_column(column)
+    for info in infos:
+        metrics = info.card.get("metrics", {})
+        frames_f1 = metrics.get("frames", {}).get("micro_f1")
+        slant_f1 = metrics.get("slant", {}).get("macro_f1")
+        table.add_row(
+            info.version,
+            "*" if info.promoted else "",
+            str(info.card.get("created", ""))[:16].replace("T", " "),
+            "n/a" if frames_f1 is None else f"{frames_f1:.3f}",
+            "n/a" if slant_f1 is None else f"{slant_f1:.3f}",
+        )
+    Console().print(table)
+
+
+@models_app.command("promote")
+def models_promote(
+    version: Annotated[str, typer.Argument(help="The version to promote (see `models list`).")],
+    models_dir: ModelsDirOption = None,
+) -> None:
+    """Make VERSION the model that scoring uses by default."""
+    try:
+        promote(version, models_dir or ClassifierSettings().models_dir)
+    except RegistryError as exc:
+        raise _fail(str(exc)) from exc
+    typer.echo(f"promoted {version}")
+if __name__ == "__main__":
+    app()

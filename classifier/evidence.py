@@ -1,0 +1,162 @@
+"""Sentence splitting and evidence: which sentences of a text drive each predicted frame and the slant.
+
+Every sentence is scored with the fitted model as if it were a document; for each predicted frame the
+top-k sentences by that frame's probability are its evidence, and likewise for the predicted slant class.
+Sentences returned are exact substrings of the input text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Protocol
+
+import numpy as np
+
+SLANT_KEY = "slant"
+DEFAULT_K = 2
+MIN_EVIDENCE_WORDS = 4
+
+# Words that end with a period but rarely end a sentence (compared case-insensitively, without the dot).
+ABBREVIATIONS = frozenset(
+    """mr mrs ms mx dr prof sr jr st sen rep gov gen lt col maj sgt capt cmdr adm pres supt rev hon fr
+    messrs mme mlle vs etc al approx dept univ assn bros inc corp co ltd llc plc no nos vol pp fig est
+    jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thur thurs fri sat sun
+    ave blvd rd mt ft hwy sq ariz calif colo conn fla ill ind kan mass mich minn miss nev okla ore penn
+    tenn tex va vt wash wis wyo""".split()
+)
+# After an initialism like "U.S." these words usually start a new sentence.
+SENTENCE_STARTERS = frozenset(
+    "The A An He She It They We I You But And In On At This That These Those There His Her Their Its "
+    "Our As If When While After Before However Meanwhile Still Yet So Some Many Most".split()
+)
+
+_BOUNDARY = re.compile(r"""[.!?…]+["'”’)\]]*(?=\s)""")
+_NEXT_WORD = re.compile(r"""\s+(["'“‘(\[]*)(\S*)""")
+_PREV_TOKEN = re.compile(r"""(\S+)$""")
+_INITIALISM = re.compile(r"^(?:[A-Za-z]\.)+[A-Za-z]?$")
+_HAS_WORD = re.compile(r"\w")
+
+
+class SentenceModel(Protocol):
+    """What evidence needs from a fitted model (``BaselineModel`` satisfies it)."""
+
+    frame_names_: list[str]
+    slant_labels_: list[str]
+
+    def predict_proba_frames(self, texts: Sequence[str]) -> np.ndarray: ...
+
+    def predict_proba_slant(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+def _is_boundary(text: str, match: re.Match[str]) -> bool:
+    end = match.end()
+    nxt = _NEXT_WORD.match(text, end)
+    if nxt is None:
+        return True
+    opener, word = nxt.group(1), nxt.group(2)
+    if not word and not opener:
+        return True
+    first = (word or opener)[:1]
+    # A new sentence starts with a capital, a digit or an opening quote/bracket.
+    if not (first.isupper() or first.isdigit() or opener):
+        return False
+    if match.group(0)[0] != ".":
+        return True  # ! ? … end sentences
+    prev = _PREV_TOKEN.search(text, 0, match.start())
+    if prev is None:
+        return True
+    token = prev.group(1).lstrip("\"'“‘([")
+    if token.lower() in ABBREVIATIONS:
+        return False
+    if len(token) == 1 and token.isalpha() and token.isupper():
+        return False  # an initial: "John F. Kennedy"
+    if _INITIALISM.match(token):  # "U.S." / "D.C." end a sentence only before a usual starter
+        return word.strip("\"'“‘(") in SENTENCE_STARTERS
+    return True
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split ``text`` into sentences: at line breaks, and after . ! ? (plus closing quotes) followed by
+    whitespace and a capital, digit or opening quote, unless the period ends an abbreviation ("Dr.",
+    "Jan."), an initial ("F.") or an initialism ("U.S.") followed by a non-starter word.
+
+    Returns stripped, non-empty pieces that contain at least one word character; each is a substring of
+    ``text``.
+    """
+    sentences: list[str] = []
+    for line in text.splitlines():
+        start = 0
+        for match in _BOUNDARY.finditer(line):
+            if _is_boundary(line, match):
+                sentences.append(line[start : match.end()])
+                start = match.end()
+        sentences.append(line[start:])
+    return [s.strip() for s in sentences if _HAS_WORD.search(s)]
+
+
+def select_evidence(
+    sentences: Sequence[str],
+    frame_probs: np.ndarray,
+    slant_probs: np.ndarray,
+    frames: Sequence[str],
+    slant: str,
+    frame_names: Sequence[str],
+    slant_labels: Sequence[str],
+    k: int = DEFAULT_K,
+    min_words: int = MIN_EVIDENCE_WORDS,
+) -> dict[str, list[str]]:
+    """Top-``k`` sentences per predicted frame and for the predicted slant, from per-sentence probabilities
+    (rows = sentences). Sentences shorter than ``min_words`` words are used only if nothing longer exists."""
+    if not len(sentences):
+        return {**{f: [] for f in frames}, SLANT_KEY: []}
+    long_enough = np.array([len(s.split()) >= min_words for s in sentences])
+    candidates = np.flatnonzero(long_enough) if long_enough.any() else np.arange(len(sentences))
+
+    def top(scores: np.ndarray) -> list[str]:
+        order = candidates[np.argsort(-scores[candidates], kind="stable")]
+        picked: list[str] = []
+        for i in order:
+            if sentences[i] not in picked:
+                picked.append(sentences[i])
+            if len(picked) == k:
+                break
+        return picked
+
+    frame_col = {name: j for j, name in enumerate(frame_names)}
+    out = {frame: top(frame_probs[:, frame_col[frame]]) for frame in frames}
+    out[SLANT_KEY] = top(slant_probs[:, list(slant_labels).index(slant)])
+    return out
+
+
+def evidence_for(
+    model: SentenceModel,
+    sentences: Sequence[Sequence[str]],
+    frames: Sequence[Sequence[str]],
+    slants: Sequence[str],
+    k: int = DEFAULT_K,
+) -> list[dict[str, list[str]]]:
+    """Evidence for many documents at once (``sentences[i]`` = the sentences of document i): all
+    sentences are scored in one model call per task."""
+    flat = [s for sents in sentences for s in sents]
+    frame_probs = model.predict_proba_frames(flat)
+    slant_probs = model.predict_proba_slant(flat)
+    out: list[dict[str, list[str]]] = []
+    offset = 0
+    for sents, doc_frames, doc_slant in zip(sentences, frames, slants, strict=True):
+        rows = slice(offset, offset + len(sents))
+        offset += len(sents)
+        out.append(
+            select_evidence(
+                sents, frame_probs[rows], slant_probs[rows], doc_frames, doc_slant,
+                model.frame_names_, model.slant_labels_, k=k,
+            )
+        )
+    return out
+
+
+def extract_evidence(
+    model: SentenceModel, text: str, frames: Sequence[str], slant: str, k: int = DEFAULT_K
+) -> dict[str, list[str]]:
+    """Evidence for one text: top-``k`` sentences per frame in ``frames`` and for ``slant``."""
+    return evidence_for(model, [split_sentences(text)], [frames], [slant], k=k)[0]

@@ -1,0 +1,82 @@
+"""Sentence splitting and evidence selection on crafted text."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from classifier.evidence import SLANT_KEY, evidence_for, extract_evidence, select_evidence, split_sentences
+
+CRAFTED = (
+    "Headline: City budget vote delayed\n"
+    "The U.S. Senate passed the bill on Jan. 5 after a long debate. "
+    "Dr. Ana Ruiz said the plan “will cost taxpayers $4.5 million.” "
+    "“Is this fair?” asked one resident. "
+    "Police arrested two men near the stadium! "
+    "John F. Kennedy Airport was closed for 2 hours... and then reopened.\n\n"
+    "Critics said the U.S. The new rules start in May."
+)
+
+
+def test_split_sentences_handles_abbreviations_and_quotes() -> None:
+    assert split_sentences(CRAFTED) == [
+        "Headline: City budget vote delayed",
+        "The U.S. Senate passed the bill on Jan. 5 after a long debate.",
+        "Dr. Ana Ruiz said the plan “will cost taxpayers $4.5 million.”",
+        "“Is this fair?” asked one resident.",
+        "Police arrested two men near the stadium!",
+        "John F. Kennedy Airport was closed for 2 hours... and then reopened.",
+        "Critics said the U.S.",
+        "The new rules start in May.",
+    ]
+    assert all(s in CRAFTED for s in split_sentences(CRAFTED))
+    assert split_sentences("") == []
+    assert split_sentences(" . \n ...") == []
+
+
+class KeywordModel:
+    """A transparent stand-in: a frame's probability is the share of its keywords in the sentence."""
+
+    frame_names_ = ["Money", "Crime"]
+    slant_labels_ = ["left", "center", "right"]
+    keywords = {"Money": {"cost", "taxpayers", "budget", "million"}, "Crime": {"police", "arrested"}}
+
+    def _words(self, text: str) -> set[str]:
+        return {w.strip(".,!?“”").lower() for w in text.split()}
+
+    def predict_proba_frames(self, texts: Sequence[str]) -> np.ndarray:
+        words = [self._words(t) for t in texts]
+        return np.array([[len(w & self.keywords[n]) / 4 for n in self.frame_names_] for w in words])
+
+    def predict_proba_slant(self, texts: Sequence[str]) -> np.ndarray:
+        right = np.array([0.9 if "fair" in t else 0.2 for t in texts])
+        return np.stack([0.5 - right / 2, 0.5 - right / 2, right], axis=1)
+
+
+def test_evidence_picks_top_sentences_per_frame_and_slant() -> None:
+    evidence = extract_evidence(KeywordModel(), CRAFTED, frames=["Money", "Crime"], slant="right", k=1)
+    assert evidence == {
+        "Money": ["Dr. Ana Ruiz said the plan “will cost taxpayers $4.5 million.”"],
+        "Crime": ["Police arrested two men near the stadium!"],
+        SLANT_KEY: ["“Is this fair?” asked one resident."],
+    }
+
+
+def test_evidence_for_batches_and_top_k() -> None:
+    texts = [CRAFTED, "Short one. Nothing here at all today."]
+    sentences = [split_sentences(t) for t in texts]
+    out = evidence_for(
+        KeywordModel(), sentences, frames=[["Money"], ["Crime"]], slants=["left", "center"], k=2
+    )
+    assert len(out) == 2
+    assert out[0]["Money"][0].startswith("Dr. Ana Ruiz") and len(out[0]["Money"]) == 2
+    assert set(out[1]) == {"Crime", SLANT_KEY}
+    # short sentences ("Short one.") are only used when nothing longer exists
+    assert out[1]["Crime"] == ["Nothing here at all today."]
+
+
+def test_select_evidence_without_sentences() -> None:
+    empty = np.zeros((0, 2))
+    assert select_evidence([], empty, np.zeros((0, 3)), ["Money"], "left", ["Money", "Crime"],
+                           ["left", "center", "right"]) == {"Money": [], SLANT_KEY: []}
