@@ -1,0 +1,175 @@
+"""Scoring speed of the classifiers on N articles of ~600 words (default 1,000), on this CPU.
+
+Prints articles/second for the TF-IDF baseline and for the transformer with each encoder backend, all on
+the same articles in the same run: plain PyTorch fp32 (the reference: batches in input order), PyTorch
+fp32 with length-sorted batches, PyTorch bf16 autocast (AMX /
+AVX512-BF16), ONNX Runtime fp32 and dynamic int8. Every
+transformer path is the full scorer (chunking, length-sorted batches, heads, evidence, tone). Also prints
+each fast path's agreement with fp32 (frames, primary frame, slant) and its speed ratio against PyTorch.
+
+    .venv/bin/python bench/bench_classifier.py                         # 1,000 articles
+    .venv/bin/python bench/bench_classifier.py --n 200 --json out.json # quicker
+Target (issue #4): transformer scoring >= 3x faster than plain PyTorch fp32 on the 2-core CPU.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+from classifier.predict import Doc, Prediction  # noqa: E402
+from classifier.settings import ClassifierSettings  # noqa: E402
+from classifier.transformer import KIND  # noqa: E402
+
+TARGET_SPEEDUP = 3.0
+
+
+def articles(n: int, data_dir: Path, seed: int = 0) -> list[Doc]:
+    """``n`` AllSides articles of 500-700 words (seeded); synthetic text when the data is absent."""
+    path = data_dir / "allsides_slant.parquet"
+    if path.exists():
+        df = pd.read_parquet(path, columns=["title", "text"])
+        words = df["text"].str.split().str.len()
+        pick = df[words.between(500, 700)]
+        pick = pick.sample(min(n, len(pick)), random_state=seed)
+        return [Doc(t or "", x) for t, x in zip(pick["title"], pick["text"], strict=True)]
+    rng = np.random.default_rng(seed)
+    vocab = "the council said police taxes budget court health school voters border jobs report".split()
+    return [Doc(f"Story {i}", " ".join(f"{' '.join(rng.choice(vocab, 14))}." for _ in range(40))) for i in range(n)]
+
+
+def timed(label: str, scorer: Any, docs: list[Doc], batch_size: int) -> tuple[list[Prediction], float]:
+    scorer.score(docs[:4], batch_size=batch_size)  # warm-up (sessions, lexicons)
+    start = time.perf_counter()
+    out = scorer.score(docs, batch_size=batch_size)
+    seconds = time.perf_counter() - start
+    print(f"{label:38} {len(docs) / seconds:8.2f} articles/s  ({seconds:7.1f} s for {len(docs)})", flush=True)
+    return out, seconds
+
+
+def agreement(a: list[Prediction], b: list[Prediction]) -> dict[str, float]:
+    n = max(len(a), 1)
+    names = list(a[0].frame_probs) if a else []
+    decisions = [(f in x.frames) == (f in y.frames) for x, y in zip(a, b, strict=True) for f in names]
+    return {
+        "frames_exact": sum(x.frames == y.frames for x, y in zip(a, b, strict=True)) / n,
+        "frame_decisions": float(np.mean(decisions)) if decisions else 1.0,
+        "primary_frame": sum(x.primary_frame == y.primary_frame for x, y in zip(a, b, strict=True)) / n,
+        "slant": sum(x.slant == y.slant for x, y in zip(a, b, strict=True)) / n,
+        "max_abs_frame_prob_diff": float(max(abs(x.frame_probs[f] - y.frame_probs[f])
+                                             for x, y in zip(a, b, strict=True) for f in names)) if names else 0.0,
+    }
+
+
+def latest_transformer(models_dir: Path) -> Path:
+    dirs = [p for p in models_dir.iterdir() if (p / "card.json").exists()
+            and json.loads((p / "card.json").read_text()).get("kind") == KIND]
+    if not dirs:
+        raise SystemExit(f"no transformer model in {models_dir}; run `python -m classifier.transformer.cli` first")
+    return max(dirs, key=lambda p: json.loads((p / "card.json").read_text()).get("created", ""))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--n", type=int, default=1000, help="articles to score")
+    parser.add_argument("--torch-n", type=int, default=None, help="articles for the PyTorch reference (default: --n)")
+    parser.add_argument("--model", type=Path, default=None, help="transformer model dir (default: newest)")
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--batch-size", type=int, default=64)
+    parser.add_argument("--skip-onnx-fp32", action="store_true", help="do not time the fp32 ONNX encoder")
+    parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
+    parser.add_argument("--card", action="store_true", help="also store the figures in the model card")
+    args = parser.parse_args()
+
+    import torch
+
+    torch.set_num_threads(args.threads)
+    from classifier.predict import load_scorer
+    from classifier.transformer.encoder import OnnxEncoder, TorchEncoder, bf16_supported
+    from classifier.transformer.onnx_export import export_encoder, quantize_int8
+    from classifier.transformer.predict import TransformerScorer
+    from classifier.transformer.store import ONNX_FP32, ONNX_INT8, load_transformer
+
+    settings = ClassifierSettings()
+    docs = articles(args.n, settings.data_dir)
+    words = [len(d.text.split()) for d in docs]
+    print(f"{len(docs)} articles, mean {np.mean(words):.0f} words; {args.threads} threads; {os.cpu_count()} CPUs")
+    result: dict[str, Any] = {"n": len(docs), "mean_words": float(np.mean(words)), "threads": args.threads}
+
+    from classifier.registry import list_models
+
+    baseline_version = next((m.version for m in list_models(settings.models_dir)
+                             if str(m.card.get("kind", "")).startswith("baseline")), None)
+    if baseline_version:
+        _, secs = timed(f"baseline {baseline_version}", load_scorer(baseline_version, settings.models_dir), docs, args.batch_size)
+        result["baseline_articles_per_s"] = len(docs) / secs
+
+    model_dir = args.model or latest_transformer(settings.models_dir)
+    model = load_transformer(model_dir)
+    print(f"transformer {model.version}; CPU bf16 support: {bf16_supported()}")
+    ref_docs = docs[: args.torch_n or len(docs)]
+    encoder_dir = model.encoder_dir()
+    fp32_encoder = TorchEncoder(encoder_dir, device="cpu", threads=args.threads)
+    plain = TransformerScorer(model, fp32_encoder, sort_by_length=False)
+    torch_out, torch_s = timed("  plain PyTorch fp32 (reference)", plain, ref_docs, args.batch_size)
+    torch_rate = len(ref_docs) / torch_s
+    result["torch_fp32_articles_per_s"] = torch_rate
+    rates: dict[str, float] = {}
+    outputs: dict[str, list[Prediction]] = {}
+    outputs["torch_fp32_sorted"], secs = timed("  PyTorch fp32, length-sorted batches", TransformerScorer(model, fp32_encoder),
+                                               ref_docs, args.batch_size)
+    rates["torch_fp32_sorted"] = len(ref_docs) / secs
+    bf16 = TransformerScorer(model, TorchEncoder(encoder_dir, device="cpu", threads=args.threads, bf16=True))
+    outputs["torch_bf16"], secs = timed("  PyTorch bf16 autocast", bf16, docs, args.batch_size)
+    rates["torch_bf16"] = len(docs) / secs
+    with tempfile.TemporaryDirectory() as tmp:
+        fp32, int8 = model_dir / ONNX_FP32, model_dir / ONNX_INT8
+        if not fp32.exists():
+            fp32 = export_encoder(encoder_dir, Path(tmp) / ONNX_FP32)
+        if not int8.exists():
+            int8 = quantize_int8(fp32, Path(tmp) / ONNX_INT8)
+        paths = {"onnx_int8": int8} if args.skip_onnx_fp32 else {"onnx_fp32": fp32, "onnx_int8": int8}
+        for name, path in sorted(paths.items()):
+            scorer = TransformerScorer(model, OnnxEncoder(path, threads=args.threads))
+            outputs[name], secs = timed(f"  ONNX Runtime {name[5:]}", scorer, docs, args.batch_size)
+            rates[name] = len(docs) / secs
+    n_ref = len(ref_docs)
+    sorted_rate = rates["torch_fp32_sorted"]
+    for name, rate in rates.items():
+        result[f"{name}_articles_per_s"] = rate
+        result[f"speedup_{name}_vs_torch"] = rate / torch_rate
+        result[f"speedup_{name}_vs_torch_sorted"] = rate / sorted_rate
+        result[f"{name}_vs_torch_fp32_agreement"] = agreement(outputs[name][:n_ref], torch_out)
+        print(f"{name:17} {rate / torch_rate:5.2f}x plain PyTorch fp32, {rate / sorted_rate:5.2f}x length-sorted fp32; "
+              "agreement with fp32: "
+              + json.dumps({k: round(v, 4) for k, v in result[f"{name}_vs_torch_fp32_agreement"].items()}))
+    fastest = max((k for k in rates if k != "torch_fp32_sorted"), key=rates.get)
+    result["fastest"] = fastest
+    if "baseline_articles_per_s" in result:
+        print(f"baseline is {result['baseline_articles_per_s'] / rates[fastest]:.1f}x faster than the transformer ({fastest})")
+    met = rates[fastest] / torch_rate >= TARGET_SPEEDUP
+    result["target_met"] = met
+    print(f"fastest path {fastest}: {rates[fastest] / torch_rate:.2f}x plain PyTorch fp32 (target >= {TARGET_SPEEDUP}x: "
+          f"{'MET' if met else 'NOT MET'}); {rates[fastest] / sorted_rate:.2f}x fp32 with the same length-sorted batches")
+    if args.json:
+        args.json.write_text(json.dumps(result, indent=2))
+    if args.card:
+        from classifier.transformer.store import write_card
+
+        write_card(model_dir, {**model.card, "speed_benchmark": result})
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,3 @@
+"""Transformer classifier: chunked MiniLM encoder, pooled chunk embeddings, heads for frames and slant."""
+
+KIND = "transformer-minilm-chunks"  # card["kind"] of the model directories this subpackage writes and loads

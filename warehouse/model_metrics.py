@@ -1,0 +1,74 @@
+"""Store model evaluation results: the models table (card) and the append-only model_metrics table."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from warehouse.load import _run_batch, now
+from warehouse.sqlfiles import sql, statements
+
+METRIC_SCHEMA = pa.schema(
+    [
+        ("model_version", pa.string()),
+        ("evaluated_at", pa.timestamp("us")),
+        ("dataset", pa.string()),
+        ("data_hash", pa.string()),
+        ("protocol", pa.string()),
+        ("task", pa.string()),
+        ("slice", pa.string()),
+        ("metric", pa.string()),
+        ("value", pa.float64()),
+        ("n", pa.int32()),
+    ]
+)
+
+
+def register_evaluated_model(con: duckdb.DuckDBPyConnection, version: str, kind: str, card: dict[str, Any]) -> None:
+    """Insert the model version if unknown (not made current) and store its latest card."""
+    params = {"version": version, "kind": kind, "card": json.dumps(card, default=str)}
+    cur = con.cursor()
+    cur.execute("begin transaction")
+    try:
+        for statement in statements("model_metrics_register"):
+            cur.execute(statement, {k: v for k, v in params.items() if f"${k}" in statement})
+        cur.execute("commit")
+    except Exception:
+        cur.execute("rollback")
+        raise
+    finally:
+        cur.close()
+
+
+def record_metrics(
+    con: duckdb.DuckDBPyConnection,
+    version: str,
+    dataset: str,
+    rows: Sequence[dict[str, Any]],
+    data_hash: str | None = None,
+    protocol: str | None = None,
+) -> int:
+    """Append metric rows (task, slice, metric, value, n) of one evaluation; returns the row count."""
+    if not rows:
+        return 0
+    stamp = now()
+    table = pa.Table.from_pylist(
+        [
+            {"model_version": version, "evaluated_at": stamp, "dataset": dataset, "data_hash": data_hash,
+             "protocol": protocol, "task": r["task"], "slice": r["slice"], "metric": r["metric"],
+             "value": r.get("value"), "n": r.get("n")}
+            for r in rows
+        ],
+        schema=METRIC_SCHEMA,
+    )
+    _run_batch(con, sql("model_metrics_insert"), table)
+    return table.num_rows
+
+
+def latest_metrics(con: duckdb.DuckDBPyConnection, version: str, dataset: str) -> list[tuple]:
+    """(task, slice, metric, value, n, protocol, evaluated_at) of the latest evaluation."""
+    return con.execute(sql("model_metrics_latest"), {"version": version, "dataset": dataset}).fetchall()
