@@ -1,5 +1,6 @@
-"""Bulk import: articles from JSONL / CSV / Parquet files (shared schema or url,title,text,...) and
-plain .txt files (first line = title). Bad rows are reported with file and line, never stored."""
+"""Bulk import: articles from JSONL / CSV / Parquet files (shared schema or url,title,text,...), plain
+.txt files (first line = title), and Hugging Face `datasets` datasets saved on disk (`save_to_disk`
+folders; every split of a DatasetDict). Bad rows are reported with file and line, never stored."""
 
 from __future__ import annotations
 
@@ -19,14 +20,44 @@ from flows.sources.urls import UrlError, article_id, normalize_url
 log = logging.getLogger(__name__)
 
 SUPPORTED = (".jsonl", ".json", ".csv", ".parquet", ".txt")
+HF_MARKERS = ("dataset_info.json", "state.json", "dataset_dict.json")  # what `save_to_disk` writes
 
 
 class ImportFileError(ValueError):
     """A file that cannot be imported at all (missing, unknown format, no text column)."""
 
 
+def is_hf_dataset(path: Path) -> bool:
+    return path.is_dir() and any((path / marker).exists() for marker in HF_MARKERS)
+
+
+def _hf_records(path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Rows of a dataset saved with `Dataset.save_to_disk` / `DatasetDict.save_to_disk` (no network)."""
+    from datasets import Dataset, DatasetDict, load_from_disk
+
+    try:
+        loaded = load_from_disk(str(path))
+    except (FileNotFoundError, ValueError) as exc:
+        raise ImportFileError(f"{path}: not a dataset saved with `save_to_disk` ({exc})") from exc
+    splits: dict[str, Dataset] = dict(loaded) if isinstance(loaded, DatasetDict) else {"": loaded}
+    for split, dataset in splits.items():
+        if "text" not in dataset.column_names:
+            raise ImportFileError(f"{path}: no `text` column (columns: {', '.join(dataset.column_names)})")
+        label = f"{path}[{split}]" if split else str(path)
+        for n, rec in enumerate(dataset):
+            yield f"{label}:{n}", dict(rec)
+
+
 def _records(path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
     """(where, record) for each row: where is 'file:line' for the error messages."""
+    if is_hf_dataset(path):
+        yield from _hf_records(path)
+        return
+    if path.is_dir():
+        raise ImportFileError(
+            f"{path}: a folder but not a saved Hugging Face dataset (no {' / '.join(HF_MARKERS)}); "
+            f"pass files ({', '.join(SUPPORTED)}) or a `save_to_disk` folder"
+        )
     suffix = path.suffix.lower()
     if suffix == ".txt":
         lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
@@ -48,7 +79,10 @@ def _records(path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
     elif suffix == ".parquet":
         frame = pd.read_parquet(path)
     else:
-        raise ImportFileError(f"{path}: unsupported file type {suffix!r}; use one of {', '.join(SUPPORTED)}")
+        raise ImportFileError(
+            f"{path}: unsupported file type {suffix!r}; use one of {', '.join(SUPPORTED)} "
+            "or a Hugging Face dataset folder written by `save_to_disk`"
+        )
     if "text" not in frame.columns:
         raise ImportFileError(f"{path}: no `text` column (columns: {', '.join(frame.columns)})")
     offset = 2 if suffix == ".csv" else 0  # CSV: header is line 1
@@ -69,7 +103,9 @@ def _published(value: Any) -> date | None:
         return None
 
 
-def record_to_row(rec: dict[str, Any], outlet_id: str | None, source: str, run_id: str | None) -> dict[str, Any]:
+def record_to_row(
+    rec: dict[str, Any], outlet_id: str | None, source: str, run_id: str | None
+) -> dict[str, Any]:
     """An article row from one imported record; raises ValueError with the reason."""
     if "_error" in rec:
         raise ValueError(rec["_error"])

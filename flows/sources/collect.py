@@ -1,25 +1,44 @@
-"""Collection as plain library code: feeds -> items -> pages -> extracted article rows + errors."""
+"""Collection as plain library code: feeds -> items -> pages -> extracted article rows + errors.
+
+Feeds are RSS/Atom or sitemaps (news sitemaps, indexes); each feed's outcome is reported in
+`CollectResult.feed_status` (for feed health and the next run's conditional GET). Pages are fetched
+politely, decoded, and extracted in worker processes with a hard timeout."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import time
 import zlib
-from collections.abc import Callable, Iterable
+from collections import defaultdict, deque
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from flows.sources.charset import decode_html
+from flows.sources.charset import decode_with_source
 from flows.sources.dedup import content_hash
-from flows.sources.extract import EXTRACTOR, EXTRACTOR_VERSION, ExtractionError, extract_article
+from flows.sources.extract import (
+    EXTRACTOR,
+    EXTRACTOR_VERSION,
+    Extracted,
+    ExtractionError,
+    extract_article,
+    extracted_from_payload,
+)
+from flows.sources.extract_pool import ExtractorPool
 from flows.sources.feeds import FeedError, FeedItem, parse_feed
-from flows.sources.fetch import Fetcher
+from flows.sources.fetch import Fetcher, FetchResult
+from flows.sources.neardup import link_row
 from flows.sources.registry import Feed
 from flows.sources.settings import FetchSettings
-from flows.sources.urls import UrlError, article_id, normalize_url
+from flows.sources.sitemaps import Sitemap, looks_like_sitemap, parse_sitemap
+from flows.sources.urls import UrlError, article_id, host_of, normalize_url
 
 log = logging.getLogger(__name__)
+
+Validators = Mapping[str, tuple[str | None, str | None]]  # feed_url -> (etag, last_modified)
+_HTML_TYPES = ("text/html", "application/xhtml", "text/plain", "application/xml", "text/xml")
 
 
 @dataclass
@@ -27,6 +46,9 @@ class CollectResult:
     articles: list[dict[str, Any]] = field(default_factory=list)
     errors: list[dict[str, Any]] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
+    feed_status: list[dict[str, Any]] = field(default_factory=list)  # one row per feed: health, validators
+    links: list[dict[str, Any]] = field(default_factory=list)  # exact copies dropped within this batch
+    hosts: dict[str, dict[str, float]] = field(default_factory=dict)  # politeness as measured, per host
 
     def error(self, stage: str, source: str, reason: str, detail: str | None = None) -> None:
         log.warning("%s %s: %s %s", stage, source, reason, detail or "")
@@ -40,35 +62,131 @@ def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-async def _read_feed(fetcher: Fetcher, feed: Feed, out: CollectResult) -> list[tuple[Feed, FeedItem]]:
-    res = await fetcher.get(feed.url)
+# --- feeds -----------------------------------------------------------------------------------------
+
+
+def _status_row(feed: Feed, res: FetchResult, started: float, validators: Validators) -> dict[str, Any]:
+    sent_etag, sent_modified = validators.get(feed.url, (None, None))
+    return {
+        "feed_url": feed.url,
+        "outlet_id": feed.outlet_id,
+        "kind": feed.kind,
+        "fetched_at": _now(),
+        "outcome": "failed",
+        "http_status": res.status,
+        "reason": res.error,
+        "detail": res.detail,
+        "items": 0,
+        "new_items": 0,
+        # a 304 may omit the validators: keep the ones we sent so the next run asks the same way
+        "etag": res.etag or (sent_etag if res.not_modified else None),
+        "last_modified": res.last_modified or (sent_modified if res.not_modified else None),
+        "elapsed_ms": int((time.monotonic() - started) * 1000),
+    }
+
+
+async def _sitemap_items(fetcher: Fetcher, sitemap: Sitemap, out: CollectResult) -> list[FeedItem]:
+    s = fetcher.settings
+    if sitemap.kind == "urlset":
+        return sitemap.items
+    children = sitemap.children[: s.sitemap_max_children]
+    results = await asyncio.gather(*(fetcher.get(c.url) for c in children))
+    items: dict[str, FeedItem] = {}
+    for child, res in zip(children, results, strict=True):
+        if not res.ok:
+            out.error("feed", child.url, res.error or f"http_{res.status}", res.detail)
+            continue
+        try:
+            sub = await asyncio.to_thread(
+                parse_sitemap,
+                res.body,
+                child.url,
+                s.max_bytes * 10,
+                s.sitemap_max_urls,
+                s.sitemap_max_age_days,
+            )
+        except FeedError as exc:
+            out.error("feed", child.url, exc.reason, exc.detail)
+            continue
+        if sub.kind != "urlset":
+            out.error("feed", child.url, "nested_sitemap_index", "an index inside an index is not followed")
+            continue
+        for item in sub.items:
+            items.setdefault(item.url, item)
+    return list(items.values())[: s.sitemap_max_urls]
+
+
+async def _parse_items(fetcher: Fetcher, feed: Feed, res: FetchResult, out: CollectResult) -> list[FeedItem]:
+    s = fetcher.settings
+    if feed.kind == "sitemap" or looks_like_sitemap(res.body):
+        sitemap = await asyncio.to_thread(
+            parse_sitemap, res.body, feed.url, s.max_bytes * 10, s.sitemap_max_urls, s.sitemap_max_age_days
+        )
+        return await _sitemap_items(fetcher, sitemap, out)
+    return await asyncio.to_thread(parse_feed, res.body, feed.url, res.headers.get("content-type"))
+
+
+async def _read_feed(
+    fetcher: Fetcher, feed: Feed, out: CollectResult, validators: Validators, known_ids: set[str]
+) -> list[tuple[Feed, FeedItem]]:
+    started = time.monotonic()
+    etag, modified = validators.get(feed.url, (None, None))
+    res = await fetcher.get(feed.url, etag=etag, last_modified=modified)
+    status = _status_row(feed, res, started, validators)
+    out.feed_status.append(status)
+    if res.not_modified:
+        status["outcome"] = "not_modified"
+        out.bump("feeds_not_modified")
+        return []
     if not res.ok:
-        out.error("feed", feed.url, res.error or f"http_{res.status}", res.detail)
+        status["reason"] = res.error or f"http_{res.status}"
+        out.error("feed", feed.url, status["reason"], res.detail)
+        out.bump("feeds_failed")
         return []
     try:
-        items = parse_feed(res.body, feed.url, res.headers.get("content-type"))
+        items = await _parse_items(fetcher, feed, res, out)
     except FeedError as exc:
+        status.update(reason=exc.reason, detail=exc.detail, etag=None, last_modified=None)
         out.error("feed", feed.url, exc.reason, exc.detail)
+        out.bump("feeds_failed")
         return []
+    status.update(outcome="ok", reason=None, detail=None, items=len(items))
+    status["new_items"] = sum(1 for i in items if _safe_id(i.url) not in known_ids)
+    status["elapsed_ms"] = int((time.monotonic() - started) * 1000)
     out.bump("feeds_ok")
     out.bump("items_seen", len(items))
     return [(feed, item) for item in items]
 
 
-def page_row(
-    feed: Feed, item: FeedItem, final_url: str, html: str, body: bytes, run_id: str | None
+def _safe_id(url: str) -> str | None:
+    try:
+        return article_id(url)
+    except UrlError:
+        return None
+
+
+# --- pages -----------------------------------------------------------------------------------------
+
+
+def build_row(
+    feed: Feed,
+    item: FeedItem,
+    final_url: str,
+    ex: Extracted,
+    body: bytes,
+    run_id: str | None,
+    paywall: str | None = None,
+    encoding: tuple[str, str] | None = None,
 ) -> dict[str, Any]:
-    """Extract one page into an article row (raises ExtractionError)."""
-    ex = extract_article(html, final_url)
+    """An article row (the `articles` columns plus collection metadata the warehouse keeps beside it)."""
     canonical = ex.canonical_url if ex.canonical_url and ex.canonical_url.startswith("http") else None
     key_url = canonical or item.url
-    normalized = normalize_url(key_url)
     return {
         "article_id": article_id(key_url),
         "outlet_id": feed.outlet_id,
         "url": item.url,
         "canonical_url": canonical,
-        "normalized_url": normalized,
+        "normalized_url": normalize_url(key_url),
         "feed_url": feed.url,
         "title": ex.title or item.title,
         "byline": ex.byline,
@@ -81,24 +199,88 @@ def page_row(
         "extractor_version": EXTRACTOR_VERSION,
         "first_run_id": run_id,
         "fetched_at": _now(),
+        # collection metadata (stored in article_collection, not in articles)
+        "final_url": final_url,
+        "paywalled": paywall is not None,
+        "paywall_signal": paywall,
+        "encoding": encoding[0] if encoding else None,
+        "encoding_source": encoding[1] if encoding else None,
     }
 
 
+def page_row(
+    feed: Feed, item: FeedItem, final_url: str, html: str, body: bytes, run_id: str | None
+) -> dict[str, Any]:
+    """Extract one page in this process (no hard timeout) into an article row (raises ExtractionError)."""
+    return build_row(feed, item, final_url, extract_article(html, final_url), body, run_id)
+
+
+def _is_html(content_type: str | None) -> bool:
+    return not content_type or content_type.split(";")[0].strip().lower().startswith(_HTML_TYPES)
+
+
 async def _read_page(
-    fetcher: Fetcher, feed: Feed, item: FeedItem, out: CollectResult, run_id: str | None
+    fetcher: Fetcher,
+    pool: ExtractorPool,
+    feed: Feed,
+    item: FeedItem,
+    out: CollectResult,
+    run_id: str | None,
+    slots: asyncio.Semaphore,
 ) -> dict[str, Any] | None:
-    res = await fetcher.get(item.url)
-    if not res.ok:
-        out.error("fetch", item.url, res.error or f"http_{res.status}", res.detail)
-        return None
-    out.bump("pages_fetched")
-    html, _encoding = decode_html(res.body, res.headers.get("content-type"))
     try:
-        # Extraction is CPU work: keep it off the event loop so fetches keep flowing.
-        return await asyncio.to_thread(page_row, feed, item, res.final_url, html, res.body, run_id)
-    except ExtractionError as exc:
-        out.error("extract", item.url, exc.reason, exc.detail)
+        return await _fetch_and_extract(fetcher, pool, feed, item, out, run_id, slots)
+    except Exception as exc:  # a bug must cost one page, not the run
+        log.exception("unexpected failure on %s", item.url)
+        out.error("extract", item.url, "internal_error", repr(exc))
         return None
+
+
+async def _fetch_and_extract(
+    fetcher: Fetcher,
+    pool: ExtractorPool,
+    feed: Feed,
+    item: FeedItem,
+    out: CollectResult,
+    run_id: str | None,
+    slots: asyncio.Semaphore,
+) -> dict[str, Any] | None:
+    async with slots:  # bounds pages held in memory between fetch and extraction
+        res = await fetcher.get(item.url)
+        if not res.ok:
+            out.error("fetch", item.url, res.error or f"http_{res.status}", res.detail)
+            return None
+        out.bump("pages_fetched")
+        content_type = res.headers.get("content-type")
+        if not _is_html(content_type):
+            out.error("fetch", item.url, "not_html", f"Content-Type {content_type!r}")
+            return None
+        html, encoding, how = await asyncio.to_thread(decode_with_source, res.body, content_type)
+        try:
+            ex, paywall = extracted_from_payload(await pool.extract(html, res.final_url))
+            row = build_row(feed, item, res.final_url, ex, res.body, run_id, paywall, (encoding, how))
+        except ExtractionError as exc:
+            out.error("extract", item.url, exc.reason, exc.detail)
+            return None
+        except UrlError as exc:
+            out.error("extract", item.url, "bad_canonical_url", str(exc))
+            return None
+        if paywall:
+            out.bump("paywalled")
+        return row
+
+
+def _round_robin(todo: Iterable[tuple[Feed, FeedItem]]) -> list[tuple[Feed, FeedItem]]:
+    """Interleave pages by host so a big host's queue never blocks the others' turns."""
+    by_host: dict[str, deque[tuple[Feed, FeedItem]]] = defaultdict(deque)
+    for pair in todo:
+        by_host[host_of(pair[1].url)].append(pair)
+    queues = list(by_host.values())
+    ordered = []
+    while queues:
+        ordered.extend(q.popleft() for q in queues)
+        queues = [q for q in queues if q]
+    return ordered
 
 
 async def collect_async(
@@ -108,12 +290,20 @@ async def collect_async(
     run_id: str | None = None,
     max_items_per_feed: int | None = None,
     on_progress: Callable[[str, int], None] | None = None,
+    validators: Validators | None = None,
+    extractor: ExtractorPool | None = None,
 ) -> CollectResult:
-    """Fetch every feed, then every page not already stored; exact duplicates dropped in the batch."""
+    """Fetch every feed (conditionally, with `validators` from the last run), then every page not
+    already stored; exact duplicates within the batch are dropped and listed in `links`."""
     out = CollectResult()
     feeds = list(feeds)
-    async with Fetcher(settings) as fetcher:
-        batches = await asyncio.gather(*(_read_feed(fetcher, f, out) for f in feeds))
+    settings = settings or FetchSettings()
+    validators = validators or {}
+    pool = extractor or ExtractorPool(
+        settings.extract_workers, settings.extract_timeout_s, settings.extract_memory_mb
+    )
+    async with Fetcher(settings) as fetcher, pool:
+        batches = await asyncio.gather(*(_read_feed(fetcher, f, out, validators, known_ids) for f in feeds))
         todo: dict[str, tuple[Feed, FeedItem]] = {}
         for batch in batches:
             for feed, item in batch[:max_items_per_feed]:
@@ -128,20 +318,55 @@ async def collect_async(
                     todo[aid] = (feed, item)
         if on_progress:
             on_progress("pages", len(todo))
-        rows = await asyncio.gather(*(_read_page(fetcher, f, i, out, run_id) for f, i in todo.values()))
-    seen_hash: set[str] = set()
+        slots = asyncio.Semaphore(settings.max_pages_in_memory)
+        rows = await asyncio.gather(
+            *(_read_page(fetcher, pool, f, i, out, run_id, slots) for f, i in _round_robin(todo.values()))
+        )
+        out.hosts = {
+            host: {
+                "requests": fetcher.gate.requests[host],
+                "max_in_flight": fetcher.gate.max_in_flight[host],
+                "min_gap_s": round(fetcher.gate.min_gap_s.get(host, 0.0), 4),
+            }
+            for host in fetcher.gate.requests
+        }
+        out.bump("robots_fetches", sum(fetcher.robots.fetches.values()))
+        if pool.timeouts:
+            out.bump("extract_timeouts", pool.timeouts)
+    _dedupe_batch(rows, known_ids, out, run_id)
+    return out
+
+
+def _dedupe_batch(
+    rows: Iterable[dict[str, Any] | None], known_ids: set[str], out: CollectResult, run_id: str | None
+) -> None:
+    seen_hash: dict[str, str] = {}
+    seen_ids: set[str] = set()
     for row in rows:
         if row is None:
             continue
-        if row["article_id"] in known_ids:  # canonical URL pointed at an article we already have
-            out.bump("items_already_stored")
+        if row["article_id"] in known_ids:
+            out.bump("items_already_stored")  # canonical URL pointed at an article we already have
             continue
-        if row["content_hash"] in seen_hash:
+        if row["article_id"] in seen_ids:
+            out.bump("duplicate_urls")  # two feed URLs with one canonical URL
+            continue
+        kept = seen_hash.get(row["content_hash"])
+        if kept is not None:
             out.bump("exact_duplicates")
+            out.links.append(link_row(row, kept, "exact_duplicate", 1.0, kept, run_id))
             continue
-        seen_hash.add(row["content_hash"])
+        seen_hash[row["content_hash"]] = row["article_id"]
+        seen_ids.add(row["article_id"])
         out.articles.append(row)
     out.bump("articles_extracted", len(out.articles))
+
+
+async def probe_feeds_async(feeds: Iterable[Feed], settings: FetchSettings | None = None) -> CollectResult:
+    """Fetch and parse feeds only (no pages): `feed_status` says which work (`sources validate --online`)."""
+    out = CollectResult()
+    async with Fetcher(settings or FetchSettings()) as fetcher:
+        await asyncio.gather(*(_read_feed(fetcher, f, out, {}, set()) for f in feeds))
     return out
 
 

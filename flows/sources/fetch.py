@@ -1,5 +1,6 @@
-"""HTTP fetching on httpx (async): timeouts, size cap, retries on 408/429/5xx honouring Retry-After,
-per-host in-flight cap and delay, a clear User-Agent. Failures come back as a reason, never raise."""
+"""HTTP fetching on httpx (async): robots.txt honoured, timeouts, size cap, conditional GET, retries on
+408/429/5xx only honouring Retry-After, per-host in-flight cap and delay, a clear User-Agent.
+Failures come back as a reason, never raise."""
 
 from __future__ import annotations
 
@@ -14,12 +15,13 @@ from datetime import UTC, datetime
 
 import httpx
 
+from flows.sources.robots import RobotsCache, RobotsRules
 from flows.sources.settings import FetchSettings
 from flows.sources.urls import host_of
 
 log = logging.getLogger(__name__)
 
-RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+RETRY_STATUSES = frozenset({408, 429, *range(500, 600)})
 
 
 @dataclass
@@ -29,13 +31,27 @@ class FetchResult:
     status: int | None
     headers: dict[str, str] = field(default_factory=dict)
     body: bytes = b""
-    error: str | None = None  # short reason: 'timeout', 'http_404', 'too_large', 'connect_error', ...
+    # short reason: 'timeout', 'http_404', 'too_large', 'connect_error', 'robots_disallowed', ...
+    error: str | None = None
     detail: str | None = None
     attempts: int = 1
 
     @property
     def ok(self) -> bool:
         return self.error is None and self.status is not None and 200 <= self.status < 300
+
+    @property
+    def not_modified(self) -> bool:
+        """A conditional GET answered 304: what we have is still current."""
+        return self.status == 304 and self.error is None
+
+    @property
+    def etag(self) -> str | None:
+        return self.headers.get("etag")
+
+    @property
+    def last_modified(self) -> str | None:
+        return self.headers.get("last-modified")
 
 
 class _TooLarge(Exception):
@@ -59,7 +75,8 @@ def retry_after_seconds(value: str | None) -> float | None:
 
 
 class HostGate:
-    """Per-host politeness: at most N in flight and a minimum gap between request starts."""
+    """Per-host politeness: at most N in flight, a minimum gap between request starts (raised by a
+    robots.txt Crawl-delay), and a pause for the whole host after a 429/503 with Retry-After."""
 
     def __init__(self, concurrency: int, delay_s: float, exempt: Iterable[str] = ()) -> None:
         self._concurrency = concurrency
@@ -68,8 +85,29 @@ class HostGate:
         self._sems: dict[str, asyncio.Semaphore] = {}
         self._locks: dict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
         self._last_start: dict[str, float] = {}
-        self.max_in_flight: dict[str, int] = defaultdict(int)
+        self._host_delay: dict[str, float] = {}
+        self._not_before: dict[str, float] = {}
         self._in_flight: dict[str, int] = defaultdict(int)
+        self.max_in_flight: dict[str, int] = defaultdict(int)
+        self.min_gap_s: dict[str, float] = {}
+        self.requests: dict[str, int] = defaultdict(int)
+
+    def exempt(self, host: str) -> bool:
+        return host in self._exempt
+
+    def delay_for(self, host: str) -> float:
+        if host in self._exempt:
+            return 0.0
+        return max(self._delay, self._host_delay.get(host, 0.0))
+
+    def set_delay(self, host: str, delay_s: float) -> None:
+        """A host-specific gap (e.g. robots.txt Crawl-delay); never below the global one."""
+        self._host_delay[host] = delay_s
+
+    def pause(self, host: str, seconds: float) -> None:
+        """No request to `host` starts for `seconds` (the host asked us to back off)."""
+        until = time.monotonic() + seconds
+        self._not_before[host] = max(self._not_before.get(host, 0.0), until)
 
     def _sem(self, host: str) -> asyncio.Semaphore:
         if host not in self._sems:
@@ -88,12 +126,26 @@ class _GateSlot:
     async def __aenter__(self) -> None:
         gate, host = self.gate, self.host
         await gate._sem(host).acquire()
-        if host not in gate._exempt and gate._delay > 0:
+        try:
             async with gate._locks[host]:
-                wait = gate._last_start.get(host, 0.0) + gate._delay - time.monotonic()
-                if wait > 0:
-                    await asyncio.sleep(wait)
-                gate._last_start[host] = time.monotonic()
+                while True:
+                    now = time.monotonic()
+                    ready = max(
+                        gate._last_start.get(host, -1e9) + gate.delay_for(host),
+                        gate._not_before.get(host, 0.0),
+                    )
+                    if ready <= now:
+                        break
+                    await asyncio.sleep(ready - now)
+                now = time.monotonic()
+                if host in gate._last_start:
+                    gap = now - gate._last_start[host]
+                    gate.min_gap_s[host] = min(gate.min_gap_s.get(host, gap), gap)
+                gate._last_start[host] = now
+        except BaseException:
+            gate._sem(host).release()
+            raise
+        gate.requests[host] += 1
         gate._in_flight[host] += 1
         gate.max_in_flight[host] = max(gate.max_in_flight[host], gate._in_flight[host])
 
@@ -109,8 +161,11 @@ class Fetcher:
         self.settings = settings or FetchSettings()
         s = self.settings
         self.gate = HostGate(s.per_host_concurrency, s.per_host_delay_s, s.polite_hosts_exempt)
+        self.robots = RobotsCache(s.robots_ttl_s, s.robots_max_bytes)
         self._total = asyncio.Semaphore(s.total_concurrency)
         self._client: httpx.AsyncClient | None = None
+        self._backed_off: dict[str, str] = {}  # host -> why we leave it alone for the rest of this run
+        self._network_failures: dict[str, int] = defaultdict(int)  # in a row, per host
 
     async def __aenter__(self) -> Fetcher:
         s = self.settings
@@ -127,38 +182,120 @@ class Fetcher:
         if self._client is not None:
             await self._client.aclose()
 
-    async def get(self, url: str, headers: dict[str, str] | None = None) -> FetchResult:
-        """GET with retries on 408/429/5xx and connection errors (exponential backoff, Retry-After)."""
+    async def get(
+        self,
+        url: str,
+        headers: dict[str, str] | None = None,
+        *,
+        etag: str | None = None,
+        last_modified: str | None = None,
+    ) -> FetchResult:
+        """GET `url` if robots.txt allows it. With `etag`/`last_modified` the GET is conditional and a
+        304 answer comes back with `not_modified` true. Retries 408/429/5xx only."""
+        host = host_of(url)
+        if host in self._backed_off:
+            return FetchResult(url, url, None, error="host_backoff", detail=self._backed_off[host])
+        if self.settings.respect_robots:
+            refused = await self._robots_refusal(url)
+            if refused is not None:
+                return refused
+        extra = dict(headers or {})
+        if etag:
+            extra["If-None-Match"] = etag
+        if last_modified:
+            extra["If-Modified-Since"] = last_modified
+        return await self._get_retrying(url, extra or None)
+
+    async def robots_rules(self, url: str) -> RobotsRules:
+        """The robots.txt rules that govern `url` (fetched once per origin)."""
+        return await self.robots.rules(url, self._fetch_robots)
+
+    async def _fetch_robots(self, url: str) -> FetchResult:
+        return await self._get_retrying(url, None, truncate=True)
+
+    async def _robots_refusal(self, url: str) -> FetchResult | None:
         s = self.settings
+        rules = await self.robots_rules(url)
+        host = host_of(url)
+        delay = rules.crawl_delay(s.robots_agent)
+        if delay and delay > self.gate.delay_for(host) and not self.gate.exempt(host):
+            self.gate.set_delay(host, min(delay, s.max_crawl_delay_s))
+        if rules.allows(url, s.robots_agent):
+            return None
+        if rules.state == "unreachable":
+            reason = rules.reason if rules.reason in ("connect_error", "timeout") else "robots_unavailable"
+            detail = f"robots.txt of {rules.origin} could not be read ({rules.reason}: {rules.detail or ''})"
+            return FetchResult(url, url, None, error=reason, detail=detail.strip())
+        return FetchResult(
+            url,
+            url,
+            None,
+            error="robots_disallowed",
+            detail=f"{rules.origin}/robots.txt disallows this path for {s.robots_agent!r}",
+        )
+
+    async def _get_retrying(
+        self, url: str, headers: dict[str, str] | None, truncate: bool = False
+    ) -> FetchResult:
+        s = self.settings
+        host = host_of(url)
         attempt = 0
         while True:
             attempt += 1
-            result = await self._get_once(url, headers)
+            result = await self._get_once(url, headers, truncate)
             result.attempts = attempt
-            retryable = result.error in ("timeout", "connect_error", "read_error") or (
-                result.status in RETRY_STATUSES
-            )
-            if not retryable or attempt > s.max_retries:
+            self._note_network_outcome(host, result)
+            if result.status not in RETRY_STATUSES:
+                return result
+            after = retry_after_seconds(result.headers.get("retry-after"))
+            if after is not None and after > s.max_retry_after_s:
+                result.detail = f"Retry-After {after:.0f}s exceeds the {s.max_retry_after_s:.0f}s limit"
+                self._backed_off[host] = (
+                    f"{host} asked for Retry-After {after:.0f}s on {url}; left alone for the rest of this run"
+                )
+                return result
+            if attempt > s.max_retries:
+                result.detail = f"{result.detail or result.status}; still failing after {attempt} attempts"
                 return result
             delay = s.backoff_s * 2 ** (attempt - 1)
-            after = retry_after_seconds(result.headers.get("retry-after"))
             if after is not None:
-                if after > s.max_retry_after_s:
-                    result.detail = f"Retry-After {after:.0f}s exceeds the {s.max_retry_after_s:.0f}s limit"
-                    return result
                 delay = max(delay, after)
+            if result.status == 429 or after is not None:
+                self.gate.pause(host, delay)  # the whole host asked us to slow down, not just this URL
             log.info("retrying %s in %.1fs after %s", url, delay, result.error)
             await asyncio.sleep(delay)
 
-    async def _get_once(self, url: str, headers: dict[str, str] | None) -> FetchResult:
+    def _note_network_outcome(self, host: str, result: FetchResult) -> None:
+        """A host that keeps timing out or refusing connections is left alone for the rest of the run,
+        so a dead or stalled server costs a few timeouts, not one per article."""
+        if result.status is not None:
+            self._network_failures[host] = 0
+            return
+        if result.error not in ("timeout", "connect_error", "read_error"):
+            return
+        self._network_failures[host] += 1
+        limit = self.settings.host_failures_before_backoff
+        if limit and self._network_failures[host] >= limit and host not in self._backed_off:
+            self._backed_off[host] = (
+                f"{host}: {self._network_failures[host]} timeouts/connection failures in a row "
+                f"(last: {result.error}); left alone for the rest of this run"
+            )
+            log.warning("%s", self._backed_off[host])
+
+    async def _get_once(self, url: str, headers: dict[str, str] | None, truncate: bool) -> FetchResult:
         assert self._client is not None, "use Fetcher as an async context manager"
         s = self.settings
         host = host_of(url)
-        async with self._total, self.gate.slot(host):
+        # The host gate first: a request waiting out a host's delay must not hold a global slot.
+        async with self.gate.slot(host), self._total:
+            if host in self._backed_off:  # decided while this request waited for its turn
+                return FetchResult(url, url, None, error="host_backoff", detail=self._backed_off[host])
             try:
-                return await asyncio.wait_for(self._stream(url, headers), timeout=s.total_timeout_s)
+                return await asyncio.wait_for(self._stream(url, headers, truncate), timeout=s.total_timeout_s)
             except (TimeoutError, httpx.TimeoutException):
-                return FetchResult(url, url, None, error="timeout", detail=f"no full answer in {s.total_timeout_s}s")
+                return FetchResult(
+                    url, url, None, error="timeout", detail=f"no full answer in {s.total_timeout_s}s"
+                )
             except httpx.TooManyRedirects as exc:
                 return FetchResult(url, url, None, error="redirect_loop", detail=str(exc))
             except _TooLarge as exc:
@@ -168,20 +305,25 @@ class Fetcher:
             except httpx.HTTPError as exc:
                 return FetchResult(url, url, None, error="read_error", detail=str(exc) or repr(exc))
 
-    async def _stream(self, url: str, headers: dict[str, str] | None) -> FetchResult:
+    async def _stream(self, url: str, headers: dict[str, str] | None, truncate: bool) -> FetchResult:
         assert self._client is not None
-        cap = self.settings.max_bytes
+        cap = self.settings.robots_max_bytes if truncate else self.settings.max_bytes
         async with self._client.stream("GET", url, headers=headers) as resp:
             declared = resp.headers.get("content-length")
-            if declared and declared.isdigit() and int(declared) > cap:
+            if not truncate and declared and declared.isdigit() and int(declared) > cap:
                 raise _TooLarge(f"Content-Length {declared} exceeds the {cap}-byte cap")
             chunks, size = [], 0
             async for chunk in resp.aiter_bytes():
                 size += len(chunk)
-                if size > cap:
-                    raise _TooLarge(f"body passed the {cap}-byte cap")
                 chunks.append(chunk)
-            body = b"".join(chunks)
+                if size > cap:
+                    if truncate:
+                        break
+                    raise _TooLarge(f"body passed the {cap}-byte cap")
+            body = b"".join(chunks)[:cap] if truncate else b"".join(chunks)
             lower = {k.lower(): v for k, v in resp.headers.items()}
-            error = None if resp.status_code < 400 else f"http_{resp.status_code}"
-            return FetchResult(url, str(resp.url), resp.status_code, lower, body, error=error)
+            error = detail = None
+            if resp.status_code >= 400:
+                error = f"http_{resp.status_code}"
+                detail = f"HTTP {resp.status_code} {resp.reason_phrase} from {resp.url}"
+            return FetchResult(url, str(resp.url), resp.status_code, lower, body, error=error, detail=detail)

@@ -1,11 +1,12 @@
-"""A real HTTP server on 127.0.0.1 whose routes a test scripts (status, headers, body, delays)."""
+"""A real HTTP server on 127.0.0.1 whose routes a test scripts (status, headers, body, delays, streamed
+bodies that never end). Records hits per path, their times, and the most requests in flight at once."""
 
 from __future__ import annotations
 
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -17,23 +18,46 @@ class Reply:
     body: bytes = b""
     headers: dict[str, str] = field(default_factory=dict)
     delay_s: float = 0.0
+    # A streamed body (no Content-Length; the connection closes at its end): called once per request.
+    stream: Callable[[], Iterable[bytes]] | None = None
 
 
 Route = Reply | list[Reply] | Callable[[BaseHTTPRequestHandler], Reply]
 
 
+def repeat(chunk: bytes, total: int | None, pause_s: float = 0.0) -> Callable[[], Iterable[bytes]]:
+    """A streamed body of `chunk` repeated up to `total` bytes (None: forever), generated as it is sent
+    so the server never holds more than one chunk."""
+
+    def gen() -> Iterable[bytes]:
+        sent = 0
+        while total is None or sent < total:
+            piece = chunk if total is None else chunk[: total - sent]
+            sent += len(piece)
+            yield piece
+            if pause_s:
+                time.sleep(pause_s)
+
+    return gen
+
+
 class LoopbackServer:
-    def __init__(self) -> None:
+    def __init__(self, host: str = "127.0.0.1") -> None:
         self.routes: dict[str, Route] = {}
         self.hits: dict[str, int] = defaultdict(int)
         self.hit_times: dict[str, list[float]] = defaultdict(list)
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self.bytes_sent: dict[str, int] = defaultdict(int)
+        self.in_flight = 0
+        self.max_in_flight = 0
+        self._lock = threading.Lock()
+        self._host = host
+        self._server = ThreadingHTTPServer((host, 0), self._handler())
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     @property
     def base(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_address[1]}"
+        return f"http://{self._host}:{self._server.server_address[1]}"
 
     def url(self, path: str) -> str:
         return self.base + path
@@ -57,6 +81,15 @@ class LoopbackServer:
             return route(handler)
         return route
 
+    def _enter(self) -> None:
+        with self._lock:
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+
+    def _leave(self) -> None:
+        with self._lock:
+            self.in_flight -= 1
+
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         server = self
 
@@ -64,21 +97,34 @@ class LoopbackServer:
             def log_message(self, *args: Any) -> None:
                 pass
 
-            def do_GET(self) -> None:  # noqa: N802
+            def do_GET(self) -> None:
                 path = self.path.split("?", 1)[0]
                 server.hits[path] += 1
                 server.hit_times[path].append(time.monotonic())
-                reply = server._reply_for(path, self)
-                if reply.delay_s:
-                    time.sleep(reply.delay_s)
+                server._enter()
                 try:
+                    reply = server._reply_for(path, self)
+                    if reply.delay_s:
+                        time.sleep(reply.delay_s)
                     self.send_response(reply.status)
-                    headers = {"Content-Length": str(len(reply.body)), **reply.headers}
+                    if reply.stream is None:
+                        headers = {"Content-Length": str(len(reply.body)), **reply.headers}
+                    else:
+                        headers = {"Connection": "close", **reply.headers}
                     for k, v in headers.items():
                         self.send_header(k, v)
                     self.end_headers()
-                    self.wfile.write(reply.body)
+                    if reply.stream is None:
+                        self.wfile.write(reply.body)
+                        server.bytes_sent[path] += len(reply.body)
+                    else:
+                        self.close_connection = True
+                        for chunk in reply.stream():
+                            self.wfile.write(chunk)
+                            server.bytes_sent[path] += len(chunk)
                 except (BrokenPipeError, ConnectionResetError):
                     pass
+                finally:
+                    server._leave()
 
         return Handler

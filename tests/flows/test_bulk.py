@@ -18,14 +18,19 @@ def test_jsonl_good_and_bad_rows(tmp_path):
         json.dumps({"url": "https://n.example/1?utm_source=x", "title": "One", "text": TEXT, "outlet": "n"}),
         "{not json",
         json.dumps({"title": "No text", "text": "", "outlet": "n"}),
-        json.dumps({"id": "x2", "title": "Two", "text": TEXT + " More.", "outlet": "n", "published": "2026-11-02"}),
+        json.dumps(
+            {"id": "x2", "title": "Two", "text": TEXT + " More.", "outlet": "n", "published": "2026-11-02"}
+        ),
     ]
     path.write_text("\n".join(lines) + "\n")
     rows, errors = read_import_file(path)
     assert [r["title"] for r in rows] == ["One", "Two"]
     assert rows[0]["normalized_url"] == "https://n.example/1"
     assert str(rows[1]["published"]) == "2026-11-02"
-    assert [(e["source"], e["reason"]) for e in errors] == [(f"{path}:2", "bad_record"), (f"{path}:3", "bad_record")]
+    assert [(e["source"], e["reason"]) for e in errors] == [
+        (f"{path}:2", "bad_record"),
+        (f"{path}:3", "bad_record"),
+    ]
     assert "empty `text`" in errors[1]["detail"]
 
 
@@ -59,3 +64,41 @@ def test_unusable_files_raise_clearly(tmp_path):
     pd.DataFrame([{"body": "x"}]).to_csv(nocol, index=False)
     with pytest.raises(ImportFileError, match="no `text` column"):
         read_import_file(nocol)
+
+
+def test_hugging_face_dataset_on_disk(tmp_path):
+    from datasets import Dataset, DatasetDict
+
+    rows = [
+        {
+            "url": "https://hf.example/1",
+            "title": "One",
+            "text": TEXT,
+            "outlet": "hf.example",
+            "published": "2026-11-01",
+        },
+        {
+            "url": "https://hf.example/2",
+            "title": "Two",
+            "text": "",
+            "outlet": "hf.example",
+            "published": None,
+        },
+    ]
+    single = tmp_path / "single"
+    Dataset.from_list(rows).save_to_disk(str(single))
+    good, bad = read_import_file(single)
+    assert [r["title"] for r in good] == ["One"] and str(good[0]["published"]) == "2026-11-01"
+    assert bad[0]["source"] == f"{single}:1" and "empty `text`" in bad[0]["detail"]
+
+    splits = tmp_path / "splits"
+    DatasetDict({"train": Dataset.from_list(rows[:1]), "test": Dataset.from_list(rows[:1])}).save_to_disk(
+        str(splits)
+    )
+    good, _ = read_import_file(splits)
+    assert len(good) == 2 and good[0]["article_id"] == good[1]["article_id"]  # same URL, same id
+
+
+def test_a_plain_folder_is_refused(tmp_path):
+    with pytest.raises(ImportFileError, match="not a saved Hugging Face dataset"):
+        read_import_file(tmp_path)

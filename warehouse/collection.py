@@ -1,0 +1,170 @@
+"""Collection bookkeeping in the warehouse: feed fetches (health, conditional-GET validators),
+per-article collection metadata (paywall flag, charset), MinHash signatures and duplicate links.
+Writes go in one Arrow batch per table per call; SQL lives in warehouse/sql/collection_*.sql."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from warehouse.load import _run_batch
+from warehouse.sqlfiles import sql
+
+log = logging.getLogger(__name__)
+
+FEED_FETCH_SCHEMA = pa.schema(
+    [
+        ("run_id", pa.string()),
+        ("feed_url", pa.string()),
+        ("outlet_id", pa.string()),
+        ("kind", pa.string()),
+        ("fetched_at", pa.timestamp("us")),
+        ("outcome", pa.string()),
+        ("http_status", pa.int32()),
+        ("reason", pa.string()),
+        ("detail", pa.string()),
+        ("items", pa.int32()),
+        ("new_items", pa.int32()),
+        ("etag", pa.string()),
+        ("last_modified", pa.string()),
+        ("elapsed_ms", pa.int32()),
+    ]
+)
+
+ARTICLE_COLLECTION_SCHEMA = pa.schema(
+    [
+        ("article_id", pa.string()),
+        ("run_id", pa.string()),
+        ("final_url", pa.string()),
+        ("paywalled", pa.bool_()),
+        ("paywall_signal", pa.string()),
+        ("encoding", pa.string()),
+        ("encoding_source", pa.string()),
+        ("recorded_at", pa.timestamp("us")),
+    ]
+)
+
+MINHASH_SCHEMA = pa.schema(
+    [
+        ("article_id", pa.string()),
+        ("cluster_id", pa.string()),
+        ("scheme", pa.string()),
+        ("num_perm", pa.int32()),
+        ("seed", pa.int32()),
+        ("shingle_words", pa.int32()),
+        ("hashvalues", pa.list_(pa.uint64())),
+        ("created_at", pa.timestamp("us")),
+    ]
+)
+
+LINK_SCHEMA = pa.schema(
+    [
+        ("article_id", pa.string()),
+        ("linked_article_id", pa.string()),
+        ("relation", pa.string()),
+        ("similarity", pa.float64()),
+        ("cluster_id", pa.string()),
+        ("outlet_id", pa.string()),
+        ("url", pa.string()),
+        ("run_id", pa.string()),
+        ("linked_at", pa.timestamp("us")),
+    ]
+)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _insert(
+    con: duckdb.DuckDBPyConnection, name: str, schema: pa.Schema, rows: Sequence[dict[str, Any]]
+) -> int:
+    if not rows:
+        return 0
+    batch = pa.Table.from_pylist([{c: r.get(c) for c in schema.names} for r in rows], schema=schema)
+    _run_batch(con, sql(name), batch)
+    return batch.num_rows
+
+
+def record_feed_fetches(
+    con: duckdb.DuckDBPyConnection, run_id: str | None, feed_status: Sequence[dict[str, Any]]
+) -> int:
+    """Append one row per feed fetch (CollectResult.feed_status)."""
+    return _insert(
+        con,
+        "collection_insert_feed_fetches",
+        FEED_FETCH_SCHEMA,
+        [
+            {**row, "run_id": run_id, "items": row.get("items") or 0, "new_items": row.get("new_items") or 0}
+            for row in feed_status
+        ],
+    )
+
+
+def record_article_collection(
+    con: duckdb.DuckDBPyConnection, run_id: str | None, articles: Sequence[dict[str, Any]]
+) -> int:
+    """Paywall flag and charset of stored articles (rows from collect; imported rows are skipped)."""
+    now = _now()
+    rows = [
+        {**a, "run_id": run_id, "paywalled": bool(a.get("paywalled")), "recorded_at": now}
+        for a in articles
+        if a.get("extractor") != "import"
+    ]
+    return _insert(con, "collection_insert_article_collection", ARTICLE_COLLECTION_SCHEMA, rows)
+
+
+def record_minhashes(con: duckdb.DuckDBPyConnection, signatures: Sequence[dict[str, Any]]) -> int:
+    return _insert(con, "collection_insert_minhashes", MINHASH_SCHEMA, signatures)
+
+
+def record_links(con: duckdb.DuckDBPyConnection, links: Sequence[dict[str, Any]]) -> int:
+    return _insert(con, "collection_insert_links", LINK_SCHEMA, links)
+
+
+def feed_validators(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str | None, str | None]]:
+    """feed_url -> (etag, last_modified) of its latest successful fetch, for a conditional GET."""
+    return {
+        url: (etag, modified)
+        for url, etag, modified in con.execute(sql("collection_feed_validators")).fetchall()
+    }
+
+
+def known_hashes(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """content_hash -> article_id of every stored article."""
+    return dict(con.execute(sql("collection_known_hashes")).fetchall())
+
+
+def recent_minhashes(
+    con: duckdb.DuckDBPyConnection, scheme: str, num_perm: int, seed: int, shingle_words: int, days: int
+) -> list[tuple[str, str, list[int]]]:
+    """(article_id, cluster_id, hashvalues) made with these parameters in the last `days` days."""
+    since = _now() - timedelta(days=days)
+    params = {
+        "scheme": scheme,
+        "num_perm": num_perm,
+        "seed": seed,
+        "shingle_words": shingle_words,
+        "since": since,
+    }
+    return con.execute(sql("collection_recent_minhashes"), params).fetchall()
+
+
+def feed_health(
+    con: duckdb.DuckDBPyConnection, min_failures: int = 0
+) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """One row per feed: last success, failures in a row, last reason, items, new items in 7 days."""
+    since = _now() - timedelta(days=7)
+    cur = con.execute(sql("collection_feed_health"), {"min_failures": min_failures, "since": since})
+    return [d[0] for d in cur.description], cur.fetchall()
+
+
+def syndication(con: duckdb.DuckDBPyConnection, limit: int = 50) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """Stories with copies: near and exact copies per cluster and how many other outlets ran them."""
+    cur = con.execute(sql("collection_syndication"), {"limit": limit})
+    return [d[0] for d in cur.description], cur.fetchall()
