@@ -1,4 +1,4 @@
-"""Warehouse commands: read-only SQL and run history."""
+"""Warehouse commands: read-only SQL, run history, stories, shifts, the HTML report, snapshot and export."""
 
 from __future__ import annotations
 
@@ -69,5 +69,102 @@ def runs(
         con.close()
 
 
+def stories(
+    db: DbOption = None,
+    rebuild: Annotated[bool, typer.Option("--rebuild", help="Regroup every article (default: only new ones).")] = False,
+) -> None:
+    """Group articles about the same event across outlets (MiniLM embeddings + names + time window)."""
+    from warehouse.stories import update_stories
+
+    try:
+        con = connect(_db(db))
+    except WarehouseError as exc:
+        fail(str(exc))
+    try:
+        counts = update_stories(con, rebuild=rebuild)
+    finally:
+        con.close()
+    console.print(f"{counts['articles_assigned']} articles assigned; {counts['stories']} stories, "
+                  f"{counts['multi_outlet_stories']} covered by several outlets. "
+                  "See: framewatch query \"select * from story_comparison\"")
+
+
+def shifts(
+    db: DbOption = None,
+    week: Annotated[str | None, typer.Option(help="Monday of the week to test, YYYY-MM-DD (default: latest).")] = None,
+) -> None:
+    """Flag outlet x frame / slant shifts unlikely given the outlet's own 12-week history (Fisher + BH)."""
+    from datetime import date
+
+    from warehouse.shifts import detect_shifts
+
+    try:
+        con = connect(_db(db))
+    except WarehouseError as exc:
+        fail(str(exc))
+    try:
+        alerts = detect_shifts(con, date.fromisoformat(week) if week else None)
+    except ValueError as exc:
+        fail(f"bad --week: {exc}; give the Monday of the week as YYYY-MM-DD")
+    finally:
+        con.close()
+    print_table(["outlet", "dimension", "label", "baseline", "week share", "q"],
+                [(a["outlet_id"], a["dimension"], a["label"], f"{a['baseline_share']:.0%}", f"{a['share']:.0%}",
+                  f"{a['q_value']:.3g}") for a in alerts], title=f"{len(alerts)} shift alerts")
+
+
+def report(
+    out: Annotated[Path, typer.Option("--out", help="HTML file to write.")] = Path("framewatch-report.html"),
+    db: DbOption = None,
+    outlets: Annotated[int, typer.Option(help="Show at most this many outlets (most articles first).")] = 12,
+) -> None:
+    """Write a self-contained HTML report: frame share over time, outlet x frame heatmap, slant, stories."""
+    from warehouse.report import ReportOptions, write_report
+
+    try:
+        con = connect(_db(db), read_only=True)
+    except WarehouseError as exc:
+        fail(str(exc))
+    try:
+        path = write_report(con, out, ReportOptions(max_outlets=outlets))
+    finally:
+        con.close()
+    console.print(f"report: {path.resolve()}")
+
+
+def export(
+    out: Annotated[Path, typer.Option("--out", help="Folder to (re)write.")] = Path("framewatch-parquet"),
+    db: DbOption = None,
+) -> None:
+    """Write Parquet: article scores partitioned by month and outlet, plus the marts, for any tool."""
+    from warehouse.snapshot import export_parquet
+
+    try:
+        path = export_parquet(_db(db), out)
+    except WarehouseError as exc:
+        fail(str(exc))
+    console.print(f"Parquet written to {path.resolve()} (read with duckdb: select * from "
+                  f"read_parquet('{path}/article_scores/**/*.parquet', hive_partitioning = true))")
+
+
+def snapshot(
+    out: Annotated[Path, typer.Option("--out", help="Snapshot file or folder.")] = Path("snapshots"),
+    db: DbOption = None,
+) -> None:
+    """Publish a read-only copy of the warehouse (what the flow does after each run)."""
+    from warehouse.snapshot import publish_snapshot
+
+    try:
+        path = publish_snapshot(_db(db), out)
+    except WarehouseError as exc:
+        fail(str(exc))
+    console.print(f"snapshot: {path.resolve()} (open it read-only: duckdb.connect(path, read_only=True))")
+
+
 app.command("query")(query)
 app.command("runs")(runs)
+app.command("stories")(stories)
+app.command("shifts")(shifts)
+app.command("report")(report)
+app.command("export")(export)
+app.command("snapshot")(snapshot)

@@ -89,5 +89,10 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 
 def refresh_views(con: duckdb.DuckDBPyConnection) -> None:
-    for _name, text in views():
-        con.execute(text)
+    """(Re)create every view, staging -> intermediate -> marts, on the live tables (always correct).
+    warehouse.marts.refresh_marts later points the intermediate layer at materialized rollups."""
+    for name, text in views():
+        try:
+            con.execute(text)
+        except duckdb.Error as exc:
+            raise WarehouseError(f"view file warehouse/views/{name}.sql failed: {exc}") from exc

@@ -22,8 +22,17 @@ def migrations() -> list[tuple[str, str]]:
     return [(p.stem, p.read_text(encoding="utf-8")) for p in sorted(MIGRATIONS_DIR.glob("*.sql"))]
 
 
+VIEW_LAYERS = ("staging", "intermediate", "marts")
+
+
 def views() -> list[tuple[str, str]]:
-    return [(p.stem, p.read_text(encoding="utf-8")) for p in sorted(VIEWS_DIR.glob("*.sql"))]
+    """(name, sql) for every view file, layer by layer (staging -> intermediate -> marts), each layer in
+    file-name order: 'views/marts/20_frame_share_weekly.sql' -> ('marts/20_frame_share_weekly', ...).
+    Files directly under views/ (none today) come first."""
+    files = sorted(VIEWS_DIR.glob("*.sql"))
+    for layer in VIEW_LAYERS:
+        files += sorted((VIEWS_DIR / layer).glob("*.sql"))
+    return [(p.relative_to(VIEWS_DIR).with_suffix("").as_posix(), p.read_text(encoding="utf-8")) for p in files]
 
 
 def statements(name: str) -> list[str]:

@@ -10,6 +10,7 @@ import pytest
 from warehouse import load
 from warehouse.db import WarehouseError, connect, open_db
 from warehouse.queries import outlet_comparison, run_readonly, run_summary
+from warehouse.sqlfiles import migrations
 
 
 def article(aid: str, outlet: str = "a", text: str = "body", published: date | None = date(2026, 11, 2)):
@@ -35,10 +36,10 @@ def test_migrations_are_recorded_and_applied_once(tmp_path):
     path = tmp_path / "w.duckdb"
     con = connect(path)
     versions = [r[0] for r in con.execute("select version from schema_migrations").fetchall()]
-    assert versions == ["001_init"]
+    assert versions == [v for v, _sql in migrations()] and versions[0] == "001_init"
     con.close()
     con = connect(path)  # second open applies nothing new
-    assert con.execute("select count(*) from schema_migrations").fetchone()[0] == 1
+    assert con.execute("select count(*) from schema_migrations").fetchone()[0] == len(versions)
     tables = {r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()}
     assert {"outlets", "feeds", "articles", "predictions", "runs", "run_errors", "models"} <= tables
     assert {"frame_share_weekly", "outlet_summary", "article_scores", "current_predictions"} <= tables

@@ -4,17 +4,19 @@
 -- frames with their share of the outlet's articles, e.g. 'Crime and punishment 62%').
 create or replace view outlet_summary as
 with base as (
-    select outlet_id, outlet, lean_prior, count(*) as n_articles,
-           avg(case when slant = 'left' then 1 else 0 end)   as slant_left,
-           avg(case when slant = 'center' then 1 else 0 end) as slant_center,
-           avg(case when slant = 'right' then 1 else 0 end)  as slant_right,
-           avg(tone_score) as mean_tone
-    from article_scores
+    select d.outlet_id, o.name as outlet, o.lean_prior,
+           cast(sum(d.n_articles) as bigint)   as n_articles,
+           sum(d.n_left) / sum(d.n_articles)   as slant_left,
+           sum(d.n_center) / sum(d.n_articles) as slant_center,
+           sum(d.n_right) / sum(d.n_articles)  as slant_right,
+           sum(d.tone_sum) / sum(d.n_articles) as mean_tone
+    from int_outlet_day d
+    left join outlets o using (outlet_id)
     group by all
 ),
 frame_counts as (
-    select outlet_id, frame, count(*) as n
-    from (select outlet_id, unnest(frames) as frame from article_scores)
+    select outlet_id, frame, sum(n_with_frame) as n
+    from int_outlet_day_frame
     group by all
 ),
 ranked as (

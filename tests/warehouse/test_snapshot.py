@@ -1,0 +1,72 @@
+"""Analysts read a published snapshot (or Parquet) while the writer holds the warehouse."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from warehouse.db import WarehouseError, connect
+from warehouse.marts import uses_rollups
+from warehouse.snapshot import export_parquet, publish_snapshot
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_snapshot_is_readable_while_a_run_writes(corpus_copy, tmp_path):
+    snap = publish_snapshot(corpus_copy, tmp_path / "snapshots")
+    assert snap.name == "framewatch-latest.duckdb"
+    writer = subprocess.Popen(
+        [sys.executable, "-c", textwrap.dedent(f"""
+            import sys, time
+            from datetime import datetime
+            from warehouse import load
+            from warehouse.db import connect
+            con = connect({str(corpus_copy)!r})
+            print("writing", flush=True)
+            i = 0
+            while True:  # a run that keeps inserting until killed
+                load.start_run(con, f"run-{{i}}", "monitor", {{}})
+                i += 1
+                time.sleep(0.05)
+        """)],
+        stdout=subprocess.PIPE, text=True, cwd=REPO,
+    )
+    try:
+        assert writer.stdout.readline().strip() == "writing"
+        with pytest.raises(WarehouseError, match="snapshot"):
+            connect(corpus_copy, read_only=True)  # the main file is locked, the error points to the snapshot
+        con = duckdb.connect(str(snap), read_only=True)
+        assert con.execute("select count(*) from outlet_summary").fetchone()[0] == 10
+        assert con.execute("select count(*) from story_comparison where outlet = 'Fox News'").fetchone()[0] == 1
+        assert uses_rollups(con)  # the snapshot carries the materialized marts
+        con.close()
+        assert writer.poll() is None  # the writer was writing all along
+    finally:
+        writer.kill()
+        writer.wait()
+
+
+def test_publish_replaces_atomically(corpus_copy, tmp_path):
+    first = publish_snapshot(corpus_copy, tmp_path / "snap.duckdb")
+    reader = duckdb.connect(str(first), read_only=True)  # an analyst keeps the old one open
+    second = publish_snapshot(corpus_copy, tmp_path / "snap.duckdb")
+    assert reader.execute("select count(*) from articles").fetchone()[0] == 66
+    reader.close()
+    assert second == first and not list(tmp_path.glob(".snapshot-*"))
+
+
+def test_export_parquet_is_partitioned(corpus_copy, tmp_path):
+    out = export_parquet(corpus_copy, tmp_path / "pq")
+    parts = sorted(p.relative_to(out / "article_scores").parts[:2] for p in (out / "article_scores").rglob("*.parquet"))
+    assert ("month=2026-10-01", "outlet_id=metro-wire") in parts
+    con = duckdb.connect()
+    n = con.execute("select count(*) from read_parquet(?, hive_partitioning = true)",
+                    [str(out / "article_scores" / "**" / "*.parquet")]).fetchone()[0]
+    assert n == 66
+    assert (out / "outlet_summary.parquet").exists() and (out / "story_comparison.parquet").exists()
+    export_parquet(corpus_copy, tmp_path / "pq")  # re-export replaces the folder

@@ -1,0 +1,109 @@
+"""Read-only copies for analysts, so they never wait for the writer's lock.
+
+`publish_snapshot` checkpoints the warehouse and copies the file to e.g.
+<home>/snapshots/framewatch-latest.duckdb atomically (temporary file + os.replace): an analyst who has the
+old snapshot open keeps reading it; the next open sees the new one. `export_parquet` writes the marts and
+the article-level scores as Parquet, the scores partitioned by month and outlet (hive layout)."""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import duckdb
+
+from warehouse.db import WarehouseError, connect
+from warehouse.marts import refresh_marts, rollups_fresh
+from warehouse.sqlfiles import sql
+
+log = logging.getLogger(__name__)
+
+SNAPSHOT_NAME = "framewatch-latest.duckdb"
+# Small tables and marts exported whole (one Parquet file each); article scores are partitioned.
+EXPORT_WHOLE = ("outlets", "stories", "story_comparison", "shift_alerts", "outlet_summary", "frame_share_weekly",
+                "frame_share_monthly", "slant_tone_weekly", "outlet_vs_baseline", "outlet_vs_peers")
+
+
+def _db_file(con: duckdb.DuckDBPyConnection) -> Path:
+    row = con.execute(sql("analytics_database_file")).fetchone()
+    if row is None or not row[0]:
+        raise WarehouseError("this connection is not to a database file (in-memory?): nothing to snapshot")
+    return Path(row[0])
+
+
+def publish_snapshot(con_or_path: duckdb.DuckDBPyConnection | Path | str, dest: Path | str) -> Path:
+    """Copy the warehouse to `dest` (a file, or a folder that gets framewatch-latest.duckdb) atomically.
+    With a writable connection (the flow's), the marts are refreshed first when stale, then CHECKPOINT, so
+    the copy is complete and fast to query. With a path, the file must not be open for writing elsewhere."""
+    dest = Path(dest)
+    if dest.suffix != ".duckdb":
+        dest = dest / SNAPSHOT_NAME
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(con_or_path, duckdb.DuckDBPyConnection):
+        con = con_or_path
+        if not rollups_fresh(con):
+            refresh_marts(con)
+        con.execute("checkpoint")
+        _copy(_db_file(con), dest)
+    else:
+        con = connect(Path(con_or_path))
+        try:
+            if not rollups_fresh(con):
+                refresh_marts(con)
+            con.execute("checkpoint")
+        finally:
+            con.close()
+        _copy(Path(con_or_path), dest)
+    log.info("published snapshot %s", dest)
+    return dest
+
+
+def _copy(source: Path, dest: Path) -> None:
+    fd, tmp_name = tempfile.mkstemp(prefix=".snapshot-", suffix=".duckdb", dir=dest.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        shutil.copyfile(source, tmp)
+        check = duckdb.connect(str(tmp), read_only=True)  # refuse to publish a copy that does not open
+        try:
+            check.execute("select count(*) from schema_migrations").fetchone()
+        finally:
+            check.close()
+        os.replace(tmp, dest)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def export_parquet(db_path: Path | str, out_dir: Path | str, partition_by: tuple[str, ...] = ("month", "outlet_id")
+                   ) -> Path:
+    """Write Parquet for tools that do not speak DuckDB: out_dir/article_scores/month=.../outlet_id=.../*.parquet
+    (article-level current-model scores) and out_dir/<name>.parquet for the marts in EXPORT_WHOLE. Reads a
+    snapshot or an idle warehouse read-only; the folder is replaced atomically."""
+    out_dir = Path(out_dir)
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".export-", dir=out_dir.parent))
+    con = connect(db_path, read_only=True)
+    try:
+        con.sql(sql("analytics_export_article_scores")).write_parquet(
+            str(staging / "article_scores"), partition_by=list(partition_by), overwrite=True)
+        for name in EXPORT_WHOLE:
+            con.sql(sql("analytics_export_relation"), params=[name]).write_parquet(str(staging / f"{name}.parquet"))
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    finally:
+        con.close()
+    old = None
+    if out_dir.exists():
+        old = out_dir.with_name(f".{out_dir.name}.old")
+        shutil.rmtree(old, ignore_errors=True)
+        os.replace(out_dir, old)
+    os.replace(staging, out_dir)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+    log.info("exported Parquet to %s", out_dir)
+    return out_dir

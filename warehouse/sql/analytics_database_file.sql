@@ -1,0 +1,1 @@
+select path from duckdb_databases() where database_name = current_database();

@@ -1,0 +1,1 @@
+delete from shift_alerts where week = $week and model_version = $model_version;

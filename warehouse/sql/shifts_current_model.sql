@@ -1,0 +1,1 @@
+select model_version from models where is_current;

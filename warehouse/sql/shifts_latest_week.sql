@@ -1,0 +1,1 @@
+select max(week) from int_outlet_day;

@@ -1,0 +1,1 @@
+select article_id, story_id from story_articles;

@@ -1,0 +1,3 @@
+-- A full regrouping replaces the derived story tables.
+delete from story_articles;
+delete from stories;

@@ -1,0 +1,1 @@
+select count(*), count(*) filter (where n_outlets > 1) from stories;

@@ -1,0 +1,1 @@
+select article_id, embedding from article_embeddings where model = $1;

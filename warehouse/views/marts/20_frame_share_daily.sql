@@ -1,0 +1,26 @@
+-- frame_share_daily: share of each frame by outlet by day (current model only).
+-- Columns: outlet_id, outlet, lean_prior, day (the day's first day), frame, n_with_frame (articles whose
+-- predicted frames include `frame`), n_articles (all scored articles of the outlet that day),
+-- share = n_with_frame / n_articles. An article can carry several frames, so the shares of one
+-- outlet-day sum to more than 1. Frames no article carried that day have no row (share 0).
+create or replace view frame_share_daily as
+with totals as (
+    select outlet_id, day, sum(n_articles) as n_articles
+    from int_outlet_day
+    group by all
+),
+counted as (
+    select outlet_id, day, frame, sum(n_with_frame) as n_with_frame
+    from int_outlet_day_frame
+    group by all
+),
+final as (
+    select t.outlet_id, o.name as outlet, o.lean_prior, t.day, c.frame,
+           cast(c.n_with_frame as bigint) as n_with_frame,
+           cast(t.n_articles as bigint)   as n_articles,
+           c.n_with_frame / t.n_articles  as share
+    from counted c
+    join totals t using (outlet_id, day)
+    left join outlets o using (outlet_id)
+)
+select * from final;
