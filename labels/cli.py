@@ -1,0 +1,396 @@
+"""`framewatch label ...`: sample, serve, import, export, agreement, adjudicate. Thin over labels/*."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import duckdb
+import typer
+
+from framewatch.console import console, fail, print_table
+from labels.codebook import LabelError, load_codebook
+from labels.settings import LabelSettings
+from warehouse.db import WarehouseError, connect, open_db
+from warehouse.settings import WarehouseSettings
+
+app = typer.Typer(
+    help="Label articles, check agreement, adjudicate gold labels (the labeling workflow).",
+    no_args_is_help=True,
+)
+
+DbOption = Annotated[
+    Path | None,
+    typer.Option("--db", help="DuckDB file (default: FRAMEWATCH_DB_PATH or ./framewatch.duckdb)."),
+]
+
+
+class ImportFormat(StrEnum):
+    jsonl = "jsonl"
+    label_studio = "label-studio"
+
+
+class ExportWhat(StrEnum):
+    tasks = "tasks"
+    labels = "labels"
+    gold = "gold"
+
+
+def _db(db: Path | None) -> Path:
+    return db or WarehouseSettings().db_path
+
+
+@contextmanager
+def _writer(db: Path | None) -> Iterator[duckdb.DuckDBPyConnection]:
+    try:
+        with open_db(_db(db)) as con:
+            yield con
+    except WarehouseError as exc:
+        fail(str(exc))
+
+
+@contextmanager
+def _reader(db: Path | None) -> Iterator[duckdb.DuckDBPyConnection]:
+    path = _db(db)
+    try:
+        con = connect(path, read_only=True)
+    except WarehouseError as exc:
+        fail(str(exc))
+    try:
+        yield con
+    except duckdb.CatalogException as exc:
+        fail(f"{path} has no labeling tables yet ({exc}); run `framewatch label sample --db {path}` first")
+    finally:
+        con.close()
+
+
+@app.command("sample")
+def sample(
+    db: DbOption = None,
+    n: Annotated[
+        int, typer.Option("--n", help="Articles to queue in this batch (test set not counted).")
+    ] = 40,
+    test_size: Annotated[int, typer.Option(help="Frozen test set size, drawn once when none exists.")] = 20,
+    uncertainty_share: Annotated[
+        float, typer.Option(help="Share picked where the model is least sure.")
+    ] = 0.4,
+    random_share: Annotated[float, typer.Option(help="Share picked at random (the rest: diversity).")] = 0.3,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
+    assign: Annotated[
+        list[str] | None, typer.Option("--assign", help="Queue for this annotator only (repeat for several).")
+    ] = None,
+) -> None:
+    """Pick articles to label: uncertainty + diversity + a random slice, stratified by outlet.
+
+    Articles already labeled, queued or in the test set are skipped.
+    The first run also freezes a random, outlet-stratified test set: labeled, never used for training."""
+    from labels.sampling import SampleConfig, draw
+
+    try:
+        config = SampleConfig(
+            n=n,
+            uncertainty_share=uncertainty_share,
+            random_share=random_share,
+            test_size=test_size,
+            seed=seed,
+        )
+    except ValueError as exc:
+        fail(str(exc))
+    with _writer(db) as con:
+        batch_id, plan = draw(con, config, assign or [])
+    counts = plan.counts()
+    outlets = sorted({o for o, _s in counts})
+    strategies = ["test", "uncertainty", "diversity", "random"]
+    print_table(
+        ["outlet", *strategies],
+        [[o, *[counts.get((o, s), 0) for s in strategies]] for o in outlets],
+        title=f"batch {batch_id}",
+    )
+    if not plan.test and test_size:
+        console.print("[dim]test set already frozen: kept as it is[/]")
+    console.print(
+        f"queued {len(plan.batch) + len(plan.test)} articles; label them with `framewatch label serve`"
+    )
+
+
+@app.command("serve")
+def serve(
+    db: DbOption = None,
+    host: Annotated[
+        str | None, typer.Option(help="Address to bind (default 127.0.0.1; keep it local).")
+    ] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default 8766 or FRAMEWATCH_LABEL_PORT).")] = None,
+    allowed_host: Annotated[
+        list[str] | None,
+        typer.Option("--allowed-host", help="Extra Host header name to accept (repeatable)."),
+    ] = None,
+) -> None:
+    """Serve the labeling page on http://127.0.0.1:8766 (one article at a time, keyboard shortcuts)."""
+    from labels.web.app import PageConfig
+    from labels.web.app import serve as run_server
+    from labels.web.security import LOOPBACK_HOSTS
+
+    settings = LabelSettings()
+    path = _db(db)
+    if not path.exists():
+        fail(f"no database at {path}: run `framewatch demo` or `framewatch monitor` first")
+    bind, bind_port = host or settings.host, port or settings.port
+    console.print(f"labeling page: http://{bind}:{bind_port}/  (Ctrl+C to stop; labels go to {path})")
+    run_server(
+        PageConfig(db_path=path, allowed_hosts=[*LOOPBACK_HOSTS, *(allowed_host or [])]), bind, bind_port
+    )
+
+
+@app.command("import")
+def import_(
+    file: Annotated[Path, typer.Argument(help="A Label Studio JSON export, or a .jsonl file of labels.")],
+    db: DbOption = None,
+    fmt: Annotated[
+        ImportFormat | None,
+        typer.Option("--format", help="jsonl or label-studio (default: from the suffix)."),
+    ] = None,
+    annotator: Annotated[str | None, typer.Option(help="Annotator name for every label in the file.")] = None,
+) -> None:
+    """Import labels; the whole file is validated first and nothing is stored if any record is bad.
+
+    JSONL: one object a line: article_id, annotator, frames (list), primary_frame, slant, tone.
+    Optional: labeled_at, codebook_version. Label Studio: the project's JSON export."""
+    from labels.io import LabelImportError, import_labels
+
+    with _writer(db) as con:
+        try:
+            result = import_labels(con, file, load_codebook(), fmt.value if fmt else None, annotator)
+        except LabelImportError as exc:
+            fail(str(exc))
+    console.print(
+        f"read {result.read} labels: stored {result.stored}, unchanged {result.unchanged} "
+        f"(import {result.import_id})"
+    )
+
+
+@app.command("export")
+def export(
+    out: Annotated[
+        Path, typer.Argument(help="File to write (.json for Label Studio tasks, .jsonl for labels).")
+    ],
+    db: DbOption = None,
+    what: Annotated[
+        ExportWhat, typer.Option(help="tasks (Label Studio, with predictions), labels or gold.")
+    ] = (ExportWhat.tasks),
+    scope: Annotated[str, typer.Option(help="For tasks: 'queue' (queued articles) or 'all'.")] = "queue",
+    config: Annotated[
+        Path | None, typer.Option(help="Also write the Label Studio labeling config (XML) here.")
+    ] = None,
+) -> None:
+    """Export Label Studio tasks with model predictions, or stored labels / gold labels as JSONL."""
+    from labels.io import label_studio_config, label_studio_tasks, labels_jsonl
+    from warehouse import labels_store
+
+    with _reader(db) as con:
+        if what is ExportWhat.tasks:
+            try:
+                rows = labels_store.export_tasks(con, scope)
+            except ValueError as exc:
+                fail(str(exc))
+            out.write_text(
+                json.dumps(label_studio_tasks(rows), indent=1, default=str, ensure_ascii=False),
+                encoding="utf-8",
+            )
+            n = len(rows)
+        else:
+            rows = labels_store.current_labels(con) if what is ExportWhat.labels else labels_store.gold(con)
+            with out.open("w", encoding="utf-8") as fh:
+                for line in labels_jsonl(rows):
+                    fh.write(line + "\n")
+            n = len(rows)
+    if config:
+        config.write_text(label_studio_config(load_codebook()), encoding="utf-8")
+        console.print(f"wrote the Label Studio config to {config}")
+    console.print(f"wrote {n} {what.value} to {out}")
+
+
+@app.command("agreement")
+def agreement(
+    db: DbOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+) -> None:
+    """Krippendorff's alpha (nominal) per frame, primary frame, slant and tone; annotator confusion."""
+    from labels.agreement import agreement as compute
+    from labels.agreement import confusion_table
+    from warehouse import labels_store
+
+    book = load_codebook()
+    with _reader(db) as con:
+        labels = labels_store.current_labels(con)
+    if not labels:
+        fail("no labels yet: label articles with `framewatch label serve` or `framewatch label import`")
+    report = compute(labels, book)
+    if as_json:
+        console.print_json(
+            json.dumps(
+                {
+                    "annotators": report.annotators,
+                    "articles": report.n_articles,
+                    "overlap": report.n_overlap,
+                    "alpha": {a.variable: a.alpha for a in report.alphas},
+                    "pairs": [
+                        {
+                            "a": p.a,
+                            "b": p.b,
+                            "shared": p.n_shared,
+                            "agreement": {v: p.agreement(v) for v in p.confusion},
+                        }
+                        for p in report.pairs
+                    ],
+                }
+            )
+        )
+        return
+    fmt = lambda x: "n/a" if x is None else f"{x:.2f}"  # noqa: E731
+    print_table(
+        ["variable", "alpha", "articles (2+ annotators)", "ratings", "observed agreement"],
+        [
+            [a.variable, fmt(a.alpha), a.n_units, a.n_pairable, fmt(a.observed_agreement)]
+            for a in report.alphas
+        ],
+        title=f"Krippendorff's alpha (nominal), {len(report.annotators)} annotators",
+    )
+    for pair in report.pairs:
+        if not pair.n_shared:
+            continue
+        for variable, labels_ in (("slant", book.slant_labels), ("tone", book.tone_labels)):
+            table = confusion_table(pair, variable, labels_)
+            print_table(
+                [f"{pair.a} \\ {pair.b}", *labels_],
+                [[x, *row] for x, row in zip(labels_, table, strict=True)],
+                title=f"{variable}: {pair.a} vs {pair.b} ({pair.n_shared} shared articles)",
+            )
+    if report.n_overlap == 0:
+        console.print("[yellow]no article has two annotators: queue the same batch for several people[/]")
+
+
+@app.command("adjudicate")
+def adjudicate(
+    db: DbOption = None,
+    article: Annotated[
+        str | None, typer.Option(help="Resolve this article by hand (with --frame etc.).")
+    ] = None,
+    frame: Annotated[list[str] | None, typer.Option("--frame", help="A gold frame (repeat).")] = None,
+    primary: Annotated[str | None, typer.Option(help="The gold primary frame.")] = None,
+    slant: Annotated[str | None, typer.Option(help="The gold slant.")] = None,
+    tone: Annotated[str | None, typer.Option(help="The gold tone.")] = None,
+    by: Annotated[str | None, typer.Option(help="Who adjudicates (required with --article).")] = None,
+    min_annotators: Annotated[int, typer.Option(help="Annotators an article needs for automatic gold.")] = 2,
+    accept_single: Annotated[bool, typer.Option(help="Make single-annotator labels gold too.")] = False,
+) -> None:
+    """Turn labels into gold labels: majority agreement automatically, conflicts by a person.
+
+    Without --article: articles whose annotators agree by majority get gold labels.
+    Each conflict is listed with the command that resolves it.
+    With --article: record a person's decision for one article."""
+    from labels.adjudication import gold_row, propose_gold
+    from warehouse import labels_store
+
+    book = load_codebook()
+    with _writer(db) as con:
+        if article:
+            if not (by and frame and slant and tone):
+                fail(
+                    "--article needs --frame (one or more), --slant, --tone and --by NAME (and --primary "
+                    "when there are several frames)"
+                )
+            if not labels_store.known_article_ids(con, [article]):
+                fail(f"unknown article {article!r}")
+            n = sum(1 for r in labels_store.current_labels(con) if r["article_id"] == article)
+            try:
+                row = gold_row(
+                    article,
+                    frame or [],
+                    primary or "",
+                    slant or "",
+                    tone or "",
+                    book,
+                    "adjudicated",
+                    n,
+                    adjudicator=by,
+                )
+            except LabelError as exc:
+                fail(str(exc))
+            labels_store.append_gold(con, [row])
+            console.print(f"gold label for {article} recorded (adjudicated by {by})")
+            return
+        done = {r["article_id"] for r in labels_store.gold(con)}
+        decided, conflicts = propose_gold(
+            labels_store.current_labels(con), book, min_annotators, accept_single, skip=done
+        )
+        labels_store.append_gold(con, decided)
+    console.print(f"{len(decided)} new gold labels ({len(done)} articles already had one)")
+    for c in conflicts:
+        console.print(f"[yellow]conflict[/] {c.article_id}: {'; '.join(c.reasons)}")
+        for who, lab in sorted(c.labels.items()):
+            console.print(
+                f"    {who}: {', '.join(lab['frames'])} | primary {lab['primary_frame']} | "
+                f"{lab['slant']} | {lab['tone']}"
+            )
+        console.print(
+            f"    resolve: framewatch label adjudicate --article {c.article_id} --frame ... "
+            "--primary ... --slant ... --tone ... --by NAME"
+        )
+
+
+@app.command("retrain")
+def retrain(
+    db: DbOption = None,
+    margin: Annotated[float | None, typer.Option(help="Score gain needed to promote (default 0.01).")] = None,
+    min_test_articles: Annotated[int, typer.Option(help="Gold-labeled test articles needed to decide.")] = 10,
+    base_slant_rows: Annotated[
+        int, typer.Option(help="Rows of the base slant corpus added to training.")
+    ] = 2000,
+    rescore_days: Annotated[
+        int, typer.Option(help="After a promotion, re-score articles of the last N days.")
+    ] = 90,
+    models_dir: Annotated[
+        Path | None, typer.Option(help="Model registry (default FRAMEWATCH_MODELS_DIR).")
+    ] = None,
+) -> None:
+    """Retrain: a challenger on gold labels, promoted only if it beats the champion on the test set.
+
+    Trains on gold labels (never the frozen test set) plus a sample of the base corpora.
+    Score = mean of frame macro-F1 and slant macro-F1 on the test set's gold labels.
+    Promotes only if the challenger's score is higher by the margin, then re-scores recent articles.
+    Older predictions are kept with their model_version."""
+    from flows.settings import FlowSettings, configure_runtime
+
+    configure_runtime(FlowSettings())
+    from flows.retrain import retrain_flow
+    from labels.retrain import RetrainConfig, RetrainError
+
+    try:
+        config = RetrainConfig(
+            margin=LabelSettings().margin if margin is None else margin,
+            min_test_articles=min_test_articles,
+            base_slant_rows=base_slant_rows,
+        )
+        out = retrain_flow(
+            db_path=str(_db(db)),
+            models_dir=str(models_dir) if models_dir else None,
+            config=config,
+            rescore_days=rescore_days,
+        )
+    except (RetrainError, ValueError, WarehouseError) as exc:
+        fail(str(exc))
+    d = out["decision"]
+    rows = [
+        [s["version"], s["n_articles"], s["frame_macro_f1"], s["slant_macro_f1"], s["score"]]
+        for s in (d["champion"], d["challenger"])
+        if s
+    ]
+    print_table(
+        ["model", "test articles", "frame macro-F1", "slant macro-F1", "score"], rows, title="frozen test set"
+    )
+    verdict = "[green]promoted[/]" if d["promote"] else "[yellow]champion kept[/]"
+    console.print(f"{verdict}: {d['reason']}; re-scored {out['counts'].get('rescored', 0)} articles")

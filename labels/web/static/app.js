@@ -1,0 +1,77 @@
+// framewatch labeling page: keyboard shortcuts and small conveniences. The page works without it.
+(function () {
+  "use strict";
+  const FRAME_CODES = ["Digit1", "Digit2", "Digit3", "Digit4", "Digit5", "Digit6", "Digit7", "Digit8",
+    "Digit9", "Digit0", "KeyQ", "KeyW", "KeyE", "KeyR", "KeyT"];
+  const SLANT_CODES = ["KeyA", "KeyS", "KeyD"];
+  const TONE_CODES = ["KeyJ", "KeyK", "KeyL"];
+
+  function ready(fn) {
+    if (document.readyState !== "loading") fn(); else document.addEventListener("DOMContentLoaded", fn);
+  }
+
+  ready(function () {
+    const form = document.getElementById("label-form");
+    if (!form) return;
+    const boxes = Array.from(form.querySelectorAll('input[name="frames"]'));
+    const primaries = Array.from(form.querySelectorAll('input[name="primary_frame"]'));
+    const slants = Array.from(form.querySelectorAll('input[name="slant"]'));
+    const tones = Array.from(form.querySelectorAll('input[name="tone"]'));
+
+    function primaryFor(box) { return primaries.find(r => r.value === box.value); }
+
+    function sync() {
+      // the primary frame must be a chosen frame; with a single frame it is that one
+      const checked = boxes.filter(b => b.checked);
+      primaries.forEach(r => {
+        const box = boxes.find(b => b.value === r.value);
+        r.disabled = !box.checked;
+        if (!box.checked) r.checked = false;
+        r.closest(".frame").classList.toggle("chosen", box.checked);
+      });
+      if (checked.length === 1) primaryFor(checked[0]).checked = true;
+    }
+
+    function toggleFrame(i, asPrimary) {
+      const box = boxes[i];
+      if (!box) return;
+      if (asPrimary) { box.checked = true; sync(); primaryFor(box).checked = true; return; }
+      box.checked = !box.checked;
+      sync();
+    }
+
+    function acceptSuggestions() {
+      boxes.forEach(b => { b.checked = b.dataset.suggested === "1"; });
+      sync();
+      primaries.forEach(r => { if (r.dataset.suggested === "1" && !r.disabled) r.checked = true; });
+      slants.concat(tones).forEach(r => { if (r.dataset.suggested === "1") r.checked = true; });
+    }
+
+    boxes.forEach(b => b.addEventListener("change", sync));
+    const accept = document.getElementById("accept");
+    if (accept) accept.addEventListener("click", acceptSuggestions);
+    sync();
+
+    document.addEventListener("keydown", function (e) {
+      if (e.ctrlKey || e.metaKey || e.altKey) return;
+      const t = e.target;
+      if (t && (t.tagName === "TEXTAREA" || (t.tagName === "INPUT" && t.type === "text"))) return;
+      let i = FRAME_CODES.indexOf(e.code);
+      if (i >= 0) { toggleFrame(i, e.shiftKey); e.preventDefault(); return; }
+      i = SLANT_CODES.indexOf(e.code);
+      if (i >= 0 && slants[i]) { slants[i].checked = true; e.preventDefault(); return; }
+      i = TONE_CODES.indexOf(e.code);
+      if (i >= 0 && tones[i]) { tones[i].checked = true; e.preventDefault(); return; }
+      if (e.code === "KeyG" && accept) { acceptSuggestions(); e.preventDefault(); return; }
+      if (e.key === "Enter" && !(t && t.tagName === "BUTTON")) { form.requestSubmit(); e.preventDefault(); return; }
+      if (e.code === "KeyU") { document.getElementById("undo-form").requestSubmit(); e.preventDefault(); return; }
+      if (e.code === "KeyN") { document.getElementById("skip-form").requestSubmit(); e.preventDefault(); return; }
+      if (e.key === "?") {
+        const cb = document.getElementById("codebook");
+        cb.open = !cb.open;
+        if (cb.open) cb.scrollIntoView({block: "nearest"});
+        e.preventDefault();
+      }
+    });
+  });
+})();

@@ -1,0 +1,177 @@
+"""End to end in headless Chromium (Playwright driving Debian's `chromium`): log in by name, label with
+the keyboard, save, undo, accept suggestions, read the codebook, a second annotator; the hostile article's
+script never runs. Screenshots go to FRAMEWATCH_SCREENSHOTS (default: the test's tmp dir).
+
+Set-up: `tests/setup_browser.sh` installs Debian's chromium when missing (as root). Skips cleanly when
+the browser or the playwright package is absent."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from labels.sampling import SampleConfig, draw
+from labels.web.app import PageConfig, create_app
+from tests.labels.corpus import HOSTILE_ID
+from warehouse import labels_store
+from warehouse.db import connect, open_db
+
+CHROMIUM = os.environ.get("FRAMEWATCH_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+playwright_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
+if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
+    pytest.skip(
+        f"no Chromium at {CHROMIUM}: run `sudo bash tests/setup_browser.sh` (installs Debian's chromium) "
+        "or set FRAMEWATCH_CHROMIUM",
+        allow_module_level=True,
+    )
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture()
+def server(warehouse) -> Iterator[tuple[str, Path]]:
+    import uvicorn
+
+    path, _ = warehouse
+    with open_db(path) as con:
+        draw(con, SampleConfig(n=5, test_size=2, seed=1))
+    port = _free_port()
+    config = uvicorn.Config(
+        create_app(PageConfig(db_path=path)), host="127.0.0.1", port=port, log_level="warning"
+    )
+    srv = uvicorn.Server(config)
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not srv.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            pytest.fail("the labeling page did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}", path
+    srv.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture()
+def browser() -> Iterator[object]:
+    with playwright_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+@pytest.fixture()
+def shots(tmp_path: Path) -> Path:
+    folder = Path(os.environ.get("FRAMEWATCH_SCREENSHOTS") or tmp_path / "screenshots")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _current(path: Path) -> dict[str, dict]:
+    con = connect(path, read_only=True)
+    try:
+        return {(r["article_id"], r["annotator"]): r for r in labels_store.current_labels(con)}
+    finally:
+        con.close()
+
+
+def test_label_with_the_keyboard_end_to_end(server, browser, shots):
+    base, db = server
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+
+    page.goto(base + "/")
+    page.screenshot(path=shots / "01_login.png")
+    page.fill("#annotator-name", "alice")
+    page.press("#annotator-name", "Enter")
+    page.wait_for_url("**/label/*")
+    assert page.inner_text("#annotator") == "alice"
+    assert "0 / 7 done" in page.inner_text("#progress")
+
+    # the hostile article: its markup is shown as text and its script never runs
+    page.goto(f"{base}/label/{HOSTILE_ID}")
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+    assert page.title().startswith("Council vote <script>")
+    assert "<script>window.__pwned = 1" in page.inner_text("#text")
+    assert page.locator("#text mark.evidence").count() == 1
+    page.screenshot(path=shots / "02_hostile_article.png", full_page=True)
+
+    # frames 1 (Economic) and w (Public opinion), Shift+1 = primary, slant s (center), tone j (negative)
+    page.keyboard.press("1")
+    page.keyboard.press("w")
+    page.keyboard.press("Shift+Digit1")
+    page.keyboard.press("s")
+    page.keyboard.press("j")
+    assert page.is_checked('input[name=frames][value="Economic"]')
+    assert page.is_checked('input[name=frames][value="Public opinion"]')
+    assert page.is_checked('input[name=primary_frame][value="Economic"]')
+    assert page.is_disabled('input[name=primary_frame][value="Morality"]')
+    page.screenshot(path=shots / "03_filled_with_keys.png")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#flash")
+    assert "Saved." in page.inner_text("#flash") and HOSTILE_ID not in page.url
+    label = _current(db)[(HOSTILE_ID, "alice")]
+    assert label["frames"] == ["Economic", "Public opinion"] and label["primary_frame"] == "Economic"
+    assert (label["slant"], label["tone"]) == ("center", "negative")
+    page.screenshot(path=shots / "04_saved_next.png")
+
+    # undo (u) brings the article back and withdraws the label
+    page.keyboard.press("u")
+    page.wait_for_url(f"**/label/{HOSTILE_ID}")
+    assert "Undone" in page.inner_text("#flash")
+    assert (HOSTILE_ID, "alice") not in _current(db)
+    page.screenshot(path=shots / "05_after_undo.png")
+
+    # accept the model's suggestions (g) and save; the codebook opens with ?
+    page.goto(base + "/label")
+    page.keyboard.press("g")
+    suggested = page.eval_on_selector_all(
+        'input[name=frames][data-suggested="1"]', "els => els.map(e => e.value)"
+    )
+    checked = page.eval_on_selector_all("input[name=frames]:checked", "els => els.map(e => e.value)")
+    assert suggested and checked == suggested
+    page.keyboard.press("?")
+    assert page.get_attribute("#codebook", "open") is not None
+    page.screenshot(path=shots / "06_suggestions_and_codebook.png", full_page=True)
+    article_id = page.get_attribute("#article", "data-article-id")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#flash")
+    assert _current(db)[(article_id, "alice")]["frames"] == checked
+    assert "1 / 7 done" in page.inner_text("#progress")
+
+    # a second annotator in another browser session sees their own progress
+    bob = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    bob.goto(base + "/")
+    bob.fill("#annotator-name", "bob")
+    bob.press("#annotator-name", "Enter")
+    bob.wait_for_url("**/label/*")
+    assert "0 / 7 done" in bob.inner_text("#progress") and "1 labeled by 1 annotator" in bob.inner_text(
+        "#progress"
+    )
+    bob.screenshot(path=shots / "07_second_annotator.png")
+    assert errors == []

@@ -1,0 +1,126 @@
+"""`framewatch label ...` commands on a real warehouse: sample, import, agreement, adjudicate, export."""
+
+from __future__ import annotations
+
+import json
+import random
+
+import pytest
+from typer.testing import CliRunner
+
+from labels.cli import app
+from tests.labels.corpus import simulated_label
+from warehouse import labels_store
+from warehouse.db import connect
+
+runner = CliRunner()
+COMMANDS = ["sample", "serve", "import", "export", "agreement", "adjudicate", "retrain"]
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help(command):
+    result = runner.invoke(app, [command, "--help"])
+    assert result.exit_code == 0 and "Usage" in result.output
+
+
+def _invoke(*args: str):
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result.output
+
+
+def test_the_workflow_from_the_command_line(warehouse, tmp_path):
+    path, truths = warehouse
+    db = ["--db", str(path)]
+    code, out = _invoke("sample", *db, "--n", "12", "--test-size", "4")
+    assert code == 0 and "queued 16 articles" in out
+
+    con = connect(path, read_only=True)
+    queued = [
+        r[0] for r in con.execute("select distinct article_id from label_samples order by 1").fetchall()
+    ]
+    con.close()
+    rng = random.Random(1)
+    lines = [
+        json.dumps({"article_id": a, **simulated_label(truths[a], who, rng, 0.3)})
+        for a in queued
+        for who in ("ann", "ben")
+    ]
+    good = tmp_path / "labels.jsonl"
+    good.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code, out = _invoke("import", str(good), *db)
+    assert code == 0 and "stored 32" in out
+
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(
+        json.dumps(
+            {
+                "article_id": "nope",
+                "annotator": "ann",
+                "frames": ["Economy"],
+                "primary_frame": "Economy",
+                "slant": "left",
+                "tone": "neutral",
+            }
+        )
+        + "\n"
+    )
+    code, out = _invoke("import", str(bad), *db)
+    assert code == 1 and "unknown article 'nope'" in " ".join(out.split())
+
+    code, out = _invoke("agreement", *db, "--json")
+    report = json.loads(out)
+    assert code == 0 and report["overlap"] == 16 and set(report["annotators"]) == {"ann", "ben"}
+    assert report["alpha"]["slant"] is not None
+
+    code, out = _invoke("adjudicate", *db)
+    assert code == 0 and "new gold labels" in out
+    con = connect(path, read_only=True)
+    n_gold, conflicts = len(labels_store.gold(con)), len(queued) - len(labels_store.gold(con))
+    con.close()
+    if conflicts:
+        assert "resolve: framewatch label adjudicate --article" in out
+    article = queued[0]
+    truth = truths[article]
+    args = [
+        "--article",
+        article,
+        *sum((["--frame", f] for f in truth["frames"]), []),
+        "--primary",
+        truth["primary_frame"],
+        "--slant",
+        truth["slant"],
+        "--tone",
+        truth["tone"],
+        "--by",
+        "ed",
+    ]
+    code, out = _invoke("adjudicate", *db, *args)
+    assert code == 0 and "adjudicated by ed" in out
+    code, out = _invoke(
+        "adjudicate",
+        *db,
+        "--article",
+        article,
+        "--frame",
+        "Economy",
+        "--slant",
+        "left",
+        "--tone",
+        "neutral",
+        "--by",
+        "ed",
+    )
+    assert code == 1 and "unknown frame" in out
+
+    tasks, gold, config = tmp_path / "tasks.json", tmp_path / "gold.jsonl", tmp_path / "config.xml"
+    assert _invoke("export", str(tasks), *db, "--config", str(config))[0] == 0
+    assert len(json.loads(tasks.read_text())) == 16 and "<Choices" in config.read_text()
+    assert _invoke("export", str(gold), *db, "--what", "gold")[0] == 0
+    rows = [json.loads(line) for line in gold.read_text().splitlines()]
+    assert len(rows) in (n_gold, n_gold + 1)  # one standing gold label per article
+    assert any(r["article_id"] == article and r["method"] == "adjudicated" for r in rows)
+
+
+def test_missing_database_is_explained(tmp_path):
+    code, out = _invoke("agreement", "--db", str(tmp_path / "absent.duckdb"))
+    assert code == 1 and "framewatch demo" in out

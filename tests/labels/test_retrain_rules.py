@@ -1,0 +1,143 @@
+"""The loop's rules without training: the promotion decision, the test-set guard, the training files
+(gold in the shared schema the classifier reads, base-corpus samples, no test article), the evaluation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from classifier.data import load_labeled
+from classifier.predict import Prediction
+from labels.codebook import load_codebook
+from labels.retrain import (
+    EvalScore,
+    RetrainConfig,
+    RetrainError,
+    check_test_set,
+    decide,
+    evaluate,
+    sample_parquet,
+    training_files,
+)
+
+CONFIG = RetrainConfig(margin=0.01, min_test_articles=3)
+
+
+def score(version: str, value: float, n: int = 20) -> EvalScore:
+    return EvalScore(version, n, value, value, 0.5, value)
+
+
+@pytest.mark.parametrize(
+    ("champion", "challenger", "promote"),
+    [
+        (0.50, 0.52, True),  # +0.02 >= margin
+        (0.50, 0.51, True),  # exactly the margin
+        (0.50, 0.505, False),  # better, but not by the margin
+        (0.50, 0.45, False),  # worse
+    ],
+)
+def test_promote_only_when_better_by_the_margin(champion, challenger, promote):
+    decision = decide(score("champ", champion), score("chall", challenger), CONFIG)
+    assert decision.promote is promote
+    assert ("margin" in decision.reason) and f"{challenger:.4f}" in decision.reason
+
+
+def test_no_champion_promotes_and_too_few_test_articles_does_not():
+    assert decide(None, score("chall", 0.1), CONFIG).promote
+    decision = decide(score("champ", 0.1), score("chall", 0.9, n=2), CONFIG)
+    assert not decision.promote and "label the test set" in decision.reason
+    with pytest.raises(RetrainError, match="only 2 gold-labeled test articles"):
+        check_test_set([{}, {}], CONFIG)
+
+
+def _gold(aid: str) -> dict:
+    return {
+        "article_id": aid,
+        "outlet_id": "metro-wire",
+        "title": f"Title {aid}",
+        "text": f"Body of {aid}.",
+        "frames": ["Economic", "Political"],
+        "primary_frame": "Economic",
+        "slant": "center",
+        "tone": "neutral",
+    }
+
+
+def _base_corpora(folder: Path) -> Path:
+    """Tiny synthetic files in the shared schema (invented text; never the shared data)."""
+    folder.mkdir()
+    rows = [
+        {
+            "dataset": "x",
+            "id": f"f{i}",
+            "outlet": "o",
+            "outlet_domain": f"o{i % 3}.example",
+            "url": "",
+            "title": f"t{i}",
+            "text": f"text {i}",
+            "language": "en" if i % 2 else "de",
+            "labels": {"frames": ["Economic"], "primary_frame": None, "slant": None, "tone": None},
+        }
+        for i in range(10)
+    ]
+    pd.DataFrame(rows).to_parquet(folder / "semeval2023_frames_train.parquet")
+    slant = [
+        {**r, "id": f"s{i}", "labels": {"frames": [], "primary_frame": None, "slant": "left", "tone": None}}
+        for i, r in enumerate(rows)
+    ]
+    pd.DataFrame(slant).to_parquet(folder / "allsides_slant.parquet")
+    return folder
+
+
+def test_training_files_hold_gold_and_base_samples_but_no_test_article(tmp_path):
+    data = _base_corpora(tmp_path / "data")
+    config = RetrainConfig(base_frame_rows=3, base_slant_rows=4)
+    frames, slants = training_files([_gold("a1"), _gold("a2")], {"t1"}, data, tmp_path / "work", config)
+    frame_df = load_labeled(frames)  # the classifier's own loader validates the gold file
+    base = frame_df[frame_df["id"].str.startswith("f")]
+    assert len(base) == 3 and set(base["language"]) == {"en"}  # sampled, English only
+    gold = frame_df[frame_df["id"].str.startswith("gold-")]
+    assert list(gold["frames"].iloc[0]) == ["Economic", "Political"] and gold["slant"].iloc[0] == "center"
+    assert len(load_labeled(slants)) == 4 + 2
+    with pytest.raises(RetrainError, match="test-set articles reached the training data"):
+        training_files([_gold("t1")], {"t1"}, data, tmp_path / "work2", config)
+    with pytest.raises(RetrainError, match="base corpus not found"):
+        sample_parquet(tmp_path / "nope.parquet", tmp_path / "x.parquet", 3, 0)
+
+
+class FixedScorer:
+    """Returns given predictions: the metric arithmetic is what is tested here."""
+
+    version = "fixed"
+
+    def __init__(self, predictions: list[Prediction]) -> None:
+        self.predictions = predictions
+
+    def score(self, docs):
+        assert len(docs) == len(self.predictions)
+        return self.predictions
+
+
+def _pred(frames: list[str], slant: str) -> Prediction:
+    return Prediction({}, frames, frames[0], {}, slant, 0.0, "neutral", {})
+
+
+def test_evaluate_scores_frames_and_slant_macro_f1():
+    book = load_codebook()
+    gold = [
+        _gold("a") | {"frames": ["Economic"], "primary_frame": "Economic", "slant": "left"},
+        _gold("b") | {"frames": ["Political"], "primary_frame": "Political", "slant": "right"},
+    ]
+    perfect = evaluate(FixedScorer([_pred(["Economic"], "left"), _pred(["Political"], "right")]), gold, book)
+    assert (perfect.frame_macro_f1, perfect.slant_macro_f1, perfect.score) == (1.0, 1.0, 1.0)
+    swapped = evaluate(FixedScorer([_pred(["Political"], "right"), _pred(["Economic"], "left")]), gold, book)
+    assert (swapped.frame_macro_f1, swapped.slant_macro_f1, swapped.primary_accuracy) == (0.0, 0.0, 0.0)
+
+
+def test_retrain_config_is_validated():
+    with pytest.raises(ValueError, match="margin"):
+        RetrainConfig(margin=-0.1)
+    with pytest.raises(ValueError, match="min_test_articles"):
+        RetrainConfig(min_test_articles=0)

@@ -1,0 +1,271 @@
+"""Reads and writes of the labeling tables (migration 004): labels, samples, the test set, gold labels.
+
+Everything is append-only: a label is retracted by an undo row, a gold label is superseded by a newer one,
+test-set members stay members. Writes go in one Arrow batch per transaction."""
+
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from warehouse.load import now
+from warehouse.sqlfiles import sql
+
+log = logging.getLogger(__name__)
+
+LABEL_SCHEMA = pa.schema(
+    [
+        ("label_id", pa.string()),
+        ("article_id", pa.string()),
+        ("annotator", pa.string()),
+        ("action", pa.string()),
+        ("undoes", pa.string()),
+        ("frames", pa.list_(pa.string())),
+        ("primary_frame", pa.string()),
+        ("slant", pa.string()),
+        ("tone", pa.string()),
+        ("codebook_version", pa.string()),
+        ("labeled_at", pa.timestamp("us")),
+        ("source", pa.string()),
+        ("import_id", pa.string()),
+        ("note", pa.string()),
+    ]
+)
+
+SAMPLE_SCHEMA = pa.schema(
+    [
+        ("batch_id", pa.string()),
+        ("article_id", pa.string()),
+        ("outlet_id", pa.string()),
+        ("strategy", pa.string()),
+        ("score", pa.float64()),
+        ("position", pa.int32()),
+        ("annotator", pa.string()),
+        ("created_at", pa.timestamp("us")),
+    ]
+)
+
+TEST_SET_SCHEMA = pa.schema(
+    [
+        ("article_id", pa.string()),
+        ("outlet_id", pa.string()),
+        ("batch_id", pa.string()),
+        ("frozen_at", pa.timestamp("us")),
+    ]
+)
+
+GOLD_SCHEMA = pa.schema(
+    [
+        ("article_id", pa.string()),
+        ("frames", pa.list_(pa.string())),
+        ("primary_frame", pa.string()),
+        ("slant", pa.string()),
+        ("tone", pa.string()),
+        ("codebook_version", pa.string()),
+        ("method", pa.string()),
+        ("adjudicator", pa.string()),
+        ("n_annotators", pa.int32()),
+        ("decided_at", pa.timestamp("us")),
+        ("note", pa.string()),
+    ]
+)
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex
+
+
+def _append(con: duckdb.DuckDBPyConnection, statement: str, batch: pa.Table) -> int:
+    """Run one insert over the Arrow table registered as `batch`, in its own transaction."""
+    cur = con.cursor()
+    try:
+        cur.register("batch", batch)
+        cur.execute("begin transaction")
+        try:
+            cur.execute(statement)
+            cur.execute("commit")
+        except Exception:
+            cur.execute("rollback")
+            raise
+        return batch.num_rows
+    finally:
+        cur.unregister("batch")
+        cur.close()
+
+
+def _dicts(cur: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    cols = [d[0] for d in cur.description]
+    return [dict(zip(cols, row, strict=True)) for row in cur.fetchall()]
+
+
+# -- labels ---------------------------------------------------------------------------------------------
+
+
+def label_row(
+    article_id: str,
+    annotator: str,
+    frames: Sequence[str],
+    primary_frame: str,
+    slant: str,
+    tone: str,
+    codebook_version: str,
+    source: str,
+    labeled_at: datetime | None = None,
+    import_id: str | None = None,
+    note: str | None = None,
+) -> dict[str, Any]:
+    """A row for `labels` (action 'label'). Validate against the codebook before building it."""
+    return {
+        "label_id": new_id(),
+        "article_id": article_id,
+        "annotator": annotator,
+        "action": "label",
+        "undoes": None,
+        "frames": list(frames),
+        "primary_frame": primary_frame,
+        "slant": slant,
+        "tone": tone,
+        "codebook_version": codebook_version,
+        "labeled_at": labeled_at or now(),
+        "source": source,
+        "import_id": import_id,
+        "note": note,
+    }
+
+
+def append_labels(con: duckdb.DuckDBPyConnection, rows: Sequence[dict[str, Any]]) -> int:
+    """Append label (or undo) rows in one transaction: all are stored or none."""
+    if not rows:
+        return 0
+    return _append(con, sql("labels_insert"), pa.Table.from_pylist(list(rows), schema=LABEL_SCHEMA))
+
+
+def undo_last(con: duckdb.DuckDBPyConnection, annotator: str, codebook_version: str) -> str | None:
+    """Retract the annotator's most recent standing label; returns its article_id (None: nothing to undo)."""
+    row = con.execute(sql("labels_last_live"), [annotator]).fetchone()
+    if row is None:
+        return None
+    label_id, article_id = row
+    undo = {
+        "label_id": new_id(),
+        "article_id": article_id,
+        "annotator": annotator,
+        "action": "undo",
+        "undoes": label_id,
+        "frames": None,
+        "primary_frame": None,
+        "slant": None,
+        "tone": None,
+        "codebook_version": codebook_version,
+        "labeled_at": now(),
+        "source": "page",
+        "import_id": None,
+        "note": None,
+    }
+    append_labels(con, [undo])
+    log.info("%s undid label %s of article %s", annotator, label_id, article_id)
+    return str(article_id)
+
+
+def current_labels(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    """Each annotator's standing label of each article."""
+    return _dicts(con.execute(sql("labels_current")))
+
+
+def next_article(con: duckdb.DuckDBPyConnection, annotator: str, skip: Sequence[str] = ()) -> str | None:
+    row = con.execute(sql("labels_queue_next"), {"annotator": annotator, "skip": list(skip)}).fetchone()
+    return None if row is None else str(row[0])
+
+
+def progress(con: duckdb.DuckDBPyConnection, annotator: str) -> dict[str, int]:
+    return _dicts(con.execute(sql("labels_progress"), {"annotator": annotator}))[0]
+
+
+def article_for_page(
+    con: duckdb.DuckDBPyConnection, article_id: str, annotator: str
+) -> dict[str, Any] | None:
+    rows = _dicts(con.execute(sql("labels_article"), {"article_id": article_id, "annotator": annotator}))
+    if not rows:
+        return None
+    row = rows[0]
+    if isinstance(row.get("evidence"), str):
+        try:
+            row["evidence"] = json.loads(row["evidence"])
+        except json.JSONDecodeError:
+            row["evidence"] = None
+    return row
+
+
+def known_article_ids(con: duckdb.DuckDBPyConnection, ids: Sequence[str]) -> set[str]:
+    if not ids:
+        return set()
+    cur = con.cursor()
+    try:
+        cur.register("batch", pa.table({"article_id": pa.array(list(ids), pa.string())}))
+        return {r[0] for r in cur.execute(sql("labels_known_articles")).fetchall()}
+    finally:
+        cur.unregister("batch")
+        cur.close()
+
+
+# -- sampling and the test set ----------------------------------------------------------------------------
+
+
+def sampling_candidates(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    return _dicts(con.execute(sql("labels_candidates")))
+
+
+def seen_texts(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    return _dicts(con.execute(sql("labels_labeled_texts")))
+
+
+def test_set(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    return _dicts(con.execute(sql("labels_test_set")))
+
+
+def freeze_test_set(con: duckdb.DuckDBPyConnection, rows: Sequence[dict[str, Any]]) -> int:
+    if not rows:
+        return 0
+    return _append(
+        con, sql("labels_insert_test_set"), pa.Table.from_pylist(list(rows), schema=TEST_SET_SCHEMA)
+    )
+
+
+def append_samples(con: duckdb.DuckDBPyConnection, rows: Sequence[dict[str, Any]]) -> int:
+    if not rows:
+        return 0
+    return _append(con, sql("labels_insert_samples"), pa.Table.from_pylist(list(rows), schema=SAMPLE_SCHEMA))
+
+
+# -- gold labels and training data ------------------------------------------------------------------------
+
+
+def append_gold(con: duckdb.DuckDBPyConnection, rows: Sequence[dict[str, Any]]) -> int:
+    if not rows:
+        return 0
+    return _append(con, sql("labels_insert_gold"), pa.Table.from_pylist(list(rows), schema=GOLD_SCHEMA))
+
+
+def gold(con: duckdb.DuckDBPyConnection, split: str = "all") -> list[dict[str, Any]]:
+    """Gold labels with article text. split: 'train' (never the test set), 'test' or 'all'."""
+    if split not in ("train", "test", "all"):
+        raise ValueError(f"split must be train, test or all, not {split!r}")
+    return _dicts(con.execute(sql("labels_gold"), {"split": split}))
+
+
+def export_tasks(con: duckdb.DuckDBPyConnection, scope: str = "queue") -> list[dict[str, Any]]:
+    if scope not in ("queue", "all"):
+        raise ValueError(f"scope must be queue or all, not {scope!r}")
+    return _dicts(con.execute(sql("labels_export_tasks"), {"scope": scope}))
+
+
+def recent_articles(con: duckdb.DuckDBPyConnection, since: date) -> list[tuple[str, str, str]]:
+    """(article_id, title, text) of articles published (else fetched) on or after `since`."""
+    return con.execute(sql("labels_recent_articles"), [since]).fetchall()
