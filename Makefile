@@ -1,0 +1,38 @@
+# framewatch front door. Needs only python3 and make.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN     = $(VENV)/bin
+STAMP   = $(VENV)/.installed
+
+export HF_HUB_OFFLINE = 1
+export DO_NOT_TRACK = 1
+export PREFECT_SERVER_ANALYTICS_ENABLED = false
+
+.PHONY: demo test bench install clean help
+
+help:
+	@echo "make demo   - set up, then run the monitor end to end on the bundled demo corpus"
+	@echo "make test   - set up, then run the test suite"
+	@echo "make bench  - set up, then run the benchmarks (slow)"
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet torch==2.13.0
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/framewatch demo
+
+test: $(STAMP)
+	bash tests/setup_browser.sh
+	$(BIN)/python -m pytest
+
+bench: $(STAMP)
+	$(BIN)/python -m pytest -m slow -p no:cacheprovider -s bench tests
+
+clean:
+	rm -rf $(VENV) .framewatch framewatch.duckdb framewatch.duckdb.wal

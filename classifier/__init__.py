@@ -1,0 +1,1 @@
+"""Frame, slant and tone classifiers: training, evaluation, registry, inference."""

@@ -1,0 +1,108 @@
+"""Flow commands: demo, monitor, import. Thin: parse options, run the flow, print the outcome."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from flows.settings import FlowSettings, configure_runtime
+from framewatch.console import console, fail, print_table
+
+app = typer.Typer(help="Collect, score and store articles.", no_args_is_help=True)
+
+
+def _print_outcome(db_path: Path, outcome: dict[str, Any]) -> None:
+    from warehouse.db import connect
+    from warehouse.queries import outlet_comparison
+
+    counts = outcome["counts"]
+    console.print(
+        f"[bold]run {outcome['run_id']}[/]: {counts.get('articles_new', 0)} new articles, "
+        f"{counts.get('scored', 0)} scored with {counts.get('model_version')}, "
+        f"{len(outcome['errors'])} failures recorded, {counts.get('duration_s')} s"
+    )
+    if outcome["errors"]:
+        print_table(
+            ["stage", "source", "reason"],
+            [(e["stage"], e["source"], e["reason"]) for e in outcome["errors"]],
+            title="recorded failures (the run finished and stored everything else)",
+        )
+    con = connect(db_path, read_only=True)
+    try:
+        columns, rows = outlet_comparison(con)
+    finally:
+        con.close()
+    print_table(columns, rows, title="outlet comparison (current model)")
+    console.print(
+        f"Data: [bold]{db_path.resolve()}[/]\n"
+        f"Try: framewatch query \"select * from frame_share_weekly order by week, outlet, share desc\""
+    )
+
+
+def demo(
+    db: Annotated[Path | None, typer.Option("--db", help="DuckDB file (default ./framewatch.duckdb).")] = None,
+    port: Annotated[int, typer.Option(help="Loopback port for the demo website.")] = 8765,
+) -> None:
+    """Serve the bundled demo corpus on 127.0.0.1, run the monitoring flow over it, show the comparison."""
+    settings = FlowSettings()
+    configure_runtime(settings)
+    db_path = db or settings.db_path
+    from flows.demo import run_demo
+
+    console.print(f"Serving the demo corpus on 127.0.0.1:{port} and running the monitor flow ...")
+    outcome = run_demo(db_path, settings.home, port=port)
+    _print_outcome(db_path, outcome)
+
+
+def monitor(
+    sources: Annotated[Path | None, typer.Option(help="Sources TOML (default: the bundled registry).")] = None,
+    db: Annotated[Path | None, typer.Option("--db", help="DuckDB file (default ./framewatch.duckdb).")] = None,
+    max_items: Annotated[int | None, typer.Option(help="At most this many items per feed.")] = None,
+    model: Annotated[str | None, typer.Option(help="Model version (default: the promoted one).")] = None,
+) -> None:
+    """One monitoring run over the sources registry: collect, dedupe, score, store."""
+    settings = FlowSettings()
+    configure_runtime(settings)
+    from flows.monitor import monitor_flow
+    from flows.sources.registry import SourceError
+
+    db_path = db or settings.db_path
+    try:
+        outcome = monitor_flow(
+            db_path=str(db_path), sources_path=str(sources or settings.sources),
+            max_items_per_feed=max_items, model_version=model,
+        )
+    except SourceError as exc:
+        fail(str(exc))
+    _print_outcome(db_path, outcome)
+
+
+def import_files(
+    files: Annotated[list[Path], typer.Argument(help="JSONL, CSV, Parquet or .txt files of articles.")],
+    outlet: Annotated[str | None, typer.Option(help="Outlet id for rows without an `outlet` field.")] = None,
+    db: Annotated[Path | None, typer.Option("--db", help="DuckDB file (default ./framewatch.duckdb).")] = None,
+) -> None:
+    """Bulk-import articles from files, then score them. Bad rows are reported, good ones stored."""
+    settings = FlowSettings()
+    configure_runtime(settings)
+    from flows.monitor import monitor_flow
+    from flows.sources.bulk import ImportFileError
+
+    missing = [str(f) for f in files if not f.exists()]
+    if missing:
+        fail(f"no such file: {', '.join(missing)}")
+    db_path = db or settings.db_path
+    try:
+        outcome = monitor_flow(
+            db_path=str(db_path), import_paths=[str(f) for f in files], import_outlet=outlet
+        )
+    except ImportFileError as exc:
+        fail(str(exc))
+    _print_outcome(db_path, outcome)
+
+
+app.command("demo")(demo)
+app.command("monitor")(monitor)
+app.command("import")(import_files)

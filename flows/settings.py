@@ -1,0 +1,40 @@
+"""Flow settings: one typed place (FRAMEWATCH_* environment variables), built where the program starts."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_SOURCES = Path(__file__).parent / "sources" / "sources.toml"
+
+
+class FlowSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="FRAMEWATCH_", extra="ignore")
+
+    db_path: Path = Field(Path("framewatch.duckdb"), description="The DuckDB file the flows write.")
+    home: Path = Field(Path(".framewatch"), description="Working data: Prefect home, snapshots, reports.")
+    sources: Path = Field(DEFAULT_SOURCES, description="The sources registry (outlets and feeds).")
+
+    def prefect_home(self) -> Path:
+        return (self.home / "prefect").resolve()
+
+
+def configure_runtime(settings: FlowSettings) -> None:
+    """Environment for Prefect and Hugging Face, set before either is imported: no server needed,
+    no telemetry, no hub downloads, a generous first-start timeout for the temporary local API."""
+    defaults = {
+        "PREFECT_HOME": str(settings.prefect_home()),
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "DO_NOT_TRACK": "1",
+        "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180",
+        "PREFECT_LOGGING_TO_API_ENABLED": "false",
+        "PREFECT_RESULTS_PERSIST_BY_DEFAULT": "false",
+        "HF_HUB_OFFLINE": "1",
+        "TRANSFORMERS_OFFLINE": "1",
+        "TOKENIZERS_PARALLELISM": "false",
+    }
+    for key, value in defaults.items():
+        os.environ.setdefault(key, value)

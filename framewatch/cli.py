@@ -1,0 +1,52 @@
+"""The `framewatch` command: mounts each package's thin CLI."""
+
+from __future__ import annotations
+
+import logging
+import os
+
+import typer
+
+from flows import cli as flows_cli
+from flows import sources_cli
+from labels import cli as labels_cli
+from warehouse import cli as warehouse_cli
+
+app = typer.Typer(
+    help="framewatch: collect news, score frames / slant / tone, compare outlets over time.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+)
+
+for command in flows_cli.app.registered_commands + warehouse_cli.app.registered_commands:
+    app.registered_commands.append(command)
+
+
+def _mount_classifier() -> None:
+    from classifier import cli as classifier_cli
+    from classifier.evaluate_cli import evaluate
+    from classifier.transformer.cli import train_transformer_command
+
+    for command in classifier_cli.app.registered_commands:
+        app.registered_commands.append(command)
+    for group in classifier_cli.app.registered_groups:
+        app.registered_groups.append(group)
+    app.command("evaluate")(evaluate)
+    app.command("train-transformer")(train_transformer_command)
+
+
+_mount_classifier()
+app.add_typer(sources_cli.app, name="sources")
+app.add_typer(labels_cli.app, name="label")
+
+
+def main() -> None:
+    logging.basicConfig(
+        level=os.environ.get("FRAMEWATCH_LOG_LEVEL", "WARNING"), format="%(levelname)s %(name)s: %(message)s"
+    )
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    app()
+
+
+if __name__ == "__main__":
+    main()

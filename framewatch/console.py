@@ -1,0 +1,29 @@
+"""Shared terminal output: one rich console and a table printer."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+def print_table(columns: Sequence[str], rows: Sequence[Sequence[Any]], title: str | None = None) -> None:
+    table = Table(title=title, show_lines=False)
+    for col in columns:
+        table.add_column(str(col), overflow="fold")
+    for row in rows:
+        table.add_row(*["" if v is None else str(v) for v in row])
+    console.print(table)
+
+
+def fail(message: str, code: int = 1) -> None:
+    """Print an error a person can act on and exit."""
+    import typer
+
+    err_console.print(f"[bold red]error:[/] {message}")
+    raise typer.Exit(code)

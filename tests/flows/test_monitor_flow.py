@@ -1,0 +1,84 @@
+"""The real monitoring flow under Prefect's test harness: the demo website on 127.0.0.1, a real DuckDB
+file, the promoted model. Faults are recorded with reasons; a second run adds no duplicates."""
+
+from __future__ import annotations
+
+import pytest
+
+from flows.demo import demo_fetch_settings, write_seed_import, write_sources
+from flows.monitor import monitor_flow
+from warehouse.db import connect
+
+
+@pytest.fixture(scope="module")
+def demo_runs(prefect_harness, tmp_path_factory):
+    from flows.demo_site import DemoSite
+
+    home = tmp_path_factory.mktemp("demo")
+    db = home / "fw.duckdb"
+    with DemoSite() as site:
+        sources = write_sources(site.outlets(), [], home / "sources.toml")
+        first = monitor_flow(db_path=str(db), sources_path=str(sources), fetch=demo_fetch_settings())
+        second = monitor_flow(db_path=str(db), sources_path=str(sources), fetch=demo_fetch_settings())
+        corpus_size = len(site.corpus.articles)
+    return db, first, second, corpus_size
+
+
+def test_first_run_stores_and_scores_the_corpus(demo_runs):
+    db, first, _second, corpus_size = demo_runs
+    con = connect(db, read_only=True)
+    n_articles = con.execute("select count(*) from articles").fetchone()[0]
+    assert n_articles == corpus_size  # every corpus page; the video-only page is a recorded failure
+    assert first["counts"]["articles_new"] == n_articles
+    assert first["counts"]["scored"] == n_articles
+    # every article has exactly one prediction from the current model, with all 15 frame probabilities
+    rows = con.execute(
+        "select count(*), min(cardinality(frame_probs)), count(distinct model_version) from predictions"
+    ).fetchone()
+    assert rows == (n_articles, 15, 1)
+    # outlets table has every demo outlet, each with scored articles
+    per_outlet = con.execute("select outlet_id, n_articles from outlet_summary").fetchall()
+    assert len(per_outlet) == 8 and all(n >= 5 for _o, n in per_outlet)
+
+
+def test_faults_are_recorded_with_reasons(demo_runs):
+    db, first, _second, _n = demo_runs
+    reasons = {(e["stage"], e["reason"]) for e in first["errors"]}
+    assert ("feed", "malformed_feed") in reasons
+    assert ("feed", "connect_error") in reasons
+    assert ("extract", "no_text") in reasons
+    con = connect(db, read_only=True)
+    stored = con.execute(
+        "select stage, reason from run_errors where run_id = ? order by stage, reason", [first["run_id"]]
+    ).fetchall()
+    assert set(stored) == reasons
+    status = con.execute("select status, n_errors from runs where run_id = ?", [first["run_id"]]).fetchone()
+    assert status == ("completed", len(first["errors"]))
+
+
+def test_second_run_adds_nothing(demo_runs):
+    db, first, second, _n = demo_runs
+    assert second["counts"]["articles_new"] == 0
+    assert second["counts"]["scored"] == 0
+    assert second["counts"]["items_already_stored"] >= first["counts"]["articles_new"]
+    con = connect(db, read_only=True)
+    assert con.execute("select count(*) from articles").fetchone()[0] == first["counts"]["articles_new"]
+    assert con.execute("select count(*) from runs").fetchone()[0] == 2
+
+
+def test_seed_articles_are_scored_and_stored(prefect_harness, seeds_dir, tmp_path):
+    from flows.demo import SEED_OUTLETS
+
+    db = tmp_path / "seeds.duckdb"
+    sources = write_sources([], list(SEED_OUTLETS.values()), tmp_path / "sources.toml")
+    seeds = write_seed_import(seeds_dir, tmp_path / "seeds.jsonl")
+    out = monitor_flow(db_path=str(db), sources_path=str(sources), import_paths=[str(seeds)])
+    assert out["counts"]["articles_new"] == 2 and out["counts"]["scored"] == 2
+    con = connect(db, read_only=True)
+    rows = con.execute(
+        "select outlet_id, slant, slant_right, primary_frame, cardinality(frames) from article_scores order by outlet_id"
+    ).fetchall()
+    assert [r[0] for r in rows] == ["foxnews.com", "seed-blog"]
+    assert all(r[1] in ("left", "center", "right") and 0 <= r[2] <= 1 and r[4] >= 1 for r in rows)
+    ev = con.execute("select evidence from predictions").fetchall()
+    assert all(len(e[0]) > 10 for e in ev)
