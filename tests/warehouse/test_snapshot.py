@@ -17,7 +17,17 @@ from warehouse.snapshot import export_parquet, publish_snapshot
 REPO = Path(__file__).resolve().parents[2]
 
 
+def _count(path, sql_text):
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return con.execute(sql_text).fetchone()[0]
+    finally:
+        con.close()
+
+
 def test_snapshot_is_readable_while_a_run_writes(corpus_copy, tmp_path):
+    n_outlets = _count(corpus_copy, "select count(*) from outlet_summary")  # 8 demo outlets (+2 with seeds)
+    assert n_outlets >= 8
     snap = publish_snapshot(corpus_copy, tmp_path / "snapshots")
     assert snap.name == "framewatch-latest.duckdb"
     writer = subprocess.Popen(
@@ -41,7 +51,7 @@ def test_snapshot_is_readable_while_a_run_writes(corpus_copy, tmp_path):
         with pytest.raises(WarehouseError, match="snapshot"):
             connect(corpus_copy, read_only=True)  # the main file is locked, the error points to the snapshot
         con = duckdb.connect(str(snap), read_only=True)
-        assert con.execute("select count(*) from outlet_summary").fetchone()[0] == 10
+        assert con.execute("select count(*) from outlet_summary").fetchone()[0] == n_outlets
         assert con.execute("select count(*) from story_comparison where outlet = 'Fox News'").fetchone()[0] == 1
         assert uses_rollups(con)  # the snapshot carries the materialized marts
         con.close()
@@ -52,21 +62,25 @@ def test_snapshot_is_readable_while_a_run_writes(corpus_copy, tmp_path):
 
 
 def test_publish_replaces_atomically(corpus_copy, tmp_path):
+    n_articles = _count(corpus_copy, "select count(*) from articles")  # 64 demo articles (+2 seeds)
+    assert n_articles >= 64
     first = publish_snapshot(corpus_copy, tmp_path / "snap.duckdb")
     reader = duckdb.connect(str(first), read_only=True)  # an analyst keeps the old one open
     second = publish_snapshot(corpus_copy, tmp_path / "snap.duckdb")
-    assert reader.execute("select count(*) from articles").fetchone()[0] == 66
+    assert reader.execute("select count(*) from articles").fetchone()[0] == n_articles
     reader.close()
     assert second == first and not list(tmp_path.glob(".snapshot-*"))
 
 
 def test_export_parquet_is_partitioned(corpus_copy, tmp_path):
+    n_scored = _count(corpus_copy, "select count(*) from article_scores")
+    assert n_scored >= 64
     out = export_parquet(corpus_copy, tmp_path / "pq")
     parts = sorted(p.relative_to(out / "article_scores").parts[:2] for p in (out / "article_scores").rglob("*.parquet"))
     assert ("month=2026-10-01", "outlet_id=metro-wire") in parts
     con = duckdb.connect()
     n = con.execute("select count(*) from read_parquet(?, hive_partitioning = true)",
                     [str(out / "article_scores" / "**" / "*.parquet")]).fetchone()[0]
-    assert n == 66
+    assert n == n_scored
     assert (out / "outlet_summary.parquet").exists() and (out / "story_comparison.parquet").exists()
     export_parquet(corpus_copy, tmp_path / "pq")  # re-export replaces the folder
