@@ -114,10 +114,14 @@ def monitor_flow(
     feeds = [feed for o in outlets for feed in o.feeds]
     counts: dict[str, Any] = {"outlets": len(outlets), "feeds": len(feeds)}
     errors: list[dict[str, Any]] = []
-    params = {"sources_path": sources_path, "import_paths": import_paths, "model_version": model_version}
+    params = {"sources_path": sources_path, "import_paths": import_paths, "model_version": model_version,
+              **load.run_owner()}
     with open_db(db_path) as con:
         load.upsert_outlets(con, [o.row() for o in outlets])
         load.upsert_feeds(con, [{"feed_url": f.url, "outlet_id": f.outlet_id, "kind": f.kind} for f in feeds])
+        interrupted = load.mark_interrupted_runs(con, run_id)  # earlier runs killed mid-way
+        if interrupted:
+            counts["interrupted_runs_marked"] = len(interrupted)
         load.start_run(con, run_id, "monitor", params)
         try:
             known_ids = {row[0] for row in con.execute("select article_id from articles").fetchall()}
@@ -170,3 +174,18 @@ def monitor_flow(
             raise
     logger.info("run %s: %s", run_id, counts)
     return {"run_id": run_id, "counts": counts, "errors": errors, "snapshot": str(snap)}
+
+
+@flow(name="shifts", log_prints=False, validate_parameters=True)
+def shifts_flow(db_path: str, week: str | None = None, snapshot_dir: str | None = None) -> dict[str, Any]:
+    """Weekly shift detection (outlet x frame / slant vs its own history) on what the monitor stored,
+    then refresh the marts and the read-only snapshot. Same writer rules as monitor_flow."""
+    from datetime import date
+
+    with open_db(db_path) as con:
+        alerts = detect_shifts(con, date.fromisoformat(week) if week else None)
+        refresh_marts(con)
+        snap_dir = Path(snapshot_dir) if snapshot_dir else Path(db_path).parent / ".framewatch" / "snapshots"
+        snap = publish_snapshot(con, snap_dir)
+    get_run_logger().info("%d shift alerts; snapshot %s", len(alerts), snap)
+    return {"shift_alerts": len(alerts), "snapshot": str(snap)}

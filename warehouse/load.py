@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import socket
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -155,6 +157,24 @@ def register_model(con: duckdb.DuckDBPyConnection, version: str, kind: str, card
         raise
     finally:
         cur.close()
+
+
+def run_owner() -> dict[str, Any]:
+    """Who is running: stored in a run's params so a later run can tell a stale 'running' row."""
+    return {"pid": str(os.getpid()), "host": socket.gethostname()}
+
+
+def mark_interrupted_runs(con: duckdb.DuckDBPyConnection, current_run_id: str) -> list[str]:
+    """Mark runs left 'running' by a process that is gone as 'interrupted'; returns their ids.
+    Call it on the writable connection (the file lock proves no other process is writing)."""
+    owner = run_owner()
+    rows = con.execute(
+        sql("mark_interrupted_runs"), {"now": now(), "run_id": current_run_id, **owner}
+    ).fetchall()
+    ids = [row[0] for row in rows]
+    if ids:
+        log.warning("marked %d earlier run(s) as interrupted: %s", len(ids), ", ".join(ids))
+    return ids
 
 
 def start_run(con: duckdb.DuckDBPyConnection, run_id: str, flow_name: str, params: dict[str, Any]) -> None:

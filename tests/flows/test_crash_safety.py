@@ -1,0 +1,211 @@
+"""Crash safety: a monitoring run killed with SIGKILL (while fetching, or in the middle of a write
+transaction) leaves a database that opens, holds no partial or duplicate rows, and the next run completes
+the work and marks the killed run 'interrupted'.
+
+Each run happens in a subprocess (`python -c DRIVER`) that serves the demo corpus on 127.0.0.1 itself,
+with its own FRAMEWATCH_HOME / PREFECT_HOME and the test's DuckDB file. The whole process group is killed
+(the run and Prefect's temporary API server it started), exactly as `kill -9` on a cron job would."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from flows.demo_site import DemoCorpus
+from warehouse.db import connect
+
+REPO = Path(__file__).resolve().parents[2]
+
+# argv: mode (normal | fetch | write), db path, home, marker file.
+#  fetch: article pages are served slowly; the marker appears at the first page request.
+#  write: scoring in batches of 4; the 2nd prediction batch opens its transaction, inserts, touches the
+#         marker and hangs before COMMIT, so the kill lands inside an uncommitted write.
+DRIVER = r"""
+import json, os, sys, time
+from pathlib import Path
+mode, db, home, marker = sys.argv[1:5]
+os.environ["FRAMEWATCH_HOME"] = home
+from flows.settings import FlowSettings, configure_runtime
+configure_runtime(FlowSettings())
+import flows.monitor as monitor
+from flows.demo import demo_fetch_settings, write_sources
+from flows.demo_site import DemoSite
+from warehouse import load
+from warehouse.sqlfiles import sql
+
+def touch():
+    Path(marker).write_text(str(os.getpid()))
+
+class Site(DemoSite):
+    def render_page(self, article):
+        if mode == "fetch":
+            touch()
+            time.sleep(0.5)
+        return super().render_page(article)
+
+if mode == "write":
+    monitor.SCORE_BATCH = 4
+    original = load._run_batch
+    seen = []
+    def run_batch(con, statement, batch):
+        if statement == sql("insert_predictions"):
+            seen.append(1)
+            if len(seen) == 2:
+                cur = con.cursor()
+                cur.register("batch", batch)
+                cur.execute("begin transaction")
+                cur.execute(statement)
+                touch()
+                time.sleep(600)  # killed here, before COMMIT
+        return original(con, statement, batch)
+    load._run_batch = run_batch
+
+with Site() as site:
+    sources = write_sources(site.outlets(), [], Path(home) / "sources.toml")
+    out = monitor.monitor_flow(db_path=db, sources_path=str(sources), fetch=demo_fetch_settings())
+print("RESULT " + json.dumps({"run_id": out["run_id"], "counts": out["counts"]}, default=str))
+"""
+
+
+def _env(home: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update({
+        "FRAMEWATCH_HOME": str(home), "PREFECT_HOME": str(home / "prefect"), "PYTHONUNBUFFERED": "1",
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1",
+        "PREFECT_LOGGING_TO_API_ENABLED": "false", "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180",
+    })
+    env.pop("PREFECT_API_URL", None)  # each subprocess uses its own temporary API
+    return env
+
+
+def _start(mode: str, db: Path, home: Path, marker: Path) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-c", DRIVER, mode, str(db), str(home), str(marker)],
+        cwd=REPO, env=_env(home), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        start_new_session=True,  # its own process group: the kill takes Prefect's server with it
+    )
+
+
+def _kill_when(proc: subprocess.Popen, marker: Path, timeout: float = 120) -> None:
+    """SIGKILL the run's process group as soon as `marker` exists."""
+    deadline = time.monotonic() + timeout
+    try:
+        while not marker.exists():
+            if proc.poll() is not None:
+                pytest.fail(f"run ended before the kill point (rc {proc.returncode}):\n{proc.stdout.read()}")
+            if time.monotonic() > deadline:
+                pytest.fail("run never reached the kill point")
+            time.sleep(0.05)
+    finally:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)
+        proc.stdout.close()
+    assert proc.returncode == -signal.SIGKILL
+
+
+def _run_to_completion(db: Path, home: Path) -> dict:
+    proc = _start("normal", db, home, home / "unused")
+    try:
+        out, _ = proc.communicate(timeout=240)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        raise
+    assert proc.returncode == 0, out
+    line = next(ln for ln in out.splitlines() if ln.startswith("RESULT "))
+    return json.loads(line[len("RESULT "):])
+
+
+def _rerun_in_process(home: Path, db: Path) -> dict:
+    """The next scheduled run, in this process (under the session's Prefect test harness)."""
+    from flows.demo import demo_fetch_settings, write_sources
+    from flows.demo_site import DemoSite
+    from flows.monitor import monitor_flow
+
+    with DemoSite() as site:
+        sources = write_sources(site.outlets(), [], home / "sources.toml")
+        return monitor_flow(db_path=str(db), sources_path=str(sources), fetch=demo_fetch_settings())
+
+
+def _assert_consistent(db: Path) -> dict[str, int]:
+    """The database opens; no partial, orphaned or duplicate rows."""
+    con = connect(db, read_only=True)
+    try:
+        n, distinct = con.execute("select count(*), count(distinct article_id) from articles").fetchone()
+        assert n == distinct, "duplicate article_id"
+        incomplete = con.execute(
+            "select count(*) from articles where article_id is null or outlet_id is null or url is null"
+            " or normalized_url is null or text is null or length(text) = 0 or content_hash is null"
+            " or first_run_id is null or fetched_at is null or extractor is null"
+        ).fetchone()[0]
+        assert incomplete == 0, "partial article rows"
+        orphans = con.execute(
+            "select count(*) from predictions p anti join articles a using (article_id)").fetchone()[0]
+        assert orphans == 0, "predictions for articles that are not stored"
+        repeated = con.execute(
+            "select count(*) from (select article_id, model_version from predictions"
+            " group by all having count(*) > 1)").fetchone()[0]
+        assert repeated == 0, "more than one prediction per article per model"
+        bad_preds = con.execute(
+            "select count(*) from predictions where frame_probs is null or cardinality(frame_probs) = 0"
+            " or slant is null or model_version is null").fetchone()[0]
+        assert bad_preds == 0, "partial prediction rows"
+        n_preds = con.execute("select count(*) from predictions").fetchone()[0]
+        statuses = dict(con.execute("select status, count(*) from runs group by status").fetchall())
+        return {"articles": n, "predictions": n_preds, **statuses}
+    finally:
+        con.close()
+
+
+def _assert_recovered(db: Path, result: dict, killed: int) -> None:
+    corpus = len(DemoCorpus.load().articles)
+    con = connect(db, read_only=True)
+    try:
+        assert con.execute("select count(*) from articles").fetchone()[0] == corpus
+        current = result["counts"]["model_version"]
+        unscored = con.execute(
+            "select count(*) from articles a where not exists (select 1 from predictions p"
+            " where p.article_id = a.article_id and p.model_version = ?)", [current]).fetchone()[0]
+        assert unscored == 0
+        runs = dict(con.execute("select run_id, status from runs").fetchall())
+    finally:
+        con.close()
+    assert runs.pop(result["run_id"]) == "completed"
+    assert sorted(runs.values()) == ["interrupted"] * killed  # no run is left 'running'
+    assert result["counts"]["interrupted_runs_marked"] >= 1
+
+
+def test_kill_mid_write_then_rerun_completes(prefect_harness, tmp_path):
+    """Fast variant: one SIGKILL inside an uncommitted prediction transaction, then a clean re-run
+    (in this process, so only one extra Prefect start)."""
+    db = tmp_path / "fw.duckdb"
+    _kill_when(_start("write", db, tmp_path / "h1", tmp_path / "write.marker"), tmp_path / "write.marker")
+    after_kill = _assert_consistent(db)
+    assert after_kill["articles"] == len(DemoCorpus.load().articles)  # committed before scoring began
+    assert after_kill["predictions"] == 4  # only the first, committed batch; the open one rolled back
+    assert after_kill.get("running") == 1  # the killed run's row, until the next run marks it
+    result = _rerun_in_process(tmp_path, db)
+    _assert_consistent(db)
+    _assert_recovered(db, result, killed=1)
+    assert result["counts"]["articles_new"] == 0 and result["counts"]["scored"] == after_kill["articles"] - 4
+
+
+@pytest.mark.slow
+def test_kill_while_fetching_and_while_writing(tmp_path):
+    """Two kills (one during page fetches, one inside a write transaction), then a run that finishes."""
+    db = tmp_path / "fw.duckdb"
+    _kill_when(_start("fetch", db, tmp_path / "h1", tmp_path / "fetch.marker"), tmp_path / "fetch.marker")
+    after_fetch_kill = _assert_consistent(db)
+    assert after_fetch_kill["articles"] == 0 and after_fetch_kill.get("running") == 1
+    _kill_when(_start("write", db, tmp_path / "h2", tmp_path / "write.marker"), tmp_path / "write.marker")
+    after_write_kill = _assert_consistent(db)
+    assert after_write_kill.get("interrupted") == 1 and after_write_kill.get("running") == 1
+    result = _run_to_completion(db, tmp_path / "h3")
+    _assert_consistent(db)
+    _assert_recovered(db, result, killed=2)
