@@ -161,6 +161,21 @@ def snapshot(
     console.print(f"snapshot: {path.resolve()} (open it read-only: duckdb.connect(path, read_only=True))")
 
 
+def recover(
+    db: DbOption = None,
+    force: Annotated[bool, typer.Option("--force", help="Move the file aside even if it opens.")] = False,
+) -> None:
+    """Recover a damaged database: move it aside (<name>.corrupt-<time>, never deleted), restore the snapshot."""
+    from warehouse.db import recover as recover_db
+
+    try:
+        steps = recover_db(_db(db), force=force)
+    except WarehouseError as exc:
+        fail(str(exc))
+    for step in steps:
+        console.print(step)
+
+
 app.command("query")(query)
 app.command("runs")(runs)
 app.command("stories")(stories)
@@ -168,3 +183,4 @@ app.command("shifts")(shifts)
 app.command("report")(report)
 app.command("export")(export)
 app.command("snapshot")(snapshot)
+app.command("recover")(recover)

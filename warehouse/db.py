@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -39,13 +41,15 @@ def connect(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnect
                 f"DuckDB said: {msg}"
             ) from exc
         raise WarehouseError(
-            f"cannot open {path}: {msg}. If the file is damaged, move it aside and restore the "
-            "latest snapshot, or re-create it with `framewatch monitor`."
+            f"cannot open {path}: {msg}. If the file is damaged, move it aside and restore the latest "
+            f"snapshot: `framewatch recover --db {path}` does both (it never deletes the file); "
+            "the next `framewatch monitor` fills in what is missing."
         ) from exc
     except duckdb.Error as exc:
         raise WarehouseError(
-            f"{path} is not a readable DuckDB database ({exc}). Move it aside (do not delete it) and "
-            "restore the latest snapshot, or start a fresh file with FRAMEWATCH_DB_PATH."
+            f"{path} is not a readable DuckDB database ({exc}). Move it aside and restore the latest "
+            f"snapshot: `framewatch recover --db {path}` does both (it never deletes the file); "
+            "or start a fresh file with FRAMEWATCH_DB_PATH."
         ) from exc
     if not read_only:
         migrate(con)
@@ -96,3 +100,71 @@ def refresh_views(con: duckdb.DuckDBPyConnection) -> None:
             con.execute(text)
         except duckdb.Error as exc:
             raise WarehouseError(f"view file warehouse/views/{name}.sql failed: {exc}") from exc
+
+
+SNAPSHOT_RELPATH = Path(".framewatch") / "snapshots" / "framewatch-latest.duckdb"
+
+
+def _check_opens(path: Path) -> None:
+    """Raise duckdb.Error unless `path` opens read-only and its tables can be read."""
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        con.execute("select count(*) from schema_migrations").fetchone()
+    finally:
+        con.close()
+
+
+def recover(path: Path | str, force: bool = False, stamp: str | None = None) -> list[str]:
+    """Recover a damaged warehouse: move the file (and its .wal) aside to <name>.corrupt-<timestamp>,
+    never deleting anything, then restore <db dir>/.framewatch/snapshots/framewatch-latest.duckdb when
+    it exists and opens. Returns what was done, one line per step. A file that opens is left alone
+    unless `force`; a locked file (a run is writing) is never touched."""
+    path = Path(path)
+    done: list[str] = []
+    wal = path.with_name(path.name + ".wal")
+    if path.exists():
+        try:
+            _check_opens(path)
+        except duckdb.Error as exc:
+            if "lock" in str(exc).lower():
+                raise WarehouseError(
+                    f"{path} is locked by another process (a monitoring run is writing): it is in use, "
+                    "not damaged. Wait for the run to finish; nothing was moved."
+                ) from exc
+            done.append(f"{path} does not open: {exc}")
+        else:
+            if not force:
+                return [f"{path} opens fine; nothing to recover (use --force to move it aside anyway)"]
+            done.append(f"{path} opens fine; moving it aside because --force was given")
+        stamp = stamp or datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        aside = path.with_name(f"{path.name}.corrupt-{stamp}")
+        path.rename(aside)
+        done.append(f"moved {path} -> {aside}")
+        if wal.exists():
+            wal_aside = aside.with_name(aside.name + ".wal")
+            wal.rename(wal_aside)
+            done.append(f"moved {wal} -> {wal_aside}")
+    elif wal.exists():
+        stamp = stamp or datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        wal_aside = path.with_name(f"{path.name}.corrupt-{stamp}.wal")
+        wal.rename(wal_aside)
+        done.append(f"moved orphan {wal} -> {wal_aside}")
+    else:
+        done.append(f"no database at {path}")
+    snapshot = path.parent / SNAPSHOT_RELPATH
+    if snapshot.exists():
+        try:
+            _check_opens(snapshot)
+        except duckdb.Error as exc:
+            done.append(f"snapshot {snapshot} does not open either ({exc}); not restored")
+        else:
+            tmp = path.with_name(f".{path.name}.restoring")
+            shutil.copyfile(snapshot, tmp)
+            tmp.replace(path)
+            done.append(f"restored {path} from snapshot {snapshot}")
+            done.append("the next `framewatch monitor` collects and scores what came after the snapshot")
+            return done
+    else:
+        done.append(f"no snapshot at {snapshot}")
+    done.append(f"the next `framewatch monitor` (or `framewatch demo --db {path}`) creates a fresh database")
+    return done
