@@ -1,4 +1,4 @@
-"""Flow commands: demo, monitor, import. Thin: parse options, run the flow, print the outcome."""
+"""Flow commands: demo, monitor, import, serve, cron. Thin: parse options, run the flow, print the outcome."""
 
 from __future__ import annotations
 
@@ -103,6 +103,44 @@ def import_files(
     _print_outcome(db_path, outcome)
 
 
+def serve(
+    sources: Annotated[Path | None, typer.Option(help="Sources TOML (default: the bundled registry).")] = None,
+    db: Annotated[Path | None, typer.Option("--db", help="DuckDB file (default ./framewatch.duckdb).")] = None,
+) -> None:
+    """Serve the scheduled flows (flows/schedules.py) from this process; needs a running Prefect server."""
+    import os
+
+    from flows.schedules import SCHEDULES, cron_lines
+
+    if not os.environ.get("PREFECT_API_URL"):
+        fail(
+            "PREFECT_API_URL is not set, and schedules never fire on Prefect's temporary API. "
+            "Start `prefect server start` and set PREFECT_API_URL=http://127.0.0.1:4200/api, "
+            "or use OS cron: run `framewatch cron` and add its lines with `crontab -e`:\n"
+            + "\n".join(line for line in cron_lines() if not line.startswith("#"))
+        )
+    settings = FlowSettings()
+    configure_runtime(settings)
+    import prefect
+
+    from flows.schedules import build_deployments
+
+    deployments = build_deployments(db or settings.db_path, sources or settings.sources)
+    for s in SCHEDULES:
+        console.print(f"{s.name}: {s.flow} flow, cron {s.cron!r} (UTC)")
+    prefect.serve(*deployments)
+
+
+def cron() -> None:
+    """Print crontab lines that run the schedules with OS cron (no Prefect server needed)."""
+    from flows.schedules import cron_lines
+
+    for line in cron_lines():
+        print(line)
+
+
 app.command("demo")(demo)
 app.command("monitor")(monitor)
 app.command("import")(import_files)
+app.command("serve")(serve)
+app.command("cron")(cron)

@@ -1,0 +1,66 @@
+"""Every schedule in one place, used both ways:
+
+- Prefect: `framewatch serve` turns each into a deployment (`flow.to_deployment(name=..., cron=...)`) and
+  serves them; cron schedules only fire with a real API (`prefect server start`, PREFECT_API_URL set).
+- OS cron: `framewatch cron` prints the equivalent crontab lines calling the CLI.
+
+Cron strings are evaluated in UTC by Prefect; OS cron uses the machine's time zone (see `cron_lines`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+TIMEZONE = "UTC"
+REPO = Path(__file__).resolve().parents[1]
+CRON_LOG = ".framewatch/cron.log"
+
+
+@dataclass(frozen=True)
+class Schedule:
+    name: str          # deployment name
+    flow: str          # "monitor" or "shifts" (attribute <flow>_flow of flows.monitor)
+    cron: str          # 5 fields, UTC
+    command: str       # the equivalent CLI command for OS cron
+    description: str
+    parameters: dict[str, Any] = field(default_factory=dict)
+
+
+SCHEDULES: tuple[Schedule, ...] = (
+    Schedule("monitor-daily", "monitor", "0 6 * * *", "monitor",
+             "Collect, dedupe, score and store the sources registry every day at 06:00 UTC."),
+    Schedule("shifts-weekly", "shifts", "0 7 * * 1", "shifts",
+             "Flag outlet x frame / slant shifts every Monday at 07:00 UTC (after the daily run)."),
+)
+
+
+def schedule_parameters(schedule: Schedule, db_path: Path, sources: Path) -> dict[str, Any]:
+    """The flow parameters a deployment runs with: absolute paths, so the worker's cwd does not matter."""
+    params: dict[str, Any] = {"db_path": str(Path(db_path).resolve()), **schedule.parameters}
+    if schedule.flow == "monitor":
+        params["sources_path"] = str(Path(sources).resolve())
+    return params
+
+
+def build_deployments(db_path: Path, sources: Path) -> list[Any]:
+    """One RunnerDeployment per schedule (no API call: nothing is registered until `prefect.serve`)."""
+    from flows import monitor
+
+    return [
+        getattr(monitor, f"{s.flow}_flow").to_deployment(
+            name=s.name, cron=s.cron, parameters=schedule_parameters(s, db_path, sources),
+            description=s.description, tags=["framewatch"],
+        )
+        for s in SCHEDULES
+    ]
+
+
+def cron_lines(repo: Path = REPO) -> list[str]:
+    """Crontab lines for OS cron (install with `crontab -e`). OS cron uses the machine's local time."""
+    lines = [f"# framewatch schedules; times are UTC, so the machine's cron must run in UTC "
+             f"(or shift the hours)"]
+    for s in SCHEDULES:
+        lines.append(f"# {s.description}")
+        lines.append(f"{s.cron} cd {repo} && .venv/bin/framewatch {s.command} >> {CRON_LOG} 2>&1")
+    return lines
