@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import duckdb
 import pyarrow as pa
 
-from warehouse.load import now
+from warehouse.load import now, run_batch
 from warehouse.sqlfiles import sql
 
 log = logging.getLogger(__name__)
@@ -57,17 +57,5 @@ def insert_predictions_arrow(con: duckdb.DuckDBPyConnection, table: pa.Table) ->
             "warehouse.bulk.record_label_set(con, version, frame_keys, slant_keys) first"
         )
     batch = table.select(COMPACT_SCHEMA.names).cast(COMPACT_SCHEMA)
-    cur = con.cursor()
-    try:
-        cur.register("batch", batch)
-        cur.execute("begin transaction")
-        try:
-            cur.execute(sql("analytics_insert_predictions_compact"))
-            cur.execute("commit")
-        except Exception:
-            cur.execute("rollback")
-            raise
-    finally:
-        cur.unregister("batch")
-        cur.close()
+    run_batch(con, sql("analytics_insert_predictions_compact"), batch)
     return batch.num_rows

@@ -12,7 +12,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from warehouse.load import _run_batch
+from warehouse.load import run_batch
 from warehouse.sqlfiles import sql
 
 log = logging.getLogger(__name__)
@@ -87,7 +87,7 @@ def _insert(
     if not rows:
         return 0
     batch = pa.Table.from_pylist([{c: r.get(c) for c in schema.names} for r in rows], schema=schema)
-    _run_batch(con, sql(name), batch)
+    run_batch(con, sql(name), batch)
     return batch.num_rows
 
 

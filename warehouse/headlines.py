@@ -12,7 +12,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from warehouse.load import PROB_MAP
+from warehouse.load import PROB_MAP, run_batch
 from warehouse.sqlfiles import sql
 
 HEADLINE_SCHEMA = pa.schema(
@@ -42,17 +42,5 @@ def insert_headline_predictions(con: duckdb.DuckDBPyConnection, rows: Sequence[d
             row["frame_probs"] = list(row["frame_probs"].items())
         prepared.append(row)
     batch = pa.Table.from_pylist(prepared, schema=HEADLINE_SCHEMA)
-    cur = con.cursor()
-    try:
-        cur.register("batch", batch)
-        cur.execute("begin transaction")
-        try:
-            cur.execute(sql("analytics_insert_headline_predictions"))
-            cur.execute("commit")
-        except Exception:
-            cur.execute("rollback")
-            raise
-    finally:
-        cur.unregister("batch")
-        cur.close()
+    run_batch(con, sql("analytics_insert_headline_predictions"), batch)
     return batch.num_rows

@@ -15,7 +15,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from warehouse.load import now
+from warehouse.load import now, run_batch
 from warehouse.sqlfiles import sql
 
 log = logging.getLogger(__name__)
@@ -84,20 +84,8 @@ def new_id() -> str:
 
 def _append(con: duckdb.DuckDBPyConnection, statement: str, batch: pa.Table) -> int:
     """Run one insert over the Arrow table registered as `batch`, in its own transaction."""
-    cur = con.cursor()
-    try:
-        cur.register("batch", batch)
-        cur.execute("begin transaction")
-        try:
-            cur.execute(statement)
-            cur.execute("commit")
-        except Exception:
-            cur.execute("rollback")
-            raise
-        return batch.num_rows
-    finally:
-        cur.unregister("batch")
-        cur.close()
+    run_batch(con, statement, batch)
+    return batch.num_rows
 
 
 def _dicts(cur: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:

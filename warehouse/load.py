@@ -85,7 +85,7 @@ def _as_maps(rows: Sequence[dict[str, Any]], *keys: str) -> list[dict[str, Any]]
     return out
 
 
-def _run_batch(con: duckdb.DuckDBPyConnection, statement: str, batch: pa.Table) -> list[tuple]:
+def run_batch(con: duckdb.DuckDBPyConnection, statement: str, batch: pa.Table) -> list[tuple]:
     """Run one statement over the Arrow table registered as `batch`, in its own transaction."""
     cur = con.cursor()
     try:
@@ -104,12 +104,27 @@ def _run_batch(con: duckdb.DuckDBPyConnection, statement: str, batch: pa.Table) 
         cur.close()
 
 
+def run_statements(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any]) -> None:
+    """Run every statement of warehouse/sql/<name>.sql in one transaction; each gets the `$params` it uses."""
+    cur = con.cursor()
+    cur.execute("begin transaction")
+    try:
+        for statement in statements(name):
+            cur.execute(statement, {k: v for k, v in params.items() if f"${k}" in statement})
+        cur.execute("commit")
+    except Exception:
+        cur.execute("rollback")
+        raise
+    finally:
+        cur.close()
+
+
 def upsert_outlets(con: duckdb.DuckDBPyConnection, outlets: Sequence[dict[str, Any]]) -> None:
     if not outlets:
         return
     cols = ["outlet_id", "name", "domain", "country", "kind", "lean_prior", "lean_source"]
     batch = pa.Table.from_pylist([{c: o.get(c) for c in cols} for o in outlets])
-    _run_batch(con, sql("upsert_outlets"), batch)
+    run_batch(con, sql("upsert_outlets"), batch)
 
 
 def upsert_feeds(con: duckdb.DuckDBPyConnection, feeds: Sequence[dict[str, Any]]) -> None:
@@ -117,7 +132,7 @@ def upsert_feeds(con: duckdb.DuckDBPyConnection, feeds: Sequence[dict[str, Any]]
         return
     cols = ["feed_url", "outlet_id", "kind"]
     batch = pa.Table.from_pylist([{c: f.get(c) for c in cols} for f in feeds])
-    _run_batch(con, sql("upsert_feeds"), batch)
+    run_batch(con, sql("upsert_feeds"), batch)
 
 
 def insert_articles(con: duckdb.DuckDBPyConnection, articles: Sequence[dict[str, Any]]) -> list[str]:
@@ -125,7 +140,7 @@ def insert_articles(con: duckdb.DuckDBPyConnection, articles: Sequence[dict[str,
     if not articles:
         return []
     batch = pa.Table.from_pylist([dict(a) for a in articles], schema=ARTICLE_SCHEMA)
-    return [row[0] for row in _run_batch(con, sql("insert_articles"), batch)]
+    return [row[0] for row in run_batch(con, sql("insert_articles"), batch)]
 
 
 def insert_predictions(con: duckdb.DuckDBPyConnection, predictions: Sequence[dict[str, Any]]) -> int:
@@ -134,7 +149,7 @@ def insert_predictions(con: duckdb.DuckDBPyConnection, predictions: Sequence[dic
         return 0
     rows = _as_maps(predictions, "frame_probs", "slant_probs")
     batch = pa.Table.from_pylist(rows, schema=PREDICTION_SCHEMA)
-    _run_batch(con, sql("insert_predictions"), batch)
+    run_batch(con, sql("insert_predictions"), batch)
     return batch.num_rows
 
 
@@ -146,17 +161,7 @@ def unscored_articles(con: duckdb.DuckDBPyConnection, model_version: str) -> lis
 def register_model(con: duckdb.DuckDBPyConnection, version: str, kind: str, card: dict[str, Any]) -> None:
     """Record a model version and make it current, so views never mix versions."""
     params = {"version": version, "kind": kind, "card": json.dumps(card, default=str)}
-    cur = con.cursor()
-    cur.execute("begin transaction")
-    try:
-        for statement in statements("register_model"):
-            cur.execute(statement, {k: v for k, v in params.items() if f"${k}" in statement})
-        cur.execute("commit")
-    except Exception:
-        cur.execute("rollback")
-        raise
-    finally:
-        cur.close()
+    run_statements(con, "register_model", params)
 
 
 def run_owner() -> dict[str, Any]:
@@ -201,5 +206,5 @@ def finish_run(
             }
             for e in errors
         ]
-        _run_batch(con, sql("insert_run_errors"), pa.Table.from_pylist(rows, schema=ERROR_SCHEMA))
+        run_batch(con, sql("insert_run_errors"), pa.Table.from_pylist(rows, schema=ERROR_SCHEMA))
     con.execute(sql("finish_run"), [now(), status, json.dumps(counts, default=str), len(errors), run_id])

@@ -9,8 +9,8 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from warehouse.load import _run_batch, now
-from warehouse.sqlfiles import sql, statements
+from warehouse.load import now, run_batch, run_statements
+from warehouse.sqlfiles import sql
 
 METRIC_SCHEMA = pa.schema(
     [
@@ -31,17 +31,7 @@ METRIC_SCHEMA = pa.schema(
 def register_evaluated_model(con: duckdb.DuckDBPyConnection, version: str, kind: str, card: dict[str, Any]) -> None:
     """Insert the model version if unknown (not made current) and store its latest card."""
     params = {"version": version, "kind": kind, "card": json.dumps(card, default=str)}
-    cur = con.cursor()
-    cur.execute("begin transaction")
-    try:
-        for statement in statements("model_metrics_register"):
-            cur.execute(statement, {k: v for k, v in params.items() if f"${k}" in statement})
-        cur.execute("commit")
-    except Exception:
-        cur.execute("rollback")
-        raise
-    finally:
-        cur.close()
+    run_statements(con, "model_metrics_register", params)
 
 
 def record_metrics(
@@ -65,7 +55,7 @@ def record_metrics(
         ],
         schema=METRIC_SCHEMA,
     )
-    _run_batch(con, sql("model_metrics_insert"), table)
+    run_batch(con, sql("model_metrics_insert"), table)
     return table.num_rows
 
 

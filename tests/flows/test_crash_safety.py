@@ -52,7 +52,7 @@ class Site(DemoSite):
 
 if mode == "write":
     monitor.SCORE_BATCH = 4
-    original = load._run_batch
+    original = load.run_batch
     seen = []
     def run_batch(con, statement, batch):
         if statement == sql("insert_predictions"):
@@ -65,7 +65,7 @@ if mode == "write":
                 touch()
                 time.sleep(600)  # killed here, before COMMIT
         return original(con, statement, batch)
-    load._run_batch = run_batch
+    load.run_batch = run_batch
 
 with Site() as site:
     sources = write_sources(site.outlets(), [], Path(home) / "sources.toml")
