@@ -32,7 +32,10 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)
-	$(BIN)/python -m pytest -m slow -p no:cacheprovider -s bench tests
+	$(BIN)/python -m pytest -m slow -p no:cacheprovider tests
+	$(BIN)/python bench/bench_collect.py
+	$(BIN)/python bench/bench_classifier.py --n 1000
+	$(BIN)/python bench/bench_warehouse.py
 
 clean:
 	rm -rf $(VENV) .framewatch framewatch.duckdb framewatch.duckdb.wal
