@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -61,6 +61,18 @@ class Prediction:
         return asdict(self)
 
 
+def score_in_batches(
+    score_batch: Callable[[Sequence[Doc]], list[Prediction]], docs: Sequence[Doc], batch_size: int
+) -> list[Prediction]:
+    """Run a scorer's vectorised `score_batch` over `docs` in slices of `batch_size`, keeping order."""
+    if batch_size < 1:
+        raise ValueError("batch_size must be >= 1")
+    out: list[Prediction] = []
+    for start in range(0, len(docs), batch_size):
+        out.extend(score_batch(docs[start : start + batch_size]))
+    return out
+
+
 @dataclass
 class Scorer:
     """Scores documents with one model version."""
@@ -74,12 +86,7 @@ class Scorer:
 
     def score(self, docs: Sequence[Doc], batch_size: int = 64) -> list[Prediction]:
         """Predictions for ``docs``, in order, computed in vectorised batches of ``batch_size``."""
-        if batch_size < 1:
-            raise ValueError("batch_size must be >= 1")
-        out: list[Prediction] = []
-        for start in range(0, len(docs), batch_size):
-            out.extend(self._score_batch(docs[start : start + batch_size]))
-        return out
+        return score_in_batches(self._score_batch, docs, batch_size)
 
     def _score_batch(self, docs: Sequence[Doc]) -> list[Prediction]:
         model = self.model

@@ -18,7 +18,7 @@ import numpy as np
 
 from classifier.data import compose_text
 from classifier.evidence import DEFAULT_K, select_evidence, split_sentences
-from classifier.predict import Doc, Prediction
+from classifier.predict import Doc, Prediction, score_in_batches
 from classifier.tone import ToneScorer, tone_label
 from classifier.transformer.chunking import chunk_texts
 from classifier.transformer.encoder import Encoder, OnnxEncoder, TorchEncoder, bf16_supported, embed
@@ -129,12 +129,7 @@ class TransformerScorer:
 
     def score(self, docs: Sequence[Doc], batch_size: int = 64) -> list[Prediction]:
         """Predictions for ``docs``, in order; each batch's chunks are encoded sorted by length."""
-        if batch_size < 1:
-            raise ValueError("batch_size must be >= 1")
-        out: list[Prediction] = []
-        for start in range(0, len(docs), batch_size):
-            out.extend(self._score_batch(docs[start : start + batch_size]))
-        return out
+        return score_in_batches(self._score_batch, docs, batch_size)
 
     def _score_batch(self, docs: Sequence[Doc]) -> list[Prediction]:
         m = self.model
