@@ -85,13 +85,20 @@ def render_card(card: dict[str, Any]) -> str:
         f"positive above {tone.get('positive_above')}, neutral in between. Lexicon-based until labeled tone "
         "data exists.",
         "",
+        *card_footer(LIMITATIONS, card),
+    ]
+    return "\n".join(lines)
+
+
+def card_footer(limitations: list[str] | tuple[str, ...], card: dict[str, Any]) -> list[str]:
+    """The model card's closing sections: limitations and library versions (shared by every model kind)."""
+    return [
         "## Limitations",
         "",
-        *[f"- {item}" for item in LIMITATIONS],
+        *[f"- {item}" for item in limitations],
         "",
         "## Libraries",
         "",
         ", ".join(f"{k} {v}" for k, v in card.get("libraries", {}).items()),
         "",
     ]
-    return "\n".join(lines)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from classifier.card import card_footer
+
 LIMITATIONS = [
     "The encoder (all-MiniLM-L6-v2 by default) is frozen: chunk embeddings are computed once and only the "
     "attention-pooling heads are trained. Fine-tuning the encoder did not fit the 2-core CPU budget. The "
@@ -89,14 +91,5 @@ def render_transformer_card(card: dict[str, Any]) -> str:
         for name, row in per_frame.items():
             lines.append(f"| {name} | {_pct(row.get('f1'))} | {card.get('thresholds', {}).get(name, 'n/a')} |")
         lines.append("")
-    lines += [
-        "## Limitations",
-        "",
-        *[f"- {x}" for x in LIMITATIONS],
-        "",
-        "## Libraries",
-        "",
-        ", ".join(f"{k} {v}" for k, v in card.get("libraries", {}).items()),
-        "",
-    ]
+    lines += card_footer(LIMITATIONS, card)
     return "\n".join(lines)
