@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from enum import Enum
 from typing import Annotated, Any
 
 import typer
@@ -11,6 +12,28 @@ from flows.settings import FlowSettings, configure_runtime
 from framewatch.console import console, fail, print_table
 
 app = typer.Typer(help="Collect, score and store articles.", no_args_is_help=True)
+
+
+class Runner(str, Enum):
+    default = "default"
+    dask = "dask"
+
+
+DbOpt = Annotated[Path | None, typer.Option("--db", help="DuckDB file (default ./framewatch.duckdb).")]
+RunnerOpt = Annotated[Runner, typer.Option("--runner", help="Where extraction and scoring run: in this process "
+                                           "(default) or on Dask through prefect-dask.")]
+AddressOpt = Annotated[str | None, typer.Option("--address", help="Dask scheduler address, e.g. "
+                                                "tcp://10.0.0.5:8786 (default with --runner dask: a temporary "
+                                                "local cluster).")]
+WorkersOpt = Annotated[int, typer.Option("--workers", help="Workers of the temporary local Dask cluster.")]
+
+
+def runner_params(runner: Runner, address: str | None, workers: int) -> Any:
+    from flows.params import RunnerParams
+
+    if address and runner is not Runner.dask:
+        fail("--address needs --runner dask")
+    return RunnerParams(kind=runner.value, address=address, n_workers=workers)
 
 
 def _print_outcome(db_path: Path, outcome: dict[str, Any]) -> None:
@@ -44,6 +67,9 @@ def _print_outcome(db_path: Path, outcome: dict[str, Any]) -> None:
 def demo(
     db: Annotated[Path | None, typer.Option("--db", help="DuckDB file (default ./framewatch.duckdb).")] = None,
     port: Annotated[int, typer.Option(help="Loopback port for the demo website.")] = 8765,
+    runner: RunnerOpt = Runner.default,
+    address: AddressOpt = None,
+    workers: WorkersOpt = 2,
 ) -> None:
     """Serve the bundled demo corpus on 127.0.0.1, run the monitoring flow over it, show the comparison."""
     settings = FlowSettings()
@@ -52,7 +78,7 @@ def demo(
     from flows.demo import run_demo
 
     console.print(f"Serving the demo corpus on 127.0.0.1:{port} and running the monitor flow ...")
-    outcome = run_demo(db_path, settings.home, port=port)
+    outcome = run_demo(db_path, settings.home, port=port, runner=runner_params(runner, address, workers))
     _print_outcome(db_path, outcome)
 
 
@@ -61,18 +87,27 @@ def monitor(
     db: Annotated[Path | None, typer.Option("--db", help="DuckDB file (default ./framewatch.duckdb).")] = None,
     max_items: Annotated[int | None, typer.Option(help="At most this many items per feed.")] = None,
     model: Annotated[str | None, typer.Option(help="Model version (default: the promoted one).")] = None,
+    runner: RunnerOpt = Runner.default,
+    address: AddressOpt = None,
+    workers: WorkersOpt = 2,
+    retrain_after: Annotated[int, typer.Option(help="Start a retraining turn when at least this many gold "
+                                               "labels are new since the last one (0: never).")] = 0,
 ) -> None:
-    """One monitoring run over the sources registry: collect, dedupe, score, store."""
+    """One monitoring run over the sources registry: collect, dedupe, score, store, report."""
     settings = FlowSettings()
     configure_runtime(settings)
     from flows.monitor import monitor_flow
+    from flows.params import CollectParams, RetrainParams, ScoreParams
     from flows.sources.registry import SourceError
 
     db_path = db or settings.db_path
+    run_on = runner_params(runner, address, workers)
     try:
         outcome = monitor_flow(
-            db_path=str(db_path), sources_path=str(sources or settings.sources),
-            max_items_per_feed=max_items, model_version=model,
+            db_path=str(db_path),
+            collect=CollectParams(sources_path=str(sources or settings.sources), max_items_per_feed=max_items),
+            score=ScoreParams(model_version=model), retrain=RetrainParams(min_new_gold=retrain_after),
+            runner=run_on,
         )
     except SourceError as exc:
         fail(str(exc))
@@ -82,12 +117,16 @@ def monitor(
 def import_files(
     files: Annotated[list[Path], typer.Argument(help="JSONL, CSV, Parquet or .txt files of articles.")],
     outlet: Annotated[str | None, typer.Option(help="Outlet id for rows without an `outlet` field.")] = None,
-    db: Annotated[Path | None, typer.Option("--db", help="DuckDB file (default ./framewatch.duckdb).")] = None,
+    db: DbOpt = None,
+    runner: RunnerOpt = Runner.default,
+    address: AddressOpt = None,
+    workers: WorkersOpt = 2,
 ) -> None:
     """Bulk-import articles from files, then score them. Bad rows are reported, good ones stored."""
     settings = FlowSettings()
     configure_runtime(settings)
     from flows.monitor import monitor_flow
+    from flows.params import CollectParams
     from flows.sources.bulk import ImportFileError
 
     missing = [str(f) for f in files if not f.exists()]
@@ -96,7 +135,9 @@ def import_files(
     db_path = db or settings.db_path
     try:
         outcome = monitor_flow(
-            db_path=str(db_path), import_paths=[str(f) for f in files], import_outlet=outlet
+            db_path=str(db_path),
+            collect=CollectParams(import_paths=[str(f) for f in files], import_outlet=outlet),
+            runner=runner_params(runner, address, workers),
         )
     except ImportFileError as exc:
         fail(str(exc))
@@ -131,6 +172,72 @@ def serve(
     prefect.serve(*deployments)
 
 
+def _print_run(name: str, outcome: dict[str, Any]) -> None:
+    counts = ", ".join(f"{k}={v}" for k, v in outcome["counts"].items())
+    console.print(f"[bold]{name} run {outcome['run_id']}[/]: {counts}")
+    if outcome["errors"]:
+        from flows.runs import failures_by_reason
+
+        print_table(["stage", "reason", "n"], failures_by_reason(outcome["errors"]), title="failures by reason")
+
+
+def collect_cmd(
+    sources: Annotated[Path | None, typer.Option(help="Sources TOML (default: the bundled registry).")] = None,
+    db: DbOpt = None,
+    max_items: Annotated[int | None, typer.Option(help="At most this many items per feed.")] = None,
+    runner: RunnerOpt = Runner.default,
+    address: AddressOpt = None,
+    workers: WorkersOpt = 2,
+) -> None:
+    """Only the collect flow: fetch feeds and pages, dedupe, store (no scoring)."""
+    settings = FlowSettings()
+    configure_runtime(settings)
+    from flows.cluster import cluster_for, on_runner
+    from flows.collect import collect_flow
+    from flows.params import CollectParams
+    from flows.sources.registry import SourceError
+
+    params = CollectParams(sources_path=str(sources or settings.sources), max_items_per_feed=max_items)
+    try:
+        with cluster_for(runner_params(runner, address, workers)) as run_on:
+            outcome = on_runner(collect_flow, run_on)(str(db or settings.db_path), params, run_on)
+    except SourceError as exc:
+        fail(str(exc))
+    _print_run("collect", outcome)
+
+
+def score_cmd(
+    db: DbOpt = None,
+    model: Annotated[str | None, typer.Option(help="Model version (default: the promoted one).")] = None,
+    runner: RunnerOpt = Runner.default,
+    address: AddressOpt = None,
+    workers: WorkersOpt = 2,
+) -> None:
+    """Only the score flow: score every stored article the model has not scored yet."""
+    settings = FlowSettings()
+    configure_runtime(settings)
+    from flows.cluster import cluster_for, on_runner
+    from flows.params import ScoreParams
+    from flows.score import score_flow
+
+    with cluster_for(runner_params(runner, address, workers)) as run_on:
+        outcome = on_runner(score_flow, run_on)(str(db or settings.db_path), ScoreParams(model_version=model), run_on)
+    _print_run("score", outcome)
+
+
+def publish(
+    db: DbOpt = None,
+    week: Annotated[str | None, typer.Option(help="A date in the week to check for shifts (default: latest).")] = None,
+) -> None:
+    """Only the report flow: stories, shift alerts, marts, the read-only snapshot and the run summary."""
+    settings = FlowSettings()
+    configure_runtime(settings)
+    from flows.params import ReportParams
+    from flows.report import report_flow
+
+    _print_run("report", report_flow(str(db or settings.db_path), ReportParams(week=week)))
+
+
 def cron() -> None:
     """Print crontab lines that run the schedules with OS cron (no Prefect server needed)."""
     from flows.schedules import cron_lines
@@ -144,3 +251,6 @@ app.command("monitor")(monitor)
 app.command("import")(import_files)
 app.command("serve")(serve)
 app.command("cron")(cron)
+app.command("collect")(collect_cmd)
+app.command("score-stored")(score_cmd)
+app.command("publish")(publish)

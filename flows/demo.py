@@ -84,8 +84,9 @@ def demo_fetch_settings() -> FetchSettings:
     )
 
 
-def run_demo(db_path: Path, home: Path, port: int = DEMO_PORT) -> dict[str, Any]:
+def run_demo(db_path: Path, home: Path, port: int = DEMO_PORT, runner: Any = None) -> dict[str, Any]:
     from flows.monitor import monitor_flow  # imports Prefect: after configure_runtime
+    from flows.params import CollectParams
 
     try:
         site = DemoSite(port=port)
@@ -100,6 +101,7 @@ def run_demo(db_path: Path, home: Path, port: int = DEMO_PORT) -> dict[str, Any]
             imports = [str(write_seed_import(seeds, home / "demo_seeds.jsonl"))]
         sources = write_sources(site.outlets(), extra, home / "demo_sources.toml")
         return monitor_flow(
-            db_path=str(db_path), sources_path=str(sources), import_paths=imports,
-            fetch=demo_fetch_settings(),
+            db_path=str(db_path),
+            collect=CollectParams(sources_path=str(sources), import_paths=imports, fetch=demo_fetch_settings()),
+            runner=runner,
         )

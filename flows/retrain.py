@@ -7,15 +7,12 @@ training, so a monitoring run is not blocked for long."""
 from __future__ import annotations
 
 import tempfile
-import time
-import uuid
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
-from prefect.runtime import flow_run
 
 from classifier import registry
 from classifier.predict import load_scorer
@@ -32,13 +29,13 @@ from labels.retrain import (
     rescore,
     training_files,
 )
-from warehouse import labels_store, load
-from warehouse.db import open_db
+from flows.runs import recorded_run, writer
+from warehouse import labels_store
 
 
 @task(name="read-gold", cache_policy=NO_CACHE, persist_result=False)
 def read_gold_task(db_path: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]], set[str]]:
-    with open_db(db_path) as con:
+    with writer(db_path) as con:
         test_ids = {r["article_id"] for r in labels_store.test_set(con)}
         return labels_store.gold(con, "train"), labels_store.gold(con, "test"), test_ids
 
@@ -67,7 +64,7 @@ def evaluate_task(version: str, models_dir: Path, test_rows: list[dict[str, Any]
 def rescore_task(db_path: str, version: str, models_dir: Path, since: date, run_id: str) -> int:
     scorer = load_scorer(version, models_dir)
     card = registry.read_card(version, models_dir)
-    with open_db(db_path) as con:
+    with writer(db_path) as con:
         articles = labels_store.recent_articles(con, since)
         return rescore(con, scorer, articles, run_id, card.get("kind", registry.KIND), card)
 
@@ -96,62 +93,36 @@ def retrain_flow(
     settings = ClassifierSettings()
     models = Path(models_dir) if models_dir else settings.models_dir
     data = Path(data_dir) if data_dir else settings.data_dir
-    run_id = str(flow_run.id or uuid.uuid4())
     # training files hold copies of base-corpus texts: a temporary folder (never the repository) by default
     scratch = tempfile.TemporaryDirectory(prefix="framewatch-retrain-") if not work_dir else None
-    work = Path(work_dir) / run_id if work_dir else Path(scratch.name)  # type: ignore[union-attr]
-    started = time.monotonic()
     since = rescore_since or (date.today() - timedelta(days=rescore_days))
-    with open_db(db_path) as con:
-        load.start_run(
-            con,
-            run_id,
-            "retrain",
-            {"margin": config.margin, "models_dir": str(models), "since": since.isoformat()},
-        )
-    counts: dict[str, Any] = {}
+    params = {"margin": config.margin, "models_dir": str(models), "since": since.isoformat()}
     try:
-        gold_train, gold_test, test_ids = read_gold_task(db_path)
-        counts.update(gold_train=len(gold_train), gold_test=len(gold_test), test_set=len(test_ids))
-        logger.info(
-            "gold labels: %d for training, %d on the frozen test set", len(gold_train), len(gold_test)
-        )
-        check_test_set(gold_test, config)  # before training: no decision is possible without it
-        frame_files, slant_files = training_files(gold_train, test_ids, data, work, config)
-        champion = _champion(models)
-        challenger = train_task(frame_files, slant_files, models, config)
-        logger.info("champion %s, challenger %s", champion, challenger)
-        challenger_score = evaluate_task(challenger, models, gold_test)
-        champion_score = evaluate_task(champion, models, gold_test) if champion else None
-        decision = decide(champion_score, challenger_score, config)
-        logger.info("decision: %s (%s)", "promote" if decision.promote else "keep champion", decision.reason)
-        current = champion
-        counts["rescored"] = 0
-        if decision.promote:
-            registry.promote(challenger, models)
-            current = challenger
-            counts["rescored"] = rescore_task(db_path, challenger, models, since, run_id)
-        counts.update(
-            promoted=decision.promote,
-            champion=champion,
-            challenger=challenger,
-            current=current,
-            duration_s=round(time.monotonic() - started, 2),
-        )
-        with open_db(db_path) as con:
-            load.finish_run(con, run_id, "completed", counts, [])
-    except BaseException as exc:
-        counts["duration_s"] = round(time.monotonic() - started, 2)
-        with open_db(db_path) as con:
-            load.finish_run(
-                con,
-                run_id,
-                "failed",
-                counts,
-                [{"stage": "retrain", "source": "retrain", "reason": type(exc).__name__, "detail": str(exc)}],
+        # hold=False: the database is opened only to read gold labels and to write, never while training
+        with recorded_run(db_path, "retrain", params, hold=False) as run:
+            work = Path(work_dir) / run.run_id if work_dir else Path(scratch.name)  # type: ignore[union-attr]
+            gold_train, gold_test, test_ids = read_gold_task(db_path)
+            run.counts.update(gold_train=len(gold_train), gold_test=len(gold_test), test_set=len(test_ids))
+            logger.info(
+                "gold labels: %d for training, %d on the frozen test set", len(gold_train), len(gold_test)
             )
-        raise
+            check_test_set(gold_test, config)  # before training: no decision is possible without it
+            frame_files, slant_files = training_files(gold_train, test_ids, data, work, config)
+            champion = _champion(models)
+            challenger = train_task(frame_files, slant_files, models, config)
+            logger.info("champion %s, challenger %s", champion, challenger)
+            challenger_score = evaluate_task(challenger, models, gold_test)
+            champion_score = evaluate_task(champion, models, gold_test) if champion else None
+            decision = decide(champion_score, challenger_score, config)
+            logger.info("decision: %s (%s)", "promote" if decision.promote else "keep champion", decision.reason)
+            current = champion
+            run.counts["rescored"] = 0
+            if decision.promote:
+                registry.promote(challenger, models)
+                current = challenger
+                run.counts["rescored"] = rescore_task(db_path, challenger, models, since, run.run_id)
+            run.counts.update(promoted=decision.promote, champion=champion, challenger=challenger, current=current)
     finally:
         if scratch is not None:
             scratch.cleanup()
-    return {"run_id": run_id, "decision": decision.as_dict(), "counts": counts}
+    return {"run_id": run.run_id, "decision": decision.as_dict(), "counts": run.counts}

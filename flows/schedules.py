@@ -20,7 +20,7 @@ CRON_LOG = ".framewatch/cron.log"
 @dataclass(frozen=True)
 class Schedule:
     name: str          # deployment name
-    flow: str          # "monitor" or "shifts" (attribute <flow>_flow of flows.monitor)
+    flow: str          # "monitor" or "report": flows.<flow>:<flow>_flow
     cron: str          # 5 fields, UTC
     command: str       # the equivalent CLI command for OS cron
     description: str
@@ -30,8 +30,9 @@ class Schedule:
 SCHEDULES: tuple[Schedule, ...] = (
     Schedule("monitor-daily", "monitor", "0 6 * * *", "monitor",
              "Collect, dedupe, score and store the sources registry every day at 06:00 UTC."),
-    Schedule("shifts-weekly", "shifts", "0 7 * * 1", "shifts",
-             "Flag outlet x frame / slant shifts every Monday at 07:00 UTC (after the daily run)."),
+    Schedule("report-weekly", "report", "0 7 * * 1", "publish",
+             "Flag outlet x frame / slant shifts for the week just ended, refresh marts and the snapshot "
+             "every Monday at 07:00 UTC (after the daily run)."),
 )
 
 
@@ -39,16 +40,16 @@ def schedule_parameters(schedule: Schedule, db_path: Path, sources: Path) -> dic
     """The flow parameters a deployment runs with: absolute paths, so the worker's cwd does not matter."""
     params: dict[str, Any] = {"db_path": str(Path(db_path).resolve()), **schedule.parameters}
     if schedule.flow == "monitor":
-        params["sources_path"] = str(Path(sources).resolve())
+        params["collect"] = {"sources_path": str(Path(sources).resolve())}
     return params
 
 
 def build_deployments(db_path: Path, sources: Path) -> list[Any]:
     """One RunnerDeployment per schedule (no API call: nothing is registered until `prefect.serve`)."""
-    from flows import monitor
+    import importlib
 
     return [
-        getattr(monitor, f"{s.flow}_flow").to_deployment(
+        getattr(importlib.import_module(f"flows.{s.flow}"), f"{s.flow}_flow").to_deployment(
             name=s.name, cron=s.cron, parameters=schedule_parameters(s, db_path, sources),
             description=s.description, tags=["framewatch"],
         )

@@ -257,3 +257,8 @@ def export_tasks(con: duckdb.DuckDBPyConnection, scope: str = "queue") -> list[d
 def recent_articles(con: duckdb.DuckDBPyConnection, since: date) -> list[tuple[str, str, str]]:
     """(article_id, title, text) of articles published (else fetched) on or after `since`."""
     return con.execute(sql("labels_recent_articles"), [since]).fetchall()
+
+
+def new_gold_since_retrain(con: duckdb.DuckDBPyConnection) -> int:
+    """Gold decisions made since the last completed retrain run."""
+    return int(con.execute(sql("labels_new_gold")).fetchone()[0])

@@ -35,6 +35,24 @@ class TransformerConfig:
     weight_decay: float = _f(1e-2, "AdamW weight decay.")
     adversary_weight: float = _f(0.0, "Weight of the outlet adversary (gradient reversal) on the slant "
                                  "head's hidden layer; 0 = off.")
+    finetune_layers: int = _f(1, "Top encoder layers fine-tuned per task, jointly with its head (0 = frozen "
+                              "encoder). The layers below are frozen and their states cached once.")
+    finetune_slant: bool = _f(True, "Fine-tune slant's own copy of the top layers too (else slant uses the "
+                              "frozen encoder).")
+    ft_epochs: int = _f(3, "Fine-tuning epochs (after the head is first fitted on the frozen embeddings).")
+    slant_ft_epochs: int = _f(2, "Fine-tuning epochs for slant.")
+    ft_lr: float = _f(1e-4, "Peak AdamW learning rate of the fine-tuned encoder layers.")
+    ft_head_lr: float = _f(5e-4, "Peak AdamW learning rate of the head while fine-tuning.")
+    ft_batch_size: int = _f(16, "Articles per fine-tuning step.")
+    ft_train_chunks: int = _f(2, "Windows drawn per article per fine-tuning step (all are used when scoring).")
+    warmup: float = _f(0.1, "Fraction of fine-tuning steps with linear warmup (then linear decay to 0).")
+    val_fraction: float = _f(0.2, "Share of each training set held out to tune frame thresholds when "
+                             "fine-tuning (training rows only).")
+    pos_weight_power: float = _f(0.0, "BCE pos_weight = (negatives/positives) ** this per frame (0 = off).")
+    label_smoothing: float = _f(0.0, "Label smoothing while fine-tuning.")
+    frames_train_languages: str = _f("", "Comma-separated languages the frame model trains on ('' = all); "
+                                     "evaluation still covers every language of the test folds.")
+    bf16: bool = _f(True, "bfloat16 autocast for caching and fine-tuning where the CPU has native bf16 or on GPU.")
     threshold_folds: int = _f(3, "Inner folds (on training data only) used to tune per-frame thresholds.")
     min_positives: int = _f(5, "Frames with fewer positive training articles are never predicted.")
     seed: int = _f(0, "Seed for sampling, initialisation and shuffling.")
@@ -55,6 +73,16 @@ class TransformerConfig:
             "lr": self.lr > 0,
             "adversary_weight": self.adversary_weight >= 0,
             "threshold_folds": self.threshold_folds >= 2,
+            "finetune_layers": 0 <= self.finetune_layers <= 48,
+            "ft_epochs": self.ft_epochs >= 1,
+            "slant_ft_epochs": self.slant_ft_epochs >= 1,
+            "ft_lr": self.ft_lr > 0,
+            "ft_head_lr": self.ft_head_lr > 0,
+            "ft_batch_size": self.ft_batch_size >= 1,
+            "ft_train_chunks": self.ft_train_chunks >= 1,
+            "warmup": 0.0 <= self.warmup < 1.0,
+            "val_fraction": 0.05 <= self.val_fraction <= 0.5,
+            "label_smoothing": 0.0 <= self.label_smoothing < 0.5,
         }
         bad = [name for name, ok in checks.items() if not ok]
         if bad:

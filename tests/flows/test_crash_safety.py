@@ -50,8 +50,9 @@ class Site(DemoSite):
             time.sleep(0.5)
         return super().render_page(article)
 
+from flows.params import CollectParams, ScoreParams
+batch = 4 if mode == "write" else 64
 if mode == "write":
-    monitor.SCORE_BATCH = 4
     original = load.run_batch
     seen = []
     def run_batch(con, statement, batch):
@@ -69,7 +70,8 @@ if mode == "write":
 
 with Site() as site:
     sources = write_sources(site.outlets(), [], Path(home) / "sources.toml")
-    out = monitor.monitor_flow(db_path=db, sources_path=str(sources), fetch=demo_fetch_settings())
+    out = monitor.monitor_flow(db_path=db, collect=CollectParams(sources_path=str(sources), fetch=demo_fetch_settings()),
+                               score=ScoreParams(batch_size=batch))
 print("RESULT " + json.dumps({"run_id": out["run_id"], "counts": out["counts"]}, default=str))
 """
 
@@ -127,10 +129,11 @@ def _rerun_in_process(home: Path, db: Path) -> dict:
     from flows.demo import demo_fetch_settings, write_sources
     from flows.demo_site import DemoSite
     from flows.monitor import monitor_flow
+    from flows.params import CollectParams
 
     with DemoSite() as site:
         sources = write_sources(site.outlets(), [], home / "sources.toml")
-        return monitor_flow(db_path=str(db), sources_path=str(sources), fetch=demo_fetch_settings())
+        return monitor_flow(db_path=str(db), collect=CollectParams(sources_path=str(sources), fetch=demo_fetch_settings()))
 
 
 def _assert_consistent(db: Path) -> dict[str, int]:
@@ -157,7 +160,8 @@ def _assert_consistent(db: Path) -> dict[str, int]:
             " or slant is null or model_version is null").fetchone()[0]
         assert bad_preds == 0, "partial prediction rows"
         n_preds = con.execute("select count(*) from predictions").fetchone()[0]
-        statuses = dict(con.execute("select status, count(*) from runs group by status").fetchall())
+        statuses = dict(con.execute(
+            "select status, count(*) from runs where flow_name = 'monitor' group by status").fetchall())
         return {"articles": n, "predictions": n_preds, **statuses}
     finally:
         con.close()
@@ -173,11 +177,13 @@ def _assert_recovered(db: Path, result: dict, killed: int) -> None:
             "select count(*) from articles a where not exists (select 1 from predictions p"
             " where p.article_id = a.article_id and p.model_version = ?)", [current]).fetchone()[0]
         assert unscored == 0
-        runs = dict(con.execute("select run_id, status from runs").fetchall())
+        runs = con.execute("select run_id, flow_name, status from runs").fetchall()
     finally:
         con.close()
-    assert runs.pop(result["run_id"]) == "completed"
-    assert sorted(runs.values()) == ["interrupted"] * killed  # no run is left 'running'
+    monitor_runs = {run_id: status for run_id, flow, status in runs if flow == "monitor"}
+    assert monitor_runs.pop(result["run_id"]) == "completed"
+    assert sorted(monitor_runs.values()) == ["interrupted"] * killed
+    assert [r for r in runs if r[2] == "running"] == []  # no run, nor subflow run, is left 'running'
     assert result["counts"]["interrupted_runs_marked"] >= 1
 
 

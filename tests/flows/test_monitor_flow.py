@@ -7,6 +7,7 @@ import pytest
 
 from flows.demo import demo_fetch_settings, write_seed_import, write_sources
 from flows.monitor import monitor_flow
+from flows.params import CollectParams
 from warehouse.db import connect
 
 
@@ -18,8 +19,8 @@ def demo_runs(prefect_harness, tmp_path_factory):
     db = home / "fw.duckdb"
     with DemoSite() as site:
         sources = write_sources(site.outlets(), [], home / "sources.toml")
-        first = monitor_flow(db_path=str(db), sources_path=str(sources), fetch=demo_fetch_settings())
-        second = monitor_flow(db_path=str(db), sources_path=str(sources), fetch=demo_fetch_settings())
+        first = monitor_flow(db_path=str(db), collect=CollectParams(sources_path=str(sources), fetch=demo_fetch_settings()))
+        second = monitor_flow(db_path=str(db), collect=CollectParams(sources_path=str(sources), fetch=demo_fetch_settings()))
         corpus_size = len(site.corpus.articles)
     return db, first, second, corpus_size
 
@@ -63,7 +64,8 @@ def test_second_run_adds_nothing(demo_runs):
     assert second["counts"]["items_already_stored"] >= first["counts"]["articles_new"]
     con = connect(db, read_only=True)
     assert con.execute("select count(*) from articles").fetchone()[0] == first["counts"]["articles_new"]
-    assert con.execute("select count(*) from runs").fetchone()[0] == 2
+    flows = con.execute("select flow_name, count(*) from runs group by all order by 1").fetchall()
+    assert flows == [("collect", 2), ("monitor", 2), ("report", 2), ("score", 2)]  # monitor composes three
 
 
 def test_seed_articles_are_scored_and_stored(prefect_harness, seeds_dir, tmp_path):
@@ -72,7 +74,7 @@ def test_seed_articles_are_scored_and_stored(prefect_harness, seeds_dir, tmp_pat
     db = tmp_path / "seeds.duckdb"
     sources = write_sources([], list(SEED_OUTLETS.values()), tmp_path / "sources.toml")
     seeds = write_seed_import(seeds_dir, tmp_path / "seeds.jsonl")
-    out = monitor_flow(db_path=str(db), sources_path=str(sources), import_paths=[str(seeds)])
+    out = monitor_flow(db_path=str(db), collect=CollectParams(sources_path=str(sources), import_paths=[str(seeds)]))
     assert out["counts"]["articles_new"] == 2 and out["counts"]["scored"] == 2
     con = connect(db, read_only=True)
     rows = con.execute(

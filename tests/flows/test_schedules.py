@@ -19,15 +19,16 @@ CRON_FIELD = r"[0-9*/,\-]+"
 def test_deployments_have_the_expected_crons_and_parameters(tmp_path):
     db, sources = tmp_path / "fw.duckdb", tmp_path / "sources.toml"
     deployments = {d.name: d for d in build_deployments(db, sources)}
-    assert set(deployments) == {"monitor-daily", "shifts-weekly"}
-    monitor, shifts = deployments["monitor-daily"], deployments["shifts-weekly"]
+    assert set(deployments) == {"monitor-daily", "report-weekly"}
+    monitor, shifts = deployments["monitor-daily"], deployments["report-weekly"]
     assert [s.schedule.cron for s in monitor.schedules] == ["0 6 * * *"]   # daily 06:00 UTC
     assert [s.schedule.cron for s in shifts.schedules] == ["0 7 * * 1"]    # Mondays 07:00 UTC
     assert all(s.schedule.timezone in (None, "UTC") for d in deployments.values() for s in d.schedules)
-    assert monitor.flow_name == "monitor" and shifts.flow_name == "shifts"
-    assert monitor.parameters == {"db_path": str(db.resolve()), "sources_path": str(sources.resolve())}
+    assert monitor.flow_name == "monitor" and shifts.flow_name == "report"
+    assert monitor.parameters == {"db_path": str(db.resolve()), "collect": {"sources_path": str(sources.resolve())}}
     assert shifts.parameters == {"db_path": str(db.resolve())}
     assert monitor.entrypoint.endswith("flows/monitor.py:monitor_flow")
+    assert shifts.entrypoint.endswith("flows/report.py:report_flow")
 
 
 def test_serve_refuses_without_prefect_api_url(monkeypatch, tmp_path):

@@ -1,0 +1,47 @@
+"""Dask for the `dask` runner: a task runner for an existing cluster (`--address`), or a temporary local
+cluster for one run. Workers report task states to the same Prefect API as the flow: a temporary local
+cluster is told the flow's API URL; workers of a cluster you started need PREFECT_API_URL set (see the
+README, "Scale-out")."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from prefect.context import FlowRunContext
+
+from flows.params import RunnerParams
+
+log = logging.getLogger(__name__)
+
+
+def flow_api_url() -> str | None:
+    ctx = FlowRunContext.get()
+    return str(ctx.client.api_url) if ctx is not None and ctx.client is not None else None
+
+
+@contextmanager
+def cluster_for(runner: RunnerParams) -> Iterator[RunnerParams]:
+    """`runner` itself, or for kind=dask without an address a copy pointing at a temporary local cluster
+    (processes, one thread each) that lives as long as the `with` block."""
+    if runner.kind != "dask" or runner.address:
+        yield runner
+        return
+    from distributed import LocalCluster
+
+    env = {"PREFECT_API_URL": url} if (url := flow_api_url()) else {}
+    with LocalCluster(n_workers=runner.n_workers, threads_per_worker=1, processes=True,
+                      dashboard_address=None, silence_logs=logging.WARNING, env=env) as cluster:
+        log.info("temporary Dask cluster at %s with %d workers", cluster.scheduler_address, runner.n_workers)
+        yield runner.model_copy(update={"address": cluster.scheduler_address})
+
+
+def on_runner(flow_obj: Any, runner: RunnerParams) -> Any:
+    """The flow as it should run for `runner`: unchanged, or with a DaskTaskRunner on runner.address."""
+    if runner.kind != "dask":
+        return flow_obj
+    from prefect_dask import DaskTaskRunner
+
+    return flow_obj.with_options(task_runner=DaskTaskRunner(address=runner.address))

@@ -1,0 +1,41 @@
+"""The report flow: story groups across outlets, shift detection, marts, the read-only snapshot for
+analysts and the markdown summary artifact. Runs after every monitor run and weekly on its own."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from prefect import flow, get_run_logger
+from prefect.artifacts import create_markdown_artifact
+
+from flows.params import ReportParams
+from flows.runs import recorded_run, writer
+from warehouse.marts import refresh_marts
+from warehouse.report import markdown_summary
+from warehouse.shifts import detect_shifts
+from warehouse.snapshot import publish_snapshot
+from warehouse.stories import update_stories
+
+
+def snapshot_dir(db_path: str, params: ReportParams) -> Path:
+    return Path(params.snapshot_dir) if params.snapshot_dir else Path(db_path).parent / ".framewatch" / "snapshots"
+
+
+@flow(name="report", log_prints=False, validate_parameters=True)
+def report_flow(db_path: str, params: ReportParams | None = None) -> dict[str, Any]:
+    """Group stories, flag shifts, refresh marts, publish a snapshot and the summary artifact."""
+    params = params or ReportParams()
+    week = date.fromisoformat(params.week) if params.week else None
+    with recorded_run(db_path, "report", {"week": params.week}) as run, writer(db_path) as con:
+        run.counts["stories"] = update_stories(con)["stories"]
+        run.counts["shift_alerts"] = len(detect_shifts(con, week))
+        refresh_marts(con)
+        snap = publish_snapshot(con, snapshot_dir(db_path, params))
+        run.counts["snapshot"] = str(snap)
+        create_markdown_artifact(markdown=markdown_summary(con), key="framewatch-summary",
+                                 description=f"run {run.run_id}; snapshot {snap}")
+        get_run_logger().info("%d stories, %d shift alerts; snapshot %s", run.counts["stories"],
+                              run.counts["shift_alerts"], snap)
+    return {"run_id": run.run_id, "counts": run.counts, "errors": run.errors, "snapshot": str(snap)}

@@ -1,0 +1,96 @@
+"""The score flow: every stored article without a prediction from the chosen model (the promoted one
+by default) gets one, body and headline. Scoring runs inline (default runner) or as Prefect tasks on the
+flow's task runner (Dask workers load the model once per process); only this process writes DuckDB."""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterator
+from typing import Any
+
+from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+
+from classifier.predict import Doc, load_scorer
+from flows.params import RunnerParams, ScoreParams
+from flows.retries import infrastructure_failure
+from flows.runs import recorded_run, writer
+from warehouse import load
+from warehouse.headlines import insert_headline_predictions
+
+Rows = tuple[list[dict[str, Any]], list[dict[str, Any]]]
+_SCORERS: dict[str, Any] = {}
+
+
+def scorer_for(version: str | None) -> Any:
+    """The scorer for `version` (None: promoted), loaded once per process."""
+    if version is None or version not in _SCORERS:
+        scorer = load_scorer(version)
+        _SCORERS[scorer.version] = scorer
+        return scorer
+    return _SCORERS[version]
+
+
+def score_rows(scorer: Any, batch: list[tuple[str, str, str]], run_id: str) -> Rows:
+    """Body predictions and headline-only predictions for one batch of (article_id, title, text)."""
+    docs = [Doc(title=title or "", text=text) for _id, title, text in batch]
+    meta = {"model_version": scorer.version, "scored_at": load.now(), "run_id": run_id}
+    bodies = [
+        {**pred.to_row(), "article_id": aid, **meta}
+        for (aid, _t, _x), pred in zip(batch, scorer.score(docs), strict=True)
+    ]
+    titled = [(aid, title) for aid, title, _x in batch if title]
+    heads = scorer.score([Doc(title="", text=title) for _aid, title in titled]) if titled else []
+    headlines = [
+        {"article_id": aid, **meta, "frames": p.frames, "primary_frame": p.primary_frame,
+         "frame_probs": p.frame_probs, "slant": p.slant, "tone_score": p.tone_score}
+        for (aid, _title), p in zip(titled, heads, strict=True)
+    ]
+    return bodies, headlines
+
+
+@task(name="score-batch", cache_policy=NO_CACHE, persist_result=False, retries=2, retry_delay_seconds=2,
+      retry_condition_fn=infrastructure_failure)
+def score_task(version: str, batch: list[tuple[str, str, str]], run_id: str) -> Rows:
+    return score_rows(scorer_for(version), batch, run_id)
+
+
+def _batches(todo: list[tuple[str, str, str]], size: int) -> Iterator[list[tuple[str, str, str]]]:
+    for i in range(0, len(todo), size):
+        yield todo[i : i + size]
+
+
+def _scored(todo: list[tuple[str, str, str]], scorer: Any, params: ScoreParams, runner: RunnerParams,
+            run_id: str) -> Iterator[Rows]:
+    """Results in article order. Dask: at most `max_in_flight` tasks queued, so memory stays bounded."""
+    if runner.kind != "dask":
+        for batch in _batches(todo, params.batch_size):
+            yield score_rows(scorer, batch, run_id)
+        return
+    window: deque[Any] = deque()
+    for batch in _batches(todo, runner.score_batch):
+        window.append(score_task.submit(scorer.version, batch, run_id))
+        if len(window) >= runner.max_in_flight:
+            yield window.popleft().result()
+    while window:
+        yield window.popleft().result()
+
+
+@flow(name="score", log_prints=False, validate_parameters=True)
+def score_flow(db_path: str, params: ScoreParams | None = None, runner: RunnerParams | None = None
+               ) -> dict[str, Any]:
+    """Score what the chosen model has not scored yet. Idempotent: a second run scores nothing."""
+    params = params or ScoreParams()
+    runner = runner or RunnerParams()
+    scorer = scorer_for(params.model_version)
+    with recorded_run(db_path, "score", {"model_version": scorer.version, "runner": runner.kind}) as run, \
+            writer(db_path) as con:
+        load.register_model(con, scorer.version, scorer.kind, scorer.card)
+        todo = load.unscored_articles(con, scorer.version)
+        scored = 0
+        for bodies, headlines in _scored(todo, scorer, params, runner, run.run_id):
+            scored += load.insert_predictions(con, bodies)  # each batch commits on its own
+            insert_headline_predictions(con, headlines)
+        run.counts.update(scored=scored, model_version=scorer.version)
+        get_run_logger().info("scored %d articles with %s", scored, scorer.version)
+    return {"run_id": run.run_id, "counts": run.counts, "errors": run.errors}
