@@ -33,7 +33,7 @@ def cluster_for(runner: RunnerParams) -> Iterator[RunnerParams]:
 
     env = {"PREFECT_API_URL": url} if (url := flow_api_url()) else {}
     with LocalCluster(n_workers=runner.n_workers, threads_per_worker=1, processes=True,
-                      dashboard_address=None, silence_logs=logging.WARNING, env=env) as cluster:
+                      dashboard_address=":0", silence_logs=logging.WARNING, env=env) as cluster:
         log.info("temporary Dask cluster at %s with %d workers", cluster.scheduler_address, runner.n_workers)
         yield runner.model_copy(update={"address": cluster.scheduler_address})
 

@@ -35,8 +35,11 @@ def _collect_feeds(feeds: list[Any], known_ids: set[str], params: CollectParams,
             return extract_task.submit(pages, fetch.extract_timeout_s, fetch.extract_memory_mb, 1)
 
         extractor = BatchingExtractor(submit, runner.extract_batch)
-    return collect(feeds, known_ids, settings=fetch, run_id=run_id, max_items_per_feed=params.max_items_per_feed,
-                   validators=validators, extractor=extractor)
+    result = collect(feeds, known_ids, settings=fetch, run_id=run_id,
+                     max_items_per_feed=params.max_items_per_feed, validators=validators, extractor=extractor)
+    if extractor is not None:
+        result.bump("extract_tasks", extractor.batches)
+    return result
 
 
 def store_new(con: Any, rows: list[dict[str, Any]], links: list[dict[str, Any]], run_id: str,

@@ -92,5 +92,7 @@ def score_flow(db_path: str, params: ScoreParams | None = None, runner: RunnerPa
             scored += load.insert_predictions(con, bodies)  # each batch commits on its own
             insert_headline_predictions(con, headlines)
         run.counts.update(scored=scored, model_version=scorer.version)
+        if runner.kind == "dask":
+            run.counts["score_tasks"] = -(-len(todo) // runner.score_batch)
         get_run_logger().info("scored %d articles with %s", scored, scorer.version)
     return {"run_id": run.run_id, "counts": run.counts, "errors": run.errors}

@@ -28,11 +28,17 @@ def train_transformer_command(
     adversary_weight: Annotated[float | None, typer.Option("--adversary-weight", min=0.0,
                                                            help="Outlet adversary weight (0 = off).")] = None,
     seed: Annotated[int | None, typer.Option("--seed", help="Random seed.")] = None,
+    finetune_layers: Annotated[int | None, typer.Option("--finetune-layers", min=0, help="Top encoder layers "
+                                                        "fine-tuned per task (0 = frozen encoder).")] = None,
+    settings_: Annotated[list[str] | None, typer.Option("--set", help="Any TransformerConfig field as KEY=VALUE "
+                                                        "(repeatable), e.g. --set ft_epochs=4; see "
+                                                        "`python -c 'from classifier.transformer.config import describe; print(describe())'`.")] = None,
     onnx: Annotated[bool, typer.Option("--onnx/--no-onnx", help="Also export the encoder to ONNX fp32 + int8 "
                                        "(+150 MB; without it the dir is ~1.5 MB and uses the installed base model).")] = False,
     promote_model: Annotated[bool, typer.Option("--promote/--no-promote", help="Make it the scoring model.")] = False,
 ) -> None:
-    """Train the chunked MiniLM transformer classifier (resumable: embeddings and checkpoints are cached)."""
+    """Train the chunked MiniLM transformer classifier, fine-tuning its top layers (resumable: the frozen
+    layers' states and per-epoch checkpoints are cached)."""
     from classifier.data import DataError
     from classifier.registry import promote
     from classifier.settings import ClassifierSettings
@@ -43,8 +49,9 @@ def train_transformer_command(
     settings, tsettings = ClassifierSettings(), TransformerSettings()
     overrides = {k: v for k, v in {"base_model": base_model or settings.base_model, "epochs": epochs,
                                    "slant_per_outlet": slant_per_outlet, "adversary_weight": adversary_weight,
-                                   "seed": seed}.items() if v is not None}
+                                   "seed": seed, "finetune_layers": finetune_layers}.items() if v is not None}
     try:
+        overrides.update(parse_sets(settings_ or []))
         config = TransformerConfig(**overrides)
     except ValueError as exc:
         _err.print(f"[bold red]error:[/] {exc}")
@@ -63,6 +70,33 @@ def train_transformer_command(
     if promote_model:
         promote(version, target)
         typer.echo(f"promoted {version}")
+
+
+def parse_sets(items: list[str]) -> dict[str, object]:
+    """``["ft_epochs=4", "finetune_slant=false"]`` -> typed TransformerConfig overrides."""
+    from dataclasses import fields
+
+    from classifier.transformer.config import TransformerConfig
+
+    kinds = {f.name: f.type for f in fields(TransformerConfig)}
+    out: dict[str, object] = {}
+    for item in items:
+        key, sep, raw = item.partition("=")
+        key = key.strip()
+        if not sep or key not in kinds:
+            raise ValueError(f"--set {item!r}: expected KEY=VALUE with KEY one of {', '.join(kinds)}")
+        kind = str(kinds[key])
+        if kind.startswith("bool"):
+            if raw.lower() not in {"true", "false", "1", "0", "yes", "no"}:
+                raise ValueError(f"--set {item!r}: expected true or false")
+            out[key] = raw.lower() in {"true", "1", "yes"}
+        elif kind.startswith("int"):
+            out[key] = int(raw)
+        elif kind.startswith("float"):
+            out[key] = float(raw)
+        else:
+            out[key] = raw or None if key == "base_model" else raw
+    return out
 
 
 app = typer.Typer(help="Transformer classifier.")

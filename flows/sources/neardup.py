@@ -133,10 +133,10 @@ class DedupOutcome:
     near_duplicates: int = 0
 
 
-def _story_order(row: dict[str, Any]) -> tuple[date, datetime, str]:
-    published = row.get("published") or date.max
-    fetched = row.get("fetched_at") or datetime.max
-    return published, fetched, row["article_id"]
+def _story_order(row: dict[str, Any]) -> tuple[date, str]:
+    """Within one batch the earliest published article is the original; ties go by article id, not by
+    which page happened to download first, so the same inputs always link the same way."""
+    return row.get("published") or date.max, row["article_id"]
 
 
 def dedupe_and_link(

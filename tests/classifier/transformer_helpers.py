@@ -28,11 +28,11 @@ SLANT_WORDS = {
 FILLER = "the city council met on tuesday and residents gathered outside the building to talk"
 
 
-def tiny_base_model(path: Path) -> Path:
-    """A 1-layer, 32-dim BERT with random weights and the real all-MiniLM-L6-v2 tokenizer."""
+def tiny_base_model(path: Path, layers: int = 1) -> Path:
+    """A ``layers``-layer, 32-dim BERT with random weights and the real all-MiniLM-L6-v2 tokenizer."""
     from transformers import BertConfig, BertModel
 
-    config = BertConfig(vocab_size=30522, hidden_size=32, num_hidden_layers=1, num_attention_heads=2,
+    config = BertConfig(vocab_size=30522, hidden_size=32, num_hidden_layers=layers, num_attention_heads=2,
                         intermediate_size=64, max_position_embeddings=512)
     import torch
 

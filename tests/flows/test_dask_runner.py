@@ -1,0 +1,88 @@
+"""Scale-out: the monitor flow on a local dask.distributed cluster (extraction and scoring as Prefect
+tasks through prefect-dask) stores exactly the rows the default runner stores; only the flow process
+writes DuckDB, the workers never open it."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from flows.demo import demo_fetch_settings, write_sources
+from flows.params import CollectParams, RunnerParams, ScoreParams
+from warehouse.db import connect
+
+# What a run stores, minus what differs by design between two runs (run ids, timestamps).
+TABLES = {
+    "articles": "select article_id, outlet_id, url, canonical_url, normalized_url, feed_url, title, byline,"
+                " published, language, text, content_hash, extractor, extractor_version from articles",
+    "predictions": "select article_id, model_version, frames, primary_frame,"
+                   " map_entries(frame_probs)::varchar, slant, tone_score, evidence::varchar from predictions",
+    "headlines": "select article_id, model_version, frames, primary_frame, slant from headline_predictions",
+    "links": "select article_id, relation, linked_article_id from article_links",
+    "failures": "select e.stage, e.source, e.reason from run_errors e join runs r using (run_id)"
+                " where r.flow_name = 'monitor'",
+    "feed_fetches": "select feed_url, outcome, http_status, reason, items from feed_fetches",
+}
+
+
+def _rows(db) -> dict[str, list[tuple]]:
+    con = connect(db, read_only=True)
+    try:
+        return {name: sorted(con.execute(q).fetchall(), key=repr) for name, q in TABLES.items()}
+    finally:
+        con.close()
+
+
+@pytest.fixture(scope="module")
+def cluster(prefect_harness):
+    from distributed import LocalCluster
+    from prefect.settings import get_current_settings
+
+    # the workers report task states to the harness's API, as they would to a real server
+    env = {"PREFECT_API_URL": str(get_current_settings().api.url)}
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
+                      silence_logs=logging.WARNING, env=env) as c:
+        yield c
+
+
+def test_dask_runner_stores_the_same_rows_as_the_default_runner(cluster, tmp_path):
+    from distributed import Client
+
+    from flows.demo_site import DemoSite
+    from flows.monitor import monitor_flow
+
+    with DemoSite() as site:
+        sources = write_sources(site.outlets(), [], tmp_path / "sources.toml")
+        collect = CollectParams(sources_path=str(sources), fetch=demo_fetch_settings())
+        default = monitor_flow(db_path=str(tmp_path / "default.duckdb"), collect=collect)
+        on_dask = monitor_flow(
+            db_path=str(tmp_path / "dask.duckdb"), collect=collect, score=ScoreParams(),
+            runner=RunnerParams(kind="dask", address=cluster.scheduler_address, extract_batch=8, score_batch=16),
+        )
+    # the work really went to the cluster: batches of pages and of articles, run by its workers
+    assert on_dask["counts"]["extract_tasks"] >= default["counts"]["articles_new"] // 8
+    assert on_dask["counts"]["score_tasks"] == -(-default["counts"]["scored"] // 16)
+    with Client(cluster.scheduler_address) as client:
+        prefixes = client.run_on_scheduler(lambda dask_scheduler: sorted(dask_scheduler.task_prefixes))
+    assert {"extract_batch", "score_task"} <= set(prefixes)
+    a, b = _rows(tmp_path / "default.duckdb"), _rows(tmp_path / "dask.duckdb")
+    assert a["articles"] and a["predictions"] and a["failures"]
+    for name in TABLES:
+        assert a[name] == b[name], f"{name} differ between the default and the Dask runner"
+    for key in ("articles_new", "scored", "exact_duplicates", "near_duplicates", "stories"):
+        assert default["counts"][key] == on_dask["counts"][key], key
+
+
+def test_temporary_local_cluster_when_no_address(prefect_harness, tmp_path, demo_site):
+    """--runner dask without --address: the flow starts a local cluster for the run and stops it."""
+    from flows.monitor import monitor_flow
+
+    sources = write_sources(demo_site.outlets()[:2], [], tmp_path / "sources.toml")
+    out = monitor_flow(
+        db_path=str(tmp_path / "fw.duckdb"),
+        collect=CollectParams(sources_path=str(sources), fetch=demo_fetch_settings()),
+        runner=RunnerParams(kind="dask", n_workers=1),
+    )
+    assert out["counts"]["articles_new"] > 0 and out["counts"]["scored"] == out["counts"]["articles_new"]
+    assert out["counts"]["extract_tasks"] >= 1 and out["counts"]["score_tasks"] >= 1
