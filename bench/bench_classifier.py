@@ -97,9 +97,9 @@ def main() -> None:
 
     torch.set_num_threads(args.threads)
     from classifier.predict import load_scorer
-    from classifier.transformer.encoder import OnnxEncoder, TorchEncoder, bf16_supported
+    from classifier.transformer.encoder import OnnxEncoder, bf16_supported
     from classifier.transformer.onnx_export import export_encoder, quantize_int8
-    from classifier.transformer.predict import TransformerScorer
+    from classifier.transformer.predict import TransformerScorer, torch_encoder
     from classifier.transformer.store import ONNX_FP32, ONNX_INT8, load_transformer
 
     settings = ClassifierSettings()
@@ -121,7 +121,7 @@ def main() -> None:
     print(f"transformer {model.version}; CPU bf16 support: {bf16_supported()}")
     ref_docs = docs[: args.torch_n or len(docs)]
     encoder_dir = model.encoder_dir()
-    fp32_encoder = TorchEncoder(encoder_dir, device="cpu", threads=args.threads)
+    fp32_encoder = torch_encoder(model, encoder_dir, device="cpu", threads=args.threads)
     plain = TransformerScorer(model, fp32_encoder, sort_by_length=False)
     torch_out, torch_s = timed("  plain PyTorch fp32 (reference)", plain, ref_docs, args.batch_size)
     torch_rate = len(ref_docs) / torch_s
@@ -131,18 +131,19 @@ def main() -> None:
     outputs["torch_fp32_sorted"], secs = timed("  PyTorch fp32, length-sorted batches", TransformerScorer(model, fp32_encoder),
                                                ref_docs, args.batch_size)
     rates["torch_fp32_sorted"] = len(ref_docs) / secs
-    bf16 = TransformerScorer(model, TorchEncoder(encoder_dir, device="cpu", threads=args.threads, bf16=True))
+    bf16 = TransformerScorer(model, torch_encoder(model, encoder_dir, device="cpu", threads=args.threads, bf16=True))
     outputs["torch_bf16"], secs = timed("  PyTorch bf16 autocast", bf16, docs, args.batch_size)
     rates["torch_bf16"] = len(docs) / secs
     with tempfile.TemporaryDirectory() as tmp:
         fp32, int8 = model_dir / ONNX_FP32, model_dir / ONNX_INT8
         if not fp32.exists():
-            fp32 = export_encoder(encoder_dir, Path(tmp) / ONNX_FP32)
+            fp32 = export_encoder(encoder_dir, Path(tmp) / ONNX_FP32, model.finetune_layers, model.finetuned_tasks,
+                                  model.towers_file)
         if not int8.exists():
             int8 = quantize_int8(fp32, Path(tmp) / ONNX_INT8)
         paths = {"onnx_int8": int8} if args.skip_onnx_fp32 else {"onnx_fp32": fp32, "onnx_int8": int8}
         for name, path in sorted(paths.items()):
-            scorer = TransformerScorer(model, OnnxEncoder(path, threads=args.threads))
+            scorer = TransformerScorer(model, OnnxEncoder(path, threads=args.threads, towers=model.onnx_towers()))
             outputs[name], secs = timed(f"  ONNX Runtime {name[5:]}", scorer, docs, args.batch_size)
             rates[name] = len(docs) / secs
     n_ref = len(ref_docs)

@@ -11,6 +11,7 @@ from typing import Any
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
+from classifier import registry
 from classifier.predict import Doc, load_scorer
 from flows.params import RunnerParams, ScoreParams
 from flows.retries import infrastructure_failure
@@ -82,17 +83,20 @@ def score_flow(db_path: str, params: ScoreParams | None = None, runner: RunnerPa
     """Score what the chosen model has not scored yet. Idempotent: a second run scores nothing."""
     params = params or ScoreParams()
     runner = runner or RunnerParams()
-    scorer = scorer_for(params.model_version)
-    with recorded_run(db_path, "score", {"model_version": scorer.version, "runner": runner.kind}) as run, \
+    version = params.model_version or registry.promoted_version()
+    card = registry.read_card(version)  # the model itself is loaded only when there is work
+    with recorded_run(db_path, "score", {"model_version": version, "runner": runner.kind}) as run, \
             writer(db_path) as con:
-        load.register_model(con, scorer.version, scorer.kind, scorer.card)
-        todo = load.unscored_articles(con, scorer.version)
+        load.register_model(con, version, card.get("kind", registry.KIND), card)
+        todo = load.unscored_articles(con, version)
         scored = 0
-        for bodies, headlines in _scored(todo, scorer, params, runner, run.run_id):
-            scored += load.insert_predictions(con, bodies)  # each batch commits on its own
-            insert_headline_predictions(con, headlines)
-        run.counts.update(scored=scored, model_version=scorer.version)
+        if todo:
+            scorer = scorer_for(version)
+            for bodies, headlines in _scored(todo, scorer, params, runner, run.run_id):
+                scored += load.insert_predictions(con, bodies)  # each batch commits on its own
+                insert_headline_predictions(con, headlines)
+        run.counts.update(scored=scored, model_version=version)
         if runner.kind == "dask":
             run.counts["score_tasks"] = -(-len(todo) // runner.score_batch)
-        get_run_logger().info("scored %d articles with %s", scored, scorer.version)
+        get_run_logger().info("scored %d articles with %s", scored, version)
     return {"run_id": run.run_id, "counts": run.counts, "errors": run.errors}

@@ -1,0 +1,103 @@
+"""Scheduling with a real Prefect server: `prefect server start` on 127.0.0.1, `framewatch serve` registers
+the cron deployments, and a run of one deployment (triggered through the API, as its schedule would)
+executes in the serving process and is recorded in the warehouse."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from warehouse.db import connect
+
+REPO = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait(predicate, timeout: float, what: str, procs: list[subprocess.Popen]):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for p in procs:
+            if p.poll() is not None:
+                pytest.fail(f"{what}: {p.args[:2]} exited with {p.returncode}:\n{p.stdout.read()[-3000:]}")
+        try:
+            value = predicate()
+        except httpx.HTTPError:
+            value = None
+        if value:
+            return value
+        time.sleep(0.5)
+    pytest.fail(f"timed out waiting for {what}")
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=10)
+    proc.stdout.close()
+
+
+def test_serve_registers_deployments_and_runs_them_on_a_real_server(tmp_path):
+    port = _free_port()
+    api = f"http://127.0.0.1:{port}/api"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    env.update({"PREFECT_HOME": str(tmp_path / "prefect"), "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+                "DO_NOT_TRACK": "1", "FRAMEWATCH_HOME": str(tmp_path / "home"), "HF_HUB_OFFLINE": "1"})
+    server = subprocess.Popen(
+        [str(BIN / "prefect"), "server", "start", "--host", "127.0.0.1", "--port", str(port)],
+        env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    procs = [server]
+    try:
+        _wait(lambda: httpx.get(f"{api}/health", timeout=2).status_code == 200, 180, "the Prefect server", procs)
+        db = tmp_path / "fw.duckdb"
+        serve = subprocess.Popen(
+            [str(BIN / "framewatch"), "serve", "--db", str(db)], env={**env, "PREFECT_API_URL": api},
+            cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+        procs.append(serve)
+
+        def deployments():
+            r = httpx.post(f"{api}/deployments/filter", json={}, timeout=5)
+            found = {d["name"]: d for d in r.json()}
+            return found if {"monitor-daily", "report-weekly"} <= set(found) else None
+
+        found = _wait(deployments, 120, "the served deployments", procs)
+        crons = {name: [s["schedule"]["cron"] for s in d["schedules"]] for name, d in found.items()}
+        assert crons == {"monitor-daily": ["0 6 * * *"], "report-weekly": ["0 7 * * 1"]}
+        assert found["monitor-daily"]["parameters"]["db_path"] == str(db.resolve())
+
+        # what the scheduler does at 07:00 on Mondays: create a run of the deployment, now
+        run = httpx.post(f"{api}/deployments/{found['report-weekly']['id']}/create_flow_run", json={},
+                         timeout=10).json()
+
+        def finished():
+            state = httpx.get(f"{api}/flow_runs/{run['id']}", timeout=5).json()["state"]
+            return state if state["type"] in ("COMPLETED", "FAILED", "CRASHED", "CANCELLED") else None
+
+        state = _wait(finished, 240, "the deployment's run", procs)
+        assert state["type"] == "COMPLETED", state
+    finally:
+        for p in reversed(procs):
+            _stop(p)
+    con = connect(db, read_only=True)
+    try:
+        rows = con.execute("select run_id, flow_name, status from runs").fetchall()
+    finally:
+        con.close()
+    assert (run["id"], "report", "completed") in rows  # the Prefect run id is the warehouse run id
