@@ -92,10 +92,9 @@ def compare_cv(
     """Baseline and transformer cross-validated on identical folds: frames (StratifiedKFold by language;
     English = the English rows of the out-of-fold predictions) and slant (GroupKFold by outlet_domain on
     the transformer's outlet-capped sample)."""
-    from classifier.baseline import FrameClassifier, SlantClassifier
     from classifier.transformer.config import TransformerConfig
     from classifier.transformer.data import load_inputs
-    from classifier.transformer.train import frame_folds, oof_frames, oof_slant, slant_folds, slant_groups
+    from classifier.transformer.train import frame_folds, oof_frames, oof_slant, slant_folds
 
     config = config or TransformerConfig()
     book = load_codebook()
@@ -110,24 +109,8 @@ def compare_cv(
     results["transformer"]["frames"] = frame_metrics(fr.df, t_probs, t_pred, names)
     results["transformer"]["slant"] = slant_metrics(sl.df, oof_slant(sl, s_folds, config, labels), labels)
 
-    f_texts = np.array(texts_of(fr.df), dtype=object)
-    b_probs = np.zeros((len(fr.df), len(names)))
-    b_pred = np.zeros((len(fr.df), len(names)), dtype=np.int8)
-    for train_idx, test_idx in f_folds:
-        model = clone(FrameClassifier(frame_names=names, random_state=config.seed))
-        model.fit(list(f_texts[train_idx]), fr.df["frames"].iloc[train_idx].tolist())
-        b_probs[test_idx] = model.predict_proba(list(f_texts[test_idx]))
-        thresholds = np.array(list(model.thresholds_by_frame_.values()))
-        b_pred[test_idx] = decide_frames(b_probs[test_idx], thresholds)
-    results["baseline"]["frames"] = frame_metrics(fr.df, b_probs, b_pred, names)
-
-    s_texts = np.array(texts_of(sl.df), dtype=object)
-    y, groups = sl.df["slant"].to_numpy(dtype=str), slant_groups(sl.df)
-    s_probs = np.zeros((len(sl.df), len(labels)))
-    for train_idx, test_idx in s_folds:
-        model = clone(SlantClassifier(labels=labels)).fit(list(s_texts[train_idx]), y[train_idx], groups[train_idx])
-        s_probs[test_idx] = model.predict_proba(list(s_texts[test_idx]))
-    results["baseline"]["slant"] = slant_metrics(sl.df, s_probs, labels)
+    base = baseline_cv(fr.df, sl.df, f_folds, s_folds, names, labels, config.seed)
+    results["baseline"] = {"frames": base["frames"], "slant": base["slant"]}
 
     results["protocol"] = {
         "frames": f"{folds}-fold StratifiedKFold by language (seed {config.seed}), {len(fr.df)} articles; "
@@ -138,6 +121,34 @@ def compare_cv(
     results["targets"] = targets(results)
     results["summary"] = summary(results)
     return results
+
+
+def baseline_cv(frames_df: pd.DataFrame, slant_df: pd.DataFrame, f_folds: list, s_folds: list,
+                names: Sequence[str], labels: Sequence[str], seed: int) -> dict[str, Any]:
+    """The TF-IDF baseline's out-of-fold metrics on the given folds (frames and slant)."""
+    from classifier.baseline import FrameClassifier, SlantClassifier
+    from classifier.transformer.train import slant_groups
+
+    f_texts = np.array(texts_of(frames_df), dtype=object)
+    b_probs = np.zeros((len(frames_df), len(names)))
+    b_pred = np.zeros((len(frames_df), len(names)), dtype=np.int8)
+    for train_idx, test_idx in f_folds:
+        model = clone(FrameClassifier(frame_names=list(names), random_state=seed))
+        model.fit(list(f_texts[train_idx]), frames_df["frames"].iloc[train_idx].tolist())
+        b_probs[test_idx] = model.predict_proba(list(f_texts[test_idx]))
+        thresholds = np.array(list(model.thresholds_by_frame_.values()))
+        b_pred[test_idx] = decide_frames(b_probs[test_idx], thresholds)
+    out = {"frames": frame_metrics(frames_df, b_probs, b_pred, list(names)), "frame_probs": b_probs}
+
+    s_texts = np.array(texts_of(slant_df), dtype=object)
+    y, groups = slant_df["slant"].to_numpy(dtype=str), slant_groups(slant_df)
+    s_probs = np.zeros((len(slant_df), len(labels)))
+    for train_idx, test_idx in s_folds:
+        model = clone(SlantClassifier(labels=list(labels))).fit(list(s_texts[train_idx]), y[train_idx], groups[train_idx])
+        s_probs[test_idx] = model.predict_proba(list(s_texts[test_idx]))
+    out["slant"] = slant_metrics(slant_df, s_probs, list(labels))
+    out["slant_probs"] = s_probs
+    return out
 
 
 def _en(m: dict[str, Any]) -> float:

@@ -181,6 +181,23 @@ def _print_run(name: str, outcome: dict[str, Any]) -> None:
         print_table(["stage", "reason", "n"], failures_by_reason(outcome["errors"]), title="failures by reason")
 
 
+def _run_part(flow_module: str, params: Any, runner: Runner, address: str | None, workers: int,
+              db: Path | None, settings: FlowSettings) -> None:
+    """Run one of monitor's parts (flows.<flow_module>.<flow_module>_flow) on the chosen runner."""
+    import importlib
+
+    from flows.cluster import cluster_for, on_runner
+    from flows.sources.registry import SourceError
+
+    flow_obj = getattr(importlib.import_module(f"flows.{flow_module}"), f"{flow_module}_flow")
+    try:
+        with cluster_for(runner_params(runner, address, workers)) as run_on:
+            outcome = on_runner(flow_obj, run_on)(str(db or settings.db_path), params, run_on)
+    except SourceError as exc:
+        fail(str(exc))
+    _print_run(flow_module, outcome)
+
+
 def collect_cmd(
     sources: Annotated[Path | None, typer.Option(help="Sources TOML (default: the bundled registry).")] = None,
     db: DbOpt = None,
@@ -192,18 +209,10 @@ def collect_cmd(
     """Only the collect flow: fetch feeds and pages, dedupe, store (no scoring)."""
     settings = FlowSettings()
     configure_runtime(settings)
-    from flows.cluster import cluster_for, on_runner
-    from flows.collect import collect_flow
     from flows.params import CollectParams
-    from flows.sources.registry import SourceError
 
     params = CollectParams(sources_path=str(sources or settings.sources), max_items_per_feed=max_items)
-    try:
-        with cluster_for(runner_params(runner, address, workers)) as run_on:
-            outcome = on_runner(collect_flow, run_on)(str(db or settings.db_path), params, run_on)
-    except SourceError as exc:
-        fail(str(exc))
-    _print_run("collect", outcome)
+    _run_part("collect", params, runner, address, workers, db, settings)
 
 
 def score_cmd(
@@ -216,13 +225,9 @@ def score_cmd(
     """Only the score flow: score every stored article the model has not scored yet."""
     settings = FlowSettings()
     configure_runtime(settings)
-    from flows.cluster import cluster_for, on_runner
     from flows.params import ScoreParams
-    from flows.score import score_flow
 
-    with cluster_for(runner_params(runner, address, workers)) as run_on:
-        outcome = on_runner(score_flow, run_on)(str(db or settings.db_path), ScoreParams(model_version=model), run_on)
-    _print_run("score", outcome)
+    _run_part("score", ScoreParams(model_version=model), runner, address, workers, db, settings)
 
 
 def publish(

@@ -17,9 +17,15 @@ from flows.params import RunnerParams
 log = logging.getLogger(__name__)
 
 
-def flow_api_url() -> str | None:
+def flow_api_url() -> str:
+    """The API this process's flows report to (a real server, or the temporary one, started if need be)."""
     ctx = FlowRunContext.get()
-    return str(ctx.client.api_url) if ctx is not None and ctx.client is not None else None
+    if ctx is not None and ctx.client is not None:
+        return str(ctx.client.api_url)
+    from prefect.client.orchestration import get_client
+
+    with get_client(sync_client=True) as client:
+        return str(client.api_url)
 
 
 @contextmanager
@@ -31,7 +37,7 @@ def cluster_for(runner: RunnerParams) -> Iterator[RunnerParams]:
         return
     from distributed import LocalCluster
 
-    env = {"PREFECT_API_URL": url} if (url := flow_api_url()) else {}
+    env = {"PREFECT_API_URL": flow_api_url()}
     with LocalCluster(n_workers=runner.n_workers, threads_per_worker=1, processes=True,
                       dashboard_address=":0", silence_logs=logging.WARNING, env=env) as cluster:
         log.info("temporary Dask cluster at %s with %d workers", cluster.scheduler_address, runner.n_workers)

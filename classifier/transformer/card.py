@@ -7,20 +7,36 @@ from typing import Any
 from classifier.card import card_footer
 
 LIMITATIONS = [
-    "The encoder (all-MiniLM-L6-v2 by default) is frozen: chunk embeddings are computed once and only the "
-    "attention-pooling heads are trained. Fine-tuning the encoder did not fit the 2-core CPU budget. The "
-    "directory holds no encoder weights unless ONNX was exported: scoring loads the installed base model "
-    "and refuses one whose fingerprint differs.",
+    "Only the top encoder layer(s) are fine-tuned (a copy per task), on top of frozen lower layers whose "
+    "states are computed once: full fine-tuning did not fit the 2-core CPU budget. The directory stores "
+    "only the fine-tuned layers (float16) and the heads: scoring loads the rest from the installed base "
+    "model and refuses one whose fingerprint differs.",
     "The default encoder is English-only; non-English SemEval articles are tokenized into sub-word "
     "fragments and score poorly. Read the per-language figures before trusting other languages.",
-    "Slant labels are AllSides outlet ratings given to every article of an outlet. The slant head is "
+    "Slant labels are AllSides outlet ratings given to every article of an outlet. The slant model is "
     "trained on at most N articles per outlet and evaluated on outlets unseen in training (GroupKFold by "
     "outlet_domain); outlet names are masked and recurring boilerplate lines dropped before encoding.",
+    "Frame thresholds come from a held-out share of the training data, which the fine-tuned model does not "
+    "train on (the cross-validation folds use the same recipe as the final model).",
     "The shared data has no primary-frame labels: `primary_frame` is the most probable frame.",
     "Tone has no labeled data: it is the baseline's VADER lexicon score, not a transformer output.",
     "Evidence sentences rank sentences by the heads applied to each sentence's pooled token states from the "
     "same forward pass; they show what the model reacts to, not why.",
 ]
+
+FROZEN_LIMITATION = (
+    "The encoder is frozen: chunk embeddings are computed once and only the attention-pooling heads are "
+    "trained. The directory holds no encoder weights unless ONNX was exported: scoring loads the installed "
+    "base model and refuses one whose fingerprint differs."
+)
+
+
+def _encoder_line(card: dict[str, Any]) -> str:
+    ft = card.get("finetune") or {}
+    if ft.get("layers"):
+        return (f"top {ft['layers']} encoder layer(s) fine-tuned per task ({', '.join(ft.get('tasks', []))}), "
+                "lower layers frozen")
+    return "frozen encoder"
 
 
 def _pct(value: Any) -> str:
@@ -35,7 +51,7 @@ def render_transformer_card(card: dict[str, Any]) -> str:
     lines = [
         f"# Model card: {card['version']}",
         "",
-        f"- Kind: `{card.get('kind')}`: frozen encoder over {cfg.get('max_length')}-token windows "
+        f"- Kind: `{card.get('kind')}`: {_encoder_line(card)} over {cfg.get('max_length')}-token windows "
         f"(up to {cfg.get('infer_max_chunks')} per article when scoring, spread over the article), "
         "attention-pooled, MLP heads for frames (sigmoid, tuned thresholds) and slant (softmax)",
         f"- Base model: {card.get('base_model_name') or card.get('base_model')} "
@@ -91,5 +107,11 @@ def render_transformer_card(card: dict[str, Any]) -> str:
         for name, row in per_frame.items():
             lines.append(f"| {name} | {_pct(row.get('f1'))} | {card.get('thresholds', {}).get(name, 'n/a')} |")
         lines.append("")
-    lines += card_footer(LIMITATIONS, card)
+    for extra in card.get("notes", []):
+        lines.append(extra)
+    if card.get("notes"):
+        lines.append("")
+    limitations = LIMITATIONS if (card.get("finetune") or {}).get("layers") else [
+        FROZEN_LIMITATION, *(x for x in LIMITATIONS[1:] if not x.startswith("Frame thresholds"))]
+    lines += card_footer(limitations, card)
     return "\n".join(lines)

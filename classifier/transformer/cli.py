@@ -34,7 +34,10 @@ def train_transformer_command(
                                                         "(repeatable), e.g. --set ft_epochs=4; see "
                                                         "`python -c 'from classifier.transformer.config import describe; print(describe())'`.")] = None,
     onnx: Annotated[bool, typer.Option("--onnx/--no-onnx", help="Also export the encoder to ONNX fp32 + int8 "
-                                       "(+150 MB; without it the dir is ~1.5 MB and uses the installed base model).")] = False,
+                                       "(+150 MB; without it the dir holds only the fine-tuned layers and heads and uses the installed base model).")] = False,
+    compare: Annotated[bool, typer.Option("--compare-baseline/--no-compare-baseline", help="Also cross-validate "
+                                          "the TF-IDF baseline on the same folds and record the issue-4 targets "
+                                          "in the card.")] = True,
     promote_model: Annotated[bool, typer.Option("--promote/--no-promote", help="Make it the scoring model.")] = False,
 ) -> None:
     """Train the chunked MiniLM transformer classifier, fine-tuning its top layers (resumable: the frozen
@@ -61,7 +64,7 @@ def train_transformer_command(
         version = train_transformer(
             frames or [settings.frames_file], slant or [settings.slant_file], target, config, cv_folds,
             tsettings.cache_dir, settings.data_dir / "outlet_ratings.parquet", threads=tsettings.threads,
-            export_onnx=onnx,
+            export_onnx=onnx, compare_baseline=compare,
         )
     except (DataError, FileNotFoundError) as exc:
         _err.print(f"[bold red]error:[/] {exc}")

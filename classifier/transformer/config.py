@@ -53,6 +53,8 @@ class TransformerConfig:
     frames_train_languages: str = _f("", "Comma-separated languages the frame model trains on ('' = all); "
                                      "evaluation still covers every language of the test folds.")
     bf16: bool = _f(True, "bfloat16 autocast for caching and fine-tuning where the CPU has native bf16 or on GPU.")
+    threshold_mode: str = _f("per_frame", "Fine-tuned frame thresholds: 'per_frame' (best F1 per frame on the "
+                             "held-out share), 'global' (one threshold, best micro-F1) or 'blend' (their mean).")
     threshold_folds: int = _f(3, "Inner folds (on training data only) used to tune per-frame thresholds.")
     min_positives: int = _f(5, "Frames with fewer positive training articles are never predicted.")
     seed: int = _f(0, "Seed for sampling, initialisation and shuffling.")
@@ -83,6 +85,7 @@ class TransformerConfig:
             "warmup": 0.0 <= self.warmup < 1.0,
             "val_fraction": 0.05 <= self.val_fraction <= 0.5,
             "label_smoothing": 0.0 <= self.label_smoothing < 0.5,
+            "threshold_mode": self.threshold_mode in ("per_frame", "global", "blend"),
         }
         bad = [name for name, ok in checks.items() if not ok]
         if bad:

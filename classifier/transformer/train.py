@@ -112,10 +112,18 @@ def fit_frames(enc: Encoded, rows: np.ndarray, config: TransformerConfig, names:
         checkpoint_key=key, progress=progress, description="fine-tuning frames",
     ))
     p_val = predict_tower(tower, enc.states, val_rows, True, config)
-    positives = Y[train_rows].sum(0)
-    thresholds = np.array([best_f1_threshold(Y[val_rows, j], p_val[:, j]) if positives[j] >= config.min_positives
-                           else NEVER for j in range(len(names))])
-    return TaskModel(tower.head, tower), thresholds
+    return TaskModel(tower.head, tower), val_thresholds(Y[val_rows], p_val, Y[train_rows].sum(0), config)
+
+
+def val_thresholds(y_val: np.ndarray, p_val: np.ndarray, train_positives: np.ndarray,
+                   config: TransformerConfig) -> np.ndarray:
+    """Frame thresholds from held-out predictions (``config.threshold_mode``); frames with fewer than
+    ``min_positives`` training examples are never predicted."""
+    per_frame = np.array([best_f1_threshold(y_val[:, j], p_val[:, j]) for j in range(y_val.shape[1])])
+    if config.threshold_mode != "per_frame":
+        flat = best_f1_threshold(y_val.reshape(-1), p_val.reshape(-1))
+        per_frame = np.full_like(per_frame, flat) if config.threshold_mode == "global" else (per_frame + flat) / 2
+    return np.where(train_positives >= config.min_positives, per_frame, NEVER)
 
 
 def fit_slant(enc: Encoded, rows: np.ndarray, config: TransformerConfig, labels: Sequence[str],
@@ -167,6 +175,26 @@ def oof_slant(enc: Encoded, folds: list[tuple[np.ndarray, np.ndarray]], config: 
     return probs
 
 
+def _compare(fr: Encoded, sl: Encoded, f_folds: list, s_folds: list, names: Sequence[str], labels: Sequence[str],
+             config: TransformerConfig, metrics: dict[str, Any]) -> dict[str, Any]:
+    """The TF-IDF baseline on the same folds in the same run, and the issue-4 targets (as `framewatch evaluate`)."""
+    from classifier.evaluate import baseline_cv, summary, targets
+
+    base = baseline_cv(fr.df, sl.df, f_folds, s_folds, names, labels, config.seed)
+    results: dict[str, Any] = {"baseline": {"frames": base["frames"], "slant": base["slant"]},
+                               "transformer": {"frames": metrics["frames"], "slant": metrics["slant"]}}
+    results["protocol"] = {
+        "frames": f"{len(f_folds)}-fold StratifiedKFold by language (seed {config.seed}), {len(fr.df)} articles; "
+        "thresholds tuned on training data only; English = English rows of the out-of-fold predictions",
+        "slant": f"{len(s_folds)}-fold GroupKFold by outlet_domain on {len(sl.df)} articles from "
+        f"{sl.df['outlet_domain'].nunique()} outlets (<= {config.slant_per_outlet} per outlet); test outlets unseen",
+    }
+    results["targets"] = targets(results)
+    results["summary"] = summary(results)
+    logger.info("cross-validated comparison with the baseline:\n%s", results["summary"])
+    return {k: results[k] for k in ("protocol", "targets", "summary")} | {"baseline": results["baseline"]}
+
+
 def library_versions() -> dict[str, str]:
     out = {"python": platform.python_version()}
     for name in LIBRARIES:
@@ -202,6 +230,7 @@ def train_transformer(
     keep_fp32: bool = True,
     threads: int | None = None,
     inputs: TrainingInputs | None = None,
+    compare_baseline: bool = False,
 ) -> str:
     """Encode (cached), cross-validate, fit on all rows, export the encoder to ONNX, save; returns the version."""
     from classifier.metrics import frame_metrics, slant_metrics
@@ -216,6 +245,7 @@ def train_transformer(
     )
     fr, sl = inputs.frames, inputs.slant
     metrics: dict[str, Any] = {}
+    benchmark: dict[str, Any] | None = None
     if cv_folds >= 2:
         f_folds = frame_folds(fr.df, cv_folds, config.seed)
         f_probs, f_pred = oof_frames(fr, f_folds, config, names)
@@ -223,11 +253,14 @@ def train_transformer(
         metrics["frames"]["protocol"] = f"{cv_folds}-fold StratifiedKFold by language; " + (
             f"thresholds tuned on a held-out {config.val_fraction:.0%} of each training fold"
             if config.finetune_layers else "thresholds tuned on inner folds")
-        s_probs = oof_slant(sl, slant_folds(sl.df, cv_folds), config, labels)
+        s_folds = slant_folds(sl.df, cv_folds)
+        s_probs = oof_slant(sl, s_folds, config, labels)
         metrics["slant"] = slant_metrics(sl.df, s_probs, labels)
         metrics["slant"]["protocol"] = (
             f"{cv_folds}-fold GroupKFold by outlet_domain on <= {config.slant_per_outlet} articles per outlet"
         )
+        if compare_baseline:
+            benchmark = _compare(fr, sl, f_folds, s_folds, names, labels, config, metrics)
     data_hash = hashlib.sha256((dataset_hash(fr.df) + dataset_hash(sl.df)).encode()).hexdigest()
     ckpt = (cache_dir / "checkpoints" / data_hash[:16]) if cache_dir else None
     run_key = data_hash[:16] + str(sorted(config.to_dict().items()))
@@ -269,6 +302,8 @@ def train_transformer(
                  "note": "no tone labels exist: the baseline's VADER lexicon scorer, not the transformer"},
         "primary_frame": "argmax of frame probabilities (no primary-frame labels in the training data)",
     }
+    if benchmark is not None:
+        card["benchmark"] = benchmark
     save_transformer(out_dir, card, frames_model.head, slant_model.head, inputs.prep, inputs.base_model,
                      towers=towers or None, export_onnx=export_onnx, quantize=quantize, keep_fp32=keep_fp32)
     return version
