@@ -16,8 +16,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import skops.io as sio
-
 from classifier.baseline import BaselineModel
 from classifier.card import render_card
 from classifier.settings import ClassifierSettings
@@ -67,6 +65,8 @@ def save_model(model: BaselineModel, card: dict[str, Any], models_dir: Path | st
     """Write model.skops, card.json and README.md to ``<models_dir>/<card['version']>/`` (replacing it)."""
     root = _models_dir(models_dir)
     version = card["version"]
+    import skops.io as sio  # heavy (imports every estimator): only when a model is saved or loaded
+
     data = sio.dumps(model, compression=zipfile.ZIP_DEFLATED)
     unexpected = sorted(set(sio.get_untrusted_types(data=data)) - set(TRUSTED_TYPES))
     if unexpected:
@@ -95,6 +95,8 @@ def load_model(path: Path | str) -> BaselineModel:
     path = Path(path)
     if not path.exists():
         raise RegistryError(f"{path}: model file not found")
+    import skops.io as sio
+
     untrusted = sorted(set(sio.get_untrusted_types(file=path)) - set(TRUSTED_TYPES))
     if untrusted:
         raise UntrustedModelError(
