@@ -27,6 +27,24 @@ def _retrain_due(db_path: str, params: RetrainParams) -> int | None:
     return n if n >= params.min_new_gold else None
 
 
+def _retrain(db_path: str, params: RetrainParams, run: Any) -> None:
+    """A retraining turn inside monitor. Its failure (too few test labels, say) is recorded in its own run
+    and in monitor's failures, and the monitoring run still reports what it collected and scored."""
+    from labels.retrain import RetrainError
+
+    from flows.retrain import retrain_flow
+
+    logger = get_run_logger()
+    logger.info("%d new gold labels: starting a retraining turn", run.counts["new_gold"])
+    try:
+        turn = retrain_flow(db_path, rescore_days=params.rescore_days)
+    except RetrainError as exc:
+        logger.warning("retraining skipped: %s", exc)
+        run.errors.append({"stage": "retrain", "source": "retrain", "reason": "RetrainError", "detail": str(exc)})
+        return
+    run.counts.update(retrain_promoted=turn["decision"]["promote"], rescored=turn["counts"]["rescored"])
+
+
 @flow(name="monitor", log_prints=False, validate_parameters=True)
 def monitor_flow(
     db_path: str,
@@ -47,11 +65,8 @@ def monitor_flow(
             run.add({k: v for k, v in sub["counts"].items() if k != "duration_s"}, sub["errors"])
         new_gold = _retrain_due(db_path, retrain)
         if new_gold is not None:
-            from flows.retrain import retrain_flow
-
-            get_run_logger().info("%d new gold labels: starting a retraining turn", new_gold)
-            turn = retrain_flow(db_path, rescore_days=retrain.rescore_days)
-            run.counts.update(retrain_promoted=turn["decision"]["promote"], new_gold=new_gold)
+            run.counts["new_gold"] = new_gold
+            _retrain(db_path, retrain, run)
         done = report_flow(db_path, report)
         run.counts.update(stories=done["counts"]["stories"], shift_alerts=done["counts"]["shift_alerts"])
     return {"run_id": run.run_id, "counts": run.counts, "errors": run.errors, "snapshot": done["snapshot"]}

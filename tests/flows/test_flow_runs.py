@@ -139,3 +139,29 @@ def test_cli_runs_each_part_on_its_own(prefect_harness, tmp_path, import_file, m
     finally:
         con.close()
     assert flows == ["monitor", "collect", "score", "report", "score", "report"]
+
+
+def test_monitor_starts_a_retraining_turn_when_enough_gold_is_new(prefect_harness, tmp_path, import_file):
+    """Due (3 new gold labels >= 2) but the frozen test set is empty: the retrain run is recorded
+    'failed' with the reason, and monitor still completes and reports."""
+    from flows.monitor import monitor_flow
+    from flows.params import RetrainParams
+
+    db = str(tmp_path / "fw.duckdb")
+    monitor_flow(db, collect=CollectParams(import_paths=[str(import_file)]))
+    with open_db(db) as con:
+        ids = [r[0] for r in con.execute("select article_id from articles order by 1 limit 3").fetchall()]
+        labels_store.append_gold(con, [
+            {"article_id": i, "frames": ["Economic"], "primary_frame": "Economic", "slant": "center",
+             "tone": "neutral", "codebook_version": "1.1.0", "method": "single", "adjudicator": None,
+             "n_annotators": 1, "decided_at": datetime.now(), "note": None} for i in ids])
+    out = monitor_flow(db, retrain=RetrainParams(min_new_gold=2))
+    assert out["counts"]["new_gold"] == 3
+    assert [(e["stage"], e["reason"]) for e in out["errors"]] == [("retrain", "RetrainError")]
+    con = connect(db, read_only=True)
+    try:
+        runs = con.execute("select flow_name, status from runs order by started_at").fetchall()
+    finally:
+        con.close()
+    assert runs[-5:] == [("monitor", "completed"), ("collect", "completed"), ("score", "completed"),
+                         ("retrain", "failed"), ("report", "completed")]
