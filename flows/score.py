@@ -16,10 +16,10 @@ from classifier.predict import Doc, load_scorer
 from flows.params import RunnerParams, ScoreParams
 from flows.retries import infrastructure_failure
 from flows.runs import recorded_run, writer
-from warehouse import load
+from warehouse import load, stories
 from warehouse.headlines import insert_headline_predictions
 
-Rows = tuple[list[dict[str, Any]], list[dict[str, Any]]]
+Rows = tuple[list[dict[str, Any]], list[dict[str, Any]], Any]  # bodies, headlines, story embeddings
 _SCORERS: dict[str, Any] = {}
 
 
@@ -32,8 +32,10 @@ def scorer_for(version: str | None) -> Any:
     return _SCORERS[version]
 
 
-def score_rows(scorer: Any, batch: list[tuple[str, str, str]], run_id: str) -> Rows:
-    """Body predictions and headline-only predictions for one batch of (article_id, title, text)."""
+def score_rows(scorer: Any, batch: list[tuple[str, str, str]], run_id: str, embed: frozenset[str] = frozenset()
+               ) -> Rows:
+    """Body predictions, headline-only predictions, and the story-grouping embeddings of the articles in
+    `embed`, for one batch of (article_id, title, text): all the per-article model work of a run."""
     docs = [Doc(title=title or "", text=text) for _id, title, text in batch]
     meta = {"model_version": scorer.version, "scored_at": load.now(), "run_id": run_id}
     bodies = [
@@ -47,13 +49,14 @@ def score_rows(scorer: Any, batch: list[tuple[str, str, str]], run_id: str) -> R
          "frame_probs": p.frame_probs, "slant": p.slant, "tone_score": p.tone_score}
         for (aid, _title), p in zip(titled, heads, strict=True)
     ]
-    return bodies, headlines
+    embeddings = stories.embedding_batch(stories.MiniLMEmbedder(), [row for row in batch if row[0] in embed])
+    return bodies, headlines, embeddings
 
 
 @task(name="score-batch", cache_policy=NO_CACHE, persist_result=False, retries=2, retry_delay_seconds=2,
       retry_condition_fn=infrastructure_failure)
-def score_task(version: str, batch: list[tuple[str, str, str]], run_id: str) -> Rows:
-    return score_rows(scorer_for(version), batch, run_id)
+def score_task(version: str, batch: list[tuple[str, str, str]], run_id: str, embed: frozenset[str]) -> Rows:
+    return score_rows(scorer_for(version), batch, run_id, embed)
 
 
 def _batches(todo: list[tuple[str, str, str]], size: int) -> Iterator[list[tuple[str, str, str]]]:
@@ -62,15 +65,16 @@ def _batches(todo: list[tuple[str, str, str]], size: int) -> Iterator[list[tuple
 
 
 def _scored(todo: list[tuple[str, str, str]], scorer: Any, params: ScoreParams, runner: RunnerParams,
-            run_id: str) -> Iterator[Rows]:
+            run_id: str, embed: set[str]) -> Iterator[Rows]:
     """Results in article order. Dask: at most `max_in_flight` tasks queued, so memory stays bounded."""
     if runner.kind != "dask":
         for batch in _batches(todo, params.batch_size):
-            yield score_rows(scorer, batch, run_id)
+            yield score_rows(scorer, batch, run_id, frozenset(a for a, _t, _x in batch if a in embed))
         return
     window: deque[Any] = deque()
     for batch in _batches(todo, runner.score_batch):
-        window.append(score_task.submit(scorer.version, batch, run_id))
+        need = frozenset(a for a, _t, _x in batch if a in embed)
+        window.append(score_task.submit(scorer.version, batch, run_id, need))
         if len(window) >= runner.max_in_flight:
             yield window.popleft().result()
     while window:
@@ -89,13 +93,15 @@ def score_flow(db_path: str, params: ScoreParams | None = None, runner: RunnerPa
             writer(db_path) as con:
         load.register_model(con, version, card.get("kind", registry.KIND), card)
         todo = load.unscored_articles(con, version)
-        scored = 0
+        scored = embedded = 0
         if todo:
             scorer = scorer_for(version)
-            for bodies, headlines in _scored(todo, scorer, params, runner, run.run_id):
+            embed = {aid for aid, _t, _x in todo} - stories.embedded_ids(con)
+            for bodies, headlines, embeddings in _scored(todo, scorer, params, runner, run.run_id, embed):
                 scored += load.insert_predictions(con, bodies)  # each batch commits on its own
                 insert_headline_predictions(con, headlines)
-        run.counts.update(scored=scored, model_version=version)
+                embedded += stories.store_embeddings(con, embeddings)
+        run.counts.update(scored=scored, story_embeddings=embedded, model_version=version)
         if runner.kind == "dask":
             run.counts["score_tasks"] = -(-len(todo) // runner.score_batch)
         get_run_logger().info("scored %d articles with %s", scored, version)

@@ -28,6 +28,7 @@ from typing import Any, Protocol
 import duckdb
 import numpy as np
 import pyarrow as pa
+from threadpoolctl import threadpool_limits
 
 from warehouse.load import now
 from warehouse.sqlfiles import sql, statements
@@ -92,8 +93,16 @@ class MiniLMEmbedder:
     name = MODEL_NAME
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """Normalized embeddings; bfloat16 autocast where the CPU has native bf16 (about 3x faster,
+        cosines within ~0.01 of fp32), fp32 elsewhere."""
+        import torch
+
+        from classifier.transformer.encoder import bf16_supported
+
         model = _load_minilm()
-        return np.asarray(model.encode(list(texts), normalize_embeddings=True, batch_size=32), dtype=np.float32)
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16_supported()):
+            vecs = model.encode(list(texts), normalize_embeddings=True, batch_size=32, convert_to_tensor=True)
+        return vecs.float().cpu().numpy()
 
 
 @lru_cache(maxsize=1)
@@ -144,6 +153,56 @@ def _weighted_jaccard(a: frozenset[str], b: frozenset[str], idf: dict[str, float
     return sum(idf.get(n, 1.0) for n in a & b) / union if union else 0.0
 
 
+MAX_MEMBERS_COMPARED = 64  # a big story is compared through its most recent members (and its centroid)
+
+
+@dataclass
+class _Stories:
+    """Running state of the single pass: per story its members, vector sum and date range."""
+
+    dim: int
+    ids: list[str] = field(default_factory=list)
+    members: list[list[int]] = field(default_factory=list)
+    sums: np.ndarray = field(init=False)
+    norms: np.ndarray = field(init=False)  # |sum| per story
+    first: np.ndarray = field(init=False)  # day ordinals
+    last: np.ndarray = field(init=False)
+    by_id: dict[str, int] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.sums = np.zeros((0, self.dim), np.float32)
+        self.norms = np.zeros(0, np.float32)
+        self.first = np.zeros(0, np.int64)
+        self.last = np.zeros(0, np.int64)
+
+    def add(self, sid: str, i: int, vec: np.ndarray, day: int) -> None:
+        k = self.by_id.get(sid)
+        if k is None:
+            k = self.by_id[sid] = len(self.ids)
+            self.ids.append(sid)
+            self.members.append([])
+            if k >= self.sums.shape[0]:  # grow by doubling
+                size = max(16, 2 * self.sums.shape[0])
+                self.sums = np.concatenate([self.sums, np.zeros((size - k, self.dim), np.float32)])
+                self.norms = np.concatenate([self.norms, np.zeros(size - k, np.float32)])
+                self.first = np.concatenate([self.first, np.zeros(size - k, np.int64)])
+                self.last = np.concatenate([self.last, np.zeros(size - k, np.int64)])
+            self.first[k] = self.last[k] = day
+        self.members[k].append(i)
+        self.sums[k] += vec
+        self.norms[k] = np.linalg.norm(self.sums[k])
+        self.first[k], self.last[k] = min(self.first[k], day), max(self.last[k], day)
+
+    def candidates(self, vec: np.ndarray, day: int, params: GroupingParams) -> np.ndarray:
+        """Stories with a member within max_gap_days whose centroid is close enough (vectorized)."""
+        n = len(self.ids)
+        if n == 0:
+            return np.zeros(0, dtype=int)
+        gap = np.maximum(np.maximum(self.first[:n] - day, day - self.last[:n]), 0)
+        cos = (self.sums[:n] @ vec) / np.maximum(self.norms[:n], 1e-9)
+        return np.flatnonzero((gap <= params.max_gap_days) & (cos >= params.centroid_threshold))
+
+
 def group(
     docs: Sequence[StoryDoc],
     vectors: np.ndarray,
@@ -151,64 +210,85 @@ def group(
     existing: dict[str, str] | None = None,
 ) -> list[Assignment]:
     """Assign every doc not in `existing` (article_id -> story_id) to a story, in publication order.
-    `vectors[i]` is the L2-normalized embedding of `docs[i]`. Returns the new assignments only."""
-    existing = dict(existing or {})
+    `vectors[i]` is the L2-normalized embedding of `docs[i]`. Returns the new assignments only.
+    Stories are pre-filtered by date range and centroid in one matrix product per article; within a
+    story the `MAX_MEMBERS_COMPARED` most recent members are compared, so a run grows linearly."""
+    with threadpool_limits(1):  # thousands of tiny matrix-vector products: BLAS threads only add waiting
+        return _single_pass(docs, vectors, params, dict(existing or {}))
+
+
+def _single_pass(docs: Sequence[StoryDoc], vectors: np.ndarray, params: GroupingParams,
+                 existing: dict[str, str]) -> list[Assignment]:
     idf = _idf(docs)
-    index = {d.article_id: i for i, d in enumerate(docs)}
-    members: dict[str, list[int]] = {}
-    for aid, sid in existing.items():
-        if aid in index:
-            members.setdefault(sid, []).append(index[aid])
+    days = [d.day.toordinal() for d in docs]
+    stories = _Stories(dim=vectors.shape[1] if vectors.ndim == 2 else 0)
+    for i, d in enumerate(docs):
+        if d.article_id in existing:
+            stories.add(existing[d.article_id], i, vectors[i], days[i])
     new: list[Assignment] = []
     for i in sorted(range(len(docs)), key=lambda j: (docs[j].day, docs[j].article_id)):
         doc = docs[i]
         if doc.article_id in existing:
             continue
         best: tuple[float, float, str, str] | None = None  # (margin over threshold, score, story, member)
-        for sid, idxs in members.items():
-            gaps = np.array([abs((doc.day - docs[m].day).days) for m in idxs])
-            if gaps.min() > params.max_gap_days:
-                continue
+        for k in stories.candidates(vectors[i], days[i], params):
+            idxs = stories.members[k][-MAX_MEMBERS_COMPARED:]
             cos = vectors[idxs] @ vectors[i]
-            centroid = vectors[idxs].mean(axis=0)
-            if float(centroid @ vectors[i]) / max(float(np.linalg.norm(centroid)), 1e-9) < params.centroid_threshold:
-                continue
-            for m, gap, c in zip(idxs, gaps, cos, strict=True):
+            for m, c in zip(idxs, cos, strict=True):
+                gap = abs(days[i] - days[m])
                 if gap > params.max_gap_days:
                     continue
                 score = float(c) + params.entity_weight * _weighted_jaccard(doc.names, docs[m].names, idf)
                 need = params.link_threshold if gap <= params.window_days else params.strong_threshold
                 if score >= need and (best is None or score - need > best[0]):
-                    best = (score - need, score, sid, docs[m].article_id)
+                    best = (score - need, score, stories.ids[k], docs[m].article_id)
         if best is None:
             sid = f"st-{doc.article_id}"
             new.append(Assignment(doc.article_id, sid, None, None))
-            members[sid] = [i]
         else:
             _margin, score, sid, linked = best
             new.append(Assignment(doc.article_id, sid, round(score, 4), linked))
-            members[sid].append(i)
-        existing[doc.article_id] = new[-1].story_id
+        stories.add(sid, i, vectors[i], days[i])
+        existing[doc.article_id] = sid
     return new
+
+
+def embedding_batch(embedder: Embedder, items: Sequence[tuple[str, str, str]],
+                    lead_words: int = GroupingParams.lead_words) -> pa.Table:
+    """Embeddings of (article_id, title, text) items as rows of `article_embeddings`. Pure compute: the
+    score flow runs it next to the classifier (on Dask workers too), the flow process stores it."""
+    vecs = embedder.encode([embedding_text(title, text, lead_words) for _aid, title, text in items]) \
+        if items else np.zeros((0, 384), np.float32)
+    return pa.table({
+        "article_id": [aid for aid, _t, _x in items],
+        "model": [embedder.name] * len(items),
+        "embedding": pa.array([v.tolist() for v in vecs], pa.list_(pa.float32())),
+        "created_at": pa.array([now()] * len(items), pa.timestamp("us")),
+    })
+
+
+def store_embeddings(con: duckdb.DuckDBPyConnection, batch: pa.Table) -> int:
+    if batch.num_rows:
+        _in_transaction(con, ["stories_insert_embeddings"], batch)
+    return batch.num_rows
+
+
+def embedded_ids(con: duckdb.DuckDBPyConnection, model: str = MODEL_NAME) -> set[str]:
+    return {row[0] for row in con.execute(sql("stories_embedded_ids"), [model]).fetchall()}
 
 
 def _embeddings(con: duckdb.DuckDBPyConnection, docs: Sequence[StoryDoc], embedder: Embedder,
                 lead_words: int) -> np.ndarray:
-    """Stored embeddings, computing and storing the missing ones in one batch."""
+    """Stored embeddings (the score flow stores them as it scores), computing and storing any missing."""
     stored = {aid: np.asarray(vec, dtype=np.float32)
               for aid, vec in con.execute(sql("stories_embeddings"), [embedder.name]).fetchall()}
     todo = [d for d in docs if d.article_id not in stored]
     if todo:
         log.info("embedding %d articles with %s", len(todo), embedder.name)
-        vecs = embedder.encode([embedding_text(d.title, d.text, lead_words) for d in todo])
-        batch = pa.table({
-            "article_id": [d.article_id for d in todo],
-            "model": [embedder.name] * len(todo),
-            "embedding": pa.array([v.tolist() for v in vecs], pa.list_(pa.float32())),
-            "created_at": pa.array([now()] * len(todo), pa.timestamp("us")),
-        })
-        _in_transaction(con, ["stories_insert_embeddings"], batch)
-        stored.update({d.article_id: v for d, v in zip(todo, vecs, strict=True)})
+        batch = embedding_batch(embedder, [(d.article_id, d.title, d.text) for d in todo], lead_words)
+        store_embeddings(con, batch)
+        stored.update({aid: np.asarray(v, np.float32) for aid, v in
+                       zip(batch.column("article_id").to_pylist(), batch.column("embedding").to_pylist(), strict=True)})
     return np.stack([stored[d.article_id] for d in docs]) if docs else np.zeros((0, 384), np.float32)
 
 

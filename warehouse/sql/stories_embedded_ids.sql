@@ -1,0 +1,1 @@
+select article_id from article_embeddings where model = $1;
