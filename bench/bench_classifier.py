@@ -9,7 +9,9 @@ each fast path's agreement with fp32 (frames, primary frame, slant) and its spee
 
     .venv/bin/python bench/bench_classifier.py                         # 1,000 articles
     .venv/bin/python bench/bench_classifier.py --n 200 --json out.json # quicker
-Target (issue #4): transformer scoring >= 3x faster than plain PyTorch fp32 on the 2-core CPU.
+Target (issue #4): transformer scoring >= 3x faster than plain PyTorch fp32 on the 2-core CPU, judged on
+the default path: the fastest whose frame sets and slant agree with fp32 on >= 98% of the articles
+(``--card`` records it in the model card as the ``auto`` backend).
 """
 
 from __future__ import annotations
@@ -174,10 +176,10 @@ def main() -> None:
     result["fastest"] = fastest
     if "baseline_articles_per_s" in result:
         print(f"baseline is {result['baseline_articles_per_s'] / rates[fastest]:.1f}x faster than the transformer ({fastest})")
-    met = rates[fastest] / torch_rate >= TARGET_SPEEDUP
-    result["target_met"] = met
-    print(f"fastest path {fastest}: {rates[fastest] / torch_rate:.2f}x plain PyTorch fp32 (target >= {TARGET_SPEEDUP}x: "
-          f"{'MET' if met else 'NOT MET'}); {rates[fastest] / sorted_rate:.2f}x fp32 with the same length-sorted batches")
+    result["target_met"] = result["default_target_met"]
+    print(f"fastest path regardless of agreement {fastest}: {rates[fastest] / torch_rate:.2f}x plain PyTorch fp32; "
+          f"{rates[fastest] / sorted_rate:.2f}x fp32 with the same length-sorted batches (the target is judged on the "
+          "default path above)")
     if args.json:
         args.json.write_text(json.dumps(result, indent=2))
     if args.card:

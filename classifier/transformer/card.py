@@ -100,6 +100,9 @@ def render_transformer_card(card: dict[str, Any]) -> str:
                 agree = speed.get(f"{key}_vs_torch_fp32_agreement", {})
                 lines.append(f"| {label} | {speed[f'{key}_articles_per_s']:.1f} | {speed[f'speedup_{key}_vs_torch']:.2f}x | "
                              f"{_pct(agree.get('frames_exact'))} / {_pct(agree.get('slant'))} |")
+        if speed.get("default_path"):
+            lines += ["", f"Default scoring path (`auto` backend): `{speed.get('default_backend')}`, the fastest whose frame "
+                         "sets and slant agree with fp32 on >= 98% of the articles."]
         lines.append("")
     per_frame = fr.get("per_frame", {})
     if per_frame:
@@ -107,8 +110,17 @@ def render_transformer_card(card: dict[str, Any]) -> str:
         for name, row in per_frame.items():
             lines.append(f"| {name} | {_pct(row.get('f1'))} | {card.get('thresholds', {}).get(name, 'n/a')} |")
         lines.append("")
+    tried = card.get("experiments") or []
+    if tried:
+        lines += ["## What was tried (5-fold cross-validation, the same folds and seed as the benchmark above)", "",
+                  "| setting | frames micro-F1 English | frames micro-F1 all | slant macro-F1 unseen outlets | note |",
+                  "|---|---|---|---|---|"]
+        for row in tried:
+            lines.append(f"| {row.get('setting', '')} | {_pct(row.get('frames_en'))} | {_pct(row.get('frames_all'))} | "
+                         f"{_pct(row.get('slant'))} | {row.get('note', '')} |")
+        lines.append("")
     for extra in card.get("notes", []):
-        lines.append(extra)
+        lines.append(f"- {extra}")
     if card.get("notes"):
         lines.append("")
     limitations = LIMITATIONS if (card.get("finetune") or {}).get("layers") else [

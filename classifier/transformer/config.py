@@ -39,9 +39,10 @@ class TransformerConfig:
                               "encoder). The layers below are frozen and their states cached once.")
     finetune_slant: bool = _f(True, "Fine-tune slant's own copy of the top layers too (else slant uses the "
                               "frozen encoder).")
-    ft_epochs: int = _f(3, "Fine-tuning epochs (after the head is first fitted on the frozen embeddings).")
-    slant_ft_epochs: int = _f(2, "Fine-tuning epochs for slant.")
-    ft_lr: float = _f(1e-4, "Peak AdamW learning rate of the fine-tuned encoder layers.")
+    ft_epochs: int = _f(5, "Fine-tuning epochs (after the head is first fitted on the frozen embeddings).")
+    slant_ft_epochs: int = _f(1, "Fine-tuning epochs for slant (more fit the training outlets).")
+    ft_lr: float = _f(2e-4, "Peak AdamW learning rate of the fine-tuned encoder layers.")
+    slant_ft_lr: float = _f(1e-4, "Peak AdamW learning rate of slant's fine-tuned encoder layers.")
     ft_head_lr: float = _f(5e-4, "Peak AdamW learning rate of the head while fine-tuning.")
     ft_batch_size: int = _f(16, "Articles per fine-tuning step.")
     ft_train_chunks: int = _f(2, "Windows drawn per article per fine-tuning step (all are used when scoring).")
@@ -53,7 +54,9 @@ class TransformerConfig:
     frames_train_languages: str = _f("", "Comma-separated languages the frame model trains on ('' = all); "
                                      "evaluation still covers every language of the test folds.")
     bf16: bool = _f(True, "bfloat16 autocast for caching and fine-tuning where the CPU has native bf16 or on GPU.")
-    threshold_mode: str = _f("per_frame", "Fine-tuned frame thresholds: 'per_frame' (best F1 per frame on the "
+    outlet_balanced: bool = _f(False, "Slant fine-tuning draws articles with probability 1/(articles of their "
+                               "outlet), so each outlet weighs about the same.")
+    threshold_mode: str = _f("global", "Fine-tuned frame thresholds: 'per_frame' (best F1 per frame on the "
                              "held-out share), 'global' (one threshold, best micro-F1) or 'blend' (their mean).")
     threshold_folds: int = _f(3, "Inner folds (on training data only) used to tune per-frame thresholds.")
     min_positives: int = _f(5, "Frames with fewer positive training articles are never predicted.")
@@ -80,6 +83,7 @@ class TransformerConfig:
             "slant_ft_epochs": self.slant_ft_epochs >= 1,
             "ft_lr": self.ft_lr > 0,
             "ft_head_lr": self.ft_head_lr > 0,
+            "slant_ft_lr": self.slant_ft_lr > 0,
             "ft_batch_size": self.ft_batch_size >= 1,
             "ft_train_chunks": self.ft_train_chunks >= 1,
             "warmup": 0.0 <= self.warmup < 1.0,

@@ -154,6 +154,11 @@ def fit_tower(
         loss_fn = nn.CrossEntropyLoss(weight=torch.from_numpy(weights).to(device), label_smoothing=config.label_smoothing)
         target = torch.from_numpy(y.astype(np.int64))
     g_t = torch.from_numpy(groups.astype(np.int64)) if groups is not None and model.head.adversary is not None else None
+    # ``groups`` (aligned with ``rows``) also drive outlet-balanced sampling when config.outlet_balanced
+    sample_weights = None
+    if groups is not None and config.outlet_balanced:
+        per_group = np.bincount(groups)
+        sample_weights = torch.from_numpy((1.0 / per_group[groups]).astype(np.float64))
     steps_per_epoch = -(-len(rows) // config.ft_batch_size)
     total = steps_per_epoch * config.ft_epochs
     start = 0
@@ -169,7 +174,10 @@ def fit_tower(
             seed = config.seed * 7919 + epoch
             torch.manual_seed(seed)  # head dropout
             gen = torch.Generator().manual_seed(seed)
-            order = torch.randperm(len(rows), generator=gen).numpy()
+            if sample_weights is not None:  # outlet-balanced: every outlet drawn about equally often
+                order = torch.multinomial(sample_weights, len(rows), replacement=True, generator=gen).numpy()
+            else:
+                order = torch.randperm(len(rows), generator=gen).numpy()
             for s in range(0, len(rows), config.ft_batch_size):
                 step = epoch * steps_per_epoch + s // config.ft_batch_size
                 for group, lr in zip(opt.param_groups, base_lrs, strict=True):

@@ -106,19 +106,19 @@ class DocScores:
     sentence_slant_probs: list[np.ndarray]
 
 
-def _sentence_probs(emb: Embedded, doc: int, n_sentences: int, head: NumpyHead, link: Any) -> np.ndarray:
-    """The head's probabilities for each sentence's pooled token states (-1 for sentences outside the kept
-    windows, so they never win as evidence)."""
-    n_out = head.b2.shape[0]
-    if n_sentences == 0:
-        return np.zeros((0, n_out))
-    vecs = np.zeros((n_sentences, emb.chunks.shape[1] if emb.chunks.size else head.w1.shape[0]), dtype=np.float32)
-    covered = np.zeros(n_sentences, dtype=bool)
-    for k, v in (emb.sentences[doc].items() if emb.sentences else []):
-        vecs[k], covered[k] = v, True
-    probs = link(head.logits(vecs))
+def _sentence_probs(emb: Embedded, counts: Sequence[int], head: NumpyHead, link: Any) -> list[np.ndarray]:
+    """Per document, the head's probabilities for each sentence's pooled token states (-1 for sentences
+    outside the kept windows, so they never win as evidence). One matrix product for the whole batch."""
+    dim = head.w1.shape[0]
+    offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+    vecs = np.zeros((int(offsets[-1]), dim), dtype=np.float32)
+    covered = np.zeros(int(offsets[-1]), dtype=bool)
+    for d, per_doc in enumerate(emb.sentences or []):
+        for k, v in per_doc.items():
+            vecs[offsets[d] + k], covered[offsets[d] + k] = v, True
+    probs = link(head.logits(vecs)) if len(vecs) else np.zeros((0, head.b2.shape[0]), dtype=np.float32)
     probs[~covered] = -1.0
-    return probs
+    return [probs[offsets[d]: offsets[d + 1]] for d in range(len(counts))]
 
 
 @dataclass
@@ -161,8 +161,9 @@ class TransformerScorer:
         f_vec = np.stack([m.frames.pool(f_emb.chunks[order[bounds[d]:bounds[d + 1]]]) for d in range(len(texts))])
         s_vec = np.stack([m.slant.pool(s_emb.chunks[order[bounds[d]:bounds[d + 1]]]) for d in range(len(texts))])
         frame_probs, slant_probs = sigmoid(m.frames.logits(f_vec)), softmax(m.slant.logits(s_vec))
-        sf = [_sentence_probs(f_emb, d, len(sentences[d]), m.frames, sigmoid) for d in range(len(texts))]
-        ss = [_sentence_probs(s_emb, d, len(sentences[d]), m.slant, softmax) for d in range(len(texts))]
+        counts = [len(x) for x in sentences]
+        sf = _sentence_probs(f_emb, counts, m.frames, sigmoid)
+        ss = _sentence_probs(s_emb, counts, m.slant, softmax)
         return DocScores(frame_probs, slant_probs, sentences, sf, ss)
 
     def score(self, docs: Sequence[Doc], batch_size: int = 64) -> list[Prediction]:

@@ -190,3 +190,18 @@ def test_loading_refuses_a_different_base_model(finetuned_dir: tuple[Path, str, 
     (folder / CARD_FILE).write_text(json.dumps(card))
     with pytest.raises(BaseModelMismatch, match="fingerprint"):
         load_transformer_scorer(folder, backend="torch", threads=1)
+
+
+def test_cli_set_options_are_typed_and_checked() -> None:
+    from classifier.transformer.cli import parse_sets
+
+    assert parse_sets(["ft_epochs=4", "finetune_slant=false", "ft_lr=3e-4", "frames_train_languages=en"]) == {
+        "ft_epochs": 4, "finetune_slant": False, "ft_lr": 3e-4, "frames_train_languages": "en"}
+    with pytest.raises(ValueError, match="KEY=VALUE"):
+        parse_sets(["no_such_field=1"])
+
+
+def test_card_says_what_was_finetuned(finetuned_dir: tuple[Path, str, Path]) -> None:
+    models, version, _ = finetuned_dir
+    text = (models / version / "README.md").read_text()
+    assert "top 1 encoder layer(s) fine-tuned per task" in text and "towers.safetensors" in text

@@ -28,13 +28,17 @@ def import_file(tmp_path):
     return path
 
 
-def _artifact_markdown(key: str) -> str:
+def _artifact_markdown(key: str, run_id: str) -> str:
+    """The artifact `key` of one flow run (the session's API holds other tests' runs too)."""
+    from uuid import UUID
+
     from prefect.client.orchestration import get_client
-    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId, ArtifactFilterKey
 
     with get_client(sync_client=True) as client:
-        found = client.read_artifacts(artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=[key])))
-    assert found, f"no artifact {key!r}"
+        found = client.read_artifacts(artifact_filter=ArtifactFilter(
+            key=ArtifactFilterKey(any_=[key]), flow_run_id=ArtifactFilterFlowRunId(any_=[UUID(run_id)])))
+    assert len(found) == 1, f"artifact {key!r} of run {run_id}: {len(found)} found"
     return found[0].data
 
 
@@ -64,7 +68,7 @@ def test_collect_and_score_record_runs_and_artifacts_and_are_idempotent(prefect_
     assert json.loads(runs[0][4])["duration_s"] >= 0
     assert n_preds == 6  # the second score run touched nothing
     assert [s for s, _r in reasons] == ["import"]
-    markdown = _artifact_markdown("collect-run")
+    markdown = _artifact_markdown("collect-run", first["run_id"])
     assert "articles_new" in markdown and "| import |" in markdown
 
 
