@@ -73,7 +73,7 @@ def _feed(base: str, feed: int, articles: int) -> bytes:
     ).encode()
 
 
-def serve(port_out: Any, articles: int, latency_s: float) -> None:
+def serve(port_out: Any, articles: int, latency_s: float, port: int = 0) -> None:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"  # keep-alive, as real servers do
 
@@ -102,7 +102,7 @@ def serve(port_out: Any, articles: int, latency_s: float) -> None:
             self.end_headers()
             self.wfile.write(body)
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
     server.daemon_threads = True
     port_out.put(server.server_address[1])
     server.serve_forever()
@@ -111,10 +111,10 @@ def serve(port_out: Any, articles: int, latency_s: float) -> None:
 class Site:
     """The server process, started and stopped around one run."""
 
-    def __init__(self, articles: int, latency_s: float = 0.0) -> None:
+    def __init__(self, articles: int, latency_s: float = 0.0, port: int = 0) -> None:
         ctx = mp.get_context("spawn")
         self._queue = ctx.Queue()
-        self._proc = ctx.Process(target=serve, args=(self._queue, articles, latency_s), daemon=True)
+        self._proc = ctx.Process(target=serve, args=(self._queue, articles, latency_s, port), daemon=True)
 
     def __enter__(self) -> str:
         self._proc.start()

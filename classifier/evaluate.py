@@ -104,19 +104,25 @@ def compare_cv(
     fr, sl = inputs.frames, inputs.slant
     f_folds, s_folds = frame_folds(fr.df, folds, config.seed), slant_folds(sl.df, folds)
 
-    results: dict[str, Any] = {"baseline": {}, "transformer": {}}
     t_probs, t_pred = oof_frames(fr, f_folds, config, names)
-    results["transformer"]["frames"] = frame_metrics(fr.df, t_probs, t_pred, names)
-    results["transformer"]["slant"] = slant_metrics(sl.df, oof_slant(sl, s_folds, config, labels), labels)
+    transformer = {"frames": frame_metrics(fr.df, t_probs, t_pred, names),
+                   "slant": slant_metrics(sl.df, oof_slant(sl, s_folds, config, labels), labels)}
+    return with_baseline(fr.df, sl.df, f_folds, s_folds, names, labels, config, transformer)
 
-    base = baseline_cv(fr.df, sl.df, f_folds, s_folds, names, labels, config.seed)
-    results["baseline"] = {"frames": base["frames"], "slant": base["slant"]}
 
+def with_baseline(frames_df: pd.DataFrame, slant_df: pd.DataFrame, f_folds: list, s_folds: list,
+                  names: Sequence[str], labels: Sequence[str], config: Any, transformer: dict[str, Any]
+                  ) -> dict[str, Any]:
+    """The TF-IDF baseline cross-validated on the transformer's folds in the same run, both with their
+    protocol, the issue-4 targets and a printable summary."""
+    base = baseline_cv(frames_df, slant_df, f_folds, s_folds, names, labels, config.seed)
+    results: dict[str, Any] = {"baseline": {"frames": base["frames"], "slant": base["slant"]},
+                               "transformer": transformer}
     results["protocol"] = {
-        "frames": f"{folds}-fold StratifiedKFold by language (seed {config.seed}), {len(fr.df)} articles; "
-        "thresholds tuned inside each training fold; English = English rows of the out-of-fold predictions",
-        "slant": f"{folds}-fold GroupKFold by outlet_domain on {len(sl.df)} articles from "
-        f"{sl.df['outlet_domain'].nunique()} outlets (<= {config.slant_per_outlet} per outlet); test outlets unseen",
+        "frames": f"{len(f_folds)}-fold StratifiedKFold by language (seed {config.seed}), {len(frames_df)} "
+        "articles; thresholds tuned on training data only; English = English rows of the out-of-fold predictions",
+        "slant": f"{len(s_folds)}-fold GroupKFold by outlet_domain on {len(slant_df)} articles from "
+        f"{slant_df['outlet_domain'].nunique()} outlets (<= {config.slant_per_outlet} per outlet); test outlets unseen",
     }
     results["targets"] = targets(results)
     results["summary"] = summary(results)

@@ -45,6 +45,10 @@ def _collect_feeds(feeds: list[Any], known_ids: set[str], params: CollectParams,
 def store_new(con: Any, rows: list[dict[str, Any]], links: list[dict[str, Any]], run_id: str,
               counts: dict[str, Any]) -> list[str]:
     """Drop exact duplicates, link near-duplicates (kept), insert what is new; returns the new ids."""
+    if not rows and not links:  # a quiet run: no index to build
+        counts.setdefault("near_duplicates", 0)
+        counts.setdefault("paywalled", 0)
+        return []
     cfg = MinHashConfig()
     stored_sigs = collection.recent_minhashes(
         con, cfg.scheme, cfg.num_perm, cfg.seed, cfg.shingle_words, days=NEAR_DUP_DAYS

@@ -87,6 +87,7 @@ def score_flow(db_path: str, params: ScoreParams | None = None, runner: RunnerPa
     """Score what the chosen model has not scored yet. Idempotent: a second run scores nothing."""
     params = params or ScoreParams()
     runner = runner or RunnerParams()
+    logger = get_run_logger()
     version = params.model_version or registry.promoted_version()
     card = registry.read_card(version)  # the model itself is loaded only when there is work
     with recorded_run(db_path, "score", {"model_version": version, "runner": runner.kind}) as run, \
@@ -97,12 +98,17 @@ def score_flow(db_path: str, params: ScoreParams | None = None, runner: RunnerPa
         if todo:
             scorer = scorer_for(version)
             embed = {aid for aid, _t, _x in todo} - stories.embedded_ids(con)
+            logger.info("scoring %d articles with %s (%d need story embeddings)", len(todo), version, len(embed))
+            step, reported = max(len(todo) // 20, 1), 0
             for bodies, headlines, embeddings in _scored(todo, scorer, params, runner, run.run_id, embed):
                 scored += load.insert_predictions(con, bodies)  # each batch commits on its own
                 insert_headline_predictions(con, headlines)
                 embedded += stories.store_embeddings(con, embeddings)
+                if scored - reported >= step:  # progress in the flow's log, ~every 5%
+                    reported = scored
+                    logger.info("scored %d/%d", scored, len(todo))
         run.counts.update(scored=scored, story_embeddings=embedded, model_version=version)
         if runner.kind == "dask":
             run.counts["score_tasks"] = -(-len(todo) // runner.score_batch)
-        get_run_logger().info("scored %d articles with %s", scored, version)
+        logger.info("scored %d articles with %s", scored, version)
     return {"run_id": run.run_id, "counts": run.counts, "errors": run.errors}

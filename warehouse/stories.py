@@ -321,6 +321,9 @@ def update_stories(
 ) -> dict[str, int]:
     """Group the stored articles into stories: new articles join existing stories or start new ones
     (rebuild=True regroups everything). Writes story_articles and stories. Returns counts."""
+    if not rebuild and con.execute(sql("stories_unassigned")).fetchone()[0] == 0:
+        n_stories, n_multi = con.execute(sql("stories_counts")).fetchone()  # nothing new: nothing to read
+        return {"articles_assigned": 0, "stories": n_stories, "multi_outlet_stories": n_multi}
     embedder = embedder or MiniLMEmbedder()
     rows = con.execute(sql("stories_articles")).fetchall()
     docs = [StoryDoc(aid, outlet, day, title or "", text or "", names(title or "", text or ""))

@@ -184,19 +184,10 @@ def oof_slant(enc: Encoded, folds: list[tuple[np.ndarray, np.ndarray]], config: 
 def _compare(fr: Encoded, sl: Encoded, f_folds: list, s_folds: list, names: Sequence[str], labels: Sequence[str],
              config: TransformerConfig, metrics: dict[str, Any]) -> dict[str, Any]:
     """The TF-IDF baseline on the same folds in the same run, and the issue-4 targets (as `framewatch evaluate`)."""
-    from classifier.evaluate import baseline_cv, summary, targets
+    from classifier.evaluate import with_baseline
 
-    base = baseline_cv(fr.df, sl.df, f_folds, s_folds, names, labels, config.seed)
-    results: dict[str, Any] = {"baseline": {"frames": base["frames"], "slant": base["slant"]},
-                               "transformer": {"frames": metrics["frames"], "slant": metrics["slant"]}}
-    results["protocol"] = {
-        "frames": f"{len(f_folds)}-fold StratifiedKFold by language (seed {config.seed}), {len(fr.df)} articles; "
-        "thresholds tuned on training data only; English = English rows of the out-of-fold predictions",
-        "slant": f"{len(s_folds)}-fold GroupKFold by outlet_domain on {len(sl.df)} articles from "
-        f"{sl.df['outlet_domain'].nunique()} outlets (<= {config.slant_per_outlet} per outlet); test outlets unseen",
-    }
-    results["targets"] = targets(results)
-    results["summary"] = summary(results)
+    results = with_baseline(fr.df, sl.df, f_folds, s_folds, names, labels, config,
+                            {"frames": metrics["frames"], "slant": metrics["slant"]})
     logger.info("cross-validated comparison with the baseline:\n%s", results["summary"])
     return {k: results[k] for k in ("protocol", "targets", "summary")}
 
