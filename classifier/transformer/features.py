@@ -16,10 +16,10 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from safetensors.numpy import load_file, save_file
 
 from classifier.transformer.chunking import boilerplate_hashes, chunk_texts, outlet_pattern
 from classifier.transformer.encoder import Embedded, Encoder, embed
+from classifier.transformer.shards import cached_shards
 
 logger = logging.getLogger(__name__)
 
@@ -131,33 +131,17 @@ def encode_texts(
     With ``cache_dir``, each finished shard is saved as ``<key>-<shard>.safetensors`` and read back on the
     next call, so an interrupted encoding resumes where it stopped.
     """
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
     pattern = prep.pattern()
-    chunks_parts: list[np.ndarray] = []
-    index_parts: list[np.ndarray] = []
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
-    with Progress(*columns, disable=not progress) as bar:
-        task = bar.add_task(f"{description} (articles)", total=len(texts))
-        for shard, start in enumerate(range(0, len(texts), shard_size)):
-            part = list(texts[start : start + shard_size])
-            path = cache_dir / f"{key}-{shard:05d}.safetensors" if cache_dir is not None else None
-            if path is not None and path.exists():
-                data = load_file(str(path))
-            else:
-                docs = chunk_texts(
-                    tokenizer, part, max_length=max_length, max_chunks=max_chunks, mask=pattern, drop=prep.boilerplate
-                )
-                emb = embed(encoder, docs, max_tokens=max_tokens)["frames"]
-                data = {"chunks": emb.chunks.astype(np.float32), "doc_index": emb.doc_index}
-                if path is not None:
-                    path.parent.mkdir(parents=True, exist_ok=True)
-                    tmp = path.with_name(path.name + ".tmp")
-                    save_file(data, str(tmp))
-                    tmp.replace(path)
-            chunks_parts.append(data["chunks"])
-            index_parts.append(data["doc_index"] + start)
-            bar.advance(task, len(part))
-    if not chunks_parts:
+
+    def compute(part: list[str]) -> dict[str, np.ndarray]:
+        docs = chunk_texts(
+            tokenizer, part, max_length=max_length, max_chunks=max_chunks, mask=pattern, drop=prep.boilerplate
+        )
+        emb = embed(encoder, docs, max_tokens=max_tokens)["frames"]
+        return {"chunks": emb.chunks.astype(np.float32), "doc_index": emb.doc_index}
+
+    data = cached_shards(texts, compute, cache_dir=cache_dir, key=key, shard_size=shard_size,
+                         description=description, progress=progress)
+    if data is None:
         return Embedded(chunks=np.zeros((0, 0), dtype=np.float32), doc_index=np.zeros(0, dtype=np.int64))
-    return Embedded(chunks=np.concatenate(chunks_parts), doc_index=np.concatenate(index_parts))
+    return Embedded(chunks=data["chunks"], doc_index=data["doc_index"])

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from safetensors.numpy import load_file, save_file
 
 from classifier.transformer.chunking import chunk_texts, length_batches, pad_batch
 from classifier.transformer.features import Preprocessing
+from classifier.transformer.shards import cached_shards
 
 logger = logging.getLogger(__name__)
 
@@ -100,34 +100,16 @@ def encode_states(
 ) -> ChunkStates:
     """Bottom-layer states for ``texts`` in shards of ``shard_size`` texts; each finished shard is cached
     as ``<key>-<shard>.safetensors`` in ``cache_dir`` so an interrupted run resumes where it stopped."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
     pattern = prep.pattern()
-    parts: list[dict[str, np.ndarray]] = []
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
-    with Progress(*columns, disable=not progress) as bar:
-        task = bar.add_task(f"{description} (articles)", total=len(texts))
-        for shard, start in enumerate(range(0, len(texts), shard_size)):
-            part = list(texts[start: start + shard_size])
-            path = cache_dir / f"{key}-{shard:05d}.safetensors" if cache_dir is not None else None
-            if path is not None and path.exists():
-                data = load_file(str(path))
-            else:
-                docs = chunk_texts(tokenizer, part, max_length=max_length, max_chunks=max_chunks, mask=pattern,
-                                   drop=prep.boilerplate)
-                states, lengths, doc_index = compute_bottom_states(split_encoder, docs, max_tokens, bf16, device)
-                data = {"states": states, "lengths": lengths, "doc_index": doc_index}
-                if path is not None:
-                    path.parent.mkdir(parents=True, exist_ok=True)
-                    tmp = path.with_name(path.name + ".tmp")
-                    save_file(data, str(tmp))
-                    tmp.replace(path)
-            parts.append({**data, "doc_index": data["doc_index"] + start})
-            bar.advance(task, len(part))
-    if not parts:
+
+    def compute(part: list[str]) -> dict[str, np.ndarray]:
+        docs = chunk_texts(tokenizer, part, max_length=max_length, max_chunks=max_chunks, mask=pattern,
+                           drop=prep.boilerplate)
+        states, lengths, doc_index = compute_bottom_states(split_encoder, docs, max_tokens, bf16, device)
+        return {"states": states, "lengths": lengths, "doc_index": doc_index}
+
+    data = cached_shards(texts, compute, cache_dir=cache_dir, key=key, shard_size=shard_size,
+                         description=description, progress=progress)
+    if data is None:
         return ChunkStates(np.zeros((0, 1), np.float16), np.zeros(0, np.int64), np.zeros(0, np.int64))
-    return ChunkStates(
-        states=np.concatenate([p["states"] for p in parts]),
-        lengths=np.concatenate([p["lengths"] for p in parts]),
-        doc_index=np.concatenate([p["doc_index"] for p in parts]),
-    )
+    return ChunkStates(states=data["states"], lengths=data["lengths"], doc_index=data["doc_index"])
