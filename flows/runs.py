@@ -23,25 +23,19 @@ from prefect.runtime import flow_run
 from warehouse import load
 from warehouse.db import open_db
 
-_OPEN: dict[Path, tuple[duckdb.DuckDBPyConnection, int]] = {}
+_OPEN: dict[Path, duckdb.DuckDBPyConnection] = {}
 
 
 @contextmanager
 def writer(db_path: str | Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    """The writable connection for `db_path`, shared by nested flows of one process: monitor opens it and
-    holds DuckDB's file lock for the whole run; collect, score and report reuse it."""
+    """The writable connection for `db_path`, shared by nested flows of one process: the outermost `with`
+    opens it (monitor, holding DuckDB's file lock for the whole run) and closes it; inner ones reuse it."""
     key = Path(db_path).resolve()
     if key in _OPEN:
-        con, depth = _OPEN[key]
-        _OPEN[key] = (con, depth + 1)
-        try:
-            yield con
-        finally:
-            con, depth = _OPEN[key]
-            _OPEN[key] = (con, depth - 1)
+        yield _OPEN[key]
         return
     with open_db(key) as con:
-        _OPEN[key] = (con, 1)
+        _OPEN[key] = con
         try:
             yield con
         finally:

@@ -23,12 +23,10 @@ Rows = tuple[list[dict[str, Any]], list[dict[str, Any]], Any]  # bodies, headlin
 _SCORERS: dict[str, Any] = {}
 
 
-def scorer_for(version: str | None) -> Any:
-    """The scorer for `version` (None: promoted), loaded once per process."""
-    if version is None or version not in _SCORERS:
-        scorer = load_scorer(version)
-        _SCORERS[scorer.version] = scorer
-        return scorer
+def scorer_for(version: str) -> Any:
+    """The scorer for `version`, loaded once per process (the flow's, or each Dask worker's)."""
+    if version not in _SCORERS:
+        _SCORERS[version] = load_scorer(version)
     return _SCORERS[version]
 
 

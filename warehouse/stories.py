@@ -156,6 +156,12 @@ def _weighted_jaccard(a: frozenset[str], b: frozenset[str], idf: dict[str, float
 MAX_MEMBERS_COMPARED = 64  # a big story is compared through its most recent members (and its centroid)
 
 
+def _zero_padded(a: np.ndarray, rows: int) -> np.ndarray:
+    out = np.zeros((rows, *a.shape[1:]), a.dtype)
+    out[: len(a)] = a
+    return out
+
+
 @dataclass
 class _Stories:
     """Running state of the single pass: per story its members, vector sum and date range."""
@@ -182,11 +188,9 @@ class _Stories:
             self.ids.append(sid)
             self.members.append([])
             if k >= self.sums.shape[0]:  # grow by doubling
-                size = max(16, 2 * self.sums.shape[0])
-                self.sums = np.concatenate([self.sums, np.zeros((size - k, self.dim), np.float32)])
-                self.norms = np.concatenate([self.norms, np.zeros(size - k, np.float32)])
-                self.first = np.concatenate([self.first, np.zeros(size - k, np.int64)])
-                self.last = np.concatenate([self.last, np.zeros(size - k, np.int64)])
+                size = max(16, 2 * k)
+                self.sums, self.norms, self.first, self.last = (
+                    _zero_padded(a, size) for a in (self.sums, self.norms, self.first, self.last))
             self.first[k] = self.last[k] = day
         self.members[k].append(i)
         self.sums[k] += vec
@@ -194,7 +198,8 @@ class _Stories:
         self.first[k], self.last[k] = min(self.first[k], day), max(self.last[k], day)
 
     def candidates(self, vec: np.ndarray, day: int, params: GroupingParams) -> np.ndarray:
-        """Stories with a member within max_gap_days whose centroid is close enough (vectorized)."""
+        """Stories whose date range comes within max_gap_days of `day` and whose centroid is close enough
+        (vectorized); the per-member gap is still checked by the caller."""
         n = len(self.ids)
         if n == 0:
             return np.zeros(0, dtype=int)
