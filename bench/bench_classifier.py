@@ -1,11 +1,12 @@
 """Scoring speed of the classifiers on N articles of ~600 words (default 1,000), on this CPU.
 
 Prints articles/second for the TF-IDF baseline and for the transformer with each encoder backend, all on
-the same articles in the same run: plain PyTorch fp32 (the reference: batches in input order), PyTorch
-fp32 with length-sorted batches, PyTorch bf16 autocast (AMX /
-AVX512-BF16), ONNX Runtime fp32 and dynamic int8. Every
-transformer path is the full scorer (chunking, length-sorted batches, heads, evidence, tone). Also prints
-each fast path's agreement with fp32 (frames, primary frame, slant) and its speed ratio against PyTorch.
+the same articles in the same run: plain PyTorch fp32 (the reference: batches of 32 windows of 256 tokens
+in input order), then, with small length-sorted batches (``--max-tokens``, default 2048 tokens), PyTorch
+fp32, PyTorch bf16 autocast (AMX / AVX512-BF16), ONNX Runtime fp32 and dynamic int8. Every transformer
+path is the full scorer (chunking, heads, evidence, tone). Also prints each fast path's agreement with
+fp32 (frames, primary frame, slant) and its speed ratio against the reference and against fp32 with the
+same batches (so the share of the gain that comes from batching alone is visible).
 
     .venv/bin/python bench/bench_classifier.py                         # 1,000 articles
     .venv/bin/python bench/bench_classifier.py --n 200 --json out.json # quicker
@@ -91,6 +92,10 @@ def main() -> None:
     parser.add_argument("--model", type=Path, default=None, help="transformer model dir (default: newest)")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--batch-size", type=int, default=64)
+    parser.add_argument("--ref-max-tokens", type=int, default=8192,
+                        help="tokens per encoder batch of the plain fp32 reference (8192 = 32 windows of 256)")
+    parser.add_argument("--max-tokens", type=int, default=None,
+                        help="tokens per encoder batch of the other paths (default: FRAMEWATCH_MAX_TOKENS, 2048)")
     parser.add_argument("--skip-onnx-fp32", action="store_true", help="do not time the fp32 ONNX encoder")
     parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
     parser.add_argument("--card", action="store_true", help="also store the figures in the model card")
@@ -103,13 +108,18 @@ def main() -> None:
     from classifier.transformer.encoder import OnnxEncoder, bf16_supported
     from classifier.transformer.onnx_export import export_encoder, quantize_int8
     from classifier.transformer.predict import TransformerScorer, torch_encoder
+    from classifier.transformer.settings import TransformerSettings
     from classifier.transformer.store import ONNX_FP32, ONNX_INT8, load_transformer
 
     settings = ClassifierSettings()
+    max_tokens = args.max_tokens or TransformerSettings().max_tokens
     docs = articles(args.n, settings.data_dir)
     words = [len(d.text.split()) for d in docs]
     print(f"{len(docs)} articles, mean {np.mean(words):.0f} words; {args.threads} threads; {os.cpu_count()} CPUs")
-    result: dict[str, Any] = {"n": len(docs), "mean_words": float(np.mean(words)), "threads": args.threads}
+    print(f"tokens per encoder batch: reference {args.ref_max_tokens} in input order; other paths {max_tokens}, "
+          "length-sorted")
+    result: dict[str, Any] = {"n": len(docs), "mean_words": float(np.mean(words)), "threads": args.threads,
+                              "reference_max_tokens": args.ref_max_tokens, "max_tokens": max_tokens}
 
     from classifier.registry import list_models
 
@@ -125,16 +135,18 @@ def main() -> None:
     ref_docs = docs[: args.torch_n or len(docs)]
     encoder_dir = model.encoder_dir()
     fp32_encoder = torch_encoder(model, encoder_dir, device="cpu", threads=args.threads)
-    plain = TransformerScorer(model, fp32_encoder, sort_by_length=False)
+    plain = TransformerScorer(model, fp32_encoder, sort_by_length=False, max_tokens=args.ref_max_tokens)
     torch_out, torch_s = timed("  plain PyTorch fp32 (reference)", plain, ref_docs, args.batch_size)
     torch_rate = len(ref_docs) / torch_s
     result["torch_fp32_articles_per_s"] = torch_rate
     rates: dict[str, float] = {}
     outputs: dict[str, list[Prediction]] = {}
-    outputs["torch_fp32_sorted"], secs = timed("  PyTorch fp32, length-sorted batches", TransformerScorer(model, fp32_encoder),
+    outputs["torch_fp32_sorted"], secs = timed("  PyTorch fp32, length-sorted batches",
+                                               TransformerScorer(model, fp32_encoder, max_tokens=max_tokens),
                                                ref_docs, args.batch_size)
     rates["torch_fp32_sorted"] = len(ref_docs) / secs
-    bf16 = TransformerScorer(model, torch_encoder(model, encoder_dir, device="cpu", threads=args.threads, bf16=True))
+    bf16 = TransformerScorer(model, torch_encoder(model, encoder_dir, device="cpu", threads=args.threads, bf16=True),
+                             max_tokens=max_tokens)
     outputs["torch_bf16"], secs = timed("  PyTorch bf16 autocast", bf16, docs, args.batch_size)
     rates["torch_bf16"] = len(docs) / secs
     with tempfile.TemporaryDirectory() as tmp:
@@ -146,7 +158,8 @@ def main() -> None:
             int8 = quantize_int8(fp32, Path(tmp) / ONNX_INT8)
         paths = {"onnx_int8": int8} if args.skip_onnx_fp32 else {"onnx_fp32": fp32, "onnx_int8": int8}
         for name, path in sorted(paths.items()):
-            scorer = TransformerScorer(model, OnnxEncoder(path, threads=args.threads, towers=model.onnx_towers()))
+            scorer = TransformerScorer(model, OnnxEncoder(path, threads=args.threads, towers=model.onnx_towers()),
+                                       max_tokens=max_tokens)
             outputs[name], secs = timed(f"  ONNX Runtime {name[5:]}", scorer, docs, args.batch_size)
             rates[name] = len(docs) / secs
     n_ref = len(ref_docs)

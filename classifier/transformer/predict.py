@@ -129,7 +129,7 @@ class TransformerScorer:
     encoder: Encoder
     evidence_k: int = DEFAULT_K
     tone: ToneScorer = field(default_factory=ToneScorer)
-    max_tokens: int = 8192
+    max_tokens: int = 2048  # per encoder batch: see TransformerSettings.max_tokens
     sort_by_length: bool = True
 
     @property
@@ -209,4 +209,4 @@ def load_transformer_scorer(path: str | Path, backend: str | None = None, thread
     model = load_transformer(path)
     encoder = make_encoder(model, backend or settings.backend, threads or settings.threads, settings.device)
     logger.info("loaded transformer %s with %s", model.version, encoder.name)
-    return TransformerScorer(model=model, encoder=encoder)
+    return TransformerScorer(model=model, encoder=encoder, max_tokens=settings.max_tokens)

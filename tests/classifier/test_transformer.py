@@ -136,6 +136,25 @@ def test_scores_with_evidence_on_every_backend(trained: tuple[Path, str], backen
     assert predictions[1].evidence[SLANT_KEY] == []
 
 
+def test_encoder_batch_budget_changes_speed_not_scores(trained: tuple[Path, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """FRAMEWATCH_MAX_TOKENS only regroups windows into encoder batches: fp32 scores stay the same."""
+    models, version = trained
+    monkeypatch.setenv("FRAMEWATCH_MAX_TOKENS", "64")
+    small = load_transformer_scorer(models / version, backend="torch", threads=1)
+    assert small.max_tokens == 64
+    monkeypatch.setenv("FRAMEWATCH_MAX_TOKENS", "8192")
+    large = load_transformer_scorer(models / version, backend="torch", threads=1)
+    long_text = " ".join(f"Police arrested suspect number {i} after the robbery and the budget grew." for i in range(60))
+    docs = [Doc("Police report", long_text), Doc("Budget", "Taxes rose this year."), Doc("", "")]
+    for a, b in zip(small.score(docs), large.score(docs), strict=True):
+        assert a.frames == b.frames and a.slant == b.slant and a.evidence == b.evidence
+        assert a.frame_probs == pytest.approx(b.frame_probs, abs=1e-5)
+        assert a.slant_probs == pytest.approx(b.slant_probs, abs=1e-5)
+    monkeypatch.setenv("FRAMEWATCH_MAX_TOKENS", "8")
+    with pytest.raises(ValueError, match="max_tokens"):
+        load_transformer_scorer(models / version, backend="torch", threads=1)
+
+
 def test_registry_lists_promotes_and_loads_the_transformer(trained: tuple[Path, str]) -> None:
     from classifier.predict import load_scorer
     from classifier.registry import list_models, promote, promoted_version
