@@ -4,9 +4,11 @@ Prints articles/second for the TF-IDF baseline and for the transformer with each
 the same articles in the same run: plain PyTorch fp32 (the reference: batches of 32 windows of 256 tokens
 in input order), then, with small length-sorted batches (``--max-tokens``, default 2048 tokens), PyTorch
 fp32, PyTorch bf16 autocast (AMX / AVX512-BF16), ONNX Runtime fp32 and dynamic int8. Every transformer
-path is the full scorer (chunking, heads, evidence, tone). Also prints each fast path's agreement with
-fp32 (frames, primary frame, slant) and its speed ratio against the reference and against fp32 with the
-same batches (so the share of the gain that comes from batching alone is visible).
+path is the full scorer (chunking, heads, evidence, tone). The paths take turns on ``--rounds`` slices of
+the articles (interleaved), so drift in the machine's speed during the run hits every path alike. Also
+prints each fast path's agreement with fp32 (frames, primary frame, slant) and its speed ratio against the
+reference and against fp32 with the same batches (so the share of the gain that comes from batching alone
+is visible).
 
     .venv/bin/python bench/bench_classifier.py                         # 1,000 articles
     .venv/bin/python bench/bench_classifier.py --n 200 --json out.json # quicker
@@ -63,6 +65,29 @@ def timed(label: str, scorer: Any, docs: list[Doc], batch_size: int) -> tuple[li
     return out, seconds
 
 
+def interleaved(scorers: dict[str, tuple[str, Any]], docs: list[Doc], rounds: int, batch_size: int
+                ) -> tuple[dict[str, list[Prediction]], dict[str, float]]:
+    """Every scorer on every round of ``docs`` in turn: predictions (in ``docs`` order) and total seconds."""
+    for _, scorer in scorers.values():
+        scorer.score(docs[:4], batch_size=batch_size)  # warm-up (sessions, lexicons)
+    outputs: dict[str, list[Prediction]] = {name: [] for name in scorers}
+    seconds = dict.fromkeys(scorers, 0.0)
+    size = -(-len(docs) // max(1, rounds))
+    for r, s in enumerate(range(0, len(docs), size), 1):
+        part = docs[s: s + size]
+        line = []
+        for name, (_, scorer) in scorers.items():
+            start = time.perf_counter()
+            outputs[name].extend(scorer.score(part, batch_size=batch_size))
+            took = time.perf_counter() - start
+            seconds[name] += took
+            line.append(f"{name} {len(part) / took:.2f}")
+        print(f"  round {r}: " + ", ".join(line) + " articles/s", flush=True)
+    for name, (label, _) in scorers.items():
+        print(f"  {label:38} {len(docs) / seconds[name]:8.2f} articles/s  ({seconds[name]:7.1f} s for {len(docs)})")
+    return outputs, seconds
+
+
 def agreement(a: list[Prediction], b: list[Prediction]) -> dict[str, float]:
     n = max(len(a), 1)
     names = list(a[0].frame_probs) if a else []
@@ -88,7 +113,9 @@ def latest_transformer(models_dir: Path) -> Path:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--n", type=int, default=1000, help="articles to score")
-    parser.add_argument("--torch-n", type=int, default=None, help="articles for the PyTorch reference (default: --n)")
+    parser.add_argument("--rounds", type=int, default=4, help="the articles are split into this many rounds; every "
+                        "path scores each round in turn, so a machine that slows down or speeds up during the run "
+                        "affects all paths alike")
     parser.add_argument("--model", type=Path, default=None, help="transformer model dir (default: newest)")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--batch-size", type=int, default=64)
@@ -132,23 +159,16 @@ def main() -> None:
     model_dir = args.model or latest_transformer(settings.models_dir)
     model = load_transformer(model_dir)
     print(f"transformer {model.version}; CPU bf16 support: {bf16_supported()}")
-    ref_docs = docs[: args.torch_n or len(docs)]
     encoder_dir = model.encoder_dir()
     fp32_encoder = torch_encoder(model, encoder_dir, device="cpu", threads=args.threads)
-    plain = TransformerScorer(model, fp32_encoder, sort_by_length=False, max_tokens=args.ref_max_tokens)
-    torch_out, torch_s = timed("  plain PyTorch fp32 (reference)", plain, ref_docs, args.batch_size)
-    torch_rate = len(ref_docs) / torch_s
-    result["torch_fp32_articles_per_s"] = torch_rate
-    rates: dict[str, float] = {}
-    outputs: dict[str, list[Prediction]] = {}
-    outputs["torch_fp32_sorted"], secs = timed("  PyTorch fp32, length-sorted batches",
-                                               TransformerScorer(model, fp32_encoder, max_tokens=max_tokens),
-                                               ref_docs, args.batch_size)
-    rates["torch_fp32_sorted"] = len(ref_docs) / secs
-    bf16 = TransformerScorer(model, torch_encoder(model, encoder_dir, device="cpu", threads=args.threads, bf16=True),
-                             max_tokens=max_tokens)
-    outputs["torch_bf16"], secs = timed("  PyTorch bf16 autocast", bf16, docs, args.batch_size)
-    rates["torch_bf16"] = len(docs) / secs
+    scorers: dict[str, tuple[str, Any]] = {
+        "torch_fp32": ("plain PyTorch fp32 (reference)",
+                       TransformerScorer(model, fp32_encoder, sort_by_length=False, max_tokens=args.ref_max_tokens)),
+        "torch_fp32_sorted": ("PyTorch fp32, length-sorted batches",
+                              TransformerScorer(model, fp32_encoder, max_tokens=max_tokens)),
+        "torch_bf16": ("PyTorch bf16 autocast", TransformerScorer(
+            model, torch_encoder(model, encoder_dir, device="cpu", threads=args.threads, bf16=True), max_tokens=max_tokens)),
+    }
     with tempfile.TemporaryDirectory() as tmp:
         fp32, int8 = model_dir / ONNX_FP32, model_dir / ONNX_INT8
         if not fp32.exists():
@@ -158,17 +178,19 @@ def main() -> None:
             int8 = quantize_int8(fp32, Path(tmp) / ONNX_INT8)
         paths = {"onnx_int8": int8} if args.skip_onnx_fp32 else {"onnx_fp32": fp32, "onnx_int8": int8}
         for name, path in sorted(paths.items()):
-            scorer = TransformerScorer(model, OnnxEncoder(path, threads=args.threads, towers=model.onnx_towers()),
-                                       max_tokens=max_tokens)
-            outputs[name], secs = timed(f"  ONNX Runtime {name[5:]}", scorer, docs, args.batch_size)
-            rates[name] = len(docs) / secs
-    n_ref = len(ref_docs)
+            scorers[name] = (f"ONNX Runtime {name[5:]}", TransformerScorer(
+                model, OnnxEncoder(path, threads=args.threads, towers=model.onnx_towers()), max_tokens=max_tokens))
+        outputs, seconds = interleaved(scorers, docs, args.rounds, args.batch_size)
+    torch_out, torch_rate = outputs.pop("torch_fp32"), len(docs) / seconds.pop("torch_fp32")
+    result["torch_fp32_articles_per_s"] = torch_rate
+    result["rounds"] = args.rounds
+    rates = {name: len(docs) / secs for name, secs in seconds.items()}
     sorted_rate = rates["torch_fp32_sorted"]
     for name, rate in rates.items():
         result[f"{name}_articles_per_s"] = rate
         result[f"speedup_{name}_vs_torch"] = rate / torch_rate
         result[f"speedup_{name}_vs_torch_sorted"] = rate / sorted_rate
-        result[f"{name}_vs_torch_fp32_agreement"] = agreement(outputs[name][:n_ref], torch_out)
+        result[f"{name}_vs_torch_fp32_agreement"] = agreement(outputs[name], torch_out)
         print(f"{name:17} {rate / torch_rate:5.2f}x plain PyTorch fp32, {rate / sorted_rate:5.2f}x length-sorted fp32; "
               "agreement with fp32: "
               + json.dumps({k: round(v, 4) for k, v in result[f"{name}_vs_torch_fp32_agreement"].items()}))

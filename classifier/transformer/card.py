@@ -89,16 +89,22 @@ def render_transformer_card(card: dict[str, Any]) -> str:
             f"## Scoring speed ({speed.get('n')} articles of ~{speed.get('mean_words', 0):.0f} words, "
             f"{speed.get('threads')} CPU threads, full scorer incl. evidence and tone)",
             "",
-            "| path | articles/s | vs plain PyTorch fp32 | agreement with fp32 (frame sets / slant) |",
-            "|---|---|---|---|",
-            f"| baseline TF-IDF | {speed.get('baseline_articles_per_s', 0):.1f} | | |",
-            f"| plain PyTorch fp32 | {speed.get('torch_fp32_articles_per_s', 0):.1f} | 1.00x | reference |",
+            *([f"Plain PyTorch fp32: encoder batches of {speed['reference_max_tokens']} tokens in input order; the other "
+               f"paths: length-sorted batches of {speed['max_tokens']} tokens (the scorer's default)."
+               + (f" The paths took turns on {speed['rounds']} rounds of the articles." if speed.get("rounds") else ""), ""]
+              if "max_tokens" in speed else []),
+            "| path | articles/s | vs plain PyTorch fp32 | vs fp32 with the same batches | agreement with fp32 (frame sets / slant) |",
+            "|---|---|---|---|---|",
+            f"| baseline TF-IDF | {speed.get('baseline_articles_per_s', 0):.1f} | | | |",
+            f"| plain PyTorch fp32 | {speed.get('torch_fp32_articles_per_s', 0):.1f} | 1.00x | | reference |",
         ]
         for key, label in (("torch_fp32_sorted", "PyTorch fp32, length-sorted"), ("torch_bf16", "PyTorch bf16 autocast"),
                            ("onnx_fp32", "ONNX Runtime fp32"), ("onnx_int8", "ONNX Runtime int8 (dynamic)")):
             if f"{key}_articles_per_s" in speed:
                 agree = speed.get(f"{key}_vs_torch_fp32_agreement", {})
+                same = speed.get(f"speedup_{key}_vs_torch_sorted")
                 lines.append(f"| {label} | {speed[f'{key}_articles_per_s']:.1f} | {speed[f'speedup_{key}_vs_torch']:.2f}x | "
+                             f"{'' if same is None else f'{same:.2f}x'} | "
                              f"{_pct(agree.get('frames_exact'))} / {_pct(agree.get('slant'))} |")
         if speed.get("default_path"):
             lines += ["", f"Default scoring path (`auto` backend): `{speed.get('default_backend')}`, the fastest whose frame "

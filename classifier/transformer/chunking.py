@@ -9,6 +9,7 @@ same forward pass.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections.abc import Iterator, Sequence
@@ -220,10 +221,14 @@ def _trie_regex(words: Sequence[str]) -> str:
 
 
 def outlet_pattern(names: Sequence[str]) -> re.Pattern[str] | None:
-    """A case-sensitive whole-word pattern for distinctive outlet names and domains (longest match wins)."""
-    keep = sorted({n.strip() for n in names if n and len(n.strip()) >= 3 and not _GENERIC.match(n.strip())})
-    if not keep:
-        return None
+    """A case-sensitive whole-word pattern for distinctive outlet names and domains (longest match wins).
+    Built once per set of names (scoring asks for it on every batch)."""
+    keep = tuple(sorted({n.strip() for n in names if n and len(n.strip()) >= 3 and not _GENERIC.match(n.strip())}))
+    return _compiled_pattern(keep) if keep else None
+
+
+@functools.lru_cache(maxsize=8)
+def _compiled_pattern(keep: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(r"(?<![\w.])" + _trie_regex(keep) + r"(?![\w])")
 
 

@@ -54,8 +54,9 @@ class TorchEncoder:
     """A Hugging Face encoder in PyTorch, with the fine-tuned top layers of each task when given; uses CUDA
     when available unless ``device`` says otherwise.
 
-    ``bf16=True`` runs the forward pass under bfloat16 autocast (weights stay fp32): on CPUs with
-    AVX512-BF16/AMX this is ~3x faster than fp32.
+    ``bf16=True`` runs the forward pass under bfloat16 autocast, with the linear layers' weights stored
+    in bfloat16 up front (autocast would cast them on every call: same results, ~5% slower); embeddings
+    and layer norms stay fp32. On CPUs with AVX512-BF16/AMX this is ~3x faster than fp32.
     """
 
     def __init__(self, model_dir: str | Path, device: str | None = None, threads: int | None = None,
@@ -69,6 +70,10 @@ class TorchEncoder:
             torch.set_num_threads(threads)
         self.device = device or ("cuda" if torch.cuda.is_available() else "cpu")
         self.model = load_split_encoder(model_dir, finetune_layers, tuple(finetuned_tasks), towers_file).to(self.device)
+        if bf16:
+            for module in self.model.modules():
+                if isinstance(module, torch.nn.Linear):
+                    module.to(torch.bfloat16)
         self.bf16 = bf16
         self.name = f"torch-{'bf16' if bf16 else 'fp32'}-{self.device}"
         self._torch = torch
