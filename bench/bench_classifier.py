@@ -56,15 +56,6 @@ def articles(n: int, data_dir: Path, seed: int = 0) -> list[Doc]:
     return [Doc(f"Story {i}", " ".join(f"{' '.join(rng.choice(vocab, 14))}." for _ in range(40))) for i in range(n)]
 
 
-def timed(label: str, scorer: Any, docs: list[Doc], batch_size: int) -> tuple[list[Prediction], float]:
-    scorer.score(docs[:4], batch_size=batch_size)  # warm-up (sessions, lexicons)
-    start = time.perf_counter()
-    out = scorer.score(docs, batch_size=batch_size)
-    seconds = time.perf_counter() - start
-    print(f"{label:38} {len(docs) / seconds:8.2f} articles/s  ({seconds:7.1f} s for {len(docs)})", flush=True)
-    return out, seconds
-
-
 def interleaved(scorers: dict[str, tuple[str, Any]], docs: list[Doc], rounds: int, batch_size: int
                 ) -> tuple[dict[str, list[Prediction]], dict[str, float]]:
     """Every scorer on every round of ``docs`` in turn: predictions (in ``docs`` order) and total seconds."""
@@ -153,8 +144,8 @@ def main() -> None:
     baseline_version = next((m.version for m in list_models(settings.models_dir)
                              if str(m.card.get("kind", "")).startswith("baseline")), None)
     if baseline_version:
-        _, secs = timed(f"baseline {baseline_version}", load_scorer(baseline_version, settings.models_dir), docs, args.batch_size)
-        result["baseline_articles_per_s"] = len(docs) / secs
+        baseline = {"baseline": (f"baseline {baseline_version}", load_scorer(baseline_version, settings.models_dir))}
+        result["baseline_articles_per_s"] = len(docs) / interleaved(baseline, docs, 1, args.batch_size)[1]["baseline"]
 
     model_dir = args.model or latest_transformer(settings.models_dir)
     model = load_transformer(model_dir)

@@ -57,21 +57,23 @@ def score_task(version: str, batch: list[tuple[str, str, str]], run_id: str, emb
     return score_rows(scorer_for(version), batch, run_id, embed)
 
 
-def _batches(todo: list[tuple[str, str, str]], size: int) -> Iterator[list[tuple[str, str, str]]]:
+def _batches(todo: list[tuple[str, str, str]], size: int, embed: set[str]
+             ) -> Iterator[tuple[list[tuple[str, str, str]], frozenset[str]]]:
+    """Batches of `todo`, each with the ids in it that still need a story embedding."""
     for i in range(0, len(todo), size):
-        yield todo[i : i + size]
+        batch = todo[i : i + size]
+        yield batch, frozenset(a for a, _t, _x in batch if a in embed)
 
 
 def _scored(todo: list[tuple[str, str, str]], scorer: Any, params: ScoreParams, runner: RunnerParams,
             run_id: str, embed: set[str]) -> Iterator[Rows]:
     """Results in article order. Dask: at most `max_in_flight` tasks queued, so memory stays bounded."""
     if runner.kind != "dask":
-        for batch in _batches(todo, params.batch_size):
-            yield score_rows(scorer, batch, run_id, frozenset(a for a, _t, _x in batch if a in embed))
+        for batch, need in _batches(todo, params.batch_size, embed):
+            yield score_rows(scorer, batch, run_id, need)
         return
     window: deque[Any] = deque()
-    for batch in _batches(todo, runner.score_batch):
-        need = frozenset(a for a, _t, _x in batch if a in embed)
+    for batch, need in _batches(todo, runner.score_batch, embed):
         window.append(score_task.submit(scorer.version, batch, run_id, need))
         if len(window) >= runner.max_in_flight:
             yield window.popleft().result()
