@@ -43,6 +43,20 @@ def _wait(predicate, timeout: float, what: str, procs: list[subprocess.Popen]):
     pytest.fail(f"timed out waiting for {what}")
 
 
+def _api(method: str, url: str, **kwargs):
+    """JSON of a 2xx answer. Under load the server's SQLite store is now and then locked, and the server answers
+    503 (PrefectHQ/prefect#18934); Prefect's own client retries 5xx answers like that, so this does too, and fails
+    with the last answer (status and body) if they persist."""
+    for attempt in range(10):
+        r = httpx.request(method, url, timeout=10, **kwargs)
+        if r.status_code < 500:
+            break
+        time.sleep(1 + attempt)
+    if not r.is_success:
+        pytest.fail(f"{method} {url} answered {r.status_code}: {r.text[:2000]}")
+    return r.json()
+
+
 def _stop(proc: subprocess.Popen) -> None:
     if proc.poll() is None:
         os.killpg(proc.pid, signal.SIGTERM)
@@ -73,8 +87,7 @@ def test_serve_registers_deployments_and_runs_them_on_a_real_server(tmp_path):
         procs.append(serve)
 
         def deployments():
-            r = httpx.post(f"{api}/deployments/filter", json={}, timeout=5)
-            found = {d["name"]: d for d in r.json()}
+            found = {d["name"]: d for d in _api("POST", f"{api}/deployments/filter", json={})}
             return found if {"monitor-daily", "report-weekly"} <= set(found) else None
 
         found = _wait(deployments, 120, "the served deployments", procs)
@@ -83,11 +96,10 @@ def test_serve_registers_deployments_and_runs_them_on_a_real_server(tmp_path):
         assert found["monitor-daily"]["parameters"]["db_path"] == str(db.resolve())
 
         # what the scheduler does at 07:00 on Mondays: create a run of the deployment, now
-        run = httpx.post(f"{api}/deployments/{found['report-weekly']['id']}/create_flow_run", json={},
-                         timeout=10).json()
+        run = _api("POST", f"{api}/deployments/{found['report-weekly']['id']}/create_flow_run", json={})
 
         def finished():
-            state = httpx.get(f"{api}/flow_runs/{run['id']}", timeout=5).json()["state"]
+            state = _api("GET", f"{api}/flow_runs/{run['id']}")["state"]
             return state if state["type"] in ("COMPLETED", "FAILED", "CRASHED", "CANCELLED") else None
 
         state = _wait(finished, 240, "the deployment's run", procs)
