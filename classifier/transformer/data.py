@@ -1,4 +1,5 @@
-"""Training inputs for the transformer: labeled frames, an outlet-capped slant sample, encoded once."""
+"""Training inputs for the transformer: labeled frames, an outlet-capped slant sample, as Hugging Face datasets
+(typed labels, token windows), encoded once."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from datasets import Dataset
 
 from classifier.data import load_labeled, texts_of
 from classifier.transformer.chunking import load_tokenizer
@@ -17,11 +19,12 @@ from classifier.transformer.encoder import Embedded, Encoder, TorchEncoder, defa
 from classifier.transformer.finetune import device_of, frozen_embeddings, use_bf16
 from classifier.transformer.states import ChunkStates, encode_states
 from classifier.transformer.towers import SplitEncoder, load_split_encoder
+from classifier.transformer.dataset import article_dataset, frame_targets, slant_targets, tokenize_windows
 from classifier.transformer.features import (
     Preprocessing,
     build_preprocessing,
     cache_key,
-    encode_texts,
+    encode_windows,
     model_fingerprint,
     outlet_names,
     sample_per_outlet,
@@ -43,9 +46,16 @@ class Encoded:
     bottom-layer token states of their chunks."""
 
     df: pd.DataFrame
+    ds: Dataset  # the same articles with ClassLabel targets and their token windows
     emb: Embedded
     states: ChunkStates | None = None
     split: SplitEncoder | None = None  # the encoder the states come from (shared by both tasks)
+
+    def frame_targets(self, names: Sequence[str]) -> np.ndarray:
+        return frame_targets(self.ds, names)
+
+    def slant_targets(self, labels: Sequence[str]) -> np.ndarray:
+        return slant_targets(self.ds, labels)
 
     def padded(self) -> tuple[np.ndarray, np.ndarray]:
         """(n_docs, max_chunks, dim) embeddings and a (n_docs, max_chunks) mask."""
@@ -99,7 +109,14 @@ def load_inputs(
     tokenizer = load_tokenizer(base)
     fp = model_fingerprint(base)
     out = {}
-    tasks = (("frames", frames_df, config.max_chunks), ("slant", slant_df, config.slant_max_chunks))
+    tasks = []
+    for task, df, chunks in (("frames", frames_df, config.max_chunks), ("slant", slant_df, config.slant_max_chunks)):
+        key = cache_key("windows", task, fp, list(df["id"]), config.max_length, chunks, prep.fingerprint())
+        windows = tokenize_windows(
+            article_dataset(df), tokenizer, max_length=config.max_length, max_chunks=chunks, prep=prep,
+            cache_dir=cache_dir / "windows" if cache_dir else None, key=f"{task}-{key}", progress=progress,
+        )
+        tasks.append((task, df, chunks, windows))
     if config.finetune_layers > 0 and encoder is None:
         split = load_split_encoder(base, config.finetune_layers, finetuned_tasks(config))
         device = device_of(config)
@@ -108,26 +125,26 @@ def load_inputs(
             import torch
 
             torch.set_num_threads(threads)
-        for task, df, chunks in tasks:
+        for task, df, chunks, windows in tasks:
             key = cache_key("states", task, fp, config.finetune_layers, list(df["id"]), config.max_length, chunks,
                             prep.fingerprint(), use_bf16(config))
             states = encode_states(
-                texts_of(df), tokenizer, split, max_length=config.max_length, max_chunks=chunks, prep=prep,
-                max_tokens=config.encode_max_tokens, bf16=use_bf16(config), device=device,
+                windows, split, max_tokens=config.encode_max_tokens, bf16=use_bf16(config), device=device,
                 cache_dir=cache_dir / "states" if cache_dir else None, key=f"{task}-{key}",
                 description=f"encoding {task} (frozen layers)", progress=progress,
             )
-            out[task] = Encoded(df=df, emb=frozen_embeddings(split, states, config), states=states, split=split)
+            out[task] = Encoded(df=df, emb=frozen_embeddings(split, states, config), states=states, split=split,
+                                ds=windows)
         return TrainingInputs(frames=out["frames"], slant=out["slant"], prep=prep, base_model=base, split=split)
     enc = encoder or TorchEncoder(base, threads=threads)
-    for task, df, chunks in tasks:
+    for task, df, chunks, windows in tasks:
         key = cache_key(task, fp, list(df["id"]), config.max_length, chunks, prep.fingerprint())
-        emb = encode_texts(
-            texts_of(df), tokenizer, enc, max_length=config.max_length, max_chunks=chunks, prep=prep,
-            max_tokens=config.encode_max_tokens, cache_dir=cache_dir / "embeddings" if cache_dir else None,
-            key=f"{task}-{key}", description=f"encoding {task}", progress=progress,
+        emb = encode_windows(
+            windows, enc, max_tokens=config.encode_max_tokens,
+            cache_dir=cache_dir / "embeddings" if cache_dir else None, key=f"{task}-{key}",
+            description=f"encoding {task}", progress=progress,
         )
-        out[task] = Encoded(df=df, emb=emb)
+        out[task] = Encoded(df=df, emb=emb, ds=windows)
     return TrainingInputs(frames=out["frames"], slant=out["slant"], prep=prep, base_model=base)
 
 

@@ -1,4 +1,5 @@
-"""Training features: preprocess texts, chunk, encode once with the frozen encoder, cache on disk.
+"""Training features: what preprocessing removes, and chunk embeddings encoded once with the frozen encoder,
+cached on disk.
 
 The cache is a safetensors file per (base model, texts, chunking, preprocessing) key, so cross-validation,
 the final fit and a resumed run reuse the same chunk embeddings instead of re-encoding.
@@ -17,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from classifier.transformer.chunking import boilerplate_hashes, chunk_texts, outlet_pattern
+from classifier.transformer.chunking import boilerplate_hashes, outlet_pattern
 from classifier.transformer.encoder import Embedded, Encoder, embed
 from classifier.transformer.shards import cached_shards
 
@@ -111,14 +112,10 @@ def model_fingerprint(model_dir: Path) -> str:
     return hashlib.sha256(json.dumps(items).encode()).hexdigest()[:16]
 
 
-def encode_texts(
-    texts: Sequence[str],
-    tokenizer: object,
+def encode_windows(
+    windows: object,
     encoder: Encoder,
     *,
-    max_length: int,
-    max_chunks: int,
-    prep: Preprocessing,
     max_tokens: int = 8192,
     cache_dir: Path | None = None,
     key: str = "",
@@ -126,21 +123,19 @@ def encode_texts(
     description: str = "encoding",
     progress: bool = True,
 ) -> Embedded:
-    """Chunk embeddings for ``texts``, computed in shards of ``shard_size`` texts.
+    """Chunk embeddings for every window of ``windows`` (a dataset from
+    :func:`classifier.transformer.dataset.tokenize_windows`), computed in shards of ``shard_size`` articles.
 
     With ``cache_dir``, each finished shard is saved as ``<key>-<shard>.safetensors`` and read back on the
     next call, so an interrupted encoding resumes where it stopped.
     """
-    pattern = prep.pattern()
+    from classifier.transformer.dataset import chunked_docs
 
-    def compute(part: list[str]) -> dict[str, np.ndarray]:
-        docs = chunk_texts(
-            tokenizer, part, max_length=max_length, max_chunks=max_chunks, mask=pattern, drop=prep.boilerplate
-        )
-        emb = embed(encoder, docs, max_tokens=max_tokens)["frames"]
+    def compute(start: int, stop: int) -> dict[str, np.ndarray]:
+        emb = embed(encoder, chunked_docs(windows, start, stop), max_tokens=max_tokens)["frames"]
         return {"chunks": emb.chunks.astype(np.float32), "doc_index": emb.doc_index}
 
-    data = cached_shards(texts, compute, cache_dir=cache_dir, key=key, shard_size=shard_size,
+    data = cached_shards(len(windows), compute, cache_dir=cache_dir, key=key, shard_size=shard_size,
                          description=description, progress=progress)
     if data is None:
         return Embedded(chunks=np.zeros((0, 0), dtype=np.float32), doc_index=np.zeros(0, dtype=np.int64))

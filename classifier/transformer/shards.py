@@ -4,7 +4,7 @@ frozen-layer token states (states.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -12,8 +12,8 @@ from safetensors.numpy import load_file, save_file
 
 
 def cached_shards(
-    texts: Sequence[str],
-    compute: Callable[[list[str]], dict[str, np.ndarray]],
+    n_items: int,
+    compute: Callable[[int, int], dict[str, np.ndarray]],
     *,
     cache_dir: Path | None,
     key: str,
@@ -21,30 +21,30 @@ def cached_shards(
     description: str,
     progress: bool,
 ) -> dict[str, np.ndarray] | None:
-    """``compute`` over ``texts`` in shards of ``shard_size``; each shard's arrays are saved as
-    ``<key>-<shard>.safetensors`` in ``cache_dir`` and read back next time. ``doc_index`` (the text each row
-    belongs to, within its shard) is shifted to index ``texts``. The shards' arrays, concatenated per name;
-    None when there are no texts."""
+    """``compute(start, stop)`` over ``n_items`` articles in shards of ``shard_size``; each shard's arrays are
+    saved as ``<key>-<shard>.safetensors`` in ``cache_dir`` and read back next time. ``doc_index`` (the article
+    each row belongs to, counted from ``start``) is shifted to count from 0. The shards' arrays, concatenated
+    per name; None when there are no articles."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     parts: list[dict[str, np.ndarray]] = []
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     with Progress(*columns, disable=not progress) as bar:
-        task = bar.add_task(f"{description} (articles)", total=len(texts))
-        for shard, start in enumerate(range(0, len(texts), shard_size)):
-            part = list(texts[start : start + shard_size])
+        task = bar.add_task(f"{description} (articles)", total=n_items)
+        for shard, start in enumerate(range(0, n_items, shard_size)):
+            stop = min(n_items, start + shard_size)
             path = cache_dir / f"{key}-{shard:05d}.safetensors" if cache_dir is not None else None
             if path is not None and path.exists():
                 data = load_file(str(path))
             else:
-                data = compute(part)
+                data = compute(start, stop)
                 if path is not None:
                     path.parent.mkdir(parents=True, exist_ok=True)
                     tmp = path.with_name(path.name + ".tmp")
                     save_file(data, str(tmp))
                     tmp.replace(path)
             parts.append({**data, "doc_index": data["doc_index"] + start})
-            bar.advance(task, len(part))
+            bar.advance(task, stop - start)
     if not parts:
         return None
     return {name: np.concatenate([p[name] for p in parts]) for name in parts[0]}

@@ -16,8 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from classifier.transformer.chunking import chunk_texts, length_batches, pad_batch
-from classifier.transformer.features import Preprocessing
+from classifier.transformer.chunking import length_batches, pad_batch
 from classifier.transformer.shards import cached_shards
 
 logger = logging.getLogger(__name__)
@@ -82,13 +81,9 @@ def compute_bottom_states(
 
 
 def encode_states(
-    texts: Sequence[str],
-    tokenizer: object,
+    windows: object,
     split_encoder: object,
     *,
-    max_length: int,
-    max_chunks: int,
-    prep: Preprocessing,
     max_tokens: int = 8192,
     bf16: bool = False,
     device: str = "cpu",
@@ -98,17 +93,18 @@ def encode_states(
     description: str = "encoding",
     progress: bool = True,
 ) -> ChunkStates:
-    """Bottom-layer states for ``texts`` in shards of ``shard_size`` texts; each finished shard is cached
-    as ``<key>-<shard>.safetensors`` in ``cache_dir`` so an interrupted run resumes where it stopped."""
-    pattern = prep.pattern()
+    """Bottom-layer states for every window of ``windows`` (a dataset from
+    :func:`classifier.transformer.dataset.tokenize_windows`) in shards of ``shard_size`` articles; each
+    finished shard is cached as ``<key>-<shard>.safetensors`` in ``cache_dir`` so an interrupted run resumes
+    where it stopped."""
+    from classifier.transformer.dataset import chunked_docs
 
-    def compute(part: list[str]) -> dict[str, np.ndarray]:
-        docs = chunk_texts(tokenizer, part, max_length=max_length, max_chunks=max_chunks, mask=pattern,
-                           drop=prep.boilerplate)
+    def compute(start: int, stop: int) -> dict[str, np.ndarray]:
+        docs = chunked_docs(windows, start, stop)
         states, lengths, doc_index = compute_bottom_states(split_encoder, docs, max_tokens, bf16, device)
         return {"states": states, "lengths": lengths, "doc_index": doc_index}
 
-    data = cached_shards(texts, compute, cache_dir=cache_dir, key=key, shard_size=shard_size,
+    data = cached_shards(len(windows), compute, cache_dir=cache_dir, key=key, shard_size=shard_size,
                          description=description, progress=progress)
     if data is None:
         return ChunkStates(np.zeros((0, 1), np.float16), np.zeros(0, np.int64), np.zeros(0, np.int64))

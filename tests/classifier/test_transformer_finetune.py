@@ -9,8 +9,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
+from datasets import Dataset
 
 from classifier.transformer.chunking import chunk_texts, load_tokenizer
+from classifier.transformer.dataset import tokenize_windows
 from classifier.transformer.features import Preprocessing
 from classifier.transformer.finetune import fit_tower, frozen_embeddings, predict_tower
 from classifier.transformer.model import PooledHead
@@ -40,8 +42,9 @@ def _config(base: Path, **overrides: object):  # noqa: ANN202
 
 def _states(base: Path, config):  # noqa: ANN001, ANN202
     split = load_split_encoder(base, config.finetune_layers)
-    states = encode_states(TEXTS, load_tokenizer(base), split, max_length=config.max_length,
-                           max_chunks=config.max_chunks, prep=Preprocessing(), progress=False)
+    windows = tokenize_windows(Dataset.from_dict({"text": TEXTS}), load_tokenizer(base), max_length=config.max_length,
+                               max_chunks=config.max_chunks, prep=Preprocessing(), progress=False)
+    states = encode_states(windows, split, progress=False)
     return split, states
 
 
