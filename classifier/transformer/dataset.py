@@ -10,10 +10,9 @@ next run instead of re-tokenizing.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 import numpy as np
 import pandas as pd
@@ -87,10 +86,14 @@ def tokenize_windows(
         cache_file = str(cache_dir / f"{key}.arrow")
     features = ds.features.copy()
     features[WINDOWS] = List(List(Value("int32")))
+    reused = cache_file is not None and Path(cache_file).exists()
     with _progress_bars(progress):
-        return ds.map(windows, batched=True, batch_size=256, features=features, cache_file_name=cache_file,
-                      load_from_cache_file=cache_file is not None, new_fingerprint=key or None,
-                      desc="tokenizing articles into windows")
+        out = ds.map(windows, batched=True, batch_size=256, features=features, cache_file_name=cache_file,
+                     load_from_cache_file=cache_file is not None, new_fingerprint=key or None,
+                     desc="tokenizing articles into windows")
+    logger.info("%s the windows of %d articles%s", "read back" if reused else "tokenized", len(out),
+                f" ({cache_file})" if cache_file else "")
+    return out
 
 
 def chunked_docs(ds: Dataset, start: int, stop: int) -> ChunkedDocs:
