@@ -104,9 +104,9 @@ def compare_cv(
     fr, sl = inputs.frames, inputs.slant
     f_folds, s_folds = frame_folds(fr.df, folds, config.seed), slant_folds(sl.df, folds)
 
-    t_probs, t_pred = oof_frames(fr, f_folds, config, names)
+    t_probs, t_pred = oof_frames(fr, f_folds, config, names, progress=progress)
     transformer = {"frames": frame_metrics(fr.df, t_probs, t_pred, names),
-                   "slant": slant_metrics(sl.df, oof_slant(sl, s_folds, config, labels), labels)}
+                   "slant": slant_metrics(sl.df, oof_slant(sl, s_folds, config, labels, progress=progress), labels)}
     return with_baseline(fr.df, sl.df, f_folds, s_folds, names, labels, config, transformer)
 
 

@@ -10,8 +10,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import platform
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from importlib.metadata import version as dist_version
 from pathlib import Path
@@ -19,7 +18,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import Progress
 from sklearn.base import clone
 from sklearn.metrics import accuracy_score, confusion_matrix, f1_score
 from sklearn.model_selection import GroupKFold, StratifiedKFold
@@ -27,18 +26,12 @@ from sklearn.model_selection import GroupKFold, StratifiedKFold
 from classifier import registry, tone
 from classifier.baseline import BaselineModel, FrameClassifier, SlantClassifier
 from classifier.data import DataError, dataset_hash, frame_rows, load_labeled, slant_rows, texts_of
+from classifier.progress import progress_bar
 from labels.codebook import load_codebook
 
 logger = logging.getLogger(__name__)
 
 LIBRARIES = ("scikit-learn", "skops", "numpy", "scipy", "pandas", "vaderSentiment")
-
-
-@contextmanager
-def _progress(enabled: bool) -> Iterator[Progress]:
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, disable=not enabled) as bar:
-        yield bar
 
 
 def _f1s(Y: np.ndarray, P: np.ndarray) -> tuple[float, float]:
@@ -246,7 +239,7 @@ def train_baseline(
     logger.info("training on %d frame rows and %d slant rows", len(frames_df), len(slant_df))
 
     metrics: dict[str, Any] = {}
-    with _progress(progress) as bar:
+    with progress_bar(progress) as bar:
         if cv_folds >= 2:
             metrics["frames"] = cross_validate_frames(frame_template, frames_df, cv_folds, bar, random_state)
             metrics["slant"] = cross_validate_slant(slant_template, slant_df, cv_folds, bar)

@@ -126,7 +126,7 @@ def fit_tower(
     ``y`` (aligned with ``rows``) is a 0/1 matrix (multi-label) or class indices. ``groups`` (outlet ids,
     aligned with ``rows``) feed the gradient-reversal outlet adversary when ``config.adversary_weight > 0``.
     """
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+    from classifier.progress import progress_bar
 
     device = device_of(config)
     torch.manual_seed(config.seed)
@@ -165,8 +165,7 @@ def fit_tower(
     if checkpoint_dir is not None:
         start = load_checkpoint(checkpoint_dir, model, opt, checkpoint_key) + 1
     bf16 = use_bf16(config)
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
-    with Progress(*columns, disable=not progress) as bar:
+    with progress_bar(progress) as bar:
         task = bar.add_task(description, total=total, completed=start * steps_per_epoch)
         for epoch in range(start, config.ft_epochs):
             model.layers.eval()  # no dropout inside the encoder layers

@@ -10,6 +10,8 @@ from pathlib import Path
 import numpy as np
 from safetensors.numpy import load_file, save_file
 
+from classifier.progress import progress_bar
+
 
 def cached_shards(
     n_items: int,
@@ -25,11 +27,8 @@ def cached_shards(
     saved as ``<key>-<shard>.safetensors`` in ``cache_dir`` and read back next time. ``doc_index`` (the article
     each row belongs to, counted from ``start``) is shifted to count from 0. The shards' arrays, concatenated
     per name; None when there are no articles."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
     parts: list[dict[str, np.ndarray]] = []
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
-    with Progress(*columns, disable=not progress) as bar:
+    with progress_bar(progress) as bar:
         task = bar.add_task(f"{description} (articles)", total=n_items)
         for shard, start in enumerate(range(0, n_items, shard_size)):
             stop = min(n_items, start + shard_size)

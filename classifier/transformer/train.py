@@ -28,6 +28,7 @@ from sklearn.model_selection import GroupKFold, StratifiedKFold
 
 from classifier import tone
 from classifier.data import dataset_hash
+from classifier.progress import progress_bar
 from classifier.transformer import KIND
 from classifier.transformer.config import TransformerConfig
 from classifier.transformer.data import Encoded, TrainingInputs, load_inputs
@@ -147,16 +148,19 @@ def fit_slant(enc: Encoded, rows: np.ndarray, config: TransformerConfig, labels:
 
 
 def oof_frames(enc: Encoded, folds: list[tuple[np.ndarray, np.ndarray]], config: TransformerConfig,
-               names: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+               names: Sequence[str], progress: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """Out-of-fold frame probabilities and 0/1 predictions (thresholds from each training fold only)."""
     probs = np.zeros((len(enc.df), len(names)), dtype=np.float32)
     pred = np.zeros((len(enc.df), len(names)), dtype=np.int8)
-    for i, (train_idx, test_idx) in enumerate(folds):
-        model, thresholds = fit_frames(enc, train_idx, config, names)
-        p = model.predict(enc, test_idx, True, config)
-        probs[test_idx] = p
-        pred[test_idx] = with_primary(p, thresholds)
-        logger.info("frames fold %d/%d done", i + 1, len(folds))
+    with progress_bar(progress) as bar:
+        task = bar.add_task("cross-validating frames (folds)", total=len(folds))
+        for i, (train_idx, test_idx) in enumerate(folds):
+            model, thresholds = fit_frames(enc, train_idx, config, names)
+            p = model.predict(enc, test_idx, True, config)
+            probs[test_idx] = p
+            pred[test_idx] = with_primary(p, thresholds)
+            logger.info("frames fold %d/%d done", i + 1, len(folds))
+            bar.advance(task)
     return probs, pred
 
 
@@ -168,12 +172,15 @@ def with_primary(probs: np.ndarray, thresholds: np.ndarray) -> np.ndarray:
 
 
 def oof_slant(enc: Encoded, folds: list[tuple[np.ndarray, np.ndarray]], config: TransformerConfig,
-              labels: Sequence[str]) -> np.ndarray:
+              labels: Sequence[str], progress: bool = False) -> np.ndarray:
     """Out-of-fold slant probabilities, every article scored by a model that never saw its outlet."""
     probs = np.zeros((len(enc.df), len(labels)), dtype=np.float32)
-    for i, (train_idx, test_idx) in enumerate(folds):
-        probs[test_idx] = fit_slant(enc, train_idx, config, labels).predict(enc, test_idx, False, config)
-        logger.info("slant fold %d/%d done", i + 1, len(folds))
+    with progress_bar(progress) as bar:
+        task = bar.add_task("cross-validating slant (folds)", total=len(folds))
+        for i, (train_idx, test_idx) in enumerate(folds):
+            probs[test_idx] = fit_slant(enc, train_idx, config, labels).predict(enc, test_idx, False, config)
+            logger.info("slant fold %d/%d done", i + 1, len(folds))
+            bar.advance(task)
     return probs
 
 
@@ -241,13 +248,13 @@ def train_transformer(
     benchmark: dict[str, Any] | None = None
     if cv_folds >= 2:
         f_folds = frame_folds(fr.df, cv_folds, config.seed)
-        f_probs, f_pred = oof_frames(fr, f_folds, config, names)
+        f_probs, f_pred = oof_frames(fr, f_folds, config, names, progress=progress)
         metrics["frames"] = frame_metrics(fr.df, f_probs, f_pred, names)
         metrics["frames"]["protocol"] = f"{cv_folds}-fold StratifiedKFold by language; " + (
             f"thresholds tuned on a held-out {config.val_fraction:.0%} of each training fold"
             if config.finetune_layers else "thresholds tuned on inner folds")
         s_folds = slant_folds(sl.df, cv_folds)
-        s_probs = oof_slant(sl, s_folds, config, labels)
+        s_probs = oof_slant(sl, s_folds, config, labels, progress=progress)
         metrics["slant"] = slant_metrics(sl.df, s_probs, labels)
         metrics["slant"]["protocol"] = (
             f"{cv_folds}-fold GroupKFold by outlet_domain on <= {config.slant_per_outlet} articles per outlet"
