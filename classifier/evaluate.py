@@ -105,8 +105,9 @@ def compare_cv(
     f_folds, s_folds = frame_folds(fr.df, folds, config.seed), slant_folds(sl.df, folds)
 
     t_probs, t_pred = oof_frames(fr, f_folds, config, names, progress=progress)
+    s_probs = oof_slant(sl, s_folds, config, labels, progress=progress)
     transformer = {"frames": frame_metrics(fr.df, t_probs, t_pred, names),
-                   "slant": slant_metrics(sl.df, oof_slant(sl, s_folds, config, labels, progress=progress), labels)}
+                   "slant": slant_metrics(sl.df, s_probs, labels)}
     return with_baseline(fr.df, sl.df, f_folds, s_folds, names, labels, config, transformer)
 
 

@@ -1,5 +1,5 @@
-"""Training inputs for the transformer: labeled frames, an outlet-capped slant sample, as Hugging Face datasets
-(typed labels, token windows), encoded once."""
+"""Training inputs for the transformer: labeled frames, an outlet-capped slant sample, as Hugging Face
+datasets (typed labels, token windows), encoded once."""
 
 from __future__ import annotations
 
@@ -110,7 +110,8 @@ def load_inputs(
     fp = model_fingerprint(base)
     out = {}
     tasks = []
-    for task, df, chunks in (("frames", frames_df, config.max_chunks), ("slant", slant_df, config.slant_max_chunks)):
+    for task, df, chunks in (("frames", frames_df, config.max_chunks),
+                             ("slant", slant_df, config.slant_max_chunks)):
         key = cache_key("windows", task, fp, list(df["id"]), config.max_length, chunks, prep.fingerprint())
         windows = tokenize_windows(
             article_dataset(df), tokenizer, max_length=config.max_length, max_chunks=chunks, prep=prep,

