@@ -15,11 +15,11 @@ from datasets import Dataset
 from classifier.data import load_labeled, texts_of
 from classifier.transformer.chunking import load_tokenizer
 from classifier.transformer.config import TransformerConfig
+from classifier.transformer.dataset import article_dataset, frame_targets, slant_targets, tokenize_windows
 from classifier.transformer.encoder import Embedded, Encoder, TorchEncoder, default_base_model
 from classifier.transformer.finetune import device_of, frozen_embeddings, use_bf16
 from classifier.transformer.states import ChunkStates, encode_states
 from classifier.transformer.towers import SplitEncoder, load_split_encoder
-from classifier.transformer.dataset import article_dataset, frame_targets, slant_targets, tokenize_windows
 from classifier.transformer.features import (
     Preprocessing,
     build_preprocessing,

@@ -9,6 +9,7 @@ next run instead of re-tokenizing.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -34,7 +35,6 @@ def article_features(book: Codebook) -> Features:
         "id": Value("string"),
         "text": Value("string"),
         "language": Value("string"),
-        "group": Value("string"),  # outlet domain, else outlet: what slant folds hold out
         "frames": List(ClassLabel(names=list(book.frame_names))),
         "slant": ClassLabel(names=list(book.slant_labels)),
     })
@@ -43,13 +43,11 @@ def article_features(book: Codebook) -> Features:
 def article_dataset(df: pd.DataFrame, book: Codebook | None = None) -> Dataset:
     """A labeled frame from :func:`classifier.data.load_labeled` as a Dataset (model text = title + body)."""
     book = book or load_codebook()
-    groups = df["outlet_domain"].fillna(df["outlet"]).fillna("unknown")
     return Dataset.from_dict(
         {
             "id": df["id"].astype(str).tolist(),
             "text": texts_of(df),
             "language": [None if pd.isna(x) else str(x) for x in df["language"]],
-            "group": groups.astype(str).tolist(),
             "frames": [list(f) for f in df["frames"]],
             "slant": [None if pd.isna(s) else s for s in df["slant"]],
         },
@@ -69,23 +67,26 @@ def tokenize_windows(
     progress: bool = True,
 ) -> Dataset:
     """``ds`` with a ``windows`` column: each article's token windows ([CLS] ... [SEP], int32), outlet names
-    masked and boilerplate dropped as ``prep`` says. Cached as ``<cache_dir>/<key>.arrow`` when given."""
+    masked and boilerplate dropped as ``prep`` says. With ``cache_dir``, cached as
+    ``<cache_dir>/<key>-<schema hash>.arrow``: the schema (label names included) is part of the name, so a
+    new codebook re-tokenizes."""
     pattern = prep.pattern()
 
     def windows(batch: dict[str, list]) -> dict[str, list]:
-        docs = chunk_texts(tokenizer, batch["text"], max_length=max_length, max_chunks=max_chunks, mask=pattern,
-                           drop=prep.boilerplate)
+        docs = chunk_texts(tokenizer, batch["text"], max_length=max_length, max_chunks=max_chunks,
+                           mask=pattern, drop=prep.boilerplate)
         out: list[list[np.ndarray]] = [[] for _ in batch["text"]]
         for chunk in docs.chunks:
             out[chunk.doc].append(chunk.input_ids.astype(np.int32))
         return {WINDOWS: out}
 
+    features = ds.features.copy()
+    features[WINDOWS] = List(List(Value("int32")))
     cache_file = None
     if cache_dir is not None:
         cache_dir.mkdir(parents=True, exist_ok=True)
-        cache_file = str(cache_dir / f"{key}.arrow")
-    features = ds.features.copy()
-    features[WINDOWS] = List(List(Value("int32")))
+        schema = hashlib.sha256(repr(features).encode()).hexdigest()[:8]
+        cache_file = str(cache_dir / f"{key}-{schema}.arrow")
     reused = cache_file is not None and Path(cache_file).exists()
     with _progress_bars(progress):
         out = ds.map(windows, batched=True, batch_size=256, features=features, cache_file_name=cache_file,
@@ -99,7 +100,8 @@ def tokenize_windows(
 def chunked_docs(ds: Dataset, start: int, stop: int) -> ChunkedDocs:
     """The windows of articles ``start:stop`` of a tokenized dataset (``doc`` counted from ``start``)."""
     rows = ds.select_columns([WINDOWS])[start:stop][WINDOWS]
-    chunks = [Chunk(doc=d, input_ids=np.asarray(w, dtype=np.int64)) for d, doc in enumerate(rows) for w in doc]
+    chunks = [Chunk(doc=d, input_ids=np.asarray(w, dtype=np.int64))
+              for d, windows in enumerate(rows) for w in windows]
     return ChunkedDocs(chunks=chunks, n_docs=len(rows))
 
 
@@ -122,8 +124,8 @@ def slant_targets(ds: Dataset, labels: Sequence[str]) -> np.ndarray:
     slants = list(ds["slant"])
     missing = [i for i, s in zip(ds["id"], slants, strict=True) if s not in order]
     if missing:
-        raise ValueError(f"{len(missing)} slant training row(s) without a slant label in {list(labels)}, e.g. "
-                         f"id={missing[0]!r}; load slant rows with classifier.data.slant_rows")
+        raise ValueError(f"{len(missing)} slant training row(s) without a slant label in {list(labels)}, "
+                         f"e.g. id={missing[0]!r}; load slant rows with classifier.data.slant_rows")
     return np.array([order[s] for s in slants], dtype=np.int64)
 
 
