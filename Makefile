@@ -8,11 +8,11 @@ export HF_HUB_OFFLINE = 1
 export DO_NOT_TRACK = 1
 export PREFECT_SERVER_ANALYTICS_ENABLED = false
 
-.PHONY: demo test bench install clean help
+.PHONY: demo test lint bench install clean help
 
 help:
 	@echo "make demo   - set up, then run the monitor end to end on the bundled demo corpus"
-	@echo "make test   - set up, then run the test suite"
+	@echo "make test   - set up, lint (ruff), then run the test suite"
 	@echo "make bench  - set up, then run the benchmarks (slow)"
 
 $(STAMP): pyproject.toml
@@ -27,7 +27,11 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/framewatch demo
 
-test: $(STAMP)
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: $(STAMP) lint
 	bash tests/setup_browser.sh
 	$(BIN)/python -m pytest
 

@@ -39,8 +39,15 @@ LOOPBACK_ENV = {  # politeness off for our own loopback server only (the same as
 def write_bench_sources(base: str, feeds: int, path: Path) -> Path:
     from flows.demo import write_sources
 
-    outlets = [{"slug": f"bench-{i}", "name": f"Bench outlet {i}", "domain": f"bench-{i}.example",
-                "feeds": [f"{base}/feed/{i}.xml"]} for i in range(feeds)]
+    outlets = [
+        {
+            "slug": f"bench-{i}",
+            "name": f"Bench outlet {i}",
+            "domain": f"bench-{i}.example",
+            "feeds": [f"{base}/feed/{i}.xml"],
+        }
+        for i in range(feeds)
+    ]
     return write_sources([], outlets, path)
 
 
@@ -49,14 +56,28 @@ def run_flow(db: Path, sources: Path, runner: Any, workers: int) -> dict[str, An
     from flows.params import CollectParams
     from flows.sources.settings import FetchSettings
 
-    fetch = FetchSettings(polite_hosts_exempt=["127.0.0.1"], per_host_delay_s=0.0, per_host_concurrency=32,
-                          total_concurrency=32, extract_workers=workers, max_retries=1, total_timeout_s=60)
+    fetch = FetchSettings(
+        polite_hosts_exempt=["127.0.0.1"],
+        per_host_delay_s=0.0,
+        per_host_concurrency=32,
+        total_concurrency=32,
+        extract_workers=workers,
+        max_retries=1,
+        total_timeout_s=60,
+    )
     started = time.perf_counter()
-    out = monitor_flow(db_path=str(db), collect=CollectParams(sources_path=str(sources), fetch=fetch), runner=runner)
+    out = monitor_flow(
+        db_path=str(db), collect=CollectParams(sources_path=str(sources), fetch=fetch), runner=runner
+    )
     elapsed = time.perf_counter() - started
-    return {"elapsed_s": elapsed, "articles": out["counts"].get("articles_new", 0),
-            "scored": out["counts"].get("scored", 0), "errors": len(out["errors"]), "counts": out["counts"],
-            "stages": stage_seconds(db)}
+    return {
+        "elapsed_s": elapsed,
+        "articles": out["counts"].get("articles_new", 0),
+        "scored": out["counts"].get("scored", 0),
+        "errors": len(out["errors"]),
+        "counts": out["counts"],
+        "stages": stage_seconds(db),
+    }
 
 
 def stage_seconds(db: Path) -> dict[str, float]:
@@ -65,8 +86,10 @@ def stage_seconds(db: Path) -> dict[str, float]:
 
     con = connect(db, read_only=True)
     try:
-        rows = con.execute("select flow_name, json_extract(counts, '$.duration_s')::double from runs "
-                           "where flow_name in ('collect', 'score', 'report') order by started_at").fetchall()
+        rows = con.execute(
+            "select flow_name, json_extract(counts, '$.duration_s')::double from runs "
+            "where flow_name in ('collect', 'score', 'report') order by started_at"
+        ).fetchall()
     finally:
         con.close()
     return {name: seconds for name, seconds in rows}  # the last of each wins
@@ -76,13 +99,28 @@ def noop_run(db: Path, sources: Path, home: Path) -> tuple[float, int, str]:
     env = {**os.environ, **LOOPBACK_ENV, "FRAMEWATCH_HOME": str(home)}
     env.pop("PREFECT_API_URL", None)
     started = time.perf_counter()
-    proc = subprocess.run([str(Path(sys.executable).with_name("framewatch")), "monitor", "--sources", str(sources),
-                           "--db", str(db)], cwd=REPO, env=env, capture_output=True, text=True, timeout=600)
+    proc = subprocess.run(
+        [
+            str(Path(sys.executable).with_name("framewatch")),
+            "monitor",
+            "--sources",
+            str(sources),
+            "--db",
+            str(db),
+        ],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     return time.perf_counter() - started, proc.returncode, proc.stdout[-1500:] + proc.stderr[-1500:]
 
 
 def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--feeds", type=int, default=100)
     parser.add_argument("--articles", type=int, default=200, help="articles per feed")
     parser.add_argument("--workers", type=int, default=2, help="extractor processes / Dask workers")
@@ -101,13 +139,19 @@ def main(argv: list[str]) -> int:
     from flows.params import RunnerParams
 
     n = args.feeds * args.articles
-    print(f"{args.feeds} feeds x {args.articles} articles = {n:,} from 127.0.0.1; {os.cpu_count()} CPUs", flush=True)
+    print(
+        f"{args.feeds} feeds x {args.articles} articles = {n:,} from 127.0.0.1; {os.cpu_count()} CPUs",
+        flush=True,
+    )
     results: dict[str, Any] = {}
     with Site(args.articles) as base:
         sources = write_bench_sources(base, args.feeds, tmp / "sources.toml")
         results["default"] = run_flow(tmp / "default.duckdb", sources, RunnerParams(), args.workers)
-        print(f"  default runner: {results['default']['articles']:,} stored, {results['default']['scored']:,} "
-              f"scored in {results['default']['elapsed_s']:.1f} s", flush=True)
+        print(
+            f"  default runner: {results['default']['articles']:,} stored, {results['default']['scored']:,} "
+            f"scored in {results['default']['elapsed_s']:.1f} s",
+            flush=True,
+        )
         dask = RunnerParams(kind="dask", n_workers=args.workers)
         from prefect import flow
 
@@ -118,13 +162,19 @@ def main(argv: list[str]) -> int:
                 return run_flow(tmp / "dask.duckdb", sources, runner, args.workers)
 
         results["dask"] = on_local_cluster()
-        print(f"  dask runner:    {results['dask']['articles']:,} stored, {results['dask']['scored']:,} "
-              f"scored in {results['dask']['elapsed_s']:.1f} s", flush=True)
+        print(
+            f"  dask runner:    {results['dask']['articles']:,} stored, {results['dask']['scored']:,} "
+            f"scored in {results['dask']['elapsed_s']:.1f} s",
+            flush=True,
+        )
         noop_s, rc, tail = noop_run(tmp / "default.duckdb", sources, tmp / "home")
     results["noop_s"], results["noop_rc"] = noop_s, rc
 
     print("\ncollect -> score -> store (the collect and score flows, stories' embeddings included in score):")
-    print("runner    articles  collect s  score s  articles/s  vs default   | whole monitor s  articles/s  report s")
+    print(
+        "runner    articles  collect s  score s  articles/s  vs default   | whole monitor s  "
+        "articles/s  report s"
+    )
     rates = {}
     for name in ("default", "dask"):
         r = results[name]
@@ -132,14 +182,18 @@ def main(argv: list[str]) -> int:
         rates[name] = r["articles"] / (st["collect"] + st["score"])
         r["rate_collect_score_store"] = rates[name]
         r["rate_monitor"] = r["articles"] / r["elapsed_s"]
-        print(f"{name:8} {r['articles']:9,} {st['collect']:10.1f} {st['score']:8.1f} {rates[name]:11.1f} "
-              f"{rates[name] / rates['default']:10.2f}x   | {r['elapsed_s']:15.1f} {r['rate_monitor']:11.1f} "
-              f"{st['report']:9.1f}")
+        print(
+            f"{name:8} {r['articles']:9,} {st['collect']:10.1f} {st['score']:8.1f} {rates[name]:11.1f} "
+            f"{rates[name] / rates['default']:10.2f}x   | {r['elapsed_s']:15.1f} {r['rate_monitor']:11.1f} "
+            f"{st['report']:9.1f}"
+        )
     same = results["default"]["articles"] == results["dask"]["articles"] == n
     print(f"all {n:,} articles stored and scored by both runners: {'yes' if same else 'NO'}")
     verdict = "met" if rc == 0 and noop_s < NOOP_TARGET_S else "NOT MET"
-    print(f"no-op `framewatch monitor` (nothing new, process start included): {noop_s:.1f} s "
-          f"(target < {NOOP_TARGET_S:.0f} s: {verdict})")
+    print(
+        f"no-op `framewatch monitor` (nothing new, process start included): {noop_s:.1f} s "
+        f"(target < {NOOP_TARGET_S:.0f} s: {verdict})"
+    )
     if rc != 0:
         print(tail)
     if args.json:

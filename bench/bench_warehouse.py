@@ -34,8 +34,11 @@ DAYS = 3 * 365
 
 # (view, query): full = every row of the view fetched into Arrow; one outlet = what an analyst filters.
 VIEW_QUERIES = [
-    ("article_scores (one outlet, one month)",
-     "select * from article_scores where outlet_id = 'o0042' and day >= date '2025-06-01' and day < date '2025-07-01'"),
+    (
+        "article_scores (one outlet, one month)",
+        "select * from article_scores where outlet_id = 'o0042' and day >= date '2025-06-01' and "
+        "day < date '2025-07-01'",
+    ),
     ("frame_share_daily (one outlet)", "select * from frame_share_daily where outlet_id = 'o0042'"),
     ("frame_share_weekly (all)", "select * from frame_share_weekly"),
     ("frame_share_monthly (all)", "select * from frame_share_monthly"),
@@ -47,8 +50,10 @@ VIEW_QUERIES = [
     ("outlet_vs_peers (one week)", "select * from outlet_vs_peers where week = date '2026-06-01'"),
     ("headline_vs_body_outlet (all)", "select * from headline_vs_body_outlet"),
     ("story_comparison (all)", "select * from story_comparison"),
-    ("current_predictions (one article) [staging]",
-     "select * from current_predictions where article_id = 'b00000004242'"),
+    (
+        "current_predictions (one article) [staging]",
+        "select * from current_predictions where article_id = 'b00000004242'",
+    ),
 ]
 
 
@@ -62,16 +67,28 @@ def articles_chunk(start: int, n: int, rng: np.random.Generator) -> pa.Table:
     day = rng.integers(0, DAYS, n)
     ids = _ids(start, n)
     outlets = pc.binary_join_element_wise(
-        "o", pc.utf8_lpad(pc.cast(pa.array(outlet), pa.string()), width=4, padding="0"), "")
+        "o", pc.utf8_lpad(pc.cast(pa.array(outlet), pa.string()), width=4, padding="0"), ""
+    )
     published = pa.array(np.datetime64(START, "D") + day.astype("timedelta64[D]"), pa.date32())
     url = pc.binary_join_element_wise("https://bench.example/", ids, "")
     cols = {
-        "article_id": ids, "outlet_id": outlets, "url": url, "canonical_url": pa.nulls(n, pa.string()),
-        "normalized_url": url, "feed_url": pa.nulls(n, pa.string()), "title": pc.binary_join_element_wise("Title ", ids, ""),
-        "byline": pa.nulls(n, pa.string()), "published": published, "language": pa.array(["en"] * n),
-        "text": pa.array(["body"] * n), "content_hash": ids, "raw_html_z": pa.nulls(n, pa.binary()),
-        "extractor": pa.array(["bench"] * n), "extractor_version": pa.array(["0"] * n),
-        "first_run_id": pa.array(["bench"] * n), "fetched_at": pa.array([datetime(2027, 1, 1)] * n, pa.timestamp("us")),
+        "article_id": ids,
+        "outlet_id": outlets,
+        "url": url,
+        "canonical_url": pa.nulls(n, pa.string()),
+        "normalized_url": url,
+        "feed_url": pa.nulls(n, pa.string()),
+        "title": pc.binary_join_element_wise("Title ", ids, ""),
+        "byline": pa.nulls(n, pa.string()),
+        "published": published,
+        "language": pa.array(["en"] * n),
+        "text": pa.array(["body"] * n),
+        "content_hash": ids,
+        "raw_html_z": pa.nulls(n, pa.binary()),
+        "extractor": pa.array(["bench"] * n),
+        "extractor_version": pa.array(["0"] * n),
+        "first_run_id": pa.array(["bench"] * n),
+        "fetched_at": pa.array([datetime(2027, 1, 1)] * n, pa.timestamp("us")),
     }
     return pa.table(cols, schema=load.ARTICLE_SCHEMA)
 
@@ -86,24 +103,32 @@ def predictions_chunk(start: int, n: int, frames: list[str], rng: np.random.Gene
     frame_values = pa.DictionaryArray.from_arrays(pa.array(np.nonzero(on)[1].astype(np.int32)), frame_dict)
     slant_p = rng.dirichlet([2, 3, 2], n).astype(np.float32)
     tone = rng.uniform(-1, 1, n)
-    return pa.table({
-        "article_id": _ids(start, n),
-        "model_version": pa.array(["bench-v1"] * n),
-        "scored_at": pa.array([datetime(2027, 1, 1)] * n, pa.timestamp("us")),
-        "run_id": pa.array(["bench"] * n),
-        "frame_probs": pa.ListArray.from_arrays(pa.array(np.arange(0, n * k + 1, k, dtype=np.int32)),
-                                                pa.array(probs.ravel())),
-        "frames": pa.ListArray.from_arrays(offsets, frame_values.cast(pa.string())),
-        "primary_frame": pa.DictionaryArray.from_arrays(pa.array(probs.argmax(1).astype(np.int32)),
-                                                        frame_dict).cast(pa.string()),
-        "slant_probs": pa.ListArray.from_arrays(pa.array(np.arange(0, n * 3 + 1, 3, dtype=np.int32)),
-                                                pa.array(slant_p.ravel())),
-        "slant": pa.DictionaryArray.from_arrays(pa.array(slant_p.argmax(1).astype(np.int32)),
-                                                pa.array(SLANTS)).cast(pa.string()),
-        "tone_score": pa.array(tone),
-        "tone": pa.array(np.where(tone > 0.3, "positive", np.where(tone < -0.3, "negative", "neutral")).astype(object)),
-        "evidence": pa.nulls(n, pa.string()),
-    })
+    return pa.table(
+        {
+            "article_id": _ids(start, n),
+            "model_version": pa.array(["bench-v1"] * n),
+            "scored_at": pa.array([datetime(2027, 1, 1)] * n, pa.timestamp("us")),
+            "run_id": pa.array(["bench"] * n),
+            "frame_probs": pa.ListArray.from_arrays(
+                pa.array(np.arange(0, n * k + 1, k, dtype=np.int32)), pa.array(probs.ravel())
+            ),
+            "frames": pa.ListArray.from_arrays(offsets, frame_values.cast(pa.string())),
+            "primary_frame": pa.DictionaryArray.from_arrays(
+                pa.array(probs.argmax(1).astype(np.int32)), frame_dict
+            ).cast(pa.string()),
+            "slant_probs": pa.ListArray.from_arrays(
+                pa.array(np.arange(0, n * 3 + 1, 3, dtype=np.int32)), pa.array(slant_p.ravel())
+            ),
+            "slant": pa.DictionaryArray.from_arrays(
+                pa.array(slant_p.argmax(1).astype(np.int32)), pa.array(SLANTS)
+            ).cast(pa.string()),
+            "tone_score": pa.array(tone),
+            "tone": pa.array(
+                np.where(tone > 0.3, "positive", np.where(tone < -0.3, "negative", "neutral")).astype(object)
+            ),
+            "evidence": pa.nulls(n, pa.string()),
+        }
+    )
 
 
 def time_query(path: Path, query: str) -> tuple[float, float, int]:
@@ -123,7 +148,9 @@ def time_query(path: Path, query: str) -> tuple[float, float, int]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--rows", type=int, default=10_000_000, help="prediction rows (one per article)")
     parser.add_argument("--db", type=Path, default=Path("/tmp/fw-bench/bench.duckdb"))
     args = parser.parse_args()
@@ -132,8 +159,10 @@ def main() -> None:
     frames = load_codebook().frame_names
     rng = np.random.default_rng(5)
     con = connect(args.db)
-    load.upsert_outlets(con, [{"outlet_id": f"o{i:04d}", "name": f"Outlet {i}", "lean_prior": SLANTS[i % 3]}
-                              for i in range(500)])
+    load.upsert_outlets(
+        con,
+        [{"outlet_id": f"o{i:04d}", "name": f"Outlet {i}", "lean_prior": SLANTS[i % 3]} for i in range(500)],
+    )
     load.register_model(con, "bench-v1", "bench", {})
     bulk.record_label_set(con, "bench-v1", frames, SLANTS)
 
@@ -157,9 +186,16 @@ def main() -> None:
     con.execute("checkpoint")
     ckpt = time.perf_counter() - t0
     print(f"rows: {args.rows:,} predictions, {args.rows:,} articles, 500 outlets, {DAYS} days")
-    print(f"load predictions (Arrow -> predictions_compact): {args.rows / pred_s:,.0f} rows/s ({pred_s:.1f} s)")
-    print(f"load articles (insert_articles.sql, dedup anti-join): {args.rows / art_s:,.0f} rows/s ({art_s:.1f} s)")
-    print(f"checkpoint: {ckpt:.1f} s; predictions incl. checkpoint: {args.rows / (pred_s + ckpt):,.0f} rows/s")
+    print(
+        f"load predictions (Arrow -> predictions_compact): {args.rows / pred_s:,.0f} rows/s ({pred_s:.1f} s)"
+    )
+    print(
+        f"load articles (insert_articles.sql, dedup anti-join): {args.rows / art_s:,.0f} rows/s "
+        f"({art_s:.1f} s)"
+    )
+    print(
+        f"checkpoint: {ckpt:.1f} s; predictions incl. checkpoint: {args.rows / (pred_s + ckpt):,.0f} rows/s"
+    )
 
     live_s = time_query_live(con)
     print(f"live view (no rollups) frame_share_weekly full: {live_s:.2f} s  (why refresh_marts exists)")

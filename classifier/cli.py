@@ -170,5 +170,7 @@ def models_promote(
     except RegistryError as exc:
         raise _fail(str(exc)) from exc
     typer.echo(f"promoted {version}")
+
+
 if __name__ == "__main__":
     app()

@@ -4,7 +4,6 @@ the transformer against the TF-IDF baseline on the same folds in the same run (t
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Sequence
 from pathlib import Path
@@ -39,7 +38,9 @@ def load_any_scorer(version: str | None, models_dir: Path | str, backend: str | 
     return load_scorer(chosen, models_dir)
 
 
-def probabilities(scorer: Any, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str], list[str]]:
+def probabilities(
+    scorer: Any, texts: Sequence[str]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str], list[str]]:
     """(frame probs, frame thresholds, slant probs, frame names, slant labels) for any scorer kind."""
     if hasattr(scorer, "probabilities"):  # transformer
         scores = scorer.probabilities(list(texts), with_sentences=False)
@@ -48,8 +49,13 @@ def probabilities(scorer: Any, texts: Sequence[str]) -> tuple[np.ndarray, np.nda
     model = scorer.model  # baseline
     names = list(model.frame_names_)
     thresholds = np.array([model.frame_thresholds_[n] for n in names])
-    return (model.predict_proba_frames(list(texts)), thresholds, model.predict_proba_slant(list(texts)),
-            names, list(model.slant_labels_))
+    return (
+        model.predict_proba_frames(list(texts)),
+        thresholds,
+        model.predict_proba_slant(list(texts)),
+        names,
+        list(model.slant_labels_),
+    )
 
 
 def decide_frames(probs: np.ndarray, thresholds: np.ndarray) -> np.ndarray:
@@ -99,39 +105,66 @@ def compare_cv(
     config = config or TransformerConfig()
     book = load_codebook()
     names, labels = book.frame_names, list(book.slant_labels)
-    inputs = load_inputs(list(frame_files), list(slant_files), config, cache_dir, ratings_file,
-                         progress=progress, threads=threads)
+    inputs = load_inputs(
+        list(frame_files),
+        list(slant_files),
+        config,
+        cache_dir,
+        ratings_file,
+        progress=progress,
+        threads=threads,
+    )
     fr, sl = inputs.frames, inputs.slant
     f_folds, s_folds = frame_folds(fr.df, folds, config.seed), slant_folds(sl.df, folds)
 
     t_probs, t_pred = oof_frames(fr, f_folds, config, names, progress=progress)
     s_probs = oof_slant(sl, s_folds, config, labels, progress=progress)
-    transformer = {"frames": frame_metrics(fr.df, t_probs, t_pred, names),
-                   "slant": slant_metrics(sl.df, s_probs, labels)}
+    transformer = {
+        "frames": frame_metrics(fr.df, t_probs, t_pred, names),
+        "slant": slant_metrics(sl.df, s_probs, labels),
+    }
     return with_baseline(fr.df, sl.df, f_folds, s_folds, names, labels, config, transformer)
 
 
-def with_baseline(frames_df: pd.DataFrame, slant_df: pd.DataFrame, f_folds: list, s_folds: list,
-                  names: Sequence[str], labels: Sequence[str], config: Any, transformer: dict[str, Any]
-                  ) -> dict[str, Any]:
+def with_baseline(
+    frames_df: pd.DataFrame,
+    slant_df: pd.DataFrame,
+    f_folds: list,
+    s_folds: list,
+    names: Sequence[str],
+    labels: Sequence[str],
+    config: Any,
+    transformer: dict[str, Any],
+) -> dict[str, Any]:
     """The TF-IDF baseline cross-validated on the transformer's folds in the same run, both with their
     protocol, the issue-4 targets and a printable summary."""
     base = baseline_cv(frames_df, slant_df, f_folds, s_folds, names, labels, config.seed)
-    results: dict[str, Any] = {"baseline": {"frames": base["frames"], "slant": base["slant"]},
-                               "transformer": transformer}
+    results: dict[str, Any] = {
+        "baseline": {"frames": base["frames"], "slant": base["slant"]},
+        "transformer": transformer,
+    }
     results["protocol"] = {
         "frames": f"{len(f_folds)}-fold StratifiedKFold by language (seed {config.seed}), {len(frames_df)} "
-        "articles; thresholds tuned on training data only; English = English rows of the out-of-fold predictions",
+        "articles; thresholds tuned on training data only; English = English rows of the "
+        "out-of-fold predictions",
         "slant": f"{len(s_folds)}-fold GroupKFold by outlet_domain on {len(slant_df)} articles from "
-        f"{slant_df['outlet_domain'].nunique()} outlets (<= {config.slant_per_outlet} per outlet); test outlets unseen",
+        f"{slant_df['outlet_domain'].nunique()} outlets (<= {config.slant_per_outlet} per outlet); "
+        "test outlets unseen",
     }
     results["targets"] = targets(results)
     results["summary"] = summary(results)
     return results
 
 
-def baseline_cv(frames_df: pd.DataFrame, slant_df: pd.DataFrame, f_folds: list, s_folds: list,
-                names: Sequence[str], labels: Sequence[str], seed: int) -> dict[str, Any]:
+def baseline_cv(
+    frames_df: pd.DataFrame,
+    slant_df: pd.DataFrame,
+    f_folds: list,
+    s_folds: list,
+    names: Sequence[str],
+    labels: Sequence[str],
+    seed: int,
+) -> dict[str, Any]:
     """The TF-IDF baseline's out-of-fold metrics on the given folds (frames and slant)."""
     from classifier.baseline import FrameClassifier, SlantClassifier
     from classifier.transformer.train import slant_groups
@@ -151,7 +184,9 @@ def baseline_cv(frames_df: pd.DataFrame, slant_df: pd.DataFrame, f_folds: list, 
     y, groups = slant_df["slant"].to_numpy(dtype=str), slant_groups(slant_df)
     s_probs = np.zeros((len(slant_df), len(labels)))
     for train_idx, test_idx in s_folds:
-        model = clone(SlantClassifier(labels=list(labels))).fit(list(s_texts[train_idx]), y[train_idx], groups[train_idx])
+        model = clone(SlantClassifier(labels=list(labels))).fit(
+            list(s_texts[train_idx]), y[train_idx], groups[train_idx]
+        )
         s_probs[test_idx] = model.predict_proba(list(s_texts[test_idx]))
     out["slant"] = slant_metrics(slant_df, s_probs, list(labels))
     out["slant_probs"] = s_probs
@@ -167,11 +202,19 @@ def targets(results: dict[str, Any]) -> dict[str, Any]:
     delta = _en(t) - _en(b)
     s_b, s_t = b["slant"]["macro_f1"], t["slant"]["macro_f1"]
     return {
-        "frames_en_micro_f1": {"baseline": _en(b), "transformer": _en(t), "delta": delta,
-                               "target": f"delta >= {TARGET_FRAMES_EN_DELTA}", "met": delta >= TARGET_FRAMES_EN_DELTA},
-        "slant_unseen_macro_f1": {"baseline": s_b, "transformer": s_t,
-                                  "target": f"> baseline and > {TARGET_SLANT_MACRO_F1}",
-                                  "met": s_t > s_b and s_t > TARGET_SLANT_MACRO_F1},
+        "frames_en_micro_f1": {
+            "baseline": _en(b),
+            "transformer": _en(t),
+            "delta": delta,
+            "target": f"delta >= {TARGET_FRAMES_EN_DELTA}",
+            "met": delta >= TARGET_FRAMES_EN_DELTA,
+        },
+        "slant_unseen_macro_f1": {
+            "baseline": s_b,
+            "transformer": s_t,
+            "target": f"> baseline and > {TARGET_SLANT_MACRO_F1}",
+            "met": s_t > s_b and s_t > TARGET_SLANT_MACRO_F1,
+        },
     }
 
 

@@ -148,8 +148,14 @@ def evidence_for(
         offset += len(sents)
         out.append(
             select_evidence(
-                sents, frame_probs[rows], slant_probs[rows], doc_frames, doc_slant,
-                model.frame_names_, model.slant_labels_, k=k,
+                sents,
+                frame_probs[rows],
+                slant_probs[rows],
+                doc_frames,
+                doc_slant,
+                model.frame_names_,
+                model.slant_labels_,
+                k=k,
             )
         )
     return out

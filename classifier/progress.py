@@ -14,6 +14,11 @@ from rich.progress import (
 
 def progress_bar(enabled: bool = True) -> Progress:
     """A rich Progress to use as a context manager; ``enabled=False`` draws nothing (tests, nested work)."""
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-               TimeRemainingColumn())
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+    )
     return Progress(*columns, disable=not enabled)

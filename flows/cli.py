@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from enum import Enum
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -20,11 +20,22 @@ class Runner(str, Enum):
 
 
 DbOpt = Annotated[Path | None, typer.Option("--db", help="DuckDB file (default ./framewatch.duckdb).")]
-RunnerOpt = Annotated[Runner, typer.Option("--runner", help="Where extraction and scoring run: in this process "
-                                           "(default) or on Dask through prefect-dask.")]
-AddressOpt = Annotated[str | None, typer.Option("--address", help="Dask scheduler address, e.g. "
-                                                "tcp://10.0.0.5:8786 (default with --runner dask: a temporary "
-                                                "local cluster).")]
+RunnerOpt = Annotated[
+    Runner,
+    typer.Option(
+        "--runner",
+        help="Where extraction and scoring run: in this process (default) or on Dask through prefect-dask.",
+    ),
+]
+AddressOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--address",
+        help="Dask scheduler address, e.g. "
+        "tcp://10.0.0.5:8786 (default with --runner dask: a temporary "
+        "local cluster).",
+    ),
+]
 WorkersOpt = Annotated[int, typer.Option("--workers", help="Workers of the temporary local Dask cluster.")]
 
 
@@ -60,12 +71,14 @@ def _print_outcome(db_path: Path, outcome: dict[str, Any]) -> None:
     print_table(columns, rows, title="outlet comparison (current model)")
     console.print(
         f"Data: [bold]{db_path.resolve()}[/]\n"
-        f"Try: framewatch query \"select * from frame_share_weekly order by week, outlet, share desc\""
+        f'Try: framewatch query "select * from frame_share_weekly order by week, outlet, share desc"'
     )
 
 
 def demo(
-    db: Annotated[Path | None, typer.Option("--db", help="DuckDB file (default ./framewatch.duckdb).")] = None,
+    db: Annotated[
+        Path | None, typer.Option("--db", help="DuckDB file (default ./framewatch.duckdb).")
+    ] = None,
     port: Annotated[int, typer.Option(help="Loopback port for the demo website.")] = 8765,
     runner: RunnerOpt = Runner.default,
     address: AddressOpt = None,
@@ -83,15 +96,24 @@ def demo(
 
 
 def monitor(
-    sources: Annotated[Path | None, typer.Option(help="Sources TOML (default: the bundled registry).")] = None,
-    db: Annotated[Path | None, typer.Option("--db", help="DuckDB file (default ./framewatch.duckdb).")] = None,
+    sources: Annotated[
+        Path | None, typer.Option(help="Sources TOML (default: the bundled registry).")
+    ] = None,
+    db: Annotated[
+        Path | None, typer.Option("--db", help="DuckDB file (default ./framewatch.duckdb).")
+    ] = None,
     max_items: Annotated[int | None, typer.Option(help="At most this many items per feed.")] = None,
     model: Annotated[str | None, typer.Option(help="Model version (default: the promoted one).")] = None,
     runner: RunnerOpt = Runner.default,
     address: AddressOpt = None,
     workers: WorkersOpt = 2,
-    retrain_after: Annotated[int, typer.Option(help="Start a retraining turn when at least this many gold "
-                                               "labels are new since the last one (0: never).")] = 0,
+    retrain_after: Annotated[
+        int,
+        typer.Option(
+            help="Start a retraining turn when at least this many gold "
+            "labels are new since the last one (0: never)."
+        ),
+    ] = 0,
 ) -> None:
     """One monitoring run over the sources registry: collect, dedupe, score, store, report."""
     settings = FlowSettings()
@@ -105,8 +127,11 @@ def monitor(
     try:
         outcome = monitor_flow(
             db_path=str(db_path),
-            collect=CollectParams(sources_path=str(sources or settings.sources), max_items_per_feed=max_items),
-            score=ScoreParams(model_version=model), retrain=RetrainParams(min_new_gold=retrain_after),
+            collect=CollectParams(
+                sources_path=str(sources or settings.sources), max_items_per_feed=max_items
+            ),
+            score=ScoreParams(model_version=model),
+            retrain=RetrainParams(min_new_gold=retrain_after),
             runner=run_on,
         )
     except SourceError as exc:
@@ -145,8 +170,12 @@ def import_files(
 
 
 def serve(
-    sources: Annotated[Path | None, typer.Option(help="Sources TOML (default: the bundled registry).")] = None,
-    db: Annotated[Path | None, typer.Option("--db", help="DuckDB file (default ./framewatch.duckdb).")] = None,
+    sources: Annotated[
+        Path | None, typer.Option(help="Sources TOML (default: the bundled registry).")
+    ] = None,
+    db: Annotated[
+        Path | None, typer.Option("--db", help="DuckDB file (default ./framewatch.duckdb).")
+    ] = None,
 ) -> None:
     """Serve the scheduled flows (flows/schedules.py) from this process; needs a running Prefect server."""
     import os
@@ -178,11 +207,20 @@ def _print_run(name: str, outcome: dict[str, Any]) -> None:
     if outcome["errors"]:
         from flows.runs import failures_by_reason
 
-        print_table(["stage", "reason", "n"], failures_by_reason(outcome["errors"]), title="failures by reason")
+        print_table(
+            ["stage", "reason", "n"], failures_by_reason(outcome["errors"]), title="failures by reason"
+        )
 
 
-def _run_part(flow_module: str, params: Any, runner: Runner, address: str | None, workers: int,
-              db: Path | None, settings: FlowSettings) -> None:
+def _run_part(
+    flow_module: str,
+    params: Any,
+    runner: Runner,
+    address: str | None,
+    workers: int,
+    db: Path | None,
+    settings: FlowSettings,
+) -> None:
     """Run one of monitor's parts (flows.<flow_module>.<flow_module>_flow) on the chosen runner."""
     import importlib
 
@@ -199,7 +237,9 @@ def _run_part(flow_module: str, params: Any, runner: Runner, address: str | None
 
 
 def collect_cmd(
-    sources: Annotated[Path | None, typer.Option(help="Sources TOML (default: the bundled registry).")] = None,
+    sources: Annotated[
+        Path | None, typer.Option(help="Sources TOML (default: the bundled registry).")
+    ] = None,
     db: DbOpt = None,
     max_items: Annotated[int | None, typer.Option(help="At most this many items per feed.")] = None,
     runner: RunnerOpt = Runner.default,
@@ -232,7 +272,9 @@ def score_cmd(
 
 def publish(
     db: DbOpt = None,
-    week: Annotated[str | None, typer.Option(help="A date in the week to check for shifts (default: latest).")] = None,
+    week: Annotated[
+        str | None, typer.Option(help="A date in the week to check for shifts (default: latest).")
+    ] = None,
 ) -> None:
     """Only the report flow: stories, shift alerts, marts, the read-only snapshot and the run summary."""
     settings = FlowSettings()

@@ -38,8 +38,14 @@ def cluster_for(runner: RunnerParams) -> Iterator[RunnerParams]:
     from distributed import LocalCluster
 
     env = {"PREFECT_API_URL": flow_api_url()}
-    with LocalCluster(n_workers=runner.n_workers, threads_per_worker=1, processes=True,
-                      dashboard_address=":0", silence_logs=logging.WARNING, env=env) as cluster:
+    with LocalCluster(
+        n_workers=runner.n_workers,
+        threads_per_worker=1,
+        processes=True,
+        dashboard_address=":0",
+        silence_logs=logging.WARNING,
+        env=env,
+    ) as cluster:
         log.info("temporary Dask cluster at %s with %d workers", cluster.scheduler_address, runner.n_workers)
         yield runner.model_copy(update={"address": cluster.scheduler_address})
 

@@ -26,24 +26,39 @@ NEAR_DUP_DAYS = 30
 extract_task = task(extract_batch, name="extract-batch", cache_policy=NO_CACHE, persist_result=False)
 
 
-def _collect_feeds(feeds: list[Any], known_ids: set[str], params: CollectParams, runner: RunnerParams,
-                   run_id: str, validators: dict[str, Any]) -> CollectResult:
+def _collect_feeds(
+    feeds: list[Any],
+    known_ids: set[str],
+    params: CollectParams,
+    runner: RunnerParams,
+    run_id: str,
+    validators: dict[str, Any],
+) -> CollectResult:
     fetch = params.fetch
     extractor = None
     if runner.kind == "dask":
+
         def submit(pages: list[tuple[str, str]]) -> Any:
             return extract_task.submit(pages, fetch.extract_timeout_s, fetch.extract_memory_mb, 1)
 
         extractor = BatchingExtractor(submit, runner.extract_batch)
-    result = collect(feeds, known_ids, settings=fetch, run_id=run_id,
-                     max_items_per_feed=params.max_items_per_feed, validators=validators, extractor=extractor)
+    result = collect(
+        feeds,
+        known_ids,
+        settings=fetch,
+        run_id=run_id,
+        max_items_per_feed=params.max_items_per_feed,
+        validators=validators,
+        extractor=extractor,
+    )
     if extractor is not None:
         result.bump("extract_tasks", extractor.batches)
     return result
 
 
-def store_new(con: Any, rows: list[dict[str, Any]], links: list[dict[str, Any]], run_id: str,
-              counts: dict[str, Any]) -> list[str]:
+def store_new(
+    con: Any, rows: list[dict[str, Any]], links: list[dict[str, Any]], run_id: str, counts: dict[str, Any]
+) -> list[str]:
     """Drop exact duplicates, link near-duplicates (kept), insert what is new; returns the new ids."""
     if not rows and not links:  # a quiet run: no index to build
         counts.setdefault("near_duplicates", 0)
@@ -54,7 +69,10 @@ def store_new(con: Any, rows: list[dict[str, Any]], links: list[dict[str, Any]],
         con, cfg.scheme, cfg.num_perm, cfg.seed, cfg.shingle_words, days=NEAR_DUP_DAYS
     )
     outcome = dedupe_and_link(
-        rows, collection.known_hashes(con), NearDupIndex.from_rows(stored_sigs, cfg), run_id,
+        rows,
+        collection.known_hashes(con),
+        NearDupIndex.from_rows(stored_sigs, cfg),
+        run_id,
         prior_links=links,
     )
     counts["exact_duplicates"] = counts.get("exact_duplicates", 0) + outcome.exact_duplicates
@@ -65,22 +83,28 @@ def store_new(con: Any, rows: list[dict[str, Any]], links: list[dict[str, Any]],
     collection.record_article_collection(con, run_id, stored)
     collection.record_minhashes(con, [s for s in outcome.signatures if s["article_id"] in added_ids])
     collection.record_links(
-        con, [lk for lk in outcome.links if lk["relation"] == "exact_duplicate" or lk["article_id"] in added_ids]
+        con,
+        [lk for lk in outcome.links if lk["relation"] == "exact_duplicate" or lk["article_id"] in added_ids],
     )
     counts["paywalled"] = sum(1 for r in stored if r.get("paywalled"))
     return added
 
 
 @flow(name="collect", log_prints=False, validate_parameters=True)
-def collect_flow(db_path: str, params: CollectParams | None = None, runner: RunnerParams | None = None
-                 ) -> dict[str, Any]:
+def collect_flow(
+    db_path: str, params: CollectParams | None = None, runner: RunnerParams | None = None
+) -> dict[str, Any]:
     """Collect the registry's feeds and the bulk files; store what is new. Returns counts and errors."""
     params = params or CollectParams()
     runner = runner or RunnerParams()
     logger = get_run_logger()
     outlets = load_sources(Path(params.sources_path)) if params.sources_path else []
     feeds = [feed for o in outlets for feed in o.feeds]
-    summary = {"sources_path": params.sources_path, "import_paths": params.import_paths, "runner": runner.kind}
+    summary = {
+        "sources_path": params.sources_path,
+        "import_paths": params.import_paths,
+        "runner": runner.kind,
+    }
     with recorded_run(db_path, "collect", summary) as run, writer(db_path) as con:
         run.counts.update(outlets=len(outlets), feeds=len(feeds))
         load.upsert_outlets(con, [o.row() for o in outlets])
@@ -89,7 +113,9 @@ def collect_flow(db_path: str, params: CollectParams | None = None, runner: Runn
         new_rows: list[dict[str, Any]] = []
         links: list[dict[str, Any]] = []
         if feeds:
-            result = _collect_feeds(feeds, known_ids, params, runner, run.run_id, collection.feed_validators(con))
+            result = _collect_feeds(
+                feeds, known_ids, params, runner, run.run_id, collection.feed_validators(con)
+            )
             collection.record_feed_fetches(con, run.run_id, result.feed_status)
             run.add(result.counts, result.errors)
             new_rows.extend(result.articles)

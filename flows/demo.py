@@ -18,11 +18,22 @@ log = logging.getLogger(__name__)
 DEMO_PORT = 8765
 # The seed articles (see ../shared/seeds/README.md): one outlet known to outlet_ratings, one blog.
 SEED_OUTLETS = {
-    "000_d9d7385d39cd4705": {"slug": "foxnews.com", "name": "Fox News", "domain": "foxnews.com",
-                             "kind": "tv network", "country": "US", "lean": "right",
-                             "lean_source": "AllSides 2019 (outlet_ratings.parquet)"},
-    "004_4c4af3e25f1da198": {"slug": "seed-blog", "name": "Seed blog post", "domain": "unknown",
-                             "kind": "blog", "country": "US"},
+    "000_d9d7385d39cd4705": {
+        "slug": "foxnews.com",
+        "name": "Fox News",
+        "domain": "foxnews.com",
+        "kind": "tv network",
+        "country": "US",
+        "lean": "right",
+        "lean_source": "AllSides 2019 (outlet_ratings.parquet)",
+    },
+    "004_4c4af3e25f1da198": {
+        "slug": "seed-blog",
+        "name": "Seed blog post",
+        "domain": "unknown",
+        "kind": "blog",
+        "country": "US",
+    },
 }
 SEED_DATES = {"000_d9d7385d39cd4705": "2025-01-20", "004_4c4af3e25f1da198": "2025-07-08"}
 
@@ -45,9 +56,16 @@ def write_sources(outlets: list[Outlet], extra: list[dict[str, Any]], path: Path
     """A sources TOML the flow can read: the demo site's outlets and feeds, plus extra outlets."""
     lines = []
     for o in outlets:
-        entry = {"slug": o.outlet_id, "name": o.name, "domain": o.domain, "country": o.country,
-                 "kind": o.kind, "lean": o.lean_prior, "lean_source": o.lean_source,
-                 "feeds": [f.url for f in o.feeds]}
+        entry = {
+            "slug": o.outlet_id,
+            "name": o.name,
+            "domain": o.domain,
+            "country": o.country,
+            "kind": o.kind,
+            "lean": o.lean_prior,
+            "lean_source": o.lean_source,
+            "feeds": [f.url for f in o.feeds],
+        }
         lines.append("[[outlet]]")
         lines += [f"{k} = {_toml_value(v)}" for k, v in entry.items() if v is not None]
         lines.append("")
@@ -70,8 +88,14 @@ def write_seed_import(seeds: Path, path: Path) -> Path:
                 continue
             text = file.read_text(encoding="utf-8").strip()
             title = text.splitlines()[0].strip()
-            record = {"id": stem, "outlet": outlet["slug"], "title": title, "text": text,
-                      "published": SEED_DATES[stem], "language": "en"}
+            record = {
+                "id": stem,
+                "outlet": outlet["slug"],
+                "title": title,
+                "text": text,
+                "published": SEED_DATES[stem],
+                "language": "en",
+            }
             fh.write(json.dumps(record) + "\n")
     return path
 
@@ -79,8 +103,13 @@ def write_seed_import(seeds: Path, path: Path) -> Path:
 def demo_fetch_settings() -> FetchSettings:
     """Politeness off for our own loopback server only; quick retries so faults don't stall the demo."""
     return FetchSettings(
-        polite_hosts_exempt=["127.0.0.1"], per_host_delay_s=0.0, per_host_concurrency=8,
-        backoff_s=0.2, max_retries=1, total_timeout_s=10.0, connect_timeout_s=2.0,
+        polite_hosts_exempt=["127.0.0.1"],
+        per_host_delay_s=0.0,
+        per_host_concurrency=8,
+        backoff_s=0.2,
+        max_retries=1,
+        total_timeout_s=10.0,
+        connect_timeout_s=2.0,
     )
 
 
@@ -102,6 +131,8 @@ def run_demo(db_path: Path, home: Path, port: int = DEMO_PORT, runner: Any = Non
         sources = write_sources(site.outlets(), extra, home / "demo_sources.toml")
         return monitor_flow(
             db_path=str(db_path),
-            collect=CollectParams(sources_path=str(sources), import_paths=imports, fetch=demo_fetch_settings()),
+            collect=CollectParams(
+                sources_path=str(sources), import_paths=imports, fetch=demo_fetch_settings()
+            ),
             runner=runner,
         )

@@ -10,8 +10,8 @@ import socket
 import threading
 import tomllib
 from dataclasses import dataclass
-from email.utils import format_datetime
 from datetime import UTC, datetime
+from email.utils import format_datetime
 from functools import cached_property
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -102,13 +102,20 @@ class DemoSite:
         articles = self.corpus.by_outlet(slug)
         extra = []
         if slug == self.corpus.outlets[2]["slug"]:  # a live video page with no article text
-            extra = [{"id": "live-video", "title": "Watch live: council meeting", "summary": "Video only.",
-                      "published": articles[-1]["published"], "outlet": slug}]
+            extra = [
+                {
+                    "id": "live-video",
+                    "title": "Watch live: council meeting",
+                    "summary": "Video only.",
+                    "published": articles[-1]["published"],
+                    "outlet": slug,
+                }
+            ]
         items = articles + extra
         if atom:
             entries = "".join(
                 f"<entry><title>{html.escape(a['title'])}</title>"
-                f"<link href=\"{self.base}{_path(a)}?utm_source=atom&amp;utm_medium=feed\"/>"
+                f'<link href="{self.base}{_path(a)}?utm_source=atom&amp;utm_medium=feed"/>'
                 f"<id>tag:{outlet['domain']},2026:{a['id']}</id>"
                 f"<updated>{_pubdate(a).isoformat()}</updated>"
                 f"<summary>{html.escape(a['summary'])}</summary></entry>"
@@ -124,7 +131,7 @@ class DemoSite:
             entries = "".join(
                 f"<item><title>{html.escape(a['title'])}</title>"
                 f"<link>{self.base}{_path(a)}?utm_source=rss</link>"
-                f"<guid isPermaLink=\"false\">{a['id']}</guid>"
+                f'<guid isPermaLink="false">{a["id"]}</guid>'
                 f"<pubDate>{format_datetime(_pubdate(a))}</pubDate>"
                 f"<description>{html.escape(a['summary'])}</description></item>"
                 for a in items
@@ -144,17 +151,18 @@ class DemoSite:
         byline = html.escape(article.get("byline") or "")
         doc = f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
-<title>{html.escape(article['title'])} | {name}</title>
+<title>{html.escape(article["title"])} | {name}</title>
 <link rel="canonical" href="{self.base}{_path(article)}">
 <meta name="author" content="{byline}">
-<meta property="article:published_time" content="{article['published']}T09:00:00Z">
-<meta property="og:title" content="{html.escape(article['title'])}">
+<meta property="article:published_time" content="{article["published"]}T09:00:00Z">
+<meta property="og:title" content="{html.escape(article["title"])}">
 </head><body>
 <header><nav><a href="/">{name}</a> | <a href="/news">News</a> | <a href="/opinion">Opinion</a>
 | <a href="/subscribe">Subscribe</a></nav></header>
 <main><article>
-<h1>{html.escape(article['title'])}</h1>
-<p class="byline">By {byline} &middot; <time datetime="{article['published']}">{article['published']}</time></p>
+<h1>{html.escape(article["title"])}</h1>
+<p class="byline">By {byline} &middot;
+<time datetime="{article["published"]}">{article["published"]}</time></p>
 {paras}
 </article></main>
 <aside><h2>Most read</h2><ul><li><a href="/a">Weekend weather outlook</a></li>
@@ -195,7 +203,9 @@ class DemoSite:
                     ctype = "application/atom+xml" if atom else "application/rss+xml"
                     return self._send(200, site.render_feed(parts[0], atom), ctype + "; charset=utf-8")
                 if len(parts) == 2 and parts[1] == "broken.xml":
-                    return self._send(200, b"<rss><channel><title>Oops</title><item><link>", "application/rss+xml")
+                    return self._send(
+                        200, b"<rss><channel><title>Oops</title><item><link>", "application/rss+xml"
+                    )
                 if len(parts) == 4 and parts[0] in slugs and parts[3].endswith(".html"):
                     art_id = parts[3][:-5]
                     if art_id == "live-video":

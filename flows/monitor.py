@@ -30,9 +30,8 @@ def _retrain_due(db_path: str, params: RetrainParams) -> int | None:
 def _retrain(db_path: str, params: RetrainParams, run: Any) -> None:
     """A retraining turn inside monitor. Its failure (too few test labels, say) is recorded in its own run
     and in monitor's failures, and the monitoring run still reports what it collected and scored."""
-    from labels.retrain import RetrainError
-
     from flows.retrain import retrain_flow
+    from labels.retrain import RetrainError
 
     logger = get_run_logger()
     logger.info("%d new gold labels: starting a retraining turn", run.counts["new_gold"])
@@ -40,7 +39,9 @@ def _retrain(db_path: str, params: RetrainParams, run: Any) -> None:
         turn = retrain_flow(db_path, rescore_days=params.rescore_days)
     except RetrainError as exc:
         logger.warning("retraining skipped: %s", exc)
-        run.errors.append({"stage": "retrain", "source": "retrain", "reason": "RetrainError", "detail": str(exc)})
+        run.errors.append(
+            {"stage": "retrain", "source": "retrain", "reason": "RetrainError", "detail": str(exc)}
+        )
         return
     run.counts.update(retrain_promoted=turn["decision"]["promote"], rescored=turn["counts"]["rescored"])
 
@@ -57,11 +58,18 @@ def monitor_flow(
     """One monitoring run. Returns the run's id, counts, errors and snapshot (also stored in `runs`)."""
     collect, score = collect or CollectParams(), score or ScoreParams()
     report, retrain, runner = report or ReportParams(), retrain or RetrainParams(), runner or RunnerParams()
-    summary = {"sources_path": collect.sources_path, "import_paths": collect.import_paths,
-               "model_version": score.model_version, "runner": runner.kind, "address": runner.address}
+    summary = {
+        "sources_path": collect.sources_path,
+        "import_paths": collect.import_paths,
+        "model_version": score.model_version,
+        "runner": runner.kind,
+        "address": runner.address,
+    }
     with recorded_run(db_path, "monitor", summary) as run, cluster_for(runner) as runner:
-        for sub in (on_runner(collect_flow, runner)(db_path, collect, runner),
-                    on_runner(score_flow, runner)(db_path, score, runner)):
+        for sub in (
+            on_runner(collect_flow, runner)(db_path, collect, runner),
+            on_runner(score_flow, runner)(db_path, score, runner),
+        ):
             run.add({k: v for k, v in sub["counts"].items() if k != "duration_s"}, sub["errors"])
         new_gold = _retrain_due(db_path, retrain)
         if new_gold is not None:

@@ -18,16 +18,23 @@ class RunnerParams(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     kind: Literal["default", "dask"] = Field(
-        "default", description="default: in this process (extractor subprocesses, scoring inline); "
-        "dask: Prefect tasks on a Dask cluster through prefect-dask.")
+        "default",
+        description="default: in this process (extractor subprocesses, scoring inline); "
+        "dask: Prefect tasks on a Dask cluster through prefect-dask.",
+    )
     address: str | None = Field(
-        None, description="Dask scheduler address (tcp://host:8786). None with kind=dask: a temporary "
-        "local cluster for this run.")
+        None,
+        description="Dask scheduler address (tcp://host:8786). None with kind=dask: a temporary "
+        "local cluster for this run.",
+    )
     n_workers: int = Field(2, ge=1, description="Workers of the temporary local cluster.")
     extract_batch: int = Field(64, ge=1, description="Pages per extraction task sent to a Dask worker.")
     score_batch: int = Field(256, ge=1, description="Articles per scoring task sent to a Dask worker.")
-    max_in_flight: int = Field(4, ge=1, description="Scoring tasks queued on the cluster at once "
-                               "(bounds the flow's memory on big backlogs).")
+    max_in_flight: int = Field(
+        4,
+        ge=1,
+        description="Scoring tasks queued on the cluster at once (bounds the flow's memory on big backlogs).",
+    )
 
 
 class CollectParams(BaseModel):
@@ -36,10 +43,14 @@ class CollectParams(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     sources_path: str | None = Field(None, description="Sources TOML (outlets and feeds); None: no feeds.")
-    import_paths: list[str] = Field(default_factory=list, description="JSONL/CSV/Parquet/.txt files to import.")
+    import_paths: list[str] = Field(
+        default_factory=list, description="JSONL/CSV/Parquet/.txt files to import."
+    )
     import_outlet: str | None = Field(None, description="Outlet id for imported rows without an `outlet`.")
     max_items_per_feed: int | None = Field(None, ge=1, description="At most this many items per feed.")
-    fetch: FetchSettings = Field(default_factory=FetchSettings, description="Politeness, timeouts, extraction.")
+    fetch: FetchSettings = Field(
+        default_factory=FetchSettings, description="Politeness, timeouts, extraction."
+    )
 
 
 class ScoreParams(BaseModel):
@@ -56,10 +67,12 @@ class ReportParams(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    snapshot_dir: str | None = Field(None, description="Where snapshots go; None: .framewatch/snapshots "
-                                     "beside the database file.")
-    week: str | None = Field(None, description="ISO date inside the week to check for shifts; None: "
-                             "the latest complete week.")
+    snapshot_dir: str | None = Field(
+        None, description="Where snapshots go; None: .framewatch/snapshots beside the database file."
+    )
+    week: str | None = Field(
+        None, description="ISO date inside the week to check for shifts; None: the latest complete week."
+    )
 
 
 class RetrainParams(BaseModel):
@@ -67,6 +80,10 @@ class RetrainParams(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    min_new_gold: int = Field(0, ge=0, description="Retrain when at least this many gold labels were added "
-                              "since the last retrain run; 0: monitor never retrains.")
+    min_new_gold: int = Field(
+        0,
+        ge=0,
+        description="Retrain when at least this many gold labels were added "
+        "since the last retrain run; 0: monitor never retrains.",
+    )
     rescore_days: int = Field(90, ge=0, description="After a promotion, re-score articles this recent.")

@@ -20,7 +20,11 @@ from warehouse.stories import update_stories
 
 
 def snapshot_dir(db_path: str, params: ReportParams) -> Path:
-    return Path(params.snapshot_dir) if params.snapshot_dir else Path(db_path).parent / ".framewatch" / "snapshots"
+    return (
+        Path(params.snapshot_dir)
+        if params.snapshot_dir
+        else Path(db_path).parent / ".framewatch" / "snapshots"
+    )
 
 
 @flow(name="report", log_prints=False, validate_parameters=True)
@@ -34,8 +38,15 @@ def report_flow(db_path: str, params: ReportParams | None = None) -> dict[str, A
         refresh_marts(con)
         snap = publish_snapshot(con, snapshot_dir(db_path, params))
         run.counts["snapshot"] = str(snap)
-        create_markdown_artifact(markdown=markdown_summary(con), key="framewatch-summary",
-                                 description=f"run {run.run_id}; snapshot {snap}")
-        get_run_logger().info("%d stories, %d shift alerts; snapshot %s", run.counts["stories"],
-                              run.counts["shift_alerts"], snap)
+        create_markdown_artifact(
+            markdown=markdown_summary(con),
+            key="framewatch-summary",
+            description=f"run {run.run_id}; snapshot {snap}",
+        )
+        get_run_logger().info(
+            "%d stories, %d shift alerts; snapshot %s",
+            run.counts["stories"],
+            run.counts["shift_alerts"],
+            snap,
+        )
     return {"run_id": run.run_id, "counts": run.counts, "errors": run.errors, "snapshot": str(snap)}

@@ -18,6 +18,7 @@ from classifier import registry
 from classifier.predict import load_scorer
 from classifier.settings import ClassifierSettings
 from classifier.train import train_baseline
+from flows.runs import recorded_run, writer
 from labels.codebook import load_codebook
 from labels.retrain import (
     EvalScore,
@@ -29,7 +30,6 @@ from labels.retrain import (
     rescore,
     training_files,
 )
-from flows.runs import recorded_run, writer
 from warehouse import labels_store
 
 
@@ -114,14 +114,18 @@ def retrain_flow(
             challenger_score = evaluate_task(challenger, models, gold_test)
             champion_score = evaluate_task(champion, models, gold_test) if champion else None
             decision = decide(champion_score, challenger_score, config)
-            logger.info("decision: %s (%s)", "promote" if decision.promote else "keep champion", decision.reason)
+            logger.info(
+                "decision: %s (%s)", "promote" if decision.promote else "keep champion", decision.reason
+            )
             current = champion
             run.counts["rescored"] = 0
             if decision.promote:
                 registry.promote(challenger, models)
                 current = challenger
                 run.counts["rescored"] = rescore_task(db_path, challenger, models, since, run.run_id)
-            run.counts.update(promoted=decision.promote, champion=champion, challenger=challenger, current=current)
+            run.counts.update(
+                promoted=decision.promote, champion=champion, challenger=challenger, current=current
+            )
     finally:
         if scratch is not None:
             scratch.cleanup()

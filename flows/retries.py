@@ -5,8 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
-INFRA_ERRORS = ("KilledWorker", "CommClosedError", "StreamClosedError", "ConnectionError", "TimeoutError",
-                "OSError", "BrokenProcessPool")
+INFRA_ERRORS = (
+    "KilledWorker",
+    "CommClosedError",
+    "StreamClosedError",
+    "ConnectionError",
+    "TimeoutError",
+    "OSError",
+    "BrokenProcessPool",
+)
 
 
 def infrastructure_failure(_task: Any, _task_run: Any, state: Any) -> bool:

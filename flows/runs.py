@@ -62,8 +62,14 @@ def failures_by_reason(errors: list[dict[str, Any]]) -> list[tuple[str, str, int
 
 
 def run_markdown(record: RunRecord, status: str) -> str:
-    lines = [f"# {record.flow_name} run `{record.run_id}`: {status}", "",
-             f"Duration: {record.counts.get('duration_s', '?')} s", "", "| count | value |", "|---|---|"]
+    lines = [
+        f"# {record.flow_name} run `{record.run_id}`: {status}",
+        "",
+        f"Duration: {record.counts.get('duration_s', '?')} s",
+        "",
+        "| count | value |",
+        "|---|---|",
+    ]
     lines += [f"| {k} | {v} |" for k, v in record.counts.items() if k != "duration_s"]
     if record.errors:
         lines += ["", f"## Failures ({len(record.errors)})", "", "| stage | reason | n |", "|---|---|---|"]
@@ -72,8 +78,9 @@ def run_markdown(record: RunRecord, status: str) -> str:
 
 
 @contextmanager
-def recorded_run(db_path: str | Path, flow_name: str, params: dict[str, Any], hold: bool = True
-                 ) -> Iterator[RunRecord]:
+def recorded_run(
+    db_path: str | Path, flow_name: str, params: dict[str, Any], hold: bool = True
+) -> Iterator[RunRecord]:
     """Record this flow run in `runs` (+ `run_errors`) and as an artifact, whatever happens inside.
     Runs left 'running' by a process that is gone are marked 'interrupted' first. `hold` keeps the writer
     connection (and DuckDB's file lock) for the whole run; retraining lets go while it trains."""
@@ -89,8 +96,9 @@ def recorded_run(db_path: str | Path, flow_name: str, params: dict[str, Any], ho
             yield record
             status = "completed"
         except BaseException as exc:
-            record.errors.append({"stage": "run", "source": flow_name, "reason": type(exc).__name__,
-                                  "detail": str(exc)})
+            record.errors.append(
+                {"stage": "run", "source": flow_name, "reason": type(exc).__name__, "detail": str(exc)}
+            )
             raise
         finally:
             _finish(db_path, record, status)
@@ -102,8 +110,11 @@ def _finish(db_path: str | Path, record: RunRecord, status: str) -> None:
     with writer(db_path) as con:
         load.finish_run(con, record.run_id, status, record.counts, record.errors)
     try:
-        create_markdown_artifact(markdown=run_markdown(record, status), key=f"{flow_name_key(record)}-run",
-                                 description=f"{record.flow_name} run {record.run_id}: {status}")
+        create_markdown_artifact(
+            markdown=run_markdown(record, status),
+            key=f"{flow_name_key(record)}-run",
+            description=f"{record.flow_name} run {record.run_id}: {status}",
+        )
     except Exception:  # the runs table is the record; a failed artifact must not fail the run
         logger.warning("could not publish the %s run artifact", record.flow_name, exc_info=True)
     logger.info("%s run %s %s: %s", record.flow_name, record.run_id, status, record.counts)

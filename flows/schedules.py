@@ -19,20 +19,30 @@ CRON_LOG = ".framewatch/cron.log"
 
 @dataclass(frozen=True)
 class Schedule:
-    name: str          # deployment name
-    flow: str          # "monitor" or "report": flows.<flow>:<flow>_flow
-    cron: str          # 5 fields, UTC
-    command: str       # the equivalent CLI command for OS cron
+    name: str  # deployment name
+    flow: str  # "monitor" or "report": flows.<flow>:<flow>_flow
+    cron: str  # 5 fields, UTC
+    command: str  # the equivalent CLI command for OS cron
     description: str
     parameters: dict[str, Any] = field(default_factory=dict)
 
 
 SCHEDULES: tuple[Schedule, ...] = (
-    Schedule("monitor-daily", "monitor", "0 6 * * *", "monitor",
-             "Collect, dedupe, score and store the sources registry every day at 06:00 UTC."),
-    Schedule("report-weekly", "report", "0 7 * * 1", "publish",
-             "Flag outlet x frame / slant shifts for the week just ended, refresh marts and the snapshot "
-             "every Monday at 07:00 UTC (after the daily run)."),
+    Schedule(
+        "monitor-daily",
+        "monitor",
+        "0 6 * * *",
+        "monitor",
+        "Collect, dedupe, score and store the sources registry every day at 06:00 UTC.",
+    ),
+    Schedule(
+        "report-weekly",
+        "report",
+        "0 7 * * 1",
+        "publish",
+        "Flag outlet x frame / slant shifts for the week just ended, refresh marts and the snapshot "
+        "every Monday at 07:00 UTC (after the daily run).",
+    ),
 )
 
 
@@ -50,8 +60,11 @@ def build_deployments(db_path: Path, sources: Path) -> list[Any]:
 
     return [
         getattr(importlib.import_module(f"flows.{s.flow}"), f"{s.flow}_flow").to_deployment(
-            name=s.name, cron=s.cron, parameters=schedule_parameters(s, db_path, sources),
-            description=s.description, tags=["framewatch"],
+            name=s.name,
+            cron=s.cron,
+            parameters=schedule_parameters(s, db_path, sources),
+            description=s.description,
+            tags=["framewatch"],
         )
         for s in SCHEDULES
     ]
@@ -59,8 +72,9 @@ def build_deployments(db_path: Path, sources: Path) -> list[Any]:
 
 def cron_lines(repo: Path = REPO) -> list[str]:
     """Crontab lines for OS cron (install with `crontab -e`). OS cron uses the machine's local time."""
-    lines = [f"# framewatch schedules; times are UTC, so the machine's cron must run in UTC "
-             f"(or shift the hours)"]
+    lines = [
+        "# framewatch schedules; times are UTC, so the machine's cron must run in UTC (or shift the hours)"
+    ]
     for s in SCHEDULES:
         lines.append(f"# {s.description}")
         lines.append(f"{s.cron} cd {repo} && .venv/bin/framewatch {s.command} >> {CRON_LOG} 2>&1")

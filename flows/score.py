@@ -30,8 +30,9 @@ def scorer_for(version: str) -> Any:
     return _SCORERS[version]
 
 
-def score_rows(scorer: Any, batch: list[tuple[str, str, str]], run_id: str, embed: frozenset[str] = frozenset()
-               ) -> Rows:
+def score_rows(
+    scorer: Any, batch: list[tuple[str, str, str]], run_id: str, embed: frozenset[str] = frozenset()
+) -> Rows:
     """Body predictions, headline-only predictions, and the story-grouping embeddings of the articles in
     `embed`, for one batch of (article_id, title, text): all the per-article model work of a run."""
     docs = [Doc(title=title or "", text=text) for _id, title, text in batch]
@@ -43,30 +44,50 @@ def score_rows(scorer: Any, batch: list[tuple[str, str, str]], run_id: str, embe
     titled = [(aid, title) for aid, title, _x in batch if title]
     heads = scorer.score([Doc(title="", text=title) for _aid, title in titled]) if titled else []
     headlines = [
-        {"article_id": aid, **meta, "frames": p.frames, "primary_frame": p.primary_frame,
-         "frame_probs": p.frame_probs, "slant": p.slant, "tone_score": p.tone_score}
+        {
+            "article_id": aid,
+            **meta,
+            "frames": p.frames,
+            "primary_frame": p.primary_frame,
+            "frame_probs": p.frame_probs,
+            "slant": p.slant,
+            "tone_score": p.tone_score,
+        }
         for (aid, _title), p in zip(titled, heads, strict=True)
     ]
     embeddings = stories.embedding_batch(stories.MiniLMEmbedder(), [row for row in batch if row[0] in embed])
     return bodies, headlines, embeddings
 
 
-@task(name="score-batch", cache_policy=NO_CACHE, persist_result=False, retries=2, retry_delay_seconds=2,
-      retry_condition_fn=infrastructure_failure)
+@task(
+    name="score-batch",
+    cache_policy=NO_CACHE,
+    persist_result=False,
+    retries=2,
+    retry_delay_seconds=2,
+    retry_condition_fn=infrastructure_failure,
+)
 def score_task(version: str, batch: list[tuple[str, str, str]], run_id: str, embed: frozenset[str]) -> Rows:
     return score_rows(scorer_for(version), batch, run_id, embed)
 
 
-def _batches(todo: list[tuple[str, str, str]], size: int, embed: set[str]
-             ) -> Iterator[tuple[list[tuple[str, str, str]], frozenset[str]]]:
+def _batches(
+    todo: list[tuple[str, str, str]], size: int, embed: set[str]
+) -> Iterator[tuple[list[tuple[str, str, str]], frozenset[str]]]:
     """Batches of `todo`, each with the ids in it that still need a story embedding."""
     for i in range(0, len(todo), size):
         batch = todo[i : i + size]
         yield batch, frozenset(a for a, _t, _x in batch if a in embed)
 
 
-def _scored(todo: list[tuple[str, str, str]], scorer: Any, params: ScoreParams, runner: RunnerParams,
-            run_id: str, embed: set[str]) -> Iterator[Rows]:
+def _scored(
+    todo: list[tuple[str, str, str]],
+    scorer: Any,
+    params: ScoreParams,
+    runner: RunnerParams,
+    run_id: str,
+    embed: set[str],
+) -> Iterator[Rows]:
     """Results in article order. Dask: at most `max_in_flight` tasks queued, so memory stays bounded."""
     if runner.kind != "dask":
         for batch, need in _batches(todo, params.batch_size, embed):
@@ -82,23 +103,28 @@ def _scored(todo: list[tuple[str, str, str]], scorer: Any, params: ScoreParams, 
 
 
 @flow(name="score", log_prints=False, validate_parameters=True)
-def score_flow(db_path: str, params: ScoreParams | None = None, runner: RunnerParams | None = None
-               ) -> dict[str, Any]:
+def score_flow(
+    db_path: str, params: ScoreParams | None = None, runner: RunnerParams | None = None
+) -> dict[str, Any]:
     """Score what the chosen model has not scored yet. Idempotent: a second run scores nothing."""
     params = params or ScoreParams()
     runner = runner or RunnerParams()
     logger = get_run_logger()
     version = params.model_version or registry.promoted_version()
     card = registry.read_card(version)  # the model itself is loaded only when there is work
-    with recorded_run(db_path, "score", {"model_version": version, "runner": runner.kind}) as run, \
-            writer(db_path) as con:
+    with (
+        recorded_run(db_path, "score", {"model_version": version, "runner": runner.kind}) as run,
+        writer(db_path) as con,
+    ):
         load.register_model(con, version, card.get("kind", registry.KIND), card)
         todo = load.unscored_articles(con, version)
         scored = embedded = 0
         if todo:
             scorer = scorer_for(version)
             embed = {aid for aid, _t, _x in todo} - stories.embedded_ids(con)
-            logger.info("scoring %d articles with %s (%d need story embeddings)", len(todo), version, len(embed))
+            logger.info(
+                "scoring %d articles with %s (%d need story embeddings)", len(todo), version, len(embed)
+            )
             step, reported = max(len(todo) // 20, 1), 0
             for bodies, headlines, embeddings in _scored(todo, scorer, params, runner, run.run_id, embed):
                 scored += load.insert_predictions(con, bodies)  # each batch commits on its own

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 from typing import Any
 
 from rich.console import Console
 from rich.table import Table
-
-import sys
 
 # Piped output (logs, CI) gets a wide fixed width so tables stay readable instead of folding to 80 columns.
 console = Console(width=None if sys.stdout.isatty() else 180)

@@ -16,7 +16,8 @@ from warehouse.settings import WarehouseSettings
 app = typer.Typer(help="Query the DuckDB warehouse.", no_args_is_help=True)
 
 DbOption = Annotated[
-    Path | None, typer.Option("--db", help="DuckDB file (default: FRAMEWATCH_DB_PATH or ./framewatch.duckdb).")
+    Path | None,
+    typer.Option("--db", help="DuckDB file (default: FRAMEWATCH_DB_PATH or ./framewatch.duckdb)."),
 ]
 
 
@@ -25,7 +26,7 @@ def _db(db: Path | None) -> Path:
 
 
 def query(
-    sql: Annotated[str, typer.Argument(help="SQL to run read-only, e.g. \"select * from outlet_summary\".")],
+    sql: Annotated[str, typer.Argument(help='SQL to run read-only, e.g. "select * from outlet_summary".')],
     db: DbOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print rows as JSON lines.")] = False,
     limit: Annotated[int, typer.Option(help="Show at most this many rows (0 = all).")] = 200,
@@ -48,7 +49,9 @@ def query(
 def runs(
     db: DbOption = None,
     last: Annotated[int, typer.Option(help="How many recent runs.")] = 10,
-    errors: Annotated[bool, typer.Option("--errors", help="Also list each failure of the latest run.")] = False,
+    errors: Annotated[
+        bool, typer.Option("--errors", help="Also list each failure of the latest run.")
+    ] = False,
 ) -> None:
     """Recent monitoring runs: status, counts, failures."""
     try:
@@ -62,7 +65,10 @@ def runs(
             summary = run_summary(con, rows[0][0])
             print_table(
                 ["stage", "source", "reason", "detail"],
-                [(e["stage"], e["source"], e["reason"], (e["detail"] or "")[:120]) for e in summary["errors"]],
+                [
+                    (e["stage"], e["source"], e["reason"], (e["detail"] or "")[:120])
+                    for e in summary["errors"]
+                ],
                 title=f"failures of run {rows[0][0]}",
             )
     finally:
@@ -71,7 +77,9 @@ def runs(
 
 def stories(
     db: DbOption = None,
-    rebuild: Annotated[bool, typer.Option("--rebuild", help="Regroup every article (default: only new ones).")] = False,
+    rebuild: Annotated[
+        bool, typer.Option("--rebuild", help="Regroup every article (default: only new ones).")
+    ] = False,
 ) -> None:
     """Group articles about the same event across outlets (MiniLM embeddings + names + time window)."""
     from warehouse.stories import update_stories
@@ -84,14 +92,18 @@ def stories(
         counts = update_stories(con, rebuild=rebuild)
     finally:
         con.close()
-    console.print(f"{counts['articles_assigned']} articles assigned; {counts['stories']} stories, "
-                  f"{counts['multi_outlet_stories']} covered by several outlets. "
-                  "See: framewatch query \"select * from story_comparison\"")
+    console.print(
+        f"{counts['articles_assigned']} articles assigned; {counts['stories']} stories, "
+        f"{counts['multi_outlet_stories']} covered by several outlets. "
+        'See: framewatch query "select * from story_comparison"'
+    )
 
 
 def shifts(
     db: DbOption = None,
-    week: Annotated[str | None, typer.Option(help="Monday of the week to test, YYYY-MM-DD (default: latest).")] = None,
+    week: Annotated[
+        str | None, typer.Option(help="Monday of the week to test, YYYY-MM-DD (default: latest).")
+    ] = None,
 ) -> None:
     """Flag outlet x frame / slant shifts unlikely given the outlet's own 12-week history (Fisher + BH)."""
     from datetime import date
@@ -108,9 +120,21 @@ def shifts(
         fail(f"bad --week: {exc}; give the Monday of the week as YYYY-MM-DD")
     finally:
         con.close()
-    print_table(["outlet", "dimension", "label", "baseline", "week share", "q"],
-                [(a["outlet_id"], a["dimension"], a["label"], f"{a['baseline_share']:.0%}", f"{a['share']:.0%}",
-                  f"{a['q_value']:.3g}") for a in alerts], title=f"{len(alerts)} shift alerts")
+    print_table(
+        ["outlet", "dimension", "label", "baseline", "week share", "q"],
+        [
+            (
+                a["outlet_id"],
+                a["dimension"],
+                a["label"],
+                f"{a['baseline_share']:.0%}",
+                f"{a['share']:.0%}",
+                f"{a['q_value']:.3g}",
+            )
+            for a in alerts
+        ],
+        title=f"{len(alerts)} shift alerts",
+    )
 
 
 def report(
@@ -143,8 +167,10 @@ def export(
         path = export_parquet(_db(db), out)
     except WarehouseError as exc:
         fail(str(exc))
-    console.print(f"Parquet written to {path.resolve()} (read with duckdb: select * from "
-                  f"read_parquet('{path}/article_scores/**/*.parquet', hive_partitioning = true))")
+    console.print(
+        f"Parquet written to {path.resolve()} (read with duckdb: select * from "
+        f"read_parquet('{path}/article_scores/**/*.parquet', hive_partitioning = true))"
+    )
 
 
 def snapshot(
@@ -165,7 +191,8 @@ def recover(
     db: DbOption = None,
     force: Annotated[bool, typer.Option("--force", help="Move the file aside even if it opens.")] = False,
 ) -> None:
-    """Recover a damaged database: move it aside (<name>.corrupt-<time>, never deleted), restore the snapshot."""
+    """Recover a damaged database: move it aside (<name>.corrupt-<time>, never deleted), restore the
+    snapshot."""
     from warehouse.db import recover as recover_db
 
     try:

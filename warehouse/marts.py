@@ -62,7 +62,5 @@ def rollups_fresh(con: duckdb.DuckDBPyConnection) -> bool:
 
 def uses_rollups(con: duckdb.DuckDBPyConnection) -> bool:
     """True when the marts currently read the materialized rollups (not the live views)."""
-    row = con.execute(
-        sql("analytics_view_definition"), ["int_outlet_day"]
-    ).fetchone()
+    row = con.execute(sql("analytics_view_definition"), ["int_outlet_day"]).fetchone()
     return row is not None and "rollup_int_outlet_day" in row[0]

@@ -28,7 +28,9 @@ METRIC_SCHEMA = pa.schema(
 )
 
 
-def register_evaluated_model(con: duckdb.DuckDBPyConnection, version: str, kind: str, card: dict[str, Any]) -> None:
+def register_evaluated_model(
+    con: duckdb.DuckDBPyConnection, version: str, kind: str, card: dict[str, Any]
+) -> None:
     """Insert the model version if unknown (not made current) and store its latest card."""
     params = {"version": version, "kind": kind, "card": json.dumps(card, default=str)}
     run_statements(con, "model_metrics_register", params)
@@ -48,9 +50,18 @@ def record_metrics(
     stamp = now()
     table = pa.Table.from_pylist(
         [
-            {"model_version": version, "evaluated_at": stamp, "dataset": dataset, "data_hash": data_hash,
-             "protocol": protocol, "task": r["task"], "slice": r["slice"], "metric": r["metric"],
-             "value": r.get("value"), "n": r.get("n")}
+            {
+                "model_version": version,
+                "evaluated_at": stamp,
+                "dataset": dataset,
+                "data_hash": data_hash,
+                "protocol": protocol,
+                "task": r["task"],
+                "slice": r["slice"],
+                "metric": r["metric"],
+                "value": r.get("value"),
+                "n": r.get("n"),
+            }
             for r in rows
         ],
         schema=METRIC_SCHEMA,

@@ -39,8 +39,10 @@ class ShiftParams:
     evidence_articles: int = 5
 
     def describe(self) -> str:
-        return (f"fisher_exact two-sided vs own 12-week baseline; BH q<{self.fdr}; |diff|>={self.min_diff}; "
-                f"n>={self.min_articles}, N>={self.min_baseline_articles}, weeks>={self.min_baseline_weeks}")
+        return (
+            f"fisher_exact two-sided vs own 12-week baseline; BH q<{self.fdr}; |diff|>={self.min_diff}; "
+            f"n>={self.min_articles}, N>={self.min_baseline_articles}, weeks>={self.min_baseline_weeks}"
+        )
 
 
 def latest_week(con: duckdb.DuckDBPyConnection) -> date | None:
@@ -48,21 +50,34 @@ def latest_week(con: duckdb.DuckDBPyConnection) -> date | None:
     return con.execute(sql("shifts_latest_week")).fetchone()[0]
 
 
-def evaluate_week(con: duckdb.DuckDBPyConnection, week: date, params: ShiftParams = ShiftParams()) -> list[dict[str, Any]]:
+def evaluate_week(
+    con: duckdb.DuckDBPyConnection, week: date, params: ShiftParams = ShiftParams()
+) -> list[dict[str, Any]]:
     """Every outlet x label of `week` with enough data, with p, q and whether it is an alert."""
-    cur = con.execute(sql("shifts_candidates"), {
-        "week": week, "min_articles": params.min_articles,
-        "min_baseline_articles": params.min_baseline_articles, "min_baseline_weeks": params.min_baseline_weeks,
-    })
+    cur = con.execute(
+        sql("shifts_candidates"),
+        {
+            "week": week,
+            "min_articles": params.min_articles,
+            "min_baseline_articles": params.min_baseline_articles,
+            "min_baseline_weeks": params.min_baseline_weeks,
+        },
+    )
     cols = [d[0] for d in cur.description]
     rows = [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
     if not rows:
         return []
-    pvals = np.array([
-        fisher_exact([[r["n_with_label"], r["n_articles"] - r["n_with_label"]],
-                      [r["baseline_with_label"], r["baseline_articles"] - r["baseline_with_label"]]])[1]
-        for r in rows
-    ])
+    pvals = np.array(
+        [
+            fisher_exact(
+                [
+                    [r["n_with_label"], r["n_articles"] - r["n_with_label"]],
+                    [r["baseline_with_label"], r["baseline_articles"] - r["baseline_with_label"]],
+                ]
+            )[1]
+            for r in rows
+        ]
+    )
     qvals = false_discovery_control(pvals, method="bh")
     for r, p, q in zip(rows, pvals, qvals, strict=True):
         r["p_value"], r["q_value"] = float(p), float(q)
@@ -86,15 +101,48 @@ def detect_shifts(
     alerts = [r for r in evaluate_week(con, week, params) if r["alert"]]
     detected = now()
     for a in alerts:
-        a["evidence_article_ids"] = [row[0] for row in con.execute(sql("shifts_evidence"), {
-            "outlet_id": a["outlet_id"], "week": week, "dimension": a["dimension"], "label": a["label"],
-            "up": a["direction"] == "up", "limit": params.evidence_articles,
-        }).fetchall()]
-        a.update(alert_id="|".join([a["outlet_id"], a["dimension"], a["label"], str(week), model[0]]),
-                 detected_at=detected, model_version=model[0], week=week, test=params.describe())
-    cols = ["alert_id", "detected_at", "model_version", "outlet_id", "dimension", "label", "week", "n_articles",
-            "n_with_label", "share", "baseline_weeks", "baseline_articles", "baseline_with_label", "baseline_share",
-            "direction", "test", "p_value", "q_value", "evidence_article_ids"]
+        a["evidence_article_ids"] = [
+            row[0]
+            for row in con.execute(
+                sql("shifts_evidence"),
+                {
+                    "outlet_id": a["outlet_id"],
+                    "week": week,
+                    "dimension": a["dimension"],
+                    "label": a["label"],
+                    "up": a["direction"] == "up",
+                    "limit": params.evidence_articles,
+                },
+            ).fetchall()
+        ]
+        a.update(
+            alert_id="|".join([a["outlet_id"], a["dimension"], a["label"], str(week), model[0]]),
+            detected_at=detected,
+            model_version=model[0],
+            week=week,
+            test=params.describe(),
+        )
+    cols = [
+        "alert_id",
+        "detected_at",
+        "model_version",
+        "outlet_id",
+        "dimension",
+        "label",
+        "week",
+        "n_articles",
+        "n_with_label",
+        "share",
+        "baseline_weeks",
+        "baseline_articles",
+        "baseline_with_label",
+        "baseline_share",
+        "direction",
+        "test",
+        "p_value",
+        "q_value",
+        "evidence_article_ids",
+    ]
     batch = pa.Table.from_pylist([{c: a[c] for c in cols} for a in alerts], schema=_ALERT_SCHEMA)
     cur = con.cursor()
     try:
@@ -114,11 +162,26 @@ def detect_shifts(
     return [{c: a[c] for c in cols} for a in alerts]
 
 
-_ALERT_SCHEMA = pa.schema([
-    ("alert_id", pa.string()), ("detected_at", pa.timestamp("us")), ("model_version", pa.string()),
-    ("outlet_id", pa.string()), ("dimension", pa.string()), ("label", pa.string()), ("week", pa.date32()),
-    ("n_articles", pa.int64()), ("n_with_label", pa.int64()), ("share", pa.float64()),
-    ("baseline_weeks", pa.int64()), ("baseline_articles", pa.int64()), ("baseline_with_label", pa.int64()),
-    ("baseline_share", pa.float64()), ("direction", pa.string()), ("test", pa.string()),
-    ("p_value", pa.float64()), ("q_value", pa.float64()), ("evidence_article_ids", pa.list_(pa.string())),
-])
+_ALERT_SCHEMA = pa.schema(
+    [
+        ("alert_id", pa.string()),
+        ("detected_at", pa.timestamp("us")),
+        ("model_version", pa.string()),
+        ("outlet_id", pa.string()),
+        ("dimension", pa.string()),
+        ("label", pa.string()),
+        ("week", pa.date32()),
+        ("n_articles", pa.int64()),
+        ("n_with_label", pa.int64()),
+        ("share", pa.float64()),
+        ("baseline_weeks", pa.int64()),
+        ("baseline_articles", pa.int64()),
+        ("baseline_with_label", pa.int64()),
+        ("baseline_share", pa.float64()),
+        ("direction", pa.string()),
+        ("test", pa.string()),
+        ("p_value", pa.float64()),
+        ("q_value", pa.float64()),
+        ("evidence_article_ids", pa.list_(pa.string())),
+    ]
+)

@@ -23,8 +23,18 @@ log = logging.getLogger(__name__)
 
 SNAPSHOT_NAME = "framewatch-latest.duckdb"
 # Small tables and marts exported whole (one Parquet file each); article scores are partitioned.
-EXPORT_WHOLE = ("outlets", "stories", "story_comparison", "shift_alerts", "outlet_summary", "frame_share_weekly",
-                "frame_share_monthly", "slant_tone_weekly", "outlet_vs_baseline", "outlet_vs_peers")
+EXPORT_WHOLE = (
+    "outlets",
+    "stories",
+    "story_comparison",
+    "shift_alerts",
+    "outlet_summary",
+    "frame_share_weekly",
+    "frame_share_monthly",
+    "slant_tone_weekly",
+    "outlet_vs_baseline",
+    "outlet_vs_peers",
+)
 
 
 def _db_file(con: duckdb.DuckDBPyConnection) -> Path:
@@ -78,20 +88,25 @@ def _copy(source: Path, dest: Path) -> None:
         raise
 
 
-def export_parquet(db_path: Path | str, out_dir: Path | str, partition_by: tuple[str, ...] = ("month", "outlet_id")
-                   ) -> Path:
-    """Write Parquet for tools that do not speak DuckDB: out_dir/article_scores/month=.../outlet_id=.../*.parquet
-    (article-level current-model scores) and out_dir/<name>.parquet for the marts in EXPORT_WHOLE. Reads a
-    snapshot or an idle warehouse read-only; the folder is replaced atomically."""
+def export_parquet(
+    db_path: Path | str, out_dir: Path | str, partition_by: tuple[str, ...] = ("month", "outlet_id")
+) -> Path:
+    """Write Parquet for tools that do not speak DuckDB:
+    out_dir/article_scores/month=.../outlet_id=.../*.parquet (article-level current-model scores) and
+    out_dir/<name>.parquet for the marts in EXPORT_WHOLE. Reads a snapshot or an idle warehouse
+    read-only; the folder is replaced atomically."""
     out_dir = Path(out_dir)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".export-", dir=out_dir.parent))
     con = connect(db_path, read_only=True)
     try:
         con.sql(sql("analytics_export_article_scores")).write_parquet(
-            str(staging / "article_scores"), partition_by=list(partition_by), overwrite=True)
+            str(staging / "article_scores"), partition_by=list(partition_by), overwrite=True
+        )
         for name in EXPORT_WHOLE:
-            con.sql(sql("analytics_export_relation"), params=[name]).write_parquet(str(staging / f"{name}.parquet"))
+            con.sql(sql("analytics_export_relation"), params=[name]).write_parquet(
+                str(staging / f"{name}.parquet")
+            )
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

@@ -32,7 +32,9 @@ def views() -> list[tuple[str, str]]:
     files = sorted(VIEWS_DIR.glob("*.sql"))
     for layer in VIEW_LAYERS:
         files += sorted((VIEWS_DIR / layer).glob("*.sql"))
-    return [(p.relative_to(VIEWS_DIR).with_suffix("").as_posix(), p.read_text(encoding="utf-8")) for p in files]
+    return [
+        (p.relative_to(VIEWS_DIR).with_suffix("").as_posix(), p.read_text(encoding="utf-8")) for p in files
+    ]
 
 
 def statements(name: str) -> list[str]:

@@ -58,9 +58,11 @@ class GroupingParams:
     lead_words: int = 200
 
     def describe(self) -> str:
-        return (f"minilm+names window={self.window_days}d gap<={self.max_gap_days}d "
-                f"link>={self.link_threshold} strong>={self.strong_threshold} "
-                f"centroid>={self.centroid_threshold} w={self.entity_weight}")
+        return (
+            f"minilm+names window={self.window_days}d gap<={self.max_gap_days}d "
+            f"link>={self.link_threshold} strong>={self.strong_threshold} "
+            f"centroid>={self.centroid_threshold} w={self.entity_weight}"
+        )
 
 
 @dataclass
@@ -190,7 +192,8 @@ class _Stories:
             if k >= self.sums.shape[0]:  # grow by doubling
                 size = max(16, 2 * k)
                 self.sums, self.norms, self.first, self.last = (
-                    _zero_padded(a, size) for a in (self.sums, self.norms, self.first, self.last))
+                    _zero_padded(a, size) for a in (self.sums, self.norms, self.first, self.last)
+                )
             self.first[k] = self.last[k] = day
         self.members[k].append(i)
         self.sums[k] += vec
@@ -222,8 +225,9 @@ def group(
         return _single_pass(docs, vectors, params, dict(existing or {}))
 
 
-def _single_pass(docs: Sequence[StoryDoc], vectors: np.ndarray, params: GroupingParams,
-                 existing: dict[str, str]) -> list[Assignment]:
+def _single_pass(
+    docs: Sequence[StoryDoc], vectors: np.ndarray, params: GroupingParams, existing: dict[str, str]
+) -> list[Assignment]:
     idf = _idf(docs)
     days = [d.day.toordinal() for d in docs]
     stories = _Stories(dim=vectors.shape[1] if vectors.ndim == 2 else 0)
@@ -258,18 +262,24 @@ def _single_pass(docs: Sequence[StoryDoc], vectors: np.ndarray, params: Grouping
     return new
 
 
-def embedding_batch(embedder: Embedder, items: Sequence[tuple[str, str, str]],
-                    lead_words: int = GroupingParams.lead_words) -> pa.Table:
+def embedding_batch(
+    embedder: Embedder, items: Sequence[tuple[str, str, str]], lead_words: int = GroupingParams.lead_words
+) -> pa.Table:
     """Embeddings of (article_id, title, text) items as rows of `article_embeddings`. Pure compute: the
     score flow runs it next to the classifier (on Dask workers too), the flow process stores it."""
-    vecs = embedder.encode([embedding_text(title, text, lead_words) for _aid, title, text in items]) \
-        if items else np.zeros((0, 384), np.float32)
-    return pa.table({
-        "article_id": [aid for aid, _t, _x in items],
-        "model": [embedder.name] * len(items),
-        "embedding": pa.array([v.tolist() for v in vecs], pa.list_(pa.float32())),
-        "created_at": pa.array([now()] * len(items), pa.timestamp("us")),
-    })
+    vecs = (
+        embedder.encode([embedding_text(title, text, lead_words) for _aid, title, text in items])
+        if items
+        else np.zeros((0, 384), np.float32)
+    )
+    return pa.table(
+        {
+            "article_id": [aid for aid, _t, _x in items],
+            "model": [embedder.name] * len(items),
+            "embedding": pa.array([v.tolist() for v in vecs], pa.list_(pa.float32())),
+            "created_at": pa.array([now()] * len(items), pa.timestamp("us")),
+        }
+    )
 
 
 def store_embeddings(con: duckdb.DuckDBPyConnection, batch: pa.Table) -> int:
@@ -282,23 +292,36 @@ def embedded_ids(con: duckdb.DuckDBPyConnection, model: str = MODEL_NAME) -> set
     return {row[0] for row in con.execute(sql("stories_embedded_ids"), [model]).fetchall()}
 
 
-def _embeddings(con: duckdb.DuckDBPyConnection, docs: Sequence[StoryDoc], embedder: Embedder,
-                lead_words: int) -> np.ndarray:
+def _embeddings(
+    con: duckdb.DuckDBPyConnection, docs: Sequence[StoryDoc], embedder: Embedder, lead_words: int
+) -> np.ndarray:
     """Stored embeddings (the score flow stores them as it scores), computing and storing any missing."""
-    stored = {aid: np.asarray(vec, dtype=np.float32)
-              for aid, vec in con.execute(sql("stories_embeddings"), [embedder.name]).fetchall()}
+    stored = {
+        aid: np.asarray(vec, dtype=np.float32)
+        for aid, vec in con.execute(sql("stories_embeddings"), [embedder.name]).fetchall()
+    }
     todo = [d for d in docs if d.article_id not in stored]
     if todo:
         log.info("embedding %d articles with %s", len(todo), embedder.name)
         batch = embedding_batch(embedder, [(d.article_id, d.title, d.text) for d in todo], lead_words)
         store_embeddings(con, batch)
-        stored.update({aid: np.asarray(v, np.float32) for aid, v in
-                       zip(batch.column("article_id").to_pylist(), batch.column("embedding").to_pylist(), strict=True)})
+        stored.update(
+            {
+                aid: np.asarray(v, np.float32)
+                for aid, v in zip(
+                    batch.column("article_id").to_pylist(), batch.column("embedding").to_pylist(), strict=True
+                )
+            }
+        )
     return np.stack([stored[d.article_id] for d in docs]) if docs else np.zeros((0, 384), np.float32)
 
 
-def _in_transaction(con: duckdb.DuckDBPyConnection, names_: Sequence[str], batch: pa.Table | None,
-                    params: dict[str, Any] | None = None) -> None:
+def _in_transaction(
+    con: duckdb.DuckDBPyConnection,
+    names_: Sequence[str],
+    batch: pa.Table | None,
+    params: dict[str, Any] | None = None,
+) -> None:
     cur = con.cursor()
     try:
         if batch is not None:
@@ -331,18 +354,22 @@ def update_stories(
         return {"articles_assigned": 0, "stories": n_stories, "multi_outlet_stories": n_multi}
     embedder = embedder or MiniLMEmbedder()
     rows = con.execute(sql("stories_articles")).fetchall()
-    docs = [StoryDoc(aid, outlet, day, title or "", text or "", names(title or "", text or ""))
-            for aid, outlet, day, title, text in rows]
+    docs = [
+        StoryDoc(aid, outlet, day, title or "", text or "", names(title or "", text or ""))
+        for aid, outlet, day, title, text in rows
+    ]
     existing = {} if rebuild else dict(con.execute(sql("stories_assignments")).fetchall())
     vectors = _embeddings(con, docs, embedder, params.lead_words)
     new = group(docs, vectors, params, existing)
-    batch = pa.table({
-        "story_id": [a.story_id for a in new],
-        "article_id": [a.article_id for a in new],
-        "score": pa.array([a.score for a in new], pa.float64()),
-        "linked_to": pa.array([a.linked_to for a in new], pa.string()),
-        "assigned_at": pa.array([now()] * len(new), pa.timestamp("us")),
-    })
+    batch = pa.table(
+        {
+            "story_id": [a.story_id for a in new],
+            "article_id": [a.article_id for a in new],
+            "score": pa.array([a.score for a in new], pa.float64()),
+            "linked_to": pa.array([a.linked_to for a in new], pa.string()),
+            "assigned_at": pa.array([now()] * len(new), pa.timestamp("us")),
+        }
+    )
     steps = (["stories_clear"] if rebuild else []) + ["stories_insert_assignments", "stories_summarize"]
     _in_transaction(con, steps, batch, {"method": params.describe(), "updated_at": now()})
     n_stories, n_multi = con.execute(sql("stories_counts")).fetchone()

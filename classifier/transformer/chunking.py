@@ -63,7 +63,9 @@ def pick_windows(n_windows: int, max_chunks: int) -> list[int]:
     return sorted({int(round(i * (n_windows - 1) / (max_chunks - 1))) for i in range(max_chunks)})
 
 
-def _sentence_token_spans(offsets: Sequence[tuple[int, int]], sent_bounds: Sequence[tuple[int, int]]) -> np.ndarray:
+def _sentence_token_spans(
+    offsets: Sequence[tuple[int, int]], sent_bounds: Sequence[tuple[int, int]]
+) -> np.ndarray:
     """For each token, the index of the sentence whose character span contains its start (-1 if none)."""
     starts = np.array([o[0] for o in offsets], dtype=np.int64)
     out = np.full(len(starts), -1, dtype=np.int64)
@@ -161,7 +163,11 @@ def chunk_texts(
                 change = np.flatnonzero(np.diff(sub)) + 1
                 first = np.concatenate([[0], change])
                 last = np.concatenate([change, [len(sub)]])
-                spans = [(int(sub[a]), int(a) + 1, int(b) + 1) for a, b in zip(first, last, strict=True) if sub[a] >= 0]
+                spans = [
+                    (int(sub[a]), int(a) + 1, int(b) + 1)
+                    for a, b in zip(first, last, strict=True)
+                    if sub[a] >= 0
+                ]
             chunks.append(Chunk(doc=d, input_ids=window, spans=spans))
     return ChunkedDocs(chunks=chunks, n_docs=len(texts))
 
@@ -223,7 +229,9 @@ def _trie_regex(words: Sequence[str]) -> str:
 def outlet_pattern(names: Sequence[str]) -> re.Pattern[str] | None:
     """A case-sensitive whole-word pattern for distinctive outlet names and domains (longest match wins).
     Built once per set of names (scoring asks for it on every batch)."""
-    keep = tuple(sorted({n.strip() for n in names if n and len(n.strip()) >= 3 and not _GENERIC.match(n.strip())}))
+    keep = tuple(
+        sorted({n.strip() for n in names if n and len(n.strip()) >= 3 and not _GENERIC.match(n.strip())})
+    )
     return _compiled_pattern(keep) if keep else None
 
 

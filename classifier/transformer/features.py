@@ -67,7 +67,9 @@ def outlet_names(slant_df: pd.DataFrame | None, ratings_file: Path | None = None
     return sorted(v for v in variants if v)
 
 
-_SUFFIX = re.compile(r"\s*(?:\([^)]*\)|\s-\s.*|\b(?:Editorial Board|Editorial|Online News|Opinion|Op-Ed|Blog))\s*$")
+_SUFFIX = re.compile(
+    r"\s*(?:\([^)]*\)|\s-\s.*|\b(?:Editorial Board|Editorial|Online News|Opinion|Op-Ed|Blog))\s*$"
+)
 
 
 def _name_variants(name: str) -> set[str]:
@@ -107,7 +109,9 @@ def cache_key(*parts: object) -> str:
 def model_fingerprint(model_dir: Path) -> str:
     """Cheap identity of a base model dir: names and sizes of its weight/config files."""
     items = sorted(
-        (p.name, p.stat().st_size) for p in Path(model_dir).iterdir() if p.suffix in {".safetensors", ".json", ".bin"}
+        (p.name, p.stat().st_size)
+        for p in Path(model_dir).iterdir()
+        if p.suffix in {".safetensors", ".json", ".bin"}
     )
     return hashlib.sha256(json.dumps(items).encode()).hexdigest()[:16]
 
@@ -135,8 +139,15 @@ def encode_windows(
         emb = embed(encoder, chunked_docs(windows, start, stop), max_tokens=max_tokens)["frames"]
         return {"chunks": emb.chunks.astype(np.float32), "doc_index": emb.doc_index}
 
-    data = cached_shards(len(windows), compute, cache_dir=cache_dir, key=key, shard_size=shard_size,
-                         description=description, progress=progress)
+    data = cached_shards(
+        len(windows),
+        compute,
+        cache_dir=cache_dir,
+        key=key,
+        shard_size=shard_size,
+        description=description,
+        progress=progress,
+    )
     if data is None:
         return Embedded(chunks=np.zeros((0, 0), dtype=np.float32), doc_index=np.zeros(0, dtype=np.int64))
     return Embedded(chunks=data["chunks"], doc_index=data["doc_index"])

@@ -53,15 +53,22 @@ class TowerModel(nn.Module):
         pooled = (states * m).sum(1) / m.sum(1).clamp(min=1.0)
         return torch.nn.functional.normalize(pooled.float(), dim=-1, eps=1e-12)
 
-    def forward(self, x: torch.Tensor, mask: torch.Tensor, layout: torch.Tensor, layout_mask: torch.Tensor,
-                adversary_weight: float = 0.0) -> tuple[torch.Tensor, torch.Tensor | None]:
+    def forward(
+        self,
+        x: torch.Tensor,
+        mask: torch.Tensor,
+        layout: torch.Tensor,
+        layout_mask: torch.Tensor,
+        adversary_weight: float = 0.0,
+    ) -> tuple[torch.Tensor, torch.Tensor | None]:
         vectors = self.chunk_vectors(x, mask)
         docs = vectors[layout.clamp(min=0)] * layout_mask.unsqueeze(-1)
         return self.head(docs, layout_mask, adversary_weight)
 
 
-def _batch(states: ChunkStates, docs: np.ndarray, max_chunks: int | None, gen: torch.Generator | None,
-           device: str) -> tuple[torch.Tensor, ...]:
+def _batch(
+    states: ChunkStates, docs: np.ndarray, max_chunks: int | None, gen: torch.Generator | None, device: str
+) -> tuple[torch.Tensor, ...]:
     """Padded chunk states of ``docs`` (at most ``max_chunks`` per doc, drawn with ``gen``) and the layout."""
     picked: list[np.ndarray] = []
     for ids in states.chunks_of(docs):
@@ -81,15 +88,16 @@ def _batch(states: ChunkStates, docs: np.ndarray, max_chunks: int | None, gen: t
     return tuple(v.to(device) for v in t)
 
 
-def frozen_embeddings(split: SplitEncoder, states: ChunkStates, config: TransformerConfig,
-                      batch_chunks: int = 64) -> Embedded:
+def frozen_embeddings(
+    split: SplitEncoder, states: ChunkStates, config: TransformerConfig, batch_chunks: int = 64
+) -> Embedded:
     """Chunk embeddings of the frozen model (base top layers), as the linear-probe stage trains on."""
     device = device_of(config)
     split.to(device)
     out = np.zeros((len(states.lengths), states.dim), dtype=np.float32)
     order = np.argsort(states.lengths)
     for s in range(0, len(order), batch_chunks):
-        idx = order[s: s + batch_chunks]
+        idx = order[s : s + batch_chunks]
         x, mask = states.padded(idx)
         with torch.inference_mode(), torch.autocast(device, dtype=torch.bfloat16, enabled=use_bf16(config)):
             t = split.top(BASE, torch.from_numpy(x).to(device), torch.from_numpy(mask).to(device))
@@ -135,15 +143,19 @@ def fit_tower(
     for p in model.parameters():
         p.requires_grad_(True)
     opt = torch.optim.AdamW(
-        [{"params": list(model.layers.parameters()), "lr": config.ft_lr},
-         {"params": list(model.head.parameters()), "lr": config.ft_head_lr}],
+        [
+            {"params": list(model.layers.parameters()), "lr": config.ft_lr},
+            {"params": list(model.head.parameters()), "lr": config.ft_head_lr},
+        ],
         weight_decay=config.weight_decay,
     )
     base_lrs = [g["lr"] for g in opt.param_groups]
     if multilabel:
         pos = y.sum(0).astype(np.float32)
         pw = np.clip((len(y) - pos) / np.maximum(pos, 1.0), 1.0, None) ** config.pos_weight_power
-        loss_fn: nn.Module = nn.BCEWithLogitsLoss(pos_weight=torch.from_numpy(pw.astype(np.float32)).to(device))
+        loss_fn: nn.Module = nn.BCEWithLogitsLoss(
+            pos_weight=torch.from_numpy(pw.astype(np.float32)).to(device)
+        )
         target = torch.from_numpy(y.astype(np.float32))
         if config.label_smoothing > 0:
             target = target * (1 - config.label_smoothing) + 0.5 * config.label_smoothing
@@ -151,9 +163,15 @@ def fit_tower(
         n_out = init_head.fc2.out_features
         counts = np.bincount(y, minlength=n_out).astype(np.float32)
         weights = counts.sum() / np.maximum(counts, 1) / n_out
-        loss_fn = nn.CrossEntropyLoss(weight=torch.from_numpy(weights).to(device), label_smoothing=config.label_smoothing)
+        loss_fn = nn.CrossEntropyLoss(
+            weight=torch.from_numpy(weights).to(device), label_smoothing=config.label_smoothing
+        )
         target = torch.from_numpy(y.astype(np.int64))
-    g_t = torch.from_numpy(groups.astype(np.int64)) if groups is not None and model.head.adversary is not None else None
+    g_t = (
+        torch.from_numpy(groups.astype(np.int64))
+        if groups is not None and model.head.adversary is not None
+        else None
+    )
     # ``groups`` (aligned with ``rows``) also drive outlet-balanced sampling when config.outlet_balanced
     sample_weights = None
     if groups is not None and config.outlet_balanced:
@@ -181,7 +199,7 @@ def fit_tower(
                 step = epoch * steps_per_epoch + s // config.ft_batch_size
                 for group, lr in zip(opt.param_groups, base_lrs, strict=True):
                     group["lr"] = lr * _lr_factor(step, total, config.warmup)
-                b = order[s: s + config.ft_batch_size]
+                b = order[s : s + config.ft_batch_size]
                 x, mask, layout, lmask = _batch(states, rows[b], config.ft_train_chunks, gen, device)
                 with torch.autocast(device, dtype=torch.bfloat16, enabled=bf16):
                     logits, adv = model(x, mask, layout, lmask, config.adversary_weight)
@@ -200,14 +218,20 @@ def fit_tower(
     return model
 
 
-def predict_tower(model: TowerModel, states: ChunkStates, rows: np.ndarray, multilabel: bool,
-                  config: TransformerConfig, batch_docs: int = 16) -> np.ndarray:
+def predict_tower(
+    model: TowerModel,
+    states: ChunkStates,
+    rows: np.ndarray,
+    multilabel: bool,
+    config: TransformerConfig,
+    batch_docs: int = 16,
+) -> np.ndarray:
     """Probabilities for articles ``rows`` (all their chunks), sigmoid or softmax."""
     device = device_of(config)
     model.eval()
     out = []
     for s in range(0, len(rows), batch_docs):
-        x, mask, layout, lmask = _batch(states, rows[s: s + batch_docs], None, None, device)
+        x, mask, layout, lmask = _batch(states, rows[s : s + batch_docs], None, None, device)
         with torch.inference_mode(), torch.autocast(device, dtype=torch.bfloat16, enabled=use_bf16(config)):
             logits, _ = model(x, mask, layout, lmask)
         logits = logits.float()
@@ -232,7 +256,9 @@ def probe_then_tune(
     from classifier.transformer.data import pad_docs
 
     x, mask = pad_docs(frozen, int(frozen.doc_index.max()) + 1)
-    head = fit_head(x[rows], mask[rows], y, multilabel, probe_config or config, groups=groups, n_classes=n_classes)
+    head = fit_head(
+        x[rows], mask[rows], y, multilabel, probe_config or config, groups=groups, n_classes=n_classes
+    )
     return fit_tower(split, states, rows, y, multilabel, config, head, groups=groups, **kwargs)  # type: ignore[arg-type]
 
 

@@ -27,7 +27,9 @@ def _seed(seed: int) -> torch.Generator:
     return torch.Generator().manual_seed(seed)
 
 
-def save_checkpoint(path: Path, head: torch.nn.Module, opt: torch.optim.Optimizer, epoch: int, key: str) -> None:
+def save_checkpoint(
+    path: Path, head: torch.nn.Module, opt: torch.optim.Optimizer, epoch: int, key: str
+) -> None:
     path.mkdir(parents=True, exist_ok=True)
     tensors = {f"model.{k}": v.detach().cpu().contiguous() for k, v in head.state_dict().items()}
     state = opt.state_dict()
@@ -36,7 +38,9 @@ def save_checkpoint(path: Path, head: torch.nn.Module, opt: torch.optim.Optimize
             tensors[f"opt.{idx}.{name}"] = torch.as_tensor(value).detach().cpu().contiguous()
     save_file(tensors, str(path / "checkpoint.safetensors.tmp"))
     (path / "checkpoint.safetensors.tmp").replace(path / "checkpoint.safetensors")
-    (path / "checkpoint.json").write_text(json.dumps({"epoch": epoch, "key": key, "param_groups": state["param_groups"]}))
+    (path / "checkpoint.json").write_text(
+        json.dumps({"epoch": epoch, "key": key, "param_groups": state["param_groups"]})
+    )
 
 
 def load_checkpoint(path: Path, head: torch.nn.Module, opt: torch.optim.Optimizer, key: str) -> int:
@@ -131,5 +135,8 @@ def tune_thresholds(x: np.ndarray, mask: np.ndarray, Y: np.ndarray, config: Tran
         oof[te] = predict_head(fit_head(x[tr], mask[tr], Y[tr], True, config), x[te], mask[te], True)
     positives = Y.sum(0)
     return np.array(
-        [best_f1_threshold(Y[:, j], oof[:, j]) if positives[j] >= config.min_positives else NEVER for j in range(Y.shape[1])]
+        [
+            best_f1_threshold(Y[:, j], oof[:, j]) if positives[j] >= config.min_positives else NEVER
+            for j in range(Y.shape[1])
+        ]
     )

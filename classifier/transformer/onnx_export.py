@@ -13,15 +13,22 @@ logger = logging.getLogger(__name__)
 OPSET = 17
 
 
-def export_encoder(model_dir: str | Path, out_file: str | Path, finetune_layers: int = 0,
-                   finetuned_tasks: tuple[str, ...] = (), towers_file: str | Path | None = None) -> Path:
+def export_encoder(
+    model_dir: str | Path,
+    out_file: str | Path,
+    finetune_layers: int = 0,
+    finetuned_tasks: tuple[str, ...] = (),
+    towers_file: str | Path | None = None,
+) -> Path:
     """Write ``out_file``: inputs input_ids/attention_mask (batch, seq) int64; one output of token states per
     tower: ``last_hidden_state`` (the base model's own top) and one named after each fine-tuned task."""
     import torch
 
     from classifier.transformer.towers import BASE, load_split_encoder
 
-    split = load_split_encoder(model_dir, finetune_layers, finetuned_tasks, towers_file, attn_implementation="eager")
+    split = load_split_encoder(
+        model_dir, finetune_layers, finetuned_tasks, towers_file, attn_implementation="eager"
+    )
     names = ["last_hidden_state" if t == BASE else t for t in split.tower_names]
 
     class _States(torch.nn.Module):
@@ -66,8 +73,13 @@ def quantize_int8(fp32_file: str | Path, out_file: str | Path) -> Path:
     """
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    quantize_dynamic(str(fp32_file), str(out_file), weight_type=QuantType.QInt8, op_types_to_quantize=["MatMul"],
-                     per_channel=True)
+    quantize_dynamic(
+        str(fp32_file),
+        str(out_file),
+        weight_type=QuantType.QInt8,
+        op_types_to_quantize=["MatMul"],
+        per_channel=True,
+    )
     logger.info("quantized %s (%.1f MB)", out_file, Path(out_file).stat().st_size / 1e6)
     return Path(out_file)
 
@@ -95,8 +107,15 @@ def export_model_dir(model_dir: str | Path, quantize: bool = True) -> list[Path]
     source = model.encoder_dir()
     if source is None:
         raise FileNotFoundError(f"{model_dir}: base model {model.card.get('base_model')} not installed")
-    out = [export_encoder(source, Path(model_dir) / ONNX_FP32, model.finetune_layers, model.finetuned_tasks,
-                          model.towers_file)]
+    out = [
+        export_encoder(
+            source,
+            Path(model_dir) / ONNX_FP32,
+            model.finetune_layers,
+            model.finetuned_tasks,
+            model.towers_file,
+        )
+    ]
     if quantize:
         out.append(quantize_int8(out[0], Path(model_dir) / ONNX_INT8))
     return out

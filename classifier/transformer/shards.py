@@ -23,10 +23,10 @@ def cached_shards(
     description: str,
     progress: bool,
 ) -> dict[str, np.ndarray] | None:
-    """``compute(start, stop)`` over ``n_items`` articles in shards of ``shard_size``; each shard's arrays are
-    saved as ``<key>-<shard>.safetensors`` in ``cache_dir`` and read back next time. ``doc_index`` (the article
-    each row belongs to, counted from ``start``) is shifted to count from 0. The shards' arrays, concatenated
-    per name; None when there are no articles."""
+    """``compute(start, stop)`` over ``n_items`` articles in shards of ``shard_size``; each shard's arrays
+    are saved as ``<key>-<shard>.safetensors`` in ``cache_dir`` and read back next time. ``doc_index`` (the
+    article each row belongs to, counted from ``start``) is shifted to count from 0. The shards' arrays,
+    concatenated per name; None when there are no articles."""
     parts: list[dict[str, np.ndarray]] = []
     with progress_bar(progress) as bar:
         task = bar.add_task(f"{description} (articles)", total=n_items)

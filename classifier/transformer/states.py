@@ -35,7 +35,7 @@ class ChunkStates:
         order = np.argsort(self.doc_index, kind="stable")
         n_docs = int(self.doc_index.max()) + 1 if len(self.doc_index) else 0
         bounds = np.searchsorted(self.doc_index[order], np.arange(n_docs + 1))
-        self.by_doc = [order[bounds[d]: bounds[d + 1]] for d in range(n_docs)]
+        self.by_doc = [order[bounds[d] : bounds[d + 1]] for d in range(n_docs)]
 
     @property
     def dim(self) -> int:
@@ -51,7 +51,7 @@ class ChunkStates:
         x = np.zeros((len(chunk_ids), width, self.dim), dtype=np.float32)
         mask = np.zeros((len(chunk_ids), width), dtype=np.int64)
         for row, (c, n) in enumerate(zip(chunk_ids, lens, strict=True)):
-            x[row, :n] = self.states[self.offsets[c]: self.offsets[c] + n]
+            x[row, :n] = self.states[self.offsets[c] : self.offsets[c] + n]
             mask[row, :n] = 1
         return x, mask
 
@@ -63,7 +63,8 @@ def compute_bottom_states(
     bf16: bool = False,
     device: str = "cpu",
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(flat fp16 states, lengths, doc_index) of the frozen bottom for every chunk of ``docs`` (ChunkedDocs)."""
+    """(flat fp16 states, lengths, doc_index) of the frozen bottom for every chunk of ``docs``
+    (ChunkedDocs)."""
     import torch
 
     lengths = np.array([len(c.input_ids) for c in docs.chunks], dtype=np.int64)
@@ -73,10 +74,12 @@ def compute_bottom_states(
     for idx in length_batches(lengths.tolist(), max_tokens):
         ids, mask = pad_batch([docs.chunks[i] for i in idx])
         with torch.inference_mode(), torch.autocast(device.split(":")[0], dtype=torch.bfloat16, enabled=bf16):
-            states = split_encoder.bottom_states(torch.from_numpy(ids).to(device), torch.from_numpy(mask).to(device))
+            states = split_encoder.bottom_states(
+                torch.from_numpy(ids).to(device), torch.from_numpy(mask).to(device)
+            )
         states = states.float().cpu().numpy()
         for row, i in enumerate(idx):
-            out[offsets[i]: offsets[i + 1]] = states[row, : lengths[i]]
+            out[offsets[i] : offsets[i + 1]] = states[row, : lengths[i]]
     return out, lengths, docs.doc_index()
 
 
@@ -104,8 +107,15 @@ def encode_states(
         states, lengths, doc_index = compute_bottom_states(split_encoder, docs, max_tokens, bf16, device)
         return {"states": states, "lengths": lengths, "doc_index": doc_index}
 
-    data = cached_shards(len(windows), compute, cache_dir=cache_dir, key=key, shard_size=shard_size,
-                         description=description, progress=progress)
+    data = cached_shards(
+        len(windows),
+        compute,
+        cache_dir=cache_dir,
+        key=key,
+        shard_size=shard_size,
+        description=description,
+        progress=progress,
+    )
     if data is None:
         return ChunkStates(np.zeros((0, 1), np.float16), np.zeros(0, np.int64), np.zeros(0, np.int64))
     return ChunkStates(states=data["states"], lengths=data["lengths"], doc_index=data["doc_index"])

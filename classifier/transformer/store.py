@@ -72,13 +72,21 @@ def save_transformer(
         shutil.copy(Path(base_model) / TOKENIZER_FILE, staging / TOKENIZER_FILE)
         files = {"heads": HEADS_FILE, "tokenizer": TOKENIZER_FILE, "preprocessing": PREP_FILE}
         if towers:
-            save_torch({k: v.detach().cpu().half().contiguous() for k, v in towers.items()},
-                       str(staging / TOWERS_FILE), metadata={"version": version, "dtype": "float16"})
+            save_torch(
+                {k: v.detach().cpu().half().contiguous() for k, v in towers.items()},
+                str(staging / TOWERS_FILE),
+                metadata={"version": version, "dtype": "float16"},
+            )
             files["towers"] = TOWERS_FILE
         finetune = card.get("finetune", {})
         if export_onnx:
-            export_encoder(base_model, staging / ONNX_FP32, int(finetune.get("layers", 0)),
-                           tuple(finetune.get("tasks", ())), staging / TOWERS_FILE if towers else None)
+            export_encoder(
+                base_model,
+                staging / ONNX_FP32,
+                int(finetune.get("layers", 0)),
+                tuple(finetune.get("tasks", ())),
+                staging / TOWERS_FILE if towers else None,
+            )
             files["onnx_fp32"] = ONNX_FP32
             if quantize:
                 quantize_int8(staging / ONNX_FP32, staging / ONNX_INT8)
@@ -164,16 +172,23 @@ class TransformerModel:
             if path is not None and path.is_dir():
                 found = model_fingerprint(path)
                 if expected and found != expected:
-                    logger.warning("%s: fingerprint %s differs from the trained encoder's %s; not used", path, found,
-                                   expected)
+                    logger.warning(
+                        "%s: fingerprint %s differs from the trained encoder's %s; not used",
+                        path,
+                        found,
+                        expected,
+                    )
                     mismatched.append(f"{path} ({found})")
                     continue
                 return path
         if mismatched:
             raise BaseModelMismatch(
-                f"{self.path}: was trained on base model {self.card.get('base_model_name') or base} with fingerprint "
-                f"{expected}, but found only {', '.join(mismatched)}. Install the base model it was trained with "
-                f"({self.card.get('base_model_name')}), or retrain on this one with `framewatch train-transformer`."
+                f"{self.path}: was trained on base model {self.card.get('base_model_name') or base} "
+                "with fingerprint "
+                f"{expected}, but found only {', '.join(mismatched)}. Install the base model it was "
+                "trained with "
+                f"({self.card.get('base_model_name')}), or retrain on this one with `framewatch "
+                "train-transformer`."
             )
         return None
 
@@ -192,6 +207,13 @@ def load_transformer(path: str | Path) -> TransformerModel:
     thresholds = np.array([card["thresholds"][n] for n in names], dtype=np.float32)
     prep = Preprocessing.from_json(json.loads((path / PREP_FILE).read_text("utf-8")))
     return TransformerModel(
-        path=path, card=card, frames=frames, slant=slant, thresholds=thresholds, frame_names=names,
-        slant_labels=list(card["labels"]["slant"]), prep=prep, tokenizer=load_tokenizer(path),
+        path=path,
+        card=card,
+        frames=frames,
+        slant=slant,
+        thresholds=thresholds,
+        frame_names=names,
+        slant_labels=list(card["labels"]["slant"]),
+        prep=prep,
+        tokenizer=load_tokenizer(path),
     )

@@ -36,8 +36,11 @@ def encoder_layers(model: nn.Module) -> nn.ModuleList:
     return layers
 
 
-def run_layers(layers: nn.ModuleList, config: object, states: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
-    """Token states after ``layers`` (BERT-style layers of a model with ``config``); 2-D 0/1 ``attention_mask``."""
+def run_layers(
+    layers: nn.ModuleList, config: object, states: torch.Tensor, attention_mask: torch.Tensor
+) -> torch.Tensor:
+    """Token states after ``layers`` (BERT-style layers of a model with ``config``); 2-D 0/1
+    ``attention_mask``."""
     if len(layers) == 0:
         return states
     from transformers.masking_utils import create_bidirectional_mask
@@ -63,7 +66,7 @@ class SplitEncoder(nn.Module):
             raise ValueError(f"finetune_layers={finetune_layers} but the base model has {n} layers")
         self.config = base.config
         self.finetune_layers = finetune_layers
-        top = nn.ModuleList(list(layers[n - finetune_layers:])) if layers is not None else nn.ModuleList()
+        top = nn.ModuleList(list(layers[n - finetune_layers :])) if layers is not None else nn.ModuleList()
         if layers is not None:
             base.encoder.layer = nn.ModuleList(list(layers[: n - finetune_layers]))
         self.bottom = base
@@ -94,21 +97,31 @@ class SplitEncoder(nn.Module):
 
     def tower_state(self) -> dict[str, torch.Tensor]:
         """The fine-tuned layers' weights, keyed ``<task>.<layer>.<param>`` (what the model dir stores)."""
-        return {f"{t}.{k}": v.detach().cpu().contiguous() for t in self.finetuned
-                for k, v in self.stacks[t].state_dict().items()}
+        return {
+            f"{t}.{k}": v.detach().cpu().contiguous()
+            for t in self.finetuned
+            for k, v in self.stacks[t].state_dict().items()
+        }
 
     def load_tower_state(self, tensors: Mapping[str, torch.Tensor]) -> None:
         for t in self.finetuned:
             prefix = f"{t}."
-            own = {k[len(prefix):]: v for k, v in tensors.items() if k.startswith(prefix)}
+            own = {k[len(prefix) :]: v for k, v in tensors.items() if k.startswith(prefix)}
             missing, unexpected = self.stacks[t].load_state_dict(own, strict=False)
             if missing or unexpected:
-                raise ValueError(f"tower weights for {t} do not fit the base model: missing {missing[:3]}, "
-                                 f"unexpected {unexpected[:3]}")
+                raise ValueError(
+                    f"tower weights for {t} do not fit the base model: missing {missing[:3]}, "
+                    f"unexpected {unexpected[:3]}"
+                )
 
 
-def load_split_encoder(base_dir: str | Path, finetune_layers: int, finetuned_tasks: Sequence[str] = TASKS,
-                       tower_file: str | Path | None = None, attn_implementation: str | None = None) -> SplitEncoder:
+def load_split_encoder(
+    base_dir: str | Path,
+    finetune_layers: int,
+    finetuned_tasks: Sequence[str] = TASKS,
+    tower_file: str | Path | None = None,
+    attn_implementation: str | None = None,
+) -> SplitEncoder:
     """The base model from ``base_dir`` split for ``finetune_layers``, towers loaded from ``tower_file``."""
     from transformers import AutoModel
 

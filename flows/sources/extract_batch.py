@@ -19,8 +19,9 @@ from flows.sources.extract_pool import ExtractorPool
 log = logging.getLogger(__name__)
 
 
-def extract_batch(pages: list[tuple[str, str]], timeout_s: float, memory_mb: int, workers: int = 1
-                  ) -> list[dict[str, Any]]:
+def extract_batch(
+    pages: list[tuple[str, str]], timeout_s: float, memory_mb: int, workers: int = 1
+) -> list[dict[str, Any]]:
     """One answer per (html, url), in order."""
 
     async def run() -> list[dict[str, Any]]:
@@ -48,8 +49,12 @@ class BatchingExtractor:
     call (blocking calls run in a thread). Answers come back to each caller; errors raise ExtractionError
     as they would from ExtractorPool."""
 
-    def __init__(self, submit: Callable[[list[tuple[str, str]]], BatchHandle], batch_size: int = 64,
-                 linger_s: float = 0.2) -> None:
+    def __init__(
+        self,
+        submit: Callable[[list[tuple[str, str]]], BatchHandle],
+        batch_size: int = 64,
+        linger_s: float = 0.2,
+    ) -> None:
         self.submit = submit
         self.batch_size = batch_size
         self.linger_s = linger_s

@@ -8,8 +8,26 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 # Query parameters that only track the click, never select content.
 TRACKING_PARAMS = frozenset(
     {
-        "fbclid", "gclid", "dclid", "msclkid", "mc_cid", "mc_eid", "igshid", "yclid", "_ga", "ref",
-        "ref_src", "cmpid", "ncid", "ocid", "sr_share", "smid", "partner", "cid", "share", "s_cid",
+        "fbclid",
+        "gclid",
+        "dclid",
+        "msclkid",
+        "mc_cid",
+        "mc_eid",
+        "igshid",
+        "yclid",
+        "_ga",
+        "ref",
+        "ref_src",
+        "cmpid",
+        "ncid",
+        "ocid",
+        "sr_share",
+        "smid",
+        "partner",
+        "cid",
+        "share",
+        "s_cid",
     }
 )
 TRACKING_PREFIXES = ("utm_", "at_", "pk_", "mtm_", "hsa_")

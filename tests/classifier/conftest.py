@@ -60,7 +60,13 @@ def small_model_dir(
     frames, slant = shared_files
     out = tmp_path_factory.mktemp("models")
     version = train_baseline(
-        [frames], [slant], out, cv_folds=2, max_slant_rows=SMALL_SLANT_ROWS, progress=False,
-        max_frame_rows=SMALL_FRAME_ROWS, model=small_template(),
+        [frames],
+        [slant],
+        out,
+        cv_folds=2,
+        max_slant_rows=SMALL_SLANT_ROWS,
+        progress=False,
+        max_frame_rows=SMALL_FRAME_ROWS,
+        model=small_template(),
     )
     return out, version

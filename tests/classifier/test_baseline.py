@@ -35,11 +35,14 @@ def _frame_corpus() -> tuple[list[str], list[list[str]]]:
     for i in range(60):
         kind = i % 3
         if kind == 0:
-            texts.append(_doc(rng, ECON_WORDS)); labels.append([ECON])
+            texts.append(_doc(rng, ECON_WORDS))
+            labels.append([ECON])
         elif kind == 1:
-            texts.append(_doc(rng, CRIME_WORDS)); labels.append([CRIME])
+            texts.append(_doc(rng, CRIME_WORDS))
+            labels.append([CRIME])
         else:
-            texts.append(_doc(rng, ECON_WORDS + CRIME_WORDS)); labels.append([ECON, CRIME])
+            texts.append(_doc(rng, ECON_WORDS + CRIME_WORDS))
+            labels.append([ECON, CRIME])
     labels[0] = [ECON, RARE]  # one example only: too few to train
     return texts, labels
 
@@ -76,8 +79,11 @@ def test_frame_classifier_rejects_unknown_labels() -> None:
 
 def _slant_corpus() -> tuple[list[str], list[str], list[str]]:
     rng = np.random.default_rng(1)
-    lean = {"left": ["equity", "climate", "workers"], "center": ["bipartisan", "compromise", "data"],
-            "right": ["liberty", "border", "taxpayers"]}
+    lean = {
+        "left": ["equity", "climate", "workers"],
+        "center": ["bipartisan", "compromise", "data"],
+        "right": ["liberty", "border", "taxpayers"],
+    }
     texts, y, groups = [], [], []
     for outlet in range(12):
         label = SLANTS[outlet % 3]
@@ -86,7 +92,9 @@ def _slant_corpus() -> tuple[list[str], list[str], list[str]]:
             text = " ".join(rng.choice(words, size=15))
             if outlet == 0:
                 text += " zorblatt"  # a term only outlet 0 uses
-            texts.append(text); y.append(label); groups.append(f"outlet{outlet}.example")
+            texts.append(text)
+            y.append(label)
+            groups.append(f"outlet{outlet}.example")
     return texts, y, groups
 
 

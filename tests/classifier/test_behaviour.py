@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from classifier.predict import Doc
-from classifier.transformer import KIND
 from classifier.settings import PACKAGE_DIR
+from classifier.transformer import KIND
 from labels.codebook import load_codebook
 
 BOOK = load_codebook()
@@ -26,8 +26,15 @@ NEUTRAL = Doc(
 
 
 def _newest_transformer(root: Path) -> Path | None:
-    dirs = [p for p in root.iterdir() if (p / "card.json").exists()
-            and json.loads((p / "card.json").read_text()).get("kind") == KIND] if root.is_dir() else []
+    dirs = (
+        [
+            p
+            for p in root.iterdir()
+            if (p / "card.json").exists() and json.loads((p / "card.json").read_text()).get("kind") == KIND
+        ]
+        if root.is_dir()
+        else []
+    )
     return max(dirs, key=lambda p: json.loads((p / "card.json").read_text()).get("created", ""), default=None)
 
 
@@ -37,8 +44,10 @@ def scorer():  # noqa: ANN201
 
     path = _newest_transformer(PACKAGE_DIR / "models")
     if path is None:
-        pytest.skip("no trained transformer model in classifier/models (train one with "
-                    "`python -m classifier.transformer.cli --int8-only`)")
+        pytest.skip(
+            "no trained transformer model in classifier/models (train one with "
+            "`python -m classifier.transformer.cli --int8-only`)"
+        )
     return load_transformer_scorer(path)
 
 
@@ -47,8 +56,10 @@ def _one(scorer, doc: Doc):  # noqa: ANN001, ANN202
 
 
 def test_invariant_to_which_outlet_is_named(scorer) -> None:  # noqa: ANN001
-    template = ("{outlet} reported that the state legislature passed a bill on school funding on Thursday. "
-                "Lawmakers debated the measure for hours before the vote, {outlet} said.")
+    template = (
+        "{outlet} reported that the state legislature passed a bill on school funding on Thursday. "
+        "Lawmakers debated the measure for hours before the vote, {outlet} said."
+    )
     outlets = ["Fox News", "CNN", "The New York Times", "Breitbart News"]
     preds = [_one(scorer, Doc("Legislature passes school bill", template.format(outlet=o))) for o in outlets]
     for p in preds[1:]:
@@ -57,23 +68,33 @@ def test_invariant_to_which_outlet_is_named(scorer) -> None:  # noqa: ANN001
 
 
 def test_invariant_to_whitespace(scorer) -> None:  # noqa: ANN001
-    messy = Doc("  " + NEUTRAL.title + " ", NEUTRAL.text.replace(". ", ".   \n\n ").replace(" the ", "  the "))
+    messy = Doc(
+        "  " + NEUTRAL.title + " ", NEUTRAL.text.replace(". ", ".   \n\n ").replace(" the ", "  the ")
+    )
     a, b = _one(scorer, NEUTRAL), _one(scorer, messy)
     assert b.frames == a.frames and b.slant == a.slant
     assert b.frame_probs == pytest.approx(a.frame_probs, abs=0.02)
 
 
 def test_crime_language_raises_crime_frame(scorer) -> None:  # noqa: ANN001
-    crime = Doc(NEUTRAL.title, NEUTRAL.text + " Police arrested a man for murder near the park, and prosecutors "
-                "charged him with assault and robbery. He faces years in prison if convicted.")
+    crime = Doc(
+        NEUTRAL.title,
+        NEUTRAL.text + " Police arrested a man for murder near the park, and prosecutors "
+        "charged him with assault and robbery. He faces years in prison if convicted.",
+    )
     base, more = _one(scorer, NEUTRAL), _one(scorer, crime)
     assert more.frame_probs[CRIME] > base.frame_probs[CRIME] + 0.05
-    assert more.evidence.get(CRIME) is None or any("arrested" in s or "prison" in s for s in more.evidence[CRIME])
+    assert more.evidence.get(CRIME) is None or any(
+        "arrested" in s or "prison" in s for s in more.evidence[CRIME]
+    )
 
 
 def test_budget_language_raises_economic_frame(scorer) -> None:  # noqa: ANN001
-    money = Doc(NEUTRAL.title, NEUTRAL.text + " The park will cost taxpayers $40 million, and the budget deficit "
-                "could force higher property taxes and cuts to other spending.")
+    money = Doc(
+        NEUTRAL.title,
+        NEUTRAL.text + " The park will cost taxpayers $40 million, and the budget deficit "
+        "could force higher property taxes and cuts to other spending.",
+    )
     assert _one(scorer, money).frame_probs[ECONOMIC] > _one(scorer, NEUTRAL).frame_probs[ECONOMIC] + 0.05
 
 

@@ -32,21 +32,36 @@ def test_calibration_error_is_zero_when_confidence_matches_accuracy() -> None:
 
 
 def test_frame_and_slant_metrics_with_slices() -> None:
-    df = pd.DataFrame({"frames": [["Economic"], ["Morality"], ["Economic", "Morality"], ["Economic"]],
-                       "language": ["en", "en", "fr", "fr"], "outlet": [None] * 4, "outlet_domain": [None] * 4,
-                       "slant": ["left", "right", "center", "left"]})
+    df = pd.DataFrame(
+        {
+            "frames": [["Economic"], ["Morality"], ["Economic", "Morality"], ["Economic"]],
+            "language": ["en", "en", "fr", "fr"],
+            "outlet": [None] * 4,
+            "outlet_domain": [None] * 4,
+            "slant": ["left", "right", "center", "left"],
+        }
+    )
     probs = np.array([[0.9, 0.1, 0.0], [0.2, 0.8, 0.0], [0.7, 0.3, 0.0], [0.4, 0.6, 0.0]])
     pred = decide_frames(probs, np.array([0.5, 0.5, 0.5]))
     m = frame_metrics(df, probs, pred, NAMES, min_slice_rows=1)
     assert m["per_frame"]["Economic"]["confusion"] == {"tn": 1, "fp": 0, "fn": 1, "tp": 2}
     assert "Other" not in m["per_frame"]  # never labeled: left out of macro-F1
     assert m["by_language"]["en"]["micro_f1"] == pytest.approx(1.0)
-    s = slant_metrics(df, np.array([[0.8, 0.1, 0.1], [0.1, 0.1, 0.8], [0.3, 0.4, 0.3], [0.2, 0.5, 0.3]]),
-                      ["left", "center", "right"], min_slice_rows=1)
-    assert s["accuracy"] == pytest.approx(0.75) and s["confusion_matrix"]["rows_true_cols_pred"][0] == [1, 1, 0]
+    s = slant_metrics(
+        df,
+        np.array([[0.8, 0.1, 0.1], [0.1, 0.1, 0.8], [0.3, 0.4, 0.3], [0.2, 0.5, 0.3]]),
+        ["left", "center", "right"],
+        min_slice_rows=1,
+    )
+    assert s["accuracy"] == pytest.approx(0.75) and s["confusion_matrix"]["rows_true_cols_pred"][0] == [
+        1,
+        1,
+        0,
+    ]
     rows = flatten({"frames": m, "slant": s})
-    assert {"task": "frames", "slice": "language:fr", "metric": "micro_f1"} .items() <= next(
-        r for r in rows if r["slice"] == "language:fr").items()
+    assert {"task": "frames", "slice": "language:fr", "metric": "micro_f1"}.items() <= next(
+        r for r in rows if r["slice"] == "language:fr"
+    ).items()
     assert all(np.isfinite(r["value"]) for r in rows)
 
 
@@ -57,8 +72,15 @@ def test_metrics_are_stored_in_the_warehouse(tmp_path: Path) -> None:
     db = tmp_path / "w.duckdb"
     with open_db(db) as con:
         register_evaluated_model(con, "v1", "transformer-x", {"version": "v1"})
-        assert record_metrics(con, "v1", "cv", [{"task": "frames", "slice": "all", "metric": "micro_f1",
-                                                 "value": 0.5, "n": 10}]) == 1
+        assert (
+            record_metrics(
+                con,
+                "v1",
+                "cv",
+                [{"task": "frames", "slice": "all", "metric": "micro_f1", "value": 0.5, "n": 10}],
+            )
+            == 1
+        )
         register_evaluated_model(con, "v1", "transformer-x", {"version": "v1", "metrics": {}})
         assert con.execute("select count(*), bool_or(is_current) from models").fetchone() == (1, False)
         assert latest_metrics(con, "v1", "cv")[0][:4] == ("frames", "all", "micro_f1", 0.5)
@@ -76,20 +98,41 @@ def test_evaluate_file_and_scorer_dispatch(tiny: tuple[Path, str, dict[str, Path
 
 def test_evaluate_cli_prints_json_for_any_shared_schema_file(tiny: tuple[Path, str, dict[str, Path]]) -> None:
     models, version, files = tiny
-    res = CliRunner().invoke(app, ["--model", version, "--data", str(files["slant"]), "--json", "--no-record",
-                                   "--models-dir", str(models)])
+    res = CliRunner().invoke(
+        app,
+        [
+            "--model",
+            version,
+            "--data",
+            str(files["slant"]),
+            "--json",
+            "--no-record",
+            "--models-dir",
+            str(models),
+        ],
+    )
     assert res.exit_code == 0, res.output
     out = json.loads(res.stdout)
     assert out["model_version"] == version and "frames" not in out
     assert set(out["slant"]["per_class_f1"]) == {"left", "center", "right"}
-    missing = CliRunner().invoke(app, ["--model", version, "--data", "nope.parquet", "--models-dir", str(models)])
+    missing = CliRunner().invoke(
+        app, ["--model", version, "--data", "nope.parquet", "--models-dir", str(models)]
+    )
     assert missing.exit_code == 1 and "no such file" in missing.output
 
 
-def test_compare_cv_reports_both_models_and_targets(tiny: tuple[Path, str, dict[str, Path]], tmp_path: Path) -> None:
+def test_compare_cv_reports_both_models_and_targets(
+    tiny: tuple[Path, str, dict[str, Path]], tmp_path: Path
+) -> None:
     _, _, files = tiny
-    result = compare_cv([files["frames"]], [files["slant"]], tiny_config(files["base"]), folds=3,
-                        cache_dir=tmp_path, progress=False)
+    result = compare_cv(
+        [files["frames"]],
+        [files["slant"]],
+        tiny_config(files["base"]),
+        folds=3,
+        cache_dir=tmp_path,
+        progress=False,
+    )
     for model in ("baseline", "transformer"):
         assert 0.0 <= result[model]["frames"]["micro_f1"] <= 1.0
         assert 0.0 <= result[model]["slant"]["macro_f1"] <= 1.0
@@ -102,7 +145,11 @@ def test_evaluate_file_works_for_the_committed_baseline(tiny: tuple[Path, str, d
     from classifier.registry import RegistryError, list_models
     from classifier.settings import PACKAGE_DIR
 
-    baselines = [m.version for m in list_models(PACKAGE_DIR / "models") if m.card.get("kind", "").startswith("baseline")]
+    baselines = [
+        m.version
+        for m in list_models(PACKAGE_DIR / "models")
+        if m.card.get("kind", "").startswith("baseline")
+    ]
     if not baselines:
         pytest.skip("no committed baseline model")
     try:

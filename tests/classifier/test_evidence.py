@@ -78,5 +78,6 @@ def test_evidence_for_batches_and_top_k() -> None:
 
 def test_select_evidence_without_sentences() -> None:
     empty = np.zeros((0, 2))
-    assert select_evidence([], empty, np.zeros((0, 3)), ["Money"], "left", ["Money", "Crime"],
-                           ["left", "center", "right"]) == {"Money": [], SLANT_KEY: []}
+    assert select_evidence(
+        [], empty, np.zeros((0, 3)), ["Money"], "left", ["Money", "Crime"], ["left", "center", "right"]
+    ) == {"Money": [], SLANT_KEY: []}

@@ -70,8 +70,11 @@ def test_directional_expectations(scorer: Scorer) -> None:
         "Police arrested a man on Friday and charged him with murder after a shooting. Prosecutors said "
         "he faces life in prison if convicted. The suspect was held in jail.",
     )
-    economy = Doc("Budget raises taxes", "The state budget raises taxes on businesses to cover a deficit. "
-                  "Economists said higher costs could cut jobs and wages, and prices may rise.")
+    economy = Doc(
+        "Budget raises taxes",
+        "The state budget raises taxes on businesses to cover a deficit. "
+        "Economists said higher costs could cut jobs and wages, and prices may rise.",
+    )
     crime_p, economy_p = scorer.score([crime, economy])
     for prediction, doc in ((crime_p, crime), (economy_p, economy)):
         _check(prediction, doc)

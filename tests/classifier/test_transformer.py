@@ -11,13 +11,24 @@ import pytest
 from classifier.data import compose_text
 from classifier.evidence import SLANT_KEY, split_sentences
 from classifier.predict import Doc
-from classifier.transformer.chunking import chunk_texts, length_batches, load_tokenizer, outlet_pattern, pick_windows
+from classifier.transformer.chunking import (
+    chunk_texts,
+    length_batches,
+    load_tokenizer,
+    outlet_pattern,
+    pick_windows,
+)
 from classifier.transformer.config import TransformerConfig, describe
 from classifier.transformer.heads import fit_head
 from classifier.transformer.predict import load_transformer_scorer
 from classifier.transformer.store import CARD_FILE, HEADS_FILE, ONNX_INT8
 from labels.codebook import load_codebook
-from tests.classifier.transformer_helpers import synthetic_frames, synthetic_slant, tiny_base_model, tiny_config
+from tests.classifier.transformer_helpers import (
+    synthetic_frames,
+    synthetic_slant,
+    tiny_base_model,
+    tiny_config,
+)
 
 BOOK = load_codebook()
 
@@ -26,8 +37,12 @@ BOOK = load_codebook()
 def tiny(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     root = tmp_path_factory.mktemp("tiny")
     base = tiny_base_model(root / "base")
-    return {"root": root, "base": base, "frames": synthetic_frames(root / "frames.parquet"),
-            "slant": synthetic_slant(root / "slant.parquet")}
+    return {
+        "root": root,
+        "base": base,
+        "frames": synthetic_frames(root / "frames.parquet"),
+        "slant": synthetic_slant(root / "slant.parquet"),
+    }
 
 
 @pytest.fixture(scope="module")
@@ -35,8 +50,16 @@ def trained(tiny: dict[str, Path]) -> tuple[Path, str]:
     from classifier.transformer.train import train_transformer
 
     models = tiny["root"] / "models"
-    version = train_transformer([tiny["frames"]], [tiny["slant"]], models, tiny_config(tiny["base"]), cv_folds=2,
-                                cache_dir=tiny["root"] / "cache", progress=False, export_onnx=True)
+    version = train_transformer(
+        [tiny["frames"]],
+        [tiny["slant"]],
+        models,
+        tiny_config(tiny["base"]),
+        cv_folds=2,
+        cache_dir=tiny["root"] / "cache",
+        progress=False,
+        export_onnx=True,
+    )
     return models, version
 
 
@@ -92,14 +115,27 @@ def test_training_is_seeded_and_resumable(tmp_path: Path) -> None:
     cfg = TransformerConfig(epochs=3, hidden=4, batch_size=5)
     a = fit_head(x, mask, y, False, cfg)
     b = fit_head(x, mask, y, False, cfg)
-    assert all(np.array_equal(p.detach(), q.detach()) for p, q in zip(a.parameters(), b.parameters(), strict=True))
+    assert all(
+        np.array_equal(p.detach(), q.detach()) for p, q in zip(a.parameters(), b.parameters(), strict=True)
+    )
     ckpt = tmp_path / "ckpt"
-    fit_head(x, mask, y, False, TransformerConfig(epochs=2, hidden=4, batch_size=5), checkpoint_dir=ckpt, checkpoint_key="k")
+    fit_head(
+        x,
+        mask,
+        y,
+        False,
+        TransformerConfig(epochs=2, hidden=4, batch_size=5),
+        checkpoint_dir=ckpt,
+        checkpoint_key="k",
+    )
     assert json.loads((ckpt / "checkpoint.json").read_text())["epoch"] == 1
     resumed = fit_head(x, mask, y, False, cfg, checkpoint_dir=ckpt, checkpoint_key="k")  # runs epoch 2 only
     assert json.loads((ckpt / "checkpoint.json").read_text())["epoch"] == 2
     again = fit_head(x, mask, y, False, cfg, checkpoint_dir=ckpt, checkpoint_key="k")  # nothing left to run
-    assert all(np.array_equal(p.detach(), q.detach()) for p, q in zip(resumed.parameters(), again.parameters(), strict=True))
+    assert all(
+        np.array_equal(p.detach(), q.detach())
+        for p, q in zip(resumed.parameters(), again.parameters(), strict=True)
+    )
 
 
 def test_model_dir_has_card_and_no_pickle(trained: tuple[Path, str]) -> None:
@@ -110,7 +146,9 @@ def test_model_dir_has_card_and_no_pickle(trained: tuple[Path, str]) -> None:
     assert len(card["data"]["dataset_hash"]) == 64 and card["libraries"]["onnxruntime"]
     assert {"micro_f1", "by_language", "calibration", "per_frame"} <= set(card["metrics"]["frames"])
     assert {"macro_f1", "confusion_matrix", "by_outlet"} <= set(card["metrics"]["slant"])
-    assert (folder / HEADS_FILE).exists() and (folder / ONNX_INT8).exists() and (folder / "README.md").exists()
+    assert (
+        (folder / HEADS_FILE).exists() and (folder / ONNX_INT8).exists() and (folder / "README.md").exists()
+    )
     assert not [p for p in folder.iterdir() if p.suffix in {".pkl", ".pickle", ".joblib", ".pt", ".bin"}]
 
 
@@ -118,9 +156,19 @@ def test_model_dir_has_card_and_no_pickle(trained: tuple[Path, str]) -> None:
 def test_scores_with_evidence_on_every_backend(trained: tuple[Path, str], backend: str) -> None:
     models, version = trained
     scorer = load_transformer_scorer(models / version, backend=backend, threads=1)
-    assert scorer.version == version and scorer.kind.startswith("transformer") and scorer.card["version"] == version
-    docs = [Doc("Police report", "Police arrested the suspect after the robbery downtown. Prosecutors filed murder "
-                "charges in court on Monday. The budget deficit grew as taxes rose this year."), Doc("", "")]
+    assert (
+        scorer.version == version
+        and scorer.kind.startswith("transformer")
+        and scorer.card["version"] == version
+    )
+    docs = [
+        Doc(
+            "Police report",
+            "Police arrested the suspect after the robbery downtown. Prosecutors filed murder "
+            "charges in court on Monday. The budget deficit grew as taxes rose this year.",
+        ),
+        Doc("", ""),
+    ]
     predictions = scorer.score(docs, batch_size=1)
     # batching does not change decisions; int8 activations are quantized per batch, so allow a little drift
     tol = 0.02 if backend in ("onnx-int8", "torch-bf16") else 1e-4
@@ -136,7 +184,9 @@ def test_scores_with_evidence_on_every_backend(trained: tuple[Path, str], backen
     assert predictions[1].evidence[SLANT_KEY] == []
 
 
-def test_encoder_batch_budget_changes_speed_not_scores(trained: tuple[Path, str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_encoder_batch_budget_changes_speed_not_scores(
+    trained: tuple[Path, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     """FRAMEWATCH_MAX_TOKENS only regroups windows into encoder batches: fp32 scores stay the same."""
     models, version = trained
     monkeypatch.setenv("FRAMEWATCH_MAX_TOKENS", "64")
@@ -144,7 +194,9 @@ def test_encoder_batch_budget_changes_speed_not_scores(trained: tuple[Path, str]
     assert small.max_tokens == 64
     monkeypatch.setenv("FRAMEWATCH_MAX_TOKENS", "8192")
     large = load_transformer_scorer(models / version, backend="torch", threads=1)
-    long_text = " ".join(f"Police arrested suspect number {i} after the robbery and the budget grew." for i in range(60))
+    long_text = " ".join(
+        f"Police arrested suspect number {i} after the robbery and the budget grew." for i in range(60)
+    )
     docs = [Doc("Police report", long_text), Doc("Budget", "Taxes rose this year."), Doc("", "")]
     for a, b in zip(small.score(docs), large.score(docs), strict=True):
         assert a.frames == b.frames and a.slant == b.slant and a.evidence == b.evidence

@@ -28,8 +28,11 @@ BOOK = load_codebook()
 @pytest.fixture(scope="module")
 def tiny(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     root = tmp_path_factory.mktemp("ds")
-    return {"base": tiny_base_model(root / "base"), "frames": synthetic_frames(root / "frames.parquet"),
-            "slant": synthetic_slant(root / "slant.parquet")}
+    return {
+        "base": tiny_base_model(root / "base"),
+        "frames": synthetic_frames(root / "frames.parquet"),
+        "slant": synthetic_slant(root / "slant.parquet"),
+    }
 
 
 def test_labels_are_codebook_class_labels(tiny: dict[str, Path]) -> None:
@@ -67,27 +70,55 @@ def test_windows_are_the_scorers_chunks(tiny: dict[str, Path]) -> None:
         assert a.doc == b.doc and np.array_equal(a.input_ids, b.input_ids)
     assert sum(c.doc == 0 for c in got.chunks) == 4
     part = chunked_docs(ds, 3, 7)  # a shard counts its articles from its start
-    assert part.n_docs == 4 and [c.doc for c in part.chunks] == [c.doc - 3 for c in ref.chunks if 3 <= c.doc < 7]
+    assert part.n_docs == 4 and [c.doc for c in part.chunks] == [
+        c.doc - 3 for c in ref.chunks if 3 <= c.doc < 7
+    ]
 
 
 def test_windows_are_cached_and_read_back(tiny: dict[str, Path], tmp_path: Path) -> None:
     tok = load_tokenizer(tiny["base"])
     ds = article_dataset(load_labeled([tiny["frames"]]))
-    first = tokenize_windows(ds, tok, max_length=32, max_chunks=2, prep=Preprocessing(), cache_dir=tmp_path,
-                             key="frames-abc", progress=False)
+    first = tokenize_windows(
+        ds,
+        tok,
+        max_length=32,
+        max_chunks=2,
+        prep=Preprocessing(),
+        cache_dir=tmp_path,
+        key="frames-abc",
+        progress=False,
+    )
     [cached] = tmp_path.glob("frames-abc-*.arrow")
     assert first.cache_files[0]["filename"] == str(cached)
     stamp = cached.stat().st_mtime_ns
-    again = tokenize_windows(ds, tok, max_length=32, max_chunks=2, prep=Preprocessing(), cache_dir=tmp_path,
-                             key="frames-abc", progress=False)
+    again = tokenize_windows(
+        ds,
+        tok,
+        max_length=32,
+        max_chunks=2,
+        prep=Preprocessing(),
+        cache_dir=tmp_path,
+        key="frames-abc",
+        progress=False,
+    )
     assert cached.stat().st_mtime_ns == stamp  # read back, not rewritten
     assert again["windows"] == first["windows"] and again["frames"] == first["frames"]
 
 
 def test_rows_without_frames_or_language_keep_their_place() -> None:
-    df = pd.DataFrame({"id": ["a", "b"], "title": ["T", None], "text": ["x", "y"], "language": [None, "en"],
-                       "outlet": [None, "Paper"], "outlet_domain": [None, None], "frames": [[], ["Economic"]],
-                       "slant": [None, "left"], "tone": [None, None]})
+    df = pd.DataFrame(
+        {
+            "id": ["a", "b"],
+            "title": ["T", None],
+            "text": ["x", "y"],
+            "language": [None, "en"],
+            "outlet": [None, "Paper"],
+            "outlet_domain": [None, None],
+            "frames": [[], ["Economic"]],
+            "slant": [None, "left"],
+            "tone": [None, None],
+        }
+    )
     ds = article_dataset(df)
     assert ds["language"] == [None, "en"] and ds["slant"] == [None, BOOK.slant_labels.index("left")]
     assert frame_targets(ds, BOOK.frame_names).sum(1).tolist() == [0, 1]

@@ -18,7 +18,12 @@ from classifier.transformer.finetune import fit_tower, frozen_embeddings, predic
 from classifier.transformer.model import PooledHead
 from classifier.transformer.states import encode_states
 from classifier.transformer.towers import BASE, load_split_encoder
-from tests.classifier.transformer_helpers import synthetic_frames, synthetic_slant, tiny_base_model, tiny_config
+from tests.classifier.transformer_helpers import (
+    synthetic_frames,
+    synthetic_slant,
+    tiny_base_model,
+    tiny_config,
+)
 
 TEXTS = [
     "Police arrested the suspect after the robbery. Prosecutors filed charges in court.",
@@ -34,16 +39,30 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _config(base: Path, **overrides: object):  # noqa: ANN202
-    values = {"finetune_layers": 1, "ft_epochs": 2, "ft_batch_size": 4, "ft_lr": 5e-3, "ft_head_lr": 5e-3,
-              "bf16": False, "max_length": 16, "max_chunks": 3}
+    values = {
+        "finetune_layers": 1,
+        "ft_epochs": 2,
+        "ft_batch_size": 4,
+        "ft_lr": 5e-3,
+        "ft_head_lr": 5e-3,
+        "bf16": False,
+        "max_length": 16,
+        "max_chunks": 3,
+    }
     values.update(overrides)
     return tiny_config(base, **values)
 
 
 def _states(base: Path, config):  # noqa: ANN001, ANN202
     split = load_split_encoder(base, config.finetune_layers)
-    windows = tokenize_windows(Dataset.from_dict({"text": TEXTS}), load_tokenizer(base), max_length=config.max_length,
-                               max_chunks=config.max_chunks, prep=Preprocessing(), progress=False)
+    windows = tokenize_windows(
+        Dataset.from_dict({"text": TEXTS}),
+        load_tokenizer(base),
+        max_length=config.max_length,
+        max_chunks=config.max_chunks,
+        prep=Preprocessing(),
+        progress=False,
+    )
     states = encode_states(windows, split, progress=False)
     return split, states
 
@@ -88,13 +107,18 @@ def test_finetuning_changes_the_top_layers_and_only_them(base: Path) -> None:
     config = _config(base)
     split, _, model = _fit(base, config)
     fresh = load_split_encoder(base, 1)
-    for (name, before), after in zip(fresh.bottom.state_dict().items(), split.bottom.state_dict().values(), strict=True):
+    for (name, before), after in zip(
+        fresh.bottom.state_dict().items(), split.bottom.state_dict().values(), strict=True
+    ):
         assert torch.equal(before, after), f"frozen bottom changed: {name}"
-    for before, after in zip(fresh.stacks[BASE].state_dict().values(), split.stacks[BASE].state_dict().values(),
-                             strict=True):
+    for before, after in zip(
+        fresh.stacks[BASE].state_dict().values(), split.stacks[BASE].state_dict().values(), strict=True
+    ):
         assert torch.equal(before, after)  # the base's own top layer is untouched: each fit trains a copy
-    changed = [not torch.equal(a, b) for a, b in zip(fresh.stacks[BASE].parameters(), model.layers.parameters(),
-                                                      strict=True)]
+    changed = [
+        not torch.equal(a, b)
+        for a, b in zip(fresh.stacks[BASE].parameters(), model.layers.parameters(), strict=True)
+    ]
     assert sum(changed) >= len(changed) - 2  # every weight matrix of the fine-tuned layer moved
 
 
@@ -118,8 +142,11 @@ def test_resume_after_interruption_equals_an_uninterrupted_run(base: Path, tmp_p
     for a, b in zip(straight.state_dict().values(), resumed.state_dict().values(), strict=True):
         assert torch.allclose(a, b, atol=1e-6)
     rows = np.arange(len(TEXTS))
-    assert np.allclose(predict_tower(straight, states, rows, False, config),
-                       predict_tower(resumed, states, rows, False, config), atol=1e-6)
+    assert np.allclose(
+        predict_tower(straight, states, rows, False, config),
+        predict_tower(resumed, states, rows, False, config),
+        atol=1e-6,
+    )
 
 
 def test_frozen_embeddings_are_the_base_models(base: Path) -> None:
@@ -138,13 +165,23 @@ def finetuned_dir(base: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple
     frames, slant = synthetic_frames(root / "frames.parquet"), synthetic_slant(root / "slant.parquet")
     models = root / "models"
     config = _config(base, epochs=5, ft_epochs=1, max_length=32, infer_max_chunks=4)
-    version = train_transformer([frames], [slant], models, config, cv_folds=0, cache_dir=root / "cache",
-                                progress=False, export_onnx=True, quantize=False)
+    version = train_transformer(
+        [frames],
+        [slant],
+        models,
+        config,
+        cv_folds=0,
+        cache_dir=root / "cache",
+        progress=False,
+        export_onnx=True,
+        quantize=False,
+    )
     return models, version, root
 
 
-def test_saved_model_keeps_only_the_finetuned_layers_and_reloads_identically(finetuned_dir: tuple[Path, str, Path],
-                                                                              tmp_path: Path) -> None:
+def test_saved_model_keeps_only_the_finetuned_layers_and_reloads_identically(
+    finetuned_dir: tuple[Path, str, Path], tmp_path: Path
+) -> None:
     from safetensors.torch import load_file
 
     from classifier.transformer.predict import load_transformer_scorer
@@ -157,10 +194,14 @@ def test_saved_model_keeps_only_the_finetuned_layers_and_reloads_identically(fin
     towers = load_file(str(folder / TOWERS_FILE))
     assert towers and all(v.dtype == torch.float16 for v in towers.values())
     assert {k.split(".")[0] for k in towers} == {"frames", "slant"}
-    assert all(k.split(".")[1] == "0" for k in towers)  # one layer (index 0 of the tower) per task, nothing else
+    assert all(
+        k.split(".")[1] == "0" for k in towers
+    )  # one layer (index 0 of the tower) per task, nothing else
     # the saved layers are the trained ones (the final fit's last checkpoint), rounded to float16
     ckpt = next((root / "cache" / "checkpoints").glob("*/frames/checkpoint.safetensors"))
-    trained = {k[len("model.layers."):]: v for k, v in load_file(str(ckpt)).items() if k.startswith("model.layers.")}
+    trained = {
+        k[len("model.layers.") :]: v for k, v in load_file(str(ckpt)).items() if k.startswith("model.layers.")
+    }
     for k, v in trained.items():
         assert torch.equal(towers[f"frames.{k}"], v.half())
     texts = ["Police arrested the suspect after the robbery downtown. Taxes rose this year.", "Short note."]
@@ -180,7 +221,9 @@ def test_saved_model_keeps_only_the_finetuned_layers_and_reloads_identically(fin
     assert not np.allclose(frozen.frame_probs, a.frame_probs, atol=1e-6)
 
 
-def test_loading_refuses_a_different_base_model(finetuned_dir: tuple[Path, str, Path], tmp_path: Path) -> None:
+def test_loading_refuses_a_different_base_model(
+    finetuned_dir: tuple[Path, str, Path], tmp_path: Path
+) -> None:
     from classifier.transformer.predict import load_transformer_scorer
     from classifier.transformer.store import CARD_FILE, BaseModelMismatch
 
@@ -199,7 +242,11 @@ def test_cli_set_options_are_typed_and_checked() -> None:
     from classifier.transformer.cli import parse_sets
 
     assert parse_sets(["ft_epochs=4", "finetune_slant=false", "ft_lr=3e-4", "frames_train_languages=en"]) == {
-        "ft_epochs": 4, "finetune_slant": False, "ft_lr": 3e-4, "frames_train_languages": "en"}
+        "ft_epochs": 4,
+        "finetune_slant": False,
+        "ft_lr": 3e-4,
+        "frames_train_languages": "en",
+    }
     with pytest.raises(ValueError, match="KEY=VALUE"):
         parse_sets(["no_such_field=1"])
 

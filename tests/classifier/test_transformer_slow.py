@@ -18,8 +18,19 @@ pytestmark = pytest.mark.slow
 def test_benchmark_prints_rates_and_ratios(tmp_path: Path, shared_files: tuple[Path, Path]) -> None:
     out = tmp_path / "bench.json"
     res = subprocess.run(
-        [sys.executable, str(REPO_ROOT / "bench" / "bench_classifier.py"), "--n", "40", "--skip-onnx-fp32",
-         "--json", str(out)], capture_output=True, text=True, timeout=600, check=False,
+        [
+            sys.executable,
+            str(REPO_ROOT / "bench" / "bench_classifier.py"),
+            "--n",
+            "40",
+            "--skip-onnx-fp32",
+            "--json",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
     )
     assert res.returncode == 0, res.stderr[-2000:]
     figures = json.loads(out.read_text())
@@ -33,8 +44,14 @@ def test_cross_validated_comparison_on_shared_data(shared_files: tuple[Path, Pat
     from classifier.transformer.settings import TransformerSettings
 
     frames, slant = shared_files
-    result = compare_cv([frames], [slant], folds=5, cache_dir=TransformerSettings().cache_dir,
-                        ratings_file=frames.parent / "outlet_ratings.parquet", progress=False)
+    result = compare_cv(
+        [frames],
+        [slant],
+        folds=5,
+        cache_dir=TransformerSettings().cache_dir,
+        ratings_file=frames.parent / "outlet_ratings.parquet",
+        progress=False,
+    )
     print(result["summary"])
     assert result["transformer"]["frames"]["by_language"]["en"]["micro_f1"] > 0.6
     assert result["transformer"]["slant"]["macro_f1"] > 0.38  # above chance on unseen outlets

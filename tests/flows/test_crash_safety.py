@@ -70,19 +70,25 @@ if mode == "write":
 
 with Site() as site:
     sources = write_sources(site.outlets(), [], Path(home) / "sources.toml")
-    out = monitor.monitor_flow(db_path=db, collect=CollectParams(sources_path=str(sources), fetch=demo_fetch_settings()),
-                               score=ScoreParams(batch_size=batch))
+    collect = CollectParams(sources_path=str(sources), fetch=demo_fetch_settings())
+    out = monitor.monitor_flow(db_path=db, collect=collect, score=ScoreParams(batch_size=batch))
 print("RESULT " + json.dumps({"run_id": out["run_id"], "counts": out["counts"]}, default=str))
 """
 
 
 def _env(home: Path) -> dict[str, str]:
     env = dict(os.environ)
-    env.update({
-        "FRAMEWATCH_HOME": str(home), "PREFECT_HOME": str(home / "prefect"), "PYTHONUNBUFFERED": "1",
-        "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1",
-        "PREFECT_LOGGING_TO_API_ENABLED": "false", "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180",
-    })
+    env.update(
+        {
+            "FRAMEWATCH_HOME": str(home),
+            "PREFECT_HOME": str(home / "prefect"),
+            "PYTHONUNBUFFERED": "1",
+            "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+            "DO_NOT_TRACK": "1",
+            "PREFECT_LOGGING_TO_API_ENABLED": "false",
+            "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180",
+        }
+    )
     env.pop("PREFECT_API_URL", None)  # each subprocess uses its own temporary API
     return env
 
@@ -90,7 +96,11 @@ def _env(home: Path) -> dict[str, str]:
 def _start(mode: str, db: Path, home: Path, marker: Path) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, "-c", DRIVER, mode, str(db), str(home), str(marker)],
-        cwd=REPO, env=_env(home), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        cwd=REPO,
+        env=_env(home),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
         start_new_session=True,  # its own process group: the kill takes Prefect's server with it
     )
 
@@ -121,7 +131,7 @@ def _run_to_completion(db: Path, home: Path) -> dict:
         raise
     assert proc.returncode == 0, out
     line = next(ln for ln in out.splitlines() if ln.startswith("RESULT "))
-    return json.loads(line[len("RESULT "):])
+    return json.loads(line[len("RESULT ") :])
 
 
 def _rerun_in_process(home: Path, db: Path) -> dict:
@@ -133,7 +143,9 @@ def _rerun_in_process(home: Path, db: Path) -> dict:
 
     with DemoSite() as site:
         sources = write_sources(site.outlets(), [], home / "sources.toml")
-        return monitor_flow(db_path=str(db), collect=CollectParams(sources_path=str(sources), fetch=demo_fetch_settings()))
+        return monitor_flow(
+            db_path=str(db), collect=CollectParams(sources_path=str(sources), fetch=demo_fetch_settings())
+        )
 
 
 def _assert_consistent(db: Path) -> dict[str, int]:
@@ -149,19 +161,25 @@ def _assert_consistent(db: Path) -> dict[str, int]:
         ).fetchone()[0]
         assert incomplete == 0, "partial article rows"
         orphans = con.execute(
-            "select count(*) from predictions p anti join articles a using (article_id)").fetchone()[0]
+            "select count(*) from predictions p anti join articles a using (article_id)"
+        ).fetchone()[0]
         assert orphans == 0, "predictions for articles that are not stored"
         repeated = con.execute(
             "select count(*) from (select article_id, model_version from predictions"
-            " group by all having count(*) > 1)").fetchone()[0]
+            " group by all having count(*) > 1)"
+        ).fetchone()[0]
         assert repeated == 0, "more than one prediction per article per model"
         bad_preds = con.execute(
             "select count(*) from predictions where frame_probs is null or cardinality(frame_probs) = 0"
-            " or slant is null or model_version is null").fetchone()[0]
+            " or slant is null or model_version is null"
+        ).fetchone()[0]
         assert bad_preds == 0, "partial prediction rows"
         n_preds = con.execute("select count(*) from predictions").fetchone()[0]
-        statuses = dict(con.execute(
-            "select status, count(*) from runs where flow_name = 'monitor' group by status").fetchall())
+        statuses = dict(
+            con.execute(
+                "select status, count(*) from runs where flow_name = 'monitor' group by status"
+            ).fetchall()
+        )
         return {"articles": n, "predictions": n_preds, **statuses}
     finally:
         con.close()
@@ -175,7 +193,9 @@ def _assert_recovered(db: Path, result: dict, killed: int) -> None:
         current = result["counts"]["model_version"]
         unscored = con.execute(
             "select count(*) from articles a where not exists (select 1 from predictions p"
-            " where p.article_id = a.article_id and p.model_version = ?)", [current]).fetchone()[0]
+            " where p.article_id = a.article_id and p.model_version = ?)",
+            [current],
+        ).fetchone()[0]
         assert unscored == 0
         runs = con.execute("select run_id, flow_name, status from runs").fetchall()
     finally:

@@ -15,13 +15,13 @@ from warehouse.db import connect
 # What a run stores, minus what differs by design between two runs (run ids, timestamps).
 TABLES = {
     "articles": "select article_id, outlet_id, url, canonical_url, normalized_url, feed_url, title, byline,"
-                " published, language, text, content_hash, extractor, extractor_version from articles",
+    " published, language, text, content_hash, extractor, extractor_version from articles",
     "predictions": "select article_id, model_version, frames, primary_frame,"
-                   " map_entries(frame_probs)::varchar, slant, tone_score, evidence::varchar from predictions",
+    " map_entries(frame_probs)::varchar, slant, tone_score, evidence::varchar from predictions",
     "headlines": "select article_id, model_version, frames, primary_frame, slant from headline_predictions",
     "links": "select article_id, relation, linked_article_id from article_links",
     "failures": "select e.stage, e.source, e.reason from run_errors e join runs r using (run_id)"
-                " where r.flow_name = 'monitor'",
+    " where r.flow_name = 'monitor'",
     "feed_fetches": "select feed_url, outcome, http_status, reason, items from feed_fetches",
 }
 
@@ -41,8 +41,14 @@ def cluster(prefect_harness):
 
     # the workers report task states to the harness's API, as they would to a real server
     env = {"PREFECT_API_URL": str(get_current_settings().api.url)}
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
-                      silence_logs=logging.WARNING, env=env) as c:
+    with LocalCluster(
+        n_workers=2,
+        threads_per_worker=1,
+        processes=True,
+        dashboard_address=":0",
+        silence_logs=logging.WARNING,
+        env=env,
+    ) as c:
         yield c
 
 
@@ -57,8 +63,12 @@ def test_dask_runner_stores_the_same_rows_as_the_default_runner(cluster, tmp_pat
         collect = CollectParams(sources_path=str(sources), fetch=demo_fetch_settings())
         default = monitor_flow(db_path=str(tmp_path / "default.duckdb"), collect=collect)
         on_dask = monitor_flow(
-            db_path=str(tmp_path / "dask.duckdb"), collect=collect, score=ScoreParams(),
-            runner=RunnerParams(kind="dask", address=cluster.scheduler_address, extract_batch=8, score_batch=16),
+            db_path=str(tmp_path / "dask.duckdb"),
+            collect=collect,
+            score=ScoreParams(),
+            runner=RunnerParams(
+                kind="dask", address=cluster.scheduler_address, extract_batch=8, score_batch=16
+            ),
         )
     # the work really went to the cluster: batches of pages and of articles, run by its workers
     assert on_dask["counts"]["extract_tasks"] >= default["counts"]["articles_new"] // 8

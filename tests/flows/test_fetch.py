@@ -12,7 +12,9 @@ from tests.flows.loopback import LoopbackServer, Reply
 
 
 def fast(**kw) -> FetchSettings:
-    base = dict(per_host_delay_s=0.0, backoff_s=0.05, max_retries=2, total_timeout_s=2.0, connect_timeout_s=1.0)
+    base = dict(
+        per_host_delay_s=0.0, backoff_s=0.05, max_retries=2, total_timeout_s=2.0, connect_timeout_s=1.0
+    )
     return FetchSettings(**(base | kw))
 
 

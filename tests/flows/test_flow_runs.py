@@ -20,9 +20,16 @@ LONG = " ".join(["The council voted on the transit budget after a long public he
 @pytest.fixture()
 def import_file(tmp_path):
     path = tmp_path / "batch.jsonl"
-    rows = [{"url": f"https://example.org/news/{i}", "title": f"Transit budget vote {i}",
-             "text": f"Story {i}. {LONG} Riders from district {i} spoke.", "outlet": "example-daily",
-             "published": "2026-11-20"} for i in range(6)]
+    rows = [
+        {
+            "url": f"https://example.org/news/{i}",
+            "title": f"Transit budget vote {i}",
+            "text": f"Story {i}. {LONG} Riders from district {i} spoke.",
+            "outlet": "example-daily",
+            "published": "2026-11-20",
+        }
+        for i in range(6)
+    ]
     rows.append({"url": "https://example.org/news/broken", "title": "no text"})  # a bad row
     path.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
     return path
@@ -36,13 +43,18 @@ def _artifact_markdown(key: str, run_id: str) -> str:
     from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId, ArtifactFilterKey
 
     with get_client(sync_client=True) as client:
-        found = client.read_artifacts(artifact_filter=ArtifactFilter(
-            key=ArtifactFilterKey(any_=[key]), flow_run_id=ArtifactFilterFlowRunId(any_=[UUID(run_id)])))
+        found = client.read_artifacts(
+            artifact_filter=ArtifactFilter(
+                key=ArtifactFilterKey(any_=[key]), flow_run_id=ArtifactFilterFlowRunId(any_=[UUID(run_id)])
+            )
+        )
     assert len(found) == 1, f"artifact {key!r} of run {run_id}: {len(found)} found"
     return found[0].data
 
 
-def test_collect_and_score_record_runs_and_artifacts_and_are_idempotent(prefect_harness, tmp_path, import_file):
+def test_collect_and_score_record_runs_and_artifacts_and_are_idempotent(
+    prefect_harness, tmp_path, import_file
+):
     from flows.collect import collect_flow
     from flows.score import score_flow
 
@@ -58,9 +70,13 @@ def test_collect_and_score_record_runs_and_artifacts_and_are_idempotent(prefect_
     assert again["counts"]["articles_new"] == 0 and rescored["counts"]["scored"] == 0
     con = connect(db, read_only=True)
     try:
-        runs = con.execute("select run_id, flow_name, status, n_errors, counts from runs order by started_at").fetchall()
+        runs = con.execute(
+            "select run_id, flow_name, status, n_errors, counts from runs order by started_at"
+        ).fetchall()
         n_preds = con.execute("select count(*) from predictions").fetchone()[0]
-        reasons = con.execute("select stage, reason from run_errors where run_id = ?", [first["run_id"]]).fetchall()
+        reasons = con.execute(
+            "select stage, reason from run_errors where run_id = ?", [first["run_id"]]
+        ).fetchall()
     finally:
         con.close()
     assert [(r[1], r[2]) for r in runs] == [("collect", "completed"), ("score", "completed")] * 2
@@ -83,7 +99,9 @@ def test_a_failing_flow_is_recorded_failed_and_keeps_what_was_stored(prefect_har
     con = connect(db, read_only=True)
     try:
         runs = con.execute("select run_id, status from runs order by started_at").fetchall()
-        failed_reasons = con.execute("select reason from run_errors where run_id = ?", [runs[-1][0]]).fetchall()
+        failed_reasons = con.execute(
+            "select reason from run_errors where run_id = ?", [runs[-1][0]]
+        ).fetchall()
         articles = con.execute("select count(*) from articles").fetchone()[0]
     finally:
         con.close()
@@ -106,16 +124,28 @@ def test_new_gold_labels_are_counted_since_the_last_retrain(tmp_path):
     now = datetime(2026, 11, 30, 12, 0)
 
     def gold(i: int, when: datetime) -> dict:
-        return {"article_id": f"a{i}", "frames": ["Economic"], "primary_frame": "Economic", "slant": "center",
-                "tone": "neutral", "codebook_version": "1.1.0", "method": "single", "adjudicator": None,
-                "n_annotators": 1, "decided_at": when, "note": None}
+        return {
+            "article_id": f"a{i}",
+            "frames": ["Economic"],
+            "primary_frame": "Economic",
+            "slant": "center",
+            "tone": "neutral",
+            "codebook_version": "1.1.0",
+            "method": "single",
+            "adjudicator": None,
+            "n_annotators": 1,
+            "decided_at": when,
+            "note": None,
+        }
 
     with open_db(tmp_path / "fw.duckdb") as con:
         labels_store.append_gold(con, [gold(i, now - timedelta(days=3)) for i in range(4)])
         assert labels_store.new_gold_since_retrain(con) == 4  # never retrained: all of them
-        con.execute("insert into runs (run_id, flow_name, started_at, status) values "
-                    "('r1', 'retrain', ?, 'completed'), ('r2', 'retrain', ?, 'failed')",
-                    [now - timedelta(days=2), now - timedelta(days=1)])
+        con.execute(
+            "insert into runs (run_id, flow_name, started_at, status) values "
+            "('r1', 'retrain', ?, 'completed'), ('r2', 'retrain', ?, 'failed')",
+            [now - timedelta(days=2), now - timedelta(days=1)],
+        )
         labels_store.append_gold(con, [gold(10 + i, now) for i in range(3)])
         assert labels_store.new_gold_since_retrain(con) == 3  # since the last *completed* retrain
 
@@ -155,10 +185,25 @@ def test_monitor_starts_a_retraining_turn_when_enough_gold_is_new(prefect_harnes
     monitor_flow(db, collect=CollectParams(import_paths=[str(import_file)]))
     with open_db(db) as con:
         ids = [r[0] for r in con.execute("select article_id from articles order by 1 limit 3").fetchall()]
-        labels_store.append_gold(con, [
-            {"article_id": i, "frames": ["Economic"], "primary_frame": "Economic", "slant": "center",
-             "tone": "neutral", "codebook_version": "1.1.0", "method": "single", "adjudicator": None,
-             "n_annotators": 1, "decided_at": datetime.now(), "note": None} for i in ids])
+        labels_store.append_gold(
+            con,
+            [
+                {
+                    "article_id": i,
+                    "frames": ["Economic"],
+                    "primary_frame": "Economic",
+                    "slant": "center",
+                    "tone": "neutral",
+                    "codebook_version": "1.1.0",
+                    "method": "single",
+                    "adjudicator": None,
+                    "n_annotators": 1,
+                    "decided_at": datetime.now(),
+                    "note": None,
+                }
+                for i in ids
+            ],
+        )
     out = monitor_flow(db, retrain=RetrainParams(min_new_gold=2))
     assert out["counts"]["new_gold"] == 3
     assert [(e["stage"], e["reason"]) for e in out["errors"]] == [("retrain", "RetrainError")]
@@ -167,5 +212,10 @@ def test_monitor_starts_a_retraining_turn_when_enough_gold_is_new(prefect_harnes
         runs = con.execute("select flow_name, status from runs order by started_at").fetchall()
     finally:
         con.close()
-    assert runs[-5:] == [("monitor", "completed"), ("collect", "completed"), ("score", "completed"),
-                         ("retrain", "failed"), ("report", "completed")]
+    assert runs[-5:] == [
+        ("monitor", "completed"),
+        ("collect", "completed"),
+        ("score", "completed"),
+        ("retrain", "failed"),
+        ("report", "completed"),
+    ]

@@ -19,8 +19,12 @@ def demo_runs(prefect_harness, tmp_path_factory):
     db = home / "fw.duckdb"
     with DemoSite() as site:
         sources = write_sources(site.outlets(), [], home / "sources.toml")
-        first = monitor_flow(db_path=str(db), collect=CollectParams(sources_path=str(sources), fetch=demo_fetch_settings()))
-        second = monitor_flow(db_path=str(db), collect=CollectParams(sources_path=str(sources), fetch=demo_fetch_settings()))
+        first = monitor_flow(
+            db_path=str(db), collect=CollectParams(sources_path=str(sources), fetch=demo_fetch_settings())
+        )
+        second = monitor_flow(
+            db_path=str(db), collect=CollectParams(sources_path=str(sources), fetch=demo_fetch_settings())
+        )
         corpus_size = len(site.corpus.articles)
     return db, first, second, corpus_size
 
@@ -74,11 +78,14 @@ def test_seed_articles_are_scored_and_stored(prefect_harness, seeds_dir, tmp_pat
     db = tmp_path / "seeds.duckdb"
     sources = write_sources([], list(SEED_OUTLETS.values()), tmp_path / "sources.toml")
     seeds = write_seed_import(seeds_dir, tmp_path / "seeds.jsonl")
-    out = monitor_flow(db_path=str(db), collect=CollectParams(sources_path=str(sources), import_paths=[str(seeds)]))
+    out = monitor_flow(
+        db_path=str(db), collect=CollectParams(sources_path=str(sources), import_paths=[str(seeds)])
+    )
     assert out["counts"]["articles_new"] == 2 and out["counts"]["scored"] == 2
     con = connect(db, read_only=True)
     rows = con.execute(
-        "select outlet_id, slant, slant_right, primary_frame, cardinality(frames) from article_scores order by outlet_id"
+        "select outlet_id, slant, slant_right, primary_frame, cardinality(frames) from "
+        "article_scores order by outlet_id"
     ).fetchall()
     assert [r[0] for r in rows] == ["foxnews.com", "seed-blog"]
     assert all(r[1] in ("left", "center", "right") and 0 <= r[2] <= 1 and r[4] >= 1 for r in rows)

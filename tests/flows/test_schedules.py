@@ -21,11 +21,14 @@ def test_deployments_have_the_expected_crons_and_parameters(tmp_path):
     deployments = {d.name: d for d in build_deployments(db, sources)}
     assert set(deployments) == {"monitor-daily", "report-weekly"}
     monitor, shifts = deployments["monitor-daily"], deployments["report-weekly"]
-    assert [s.schedule.cron for s in monitor.schedules] == ["0 6 * * *"]   # daily 06:00 UTC
-    assert [s.schedule.cron for s in shifts.schedules] == ["0 7 * * 1"]    # Mondays 07:00 UTC
+    assert [s.schedule.cron for s in monitor.schedules] == ["0 6 * * *"]  # daily 06:00 UTC
+    assert [s.schedule.cron for s in shifts.schedules] == ["0 7 * * 1"]  # Mondays 07:00 UTC
     assert all(s.schedule.timezone in (None, "UTC") for d in deployments.values() for s in d.schedules)
     assert monitor.flow_name == "monitor" and shifts.flow_name == "report"
-    assert monitor.parameters == {"db_path": str(db.resolve()), "collect": {"sources_path": str(sources.resolve())}}
+    assert monitor.parameters == {
+        "db_path": str(db.resolve()),
+        "collect": {"sources_path": str(sources.resolve())},
+    }
     assert shifts.parameters == {"db_path": str(db.resolve())}
     assert monitor.entrypoint.endswith("flows/monitor.py:monitor_flow")
     assert shifts.entrypoint.endswith("flows/report.py:report_flow")
@@ -36,7 +39,9 @@ def test_serve_refuses_without_prefect_api_url(monkeypatch, tmp_path):
 
     monkeypatch.delenv("PREFECT_API_URL", raising=False)
     monkeypatch.setenv("FRAMEWATCH_HOME", str(tmp_path))
-    monkeypatch.setattr(prefect, "serve", lambda *a, **k: pytest.fail("serve must not start without a server"))
+    monkeypatch.setattr(
+        prefect, "serve", lambda *a, **k: pytest.fail("serve must not start without a server")
+    )
     result = runner.invoke(app, ["serve"])
     assert result.exit_code == 1
     text = " ".join(result.output.split())

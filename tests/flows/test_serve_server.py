@@ -44,9 +44,9 @@ def _wait(predicate, timeout: float, what: str, procs: list[subprocess.Popen]):
 
 
 def _api(method: str, url: str, **kwargs):
-    """JSON of a 2xx answer. Under load the server's SQLite store is now and then locked, and the server answers
-    503 (PrefectHQ/prefect#18934); Prefect's own client retries 5xx answers like that, so this does too, and fails
-    with the last answer (status and body) if they persist."""
+    """JSON of a 2xx answer. Under load the server's SQLite store is now and then locked, and the server
+    answers 503 (PrefectHQ/prefect#18934); Prefect's own client retries 5xx answers like that, so this does
+    too, and fails with the last answer (status and body) if they persist."""
     for attempt in range(10):
         r = httpx.request(method, url, timeout=10, **kwargs)
         if r.status_code < 500:
@@ -72,18 +72,39 @@ def test_serve_registers_deployments_and_runs_them_on_a_real_server(tmp_path):
     port = _free_port()
     api = f"http://127.0.0.1:{port}/api"
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
-    env.update({"PREFECT_HOME": str(tmp_path / "prefect"), "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-                "DO_NOT_TRACK": "1", "FRAMEWATCH_HOME": str(tmp_path / "home"), "HF_HUB_OFFLINE": "1"})
+    env.update(
+        {
+            "PREFECT_HOME": str(tmp_path / "prefect"),
+            "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+            "DO_NOT_TRACK": "1",
+            "FRAMEWATCH_HOME": str(tmp_path / "home"),
+            "HF_HUB_OFFLINE": "1",
+        }
+    )
     server = subprocess.Popen(
         [str(BIN / "prefect"), "server", "start", "--host", "127.0.0.1", "--port", str(port)],
-        env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
     procs = [server]
     try:
-        _wait(lambda: httpx.get(f"{api}/health", timeout=2).status_code == 200, 180, "the Prefect server", procs)
+        _wait(
+            lambda: httpx.get(f"{api}/health", timeout=2).status_code == 200, 180, "the Prefect server", procs
+        )
         db = tmp_path / "fw.duckdb"
         serve = subprocess.Popen(
-            [str(BIN / "framewatch"), "serve", "--db", str(db)], env={**env, "PREFECT_API_URL": api},
-            cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+            [str(BIN / "framewatch"), "serve", "--db", str(db)],
+            env={**env, "PREFECT_API_URL": api},
+            cwd=REPO,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=True,
+        )
         procs.append(serve)
 
         def deployments():

@@ -35,7 +35,9 @@ def test_bad_url_is_refused_with_reason() -> None:
 
 def test_charset_order_bom_header_meta_detect() -> None:
     text = "Café crème, naïve résumé — «quotes»"
-    html_latin = f'<html><head><meta charset="iso-8859-1"></head><body>{text}</body></html>'.encode("latin-1", "replace")
+    html_latin = f'<html><head><meta charset="iso-8859-1"></head><body>{text}</body></html>'.encode(
+        "latin-1", "replace"
+    )
     assert detect_encoding(b"\xef\xbb\xbfhello", "text/html; charset=latin-1") == ("utf-8", "bom")
     assert detect_encoding(html_latin, "text/html; charset=ISO-8859-1")[1] == "header"
     assert detect_encoding(html_latin, "text/html")[1] == "meta"
@@ -46,7 +48,8 @@ def test_charset_order_bom_header_meta_detect() -> None:
 
 
 RSS = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>
-<item><title>One</title><link>https://n.example/1</link><pubDate>Mon, 02 Nov 2026 09:00:00 GMT</pubDate></item>
+<item><title>One</title><link>https://n.example/1</link>
+<pubDate>Mon, 02 Nov 2026 09:00:00 GMT</pubDate></item>
 <item><title>No link</title></item></channel></rss>"""
 ATOM = b"""<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"><title>T</title>
 <entry><title>A</title><link href="https://n.example/a"/><updated>2026-11-03T10:00:00Z</updated></entry></feed>"""
@@ -62,9 +65,14 @@ def test_rss_atom_rdf() -> None:
     assert parse_feed(RDF, "rdf")[0].url == "https://n.example/r"
 
 
-@pytest.mark.parametrize(("body", "reason"), [(b"<rss><channel><item><link>", "malformed_feed"),
-                                               (b"", "empty_feed"),
-                                               (b'<?xml version="1.0"?><rss version="2.0"><channel><title>x</title></channel></rss>', "empty_feed")])
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        (b"<rss><channel><item><link>", "malformed_feed"),
+        (b"", "empty_feed"),
+        (b'<?xml version="1.0"?><rss version="2.0"><channel><title>x</title></channel></rss>', "empty_feed"),
+    ],
+)
 def test_broken_feeds_raise_with_reason(body: bytes, reason: str) -> None:
     with pytest.raises(FeedError) as err:
         parse_feed(body, "http://127.0.0.1/feed")

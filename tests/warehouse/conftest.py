@@ -1,4 +1,5 @@
-"""Warehouse fixtures: a real DuckDB file from the demo corpus (+ seeds when present), stories grouped once."""
+"""Warehouse fixtures: a real DuckDB file from the demo corpus (+ seeds when present), stories grouped
+once."""
 
 from __future__ import annotations
 

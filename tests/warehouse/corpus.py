@@ -16,48 +16,102 @@ from warehouse.headlines import insert_headline_predictions
 
 TONE_SCORE = {"positive": 0.5, "neutral": 0.0, "negative": -0.5}
 SEEDS = {  # stem -> (outlet, published, frames, slant, tone): our reading of the seeds README
-    "000_d9d7385d39cd4705": ("foxnews.com", date(2025, 1, 20),
-                             ["Crime and punishment", "Security and defense", "Legality, constitutionality and jurisprudence"],
-                             "right", "negative"),
-    "004_4c4af3e25f1da198": ("seed-blog", date(2025, 7, 8),
-                             ["Fairness and equality", "Health and safety", "Political"], "left", "positive"),
+    "000_d9d7385d39cd4705": (
+        "foxnews.com",
+        date(2025, 1, 20),
+        ["Crime and punishment", "Security and defense", "Legality, constitutionality and jurisprudence"],
+        "right",
+        "negative",
+    ),
+    "004_4c4af3e25f1da198": (
+        "seed-blog",
+        date(2025, 7, 8),
+        ["Fairness and equality", "Health and safety", "Political"],
+        "left",
+        "positive",
+    ),
 }
 
 
 def _article(aid: str, outlet: str, title: str, text: str, day: date) -> dict[str, Any]:
-    return dict(article_id=aid, outlet_id=outlet, url=f"https://{outlet}.example/{aid}", canonical_url=None,
-                normalized_url=f"https://{outlet}.example/{aid}", feed_url=None, title=title, byline=None,
-                published=day, language="en", text=text, content_hash=f"h-{aid}", raw_html_z=None,
-                extractor="test", extractor_version="0", first_run_id="r1", fetched_at=datetime(2026, 11, 21))
+    return dict(
+        article_id=aid,
+        outlet_id=outlet,
+        url=f"https://{outlet}.example/{aid}",
+        canonical_url=None,
+        normalized_url=f"https://{outlet}.example/{aid}",
+        feed_url=None,
+        title=title,
+        byline=None,
+        published=day,
+        language="en",
+        text=text,
+        content_hash=f"h-{aid}",
+        raw_html_z=None,
+        extractor="test",
+        extractor_version="0",
+        first_run_id="r1",
+        fetched_at=datetime(2026, 11, 21),
+    )
 
 
-def _prediction(aid: str, frames: list[str], primary: str, slant: str, tone: str, text: str,
-                version: str) -> dict[str, Any]:
+def _prediction(
+    aid: str, frames: list[str], primary: str, slant: str, tone: str, text: str, version: str
+) -> dict[str, Any]:
     names = load_codebook().frame_names
     first = text.split(". ")[0][:300]
     return dict(
-        article_id=aid, model_version=version, scored_at=datetime(2026, 11, 21), run_id="r1",
-        frame_probs={f: (0.9 if f in frames else 0.05) for f in names}, frames=frames, primary_frame=primary,
-        slant_probs={s: (0.8 if s == slant else 0.1) for s in ("left", "center", "right")}, slant=slant,
-        tone_score=TONE_SCORE[tone], tone=tone, evidence=json.dumps({primary: [first], "slant": [first]}),
+        article_id=aid,
+        model_version=version,
+        scored_at=datetime(2026, 11, 21),
+        run_id="r1",
+        frame_probs={f: (0.9 if f in frames else 0.05) for f in names},
+        frames=frames,
+        primary_frame=primary,
+        slant_probs={s: (0.8 if s == slant else 0.1) for s in ("left", "center", "right")},
+        slant=slant,
+        tone_score=TONE_SCORE[tone],
+        tone=tone,
+        evidence=json.dumps({primary: [first], "slant": [first]}),
     )
 
 
 def build_corpus_db(path: Path, seeds_dir: Path | None, version: str = "writer-v1") -> Path:
     corpus = DemoCorpus.load()
     con = connect(path)
-    outlets = [{"outlet_id": o["slug"], "name": o["name"], "domain": o.get("domain"), "country": o.get("country"),
-                "kind": o.get("kind"), "lean_prior": o.get("lean"), "lean_source": "demo"} for o in corpus.outlets]
-    outlets += [{"outlet_id": "foxnews.com", "name": "Fox News", "lean_prior": "right"},
-                {"outlet_id": "seed-blog", "name": "Seed blog post", "lean_prior": None}]
+    outlets = [
+        {
+            "outlet_id": o["slug"],
+            "name": o["name"],
+            "domain": o.get("domain"),
+            "country": o.get("country"),
+            "kind": o.get("kind"),
+            "lean_prior": o.get("lean"),
+            "lean_source": "demo",
+        }
+        for o in corpus.outlets
+    ]
+    outlets += [
+        {"outlet_id": "foxnews.com", "name": "Fox News", "lean_prior": "right"},
+        {"outlet_id": "seed-blog", "name": "Seed blog post", "lean_prior": None},
+    ]
     load.upsert_outlets(con, outlets)
     articles, predictions, headlines = [], [], []
     for a in corpus.articles:
         text = "\n\n".join(a["paragraphs"])
         articles.append(_article(a["id"], a["outlet"], a["title"], text, date.fromisoformat(a["published"])))
-        predictions.append(_prediction(a["id"], a["frames"], a["primary_frame"], a["slant"], a["tone"], text, version))
-        headlines.append({"article_id": a["id"], "model_version": version, "scored_at": datetime(2026, 11, 21),
-                          "frames": [a["primary_frame"]], "primary_frame": a["primary_frame"]})
+        predictions.append(
+            _prediction(a["id"], a["frames"], a["primary_frame"], a["slant"], a["tone"], text, version)
+        )
+        headlines.append(
+            {
+                "article_id": a["id"],
+                "model_version": version,
+                "scored_at": datetime(2026, 11, 21),
+                "frames": [a["primary_frame"]],
+                "primary_frame": a["primary_frame"],
+            }
+        )
     if seeds_dir is not None:
         for stem, (outlet, day, frames, slant, tone) in SEEDS.items():
             file = seeds_dir / f"{stem}.txt"

@@ -15,20 +15,41 @@ from warehouse.sqlfiles import migrations
 
 def article(aid: str, outlet: str = "a", text: str = "body", published: date | None = date(2026, 11, 2)):
     return dict(
-        article_id=aid, outlet_id=outlet, url=f"https://x.example/{aid}", canonical_url=None,
-        normalized_url=f"https://x.example/{aid}", feed_url=None, title=f"t{aid}", byline=None,
-        published=published, language="en", text=text, content_hash=f"h{aid}", raw_html_z=b"z",
-        extractor="test", extractor_version="0", first_run_id="r1", fetched_at=datetime(2026, 11, 3),
+        article_id=aid,
+        outlet_id=outlet,
+        url=f"https://x.example/{aid}",
+        canonical_url=None,
+        normalized_url=f"https://x.example/{aid}",
+        feed_url=None,
+        title=f"t{aid}",
+        byline=None,
+        published=published,
+        language="en",
+        text=text,
+        content_hash=f"h{aid}",
+        raw_html_z=b"z",
+        extractor="test",
+        extractor_version="0",
+        first_run_id="r1",
+        fetched_at=datetime(2026, 11, 3),
     )
 
 
 def prediction(aid: str, version: str, frames: list[str], slant: str = "left", tone: float = 0.1):
     probs = {f: 0.9 for f in frames} | {"Other": 0.01}
     return dict(
-        article_id=aid, model_version=version, scored_at=datetime(2026, 11, 3), run_id="r1",
-        frame_probs=probs, frames=frames, primary_frame=frames[0],
-        slant_probs={"left": 0.2, "center": 0.3, "right": 0.5} | {slant: 0.9}, slant=slant,
-        tone_score=tone, tone="neutral", evidence="{}",
+        article_id=aid,
+        model_version=version,
+        scored_at=datetime(2026, 11, 3),
+        run_id="r1",
+        frame_probs=probs,
+        frames=frames,
+        primary_frame=frames[0],
+        slant_probs={"left": 0.2, "center": 0.3, "right": 0.5} | {slant: 0.9},
+        slant=slant,
+        tone_score=tone,
+        tone="neutral",
+        evidence="{}",
     )
 
 
@@ -60,7 +81,8 @@ def test_views_use_only_the_current_model(tmp_path):
     load.insert_predictions(con, [prediction("1", "v1", ["Economic"]), prediction("2", "v1", ["Economic"])])
     load.register_model(con, "v2", "baseline", {})
     load.insert_predictions(
-        con, [prediction("1", "v2", ["Crime and punishment", "Political"]), prediction("2", "v2", ["Political"])]
+        con,
+        [prediction("1", "v2", ["Crime and punishment", "Political"]), prediction("2", "v2", ["Political"])],
     )
     rows = con.execute(
         "select week, frame, n_with_frame, n_articles, share from frame_share_weekly order by week, frame"
@@ -101,8 +123,13 @@ def test_missing_and_corrupt_files_get_clear_errors(tmp_path):
 def test_runs_record_counts_and_errors(tmp_path):
     con = connect(tmp_path / "w.duckdb")
     load.start_run(con, "r1", "monitor", {"x": 1})
-    load.finish_run(con, "r1", "completed", {"articles_new": 3},
-                    [{"stage": "feed", "source": "http://127.0.0.1:9/feed.xml", "reason": "connect_error"}])
+    load.finish_run(
+        con,
+        "r1",
+        "completed",
+        {"articles_new": 3},
+        [{"stage": "feed", "source": "http://127.0.0.1:9/feed.xml", "reason": "connect_error"}],
+    )
     summary = run_summary(con, "r1")
     assert summary["status"] == "completed"
     assert summary["errors"] == [
@@ -119,13 +146,18 @@ def test_locked_database_error_names_what_to_do(tmp_path):
     path = tmp_path / "w.duckdb"
     connect(path).close()
     holder = subprocess.Popen(
-        [sys.executable, "-c", textwrap.dedent(f"""
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(f"""
             import duckdb, sys, time
             con = duckdb.connect({str(path)!r})
             print("ready", flush=True)
             time.sleep(30)
-        """)],
-        stdout=subprocess.PIPE, text=True,
+        """),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert holder.stdout.readline().strip() == "ready"

@@ -22,10 +22,23 @@ runner = CliRunner()
 
 def _article(aid: str) -> dict:
     return dict(
-        article_id=aid, outlet_id="a", url=f"https://x.example/{aid}", canonical_url=None,
-        normalized_url=f"https://x.example/{aid}", feed_url=None, title=f"t{aid}", byline=None,
-        published=date(2026, 11, 2), language="en", text="body", content_hash=f"h{aid}", raw_html_z=b"z",
-        extractor="test", extractor_version="0", first_run_id="r1", fetched_at=datetime(2026, 11, 3),
+        article_id=aid,
+        outlet_id="a",
+        url=f"https://x.example/{aid}",
+        canonical_url=None,
+        normalized_url=f"https://x.example/{aid}",
+        feed_url=None,
+        title=f"t{aid}",
+        byline=None,
+        published=date(2026, 11, 2),
+        language="en",
+        text="body",
+        content_hash=f"h{aid}",
+        raw_html_z=b"z",
+        extractor="test",
+        extractor_version="0",
+        first_run_id="r1",
+        fetched_at=datetime(2026, 11, 3),
     )
 
 
@@ -69,7 +82,11 @@ def test_recover_moves_the_damaged_file_aside_and_restores_the_snapshot(tmp_path
     result = runner.invoke(app, ["recover", "--db", str(db)])
     assert result.exit_code == 0, result.output
     assert "moved" in result.output and "restored" in result.output
-    aside = [p for p in tmp_path.iterdir() if p.name.startswith("fw.duckdb.corrupt-") and not p.name.endswith(".wal")]
+    aside = [
+        p
+        for p in tmp_path.iterdir()
+        if p.name.startswith("fw.duckdb.corrupt-") and not p.name.endswith(".wal")
+    ]
     assert len(aside) == 1 and aside[0].read_bytes() == damaged  # kept, byte for byte
     con = connect(db, read_only=True)
     assert [r[0] for r in con.execute("select article_id from articles order by 1").fetchall()] == ["1", "2"]
@@ -99,9 +116,18 @@ def test_locked_file_is_explained_and_never_moved(tmp_path):
     db = tmp_path / "fw.duckdb"
     _warehouse(db, ["1"], snapshot=False)
     ready = tmp_path / "ready"
-    holder = subprocess.Popen([sys.executable, "-c", (
-        "import duckdb, pathlib, sys, time; con = duckdb.connect(sys.argv[1]); "
-        "pathlib.Path(sys.argv[2]).touch(); time.sleep(60)"), str(db), str(ready)])
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            (
+                "import duckdb, pathlib, sys, time; con = duckdb.connect(sys.argv[1]); "
+                "pathlib.Path(sys.argv[2]).touch(); time.sleep(60)"
+            ),
+            str(db),
+            str(ready),
+        ]
+    )
     try:
         deadline = time.monotonic() + 30
         while not ready.exists() and time.monotonic() < deadline:

@@ -49,23 +49,40 @@ def test_charts_contain_the_data(report, corpus_db):
     _out, html = report
     assert "script" not in html.tags and not html.external  # self-contained
     con = connect(corpus_db, read_only=True)
-    cells = {(a["data-outlet"], a["data-frame"]): float(a["data-share"]) for t, a in html.marks if t == "rect"
-             and "data-frame" in a}
-    expected = con.execute("select outlet_id, frame, sum(n_with_frame) from frame_share_weekly group by all").fetchall()
+    cells = {
+        (a["data-outlet"], a["data-frame"]): float(a["data-share"])
+        for t, a in html.marks
+        if t == "rect" and "data-frame" in a
+    }
+    expected = con.execute(
+        "select outlet_id, frame, sum(n_with_frame) from frame_share_weekly group by all"
+    ).fetchall()
     totals = dict(con.execute("select outlet_id, n_articles from outlet_summary").fetchall())
     assert len(expected) > 50
     for outlet, frame, n in expected:
         assert cells[(outlet, frame)] == pytest.approx(n / totals[outlet], abs=1e-4)
-    bars = {(a["data-outlet"], a["data-slant"]): float(a["data-share"]) for t, a in html.marks if "data-slant" in a}
+    bars = {
+        (a["data-outlet"], a["data-slant"]): float(a["data-share"])
+        for t, a in html.marks
+        if "data-slant" in a
+    }
     for outlet, left, center, right in con.execute(
-            "select outlet_id, slant_left, slant_center, slant_right from outlet_summary").fetchall():
+        "select outlet_id, slant_left, slant_center, slant_right from outlet_summary"
+    ).fetchall():
         assert bars[(outlet, "left")] == pytest.approx(left, abs=1e-4)
         assert bars[(outlet, "right")] == pytest.approx(right, abs=1e-4)
         assert bars[(outlet, "center")] == pytest.approx(center, abs=1e-4)
-    points = [(a["data-outlet"], a["data-frame"], a["data-week"], float(a["data-share"]))
-              for t, a in html.marks if t == "circle"]
-    weekly = {(o, f, str(w)): s for o, f, w, s in con.execute(
-        "select outlet_id, frame, week, share from frame_share_weekly").fetchall()}
+    points = [
+        (a["data-outlet"], a["data-frame"], a["data-week"], float(a["data-share"]))
+        for t, a in html.marks
+        if t == "circle"
+    ]
+    weekly = {
+        (o, f, str(w)): s
+        for o, f, w, s in con.execute(
+            "select outlet_id, frame, week, share from frame_share_weekly"
+        ).fetchall()
+    }
     assert len(points) > 50
     for outlet, frame, week, share in points:
         assert weekly[(outlet, frame, week)] == pytest.approx(share, abs=1e-4)
@@ -82,18 +99,44 @@ def test_story_tables_and_markdown_summary(report, corpus_db):
     assert "## Stories across outlets" in md
 
 
-@pytest.mark.skipif(not CHROMIUM.exists(), reason="headless Chromium not installed (apt-get install chromium)")
+@pytest.mark.skipif(
+    not CHROMIUM.exists(), reason="headless Chromium not installed (apt-get install chromium)"
+)
 def test_report_renders_in_headless_chromium(report, tmp_path):
     out, _ = report
     png = tmp_path / "report.png"
-    cmd = [str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-           "--disable-component-update", "--disable-sync", "--no-first-run", f"--user-data-dir={tmp_path / 'profile'}",
-           "--window-size=1280,2400", f"--screenshot={png}", out.as_uri()]
+    cmd = [
+        str(CHROMIUM),
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        f"--user-data-dir={tmp_path / 'profile'}",
+        "--window-size=1280,2400",
+        f"--screenshot={png}",
+        out.as_uri(),
+    ]
     subprocess.run(cmd, check=True, capture_output=True, timeout=120)
     data = png.read_bytes()
     assert data.startswith(b"\x89PNG") and len(data) > 50_000  # a blank page is a few kB
-    dom = subprocess.run([str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                          f"--user-data-dir={tmp_path / 'profile2'}", "--dump-dom", out.as_uri()],
-                         check=True, capture_output=True, text=True, timeout=120).stdout
+    dom = subprocess.run(
+        [
+            str(CHROMIUM),
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            f"--user-data-dir={tmp_path / 'profile2'}",
+            "--dump-dom",
+            out.as_uri(),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    ).stdout
     assert dom.count("<svg") >= 3 and "Outlet × frame" in dom
     shutil.rmtree(tmp_path / "profile", ignore_errors=True)

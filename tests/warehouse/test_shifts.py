@@ -26,15 +26,23 @@ def test_a_real_shift_is_flagged_with_evidence(tmp_path):
     alerts = detect_shifts(con)  # default: the latest week
     frame_alerts = [a for a in alerts if a["dimension"] == "frame"]
     assert [(a["outlet_id"], a["label"], a["direction"]) for a in frame_alerts] == [
-        ("jumpy", "Economic", "up"), ("jumpy", "Political", "down")]
+        ("jumpy", "Economic", "up"),
+        ("jumpy", "Political", "down"),
+    ]
     up = frame_alerts[0]
     assert up["week"] == WEEK and up["share"] == 0.8 and up["baseline_share"] == 0.2
     assert up["q_value"] < 0.05 and "fisher_exact" in up["test"]
-    assert len(up["evidence_article_ids"]) == 5 and all(a.startswith("jumpy-013") for a in up["evidence_article_ids"])
-    stored = con.execute("select count(*), count(distinct article_id) from shift_alert_evidence "
-                         "where outlet_id = 'jumpy' and label = 'Economic'").fetchone()
+    assert len(up["evidence_article_ids"]) == 5 and all(
+        a.startswith("jumpy-013") for a in up["evidence_article_ids"]
+    )
+    stored = con.execute(
+        "select count(*), count(distinct article_id) from shift_alert_evidence "
+        "where outlet_id = 'jumpy' and label = 'Economic'"
+    ).fetchone()
     assert stored == (1 * 5, 5)
-    assert detect_shifts(con) == [] or con.execute("select count(*) from shift_alerts").fetchone()[0] == len(alerts)
+    assert detect_shifts(con) == [] or con.execute("select count(*) from shift_alerts").fetchone()[0] == len(
+        alerts
+    )
 
 
 def test_noise_is_not_flagged(tmp_path):

@@ -31,7 +31,10 @@ def test_snapshot_is_readable_while_a_run_writes(corpus_copy, tmp_path):
     snap = publish_snapshot(corpus_copy, tmp_path / "snapshots")
     assert snap.name == "framewatch-latest.duckdb"
     writer = subprocess.Popen(
-        [sys.executable, "-c", textwrap.dedent(f"""
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(f"""
             import sys, time
             from datetime import datetime
             from warehouse import load
@@ -43,8 +46,11 @@ def test_snapshot_is_readable_while_a_run_writes(corpus_copy, tmp_path):
                 load.start_run(con, f"run-{{i}}", "monitor", {{}})
                 i += 1
                 time.sleep(0.05)
-        """)],
-        stdout=subprocess.PIPE, text=True, cwd=REPO,
+        """),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=REPO,
     )
     try:
         assert writer.stdout.readline().strip() == "writing"
@@ -52,7 +58,9 @@ def test_snapshot_is_readable_while_a_run_writes(corpus_copy, tmp_path):
             connect(corpus_copy, read_only=True)  # the main file is locked, the error points to the snapshot
         con = duckdb.connect(str(snap), read_only=True)
         assert con.execute("select count(*) from outlet_summary").fetchone()[0] == n_outlets
-        assert con.execute("select count(*) from story_comparison where outlet = 'Fox News'").fetchone()[0] == 1
+        assert (
+            con.execute("select count(*) from story_comparison where outlet = 'Fox News'").fetchone()[0] == 1
+        )
         assert uses_rollups(con)  # the snapshot carries the materialized marts
         con.close()
         assert writer.poll() is None  # the writer was writing all along
@@ -76,11 +84,15 @@ def test_export_parquet_is_partitioned(corpus_copy, tmp_path):
     n_scored = _count(corpus_copy, "select count(*) from article_scores")
     assert n_scored >= 64
     out = export_parquet(corpus_copy, tmp_path / "pq")
-    parts = sorted(p.relative_to(out / "article_scores").parts[:2] for p in (out / "article_scores").rglob("*.parquet"))
+    parts = sorted(
+        p.relative_to(out / "article_scores").parts[:2] for p in (out / "article_scores").rglob("*.parquet")
+    )
     assert ("month=2026-10-01", "outlet_id=metro-wire") in parts
     con = duckdb.connect()
-    n = con.execute("select count(*) from read_parquet(?, hive_partitioning = true)",
-                    [str(out / "article_scores" / "**" / "*.parquet")]).fetchone()[0]
+    n = con.execute(
+        "select count(*) from read_parquet(?, hive_partitioning = true)",
+        [str(out / "article_scores" / "**" / "*.parquet")],
+    ).fetchone()[0]
     assert n == n_scored
     assert (out / "outlet_summary.parquet").exists() and (out / "story_comparison.parquet").exists()
     export_parquet(corpus_copy, tmp_path / "pq")  # re-export replaces the folder

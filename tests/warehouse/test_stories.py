@@ -16,7 +16,9 @@ SEED_IDS = ("000_d9d7385d39cd4705", "004_4c4af3e25f1da198")
 
 
 def _events() -> dict[str, str | None]:
-    rows = [json.loads(line) for line in (CORPUS_DIR / "articles.jsonl").read_text().splitlines() if line.strip()]
+    rows = [
+        json.loads(line) for line in (CORPUS_DIR / "articles.jsonl").read_text().splitlines() if line.strip()
+    ]
     return {r["id"]: r["event"] for r in rows}
 
 
@@ -36,8 +38,9 @@ def test_demo_events_are_grouped_across_outlets(corpus_db):
         assert len(others) <= 1, (event, others)
     spill = Counter(story_of[a] for a, e in events.items() if e == "river-spill")
     assert spill.most_common(1)[0][1] >= 7
-    n_outlets = con.execute("select n_outlets from stories where story_id = ?",
-                            [story_of["mw-lakeport-ice-1"]]).fetchone()[0]
+    n_outlets = con.execute(
+        "select n_outlets from stories where story_id = ?", [story_of["mw-lakeport-ice-1"]]
+    ).fetchone()[0]
     assert n_outlets == 8
 
 
@@ -51,8 +54,11 @@ def test_the_two_seed_articles_land_in_one_story(corpus_db):
     assert story_of[SEED_IDS[0]] == story_of[SEED_IDS[1]]
     members = [a for a, s in story_of.items() if s == story_of[SEED_IDS[0]]]
     assert sorted(members) == sorted(SEED_IDS)  # not merged with the fictional Lakeport story
-    side = con.execute("select outlet, lean_prior, primary_frame, slant, evidence_primary from story_comparison "
-                       "where story_id = ? order by published", [story_of[SEED_IDS[0]]]).fetchall()
+    side = con.execute(
+        "select outlet, lean_prior, primary_frame, slant, evidence_primary from story_comparison "
+        "where story_id = ? order by published",
+        [story_of[SEED_IDS[0]]],
+    ).fetchall()
     assert [r[0] for r in side] == ["Fox News", "Seed blog post"] and all(r[4] for r in side)
 
 
@@ -66,10 +72,12 @@ def test_regrouping_is_incremental_and_stable(corpus_copy):
 def test_group_rules_with_given_vectors():
     """Time window and strong-match rule, with hand-made embeddings (no model)."""
     v = np.array([[1.0, 0.0], [0.8, 0.6], [1.0, 0.0], [0.0, 1.0]], dtype=np.float32)
-    docs = [StoryDoc("a", "x", date(2026, 1, 1), "", "", frozenset({"lakeport"})),
-            StoryDoc("b", "y", date(2026, 1, 5), "", "", frozenset({"lakeport"})),   # cos .8: joins a
-            StoryDoc("c", "z", date(2026, 9, 1), "", "", frozenset({"lakeport"})),   # months later, cos 1: strong
-            StoryDoc("d", "z", date(2026, 1, 2), "", "", frozenset())]               # orthogonal: own story
+    docs = [
+        StoryDoc("a", "x", date(2026, 1, 1), "", "", frozenset({"lakeport"})),
+        StoryDoc("b", "y", date(2026, 1, 5), "", "", frozenset({"lakeport"})),  # cos .8: joins a
+        StoryDoc("c", "z", date(2026, 9, 1), "", "", frozenset({"lakeport"})),  # months later, cos 1: strong
+        StoryDoc("d", "z", date(2026, 1, 2), "", "", frozenset()),
+    ]  # orthogonal: own story
     out = {a.article_id: a.story_id for a in group(docs, v, GroupingParams())}
     assert out["a"] == out["b"] == out["c"] != out["d"]
     far = {a.article_id: a.story_id for a in group(docs, v, GroupingParams(max_gap_days=30))}
