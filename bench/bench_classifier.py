@@ -111,7 +111,7 @@ def latest_transformer(models_dir: Path) -> Path:
     ]
     if not dirs:
         raise SystemExit(
-            f"no transformer model in {models_dir}; run `python -m classifier.transformer.cli` first"
+            f"no transformer model in {models_dir}; run `python -m framewatch.cli.transformer` first"
         )
     return max(dirs, key=lambda p: json.loads((p / "card.json").read_text()).get("created", ""))
 

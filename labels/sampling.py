@@ -1,7 +1,7 @@
 """Which articles to label next: a frozen random test set, then a batch mixing model uncertainty,
 diversity (far from anything already labeled or queued) and a random slice, each stratified by outlet.
 
-Pure functions over rows read from the warehouse; `labels.cli sample` reads and writes them."""
+Pure functions over rows read from the warehouse; `framewatch label sample` reads and writes them."""
 
 from __future__ import annotations
 

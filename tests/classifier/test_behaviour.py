@@ -46,7 +46,7 @@ def scorer():  # noqa: ANN201
     if path is None:
         pytest.skip(
             "no trained transformer model in classifier/models (train one with "
-            "`python -m classifier.transformer.cli --int8-only`)"
+            "`python -m framewatch.cli.transformer --int8-only`)"
         )
     return load_transformer_scorer(path)
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from classifier import registry
-from classifier.cli import app
+from framewatch.cli.models import app
 
 runner = CliRunner()
 

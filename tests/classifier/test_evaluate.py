@@ -11,8 +11,8 @@ import pytest
 from typer.testing import CliRunner
 
 from classifier.evaluate import compare_cv, decide_frames, evaluate_file, load_any_scorer
-from classifier.evaluate_cli import app
 from classifier.metrics import calibration, flatten, frame_metrics, slant_metrics
+from framewatch.cli.evaluate import app
 from tests.classifier.transformer_helpers import tiny_config, train_tiny
 
 NAMES = ["Economic", "Morality", "Other"]

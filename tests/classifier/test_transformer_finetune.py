@@ -239,7 +239,7 @@ def test_loading_refuses_a_different_base_model(
 
 
 def test_cli_set_options_are_typed_and_checked() -> None:
-    from classifier.transformer.cli import parse_sets
+    from framewatch.cli.transformer import parse_sets
 
     assert parse_sets(["ft_epochs=4", "finetune_slant=false", "ft_lr=3e-4", "frames_train_languages=en"]) == {
         "ft_epochs": 4,

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from flows.settings import DEFAULT_SOURCES
 from flows.sources.registry import load_registry
-from flows.sources_cli import app
+from framewatch.cli.sources import app
 from warehouse import collection
 from warehouse.db import connect
 

@@ -8,7 +8,7 @@ import random
 import pytest
 from typer.testing import CliRunner
 
-from labels.cli import app
+from framewatch.cli.labels import app
 from tests.labels.corpus import simulated_label
 from warehouse import labels_store
 from warehouse.db import connect

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from flows.settings import FlowSettings, configure_runtime
-from framewatch.console import console, fail, print_table
+from framewatch.cli.console import console, fail, print_table
 
 app = typer.Typer(help="Collect, score and store articles.", no_args_is_help=True)
 

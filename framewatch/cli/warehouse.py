@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from framewatch.console import console, fail, print_table
+from framewatch.cli.console import console, fail, print_table
 from warehouse.db import WarehouseError, connect
 from warehouse.queries import recent_runs, run_readonly, run_summary
 from warehouse.settings import WarehouseSettings

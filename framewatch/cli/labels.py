@@ -12,7 +12,7 @@ from typing import Annotated
 import duckdb
 import typer
 
-from framewatch.console import console, fail, print_table
+from framewatch.cli.console import console, fail, print_table
 from labels.codebook import LabelError, load_codebook
 from labels.settings import LabelSettings
 from warehouse.db import WarehouseError, connect, open_db

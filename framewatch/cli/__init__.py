@@ -7,10 +7,10 @@ import os
 
 import typer
 
-from flows import cli as flows_cli
-from flows import sources_cli
-from labels import cli as labels_cli
-from warehouse import cli as warehouse_cli
+from framewatch.cli import flows as flows_cli
+from framewatch.cli import labels as labels_cli
+from framewatch.cli import sources as sources_cli
+from framewatch.cli import warehouse as warehouse_cli
 
 app = typer.Typer(
     help="framewatch: collect news, score frames / slant / tone, compare outlets over time.",
@@ -23,9 +23,9 @@ for command in flows_cli.app.registered_commands + warehouse_cli.app.registered_
 
 
 def _mount_classifier() -> None:
-    from classifier import cli as classifier_cli
-    from classifier.evaluate_cli import evaluate
-    from classifier.transformer.cli import train_transformer_command
+    from framewatch.cli import models as classifier_cli
+    from framewatch.cli.evaluate import evaluate
+    from framewatch.cli.transformer import train_transformer_command
 
     for command in classifier_cli.app.registered_commands:
         app.registered_commands.append(command)

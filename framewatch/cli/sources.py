@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from framewatch.console import console, fail, print_table
+from framewatch.cli.console import console, fail, print_table
 
 app = typer.Typer(help="The source registry: outlets, feeds, feed health.", no_args_is_help=True)
 
