@@ -34,7 +34,7 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from classifier.predict import Doc, Prediction  # noqa: E402
+from classifier.scoring import Doc, Prediction  # noqa: E402
 from classifier.settings import ClassifierSettings  # noqa: E402
 from classifier.transformer import KIND  # noqa: E402
 

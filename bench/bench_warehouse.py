@@ -90,7 +90,7 @@ def articles_chunk(start: int, n: int, rng: np.random.Generator) -> pa.Table:
         "first_run_id": pa.array(["bench"] * n),
         "fetched_at": pa.array([datetime(2027, 1, 1)] * n, pa.timestamp("us")),
     }
-    return pa.table(cols, schema=load.ARTICLE_SCHEMA)
+    return pa.table(cols)
 
 
 def predictions_chunk(start: int, n: int, frames: list[str], rng: np.random.Generator) -> pa.Table:

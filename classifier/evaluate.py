@@ -14,9 +14,9 @@ import pandas as pd
 from sklearn.base import clone
 
 from classifier.data import frame_rows, slant_rows, texts_of
+from classifier.folds import slant_groups
 from classifier.metrics import frame_metrics, slant_metrics
 from classifier.transformer import KIND
-from labels.codebook import load_codebook
 
 logger = logging.getLogger(__name__)
 
@@ -85,47 +85,6 @@ def evaluate_file(scorer: Any, df: pd.DataFrame, batch_size: int = 64) -> dict[s
     return out
 
 
-def compare_cv(
-    frame_files: Sequence[Path],
-    slant_files: Sequence[Path],
-    config: Any = None,
-    folds: int = 5,
-    cache_dir: Path | None = None,
-    ratings_file: Path | None = None,
-    progress: bool = True,
-    threads: int | None = None,
-) -> dict[str, Any]:
-    """Baseline and transformer cross-validated on identical folds: frames (StratifiedKFold by language;
-    English = the English rows of the out-of-fold predictions) and slant (GroupKFold by outlet_domain on
-    the transformer's outlet-capped sample)."""
-    from classifier.transformer.config import TransformerConfig
-    from classifier.transformer.data import load_inputs
-    from classifier.transformer.train import frame_folds, oof_frames, oof_slant, slant_folds
-
-    config = config or TransformerConfig()
-    book = load_codebook()
-    names, labels = book.frame_names, list(book.slant_labels)
-    inputs = load_inputs(
-        list(frame_files),
-        list(slant_files),
-        config,
-        cache_dir,
-        ratings_file,
-        progress=progress,
-        threads=threads,
-    )
-    fr, sl = inputs.frames, inputs.slant
-    f_folds, s_folds = frame_folds(fr.df, folds, config.seed), slant_folds(sl.df, folds)
-
-    t_probs, t_pred = oof_frames(fr, f_folds, config, names, progress=progress)
-    s_probs = oof_slant(sl, s_folds, config, labels, progress=progress)
-    transformer = {
-        "frames": frame_metrics(fr.df, t_probs, t_pred, names),
-        "slant": slant_metrics(sl.df, s_probs, labels),
-    }
-    return with_baseline(fr.df, sl.df, f_folds, s_folds, names, labels, config, transformer)
-
-
 def with_baseline(
     frames_df: pd.DataFrame,
     slant_df: pd.DataFrame,
@@ -167,7 +126,6 @@ def baseline_cv(
 ) -> dict[str, Any]:
     """The TF-IDF baseline's out-of-fold metrics on the given folds (frames and slant)."""
     from classifier.baseline import FrameClassifier, SlantClassifier
-    from classifier.transformer.train import slant_groups
 
     f_texts = np.array(texts_of(frames_df), dtype=object)
     b_probs = np.zeros((len(frames_df), len(names)))

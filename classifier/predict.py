@@ -1,4 +1,5 @@
-"""Inference: score documents with a saved model into :class:`Prediction` rows.
+"""Inference: load a saved model version as a :class:`classifier.scoring.Scorer` and score documents into
+:class:`classifier.scoring.Prediction` rows.
 
 ``primary_frame`` is the most probable frame: the training data has no primary-frame labels.
 ``frames`` are the frames over their tuned thresholds, always including the primary frame.
@@ -6,10 +7,9 @@
 
 from __future__ import annotations
 
-import json
 import logging
-from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -27,55 +27,16 @@ from classifier.registry import (
     promoted_version,
     read_card,
 )
+from classifier.scoring import Doc, Prediction, Scorer, score_in_batches
 from classifier.tone import ToneScorer, tone_label
 from classifier.transformer import KIND as TRANSFORMER_KIND
 
 logger = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class Doc:
-    title: str
-    text: str
-
-
-@dataclass(frozen=True)
-class Prediction:
-    frame_probs: dict[str, float]
-    frames: list[str]
-    primary_frame: str
-    slant_probs: dict[str, float]
-    slant: str
-    tone_score: float
-    tone: str
-    evidence: dict[str, list[str]]
-
-    def to_row(self) -> dict[str, Any]:
-        """A flat dict for a database row: probabilities as dicts, evidence as a JSON string."""
-        row = asdict(self)
-        row["evidence"] = json.dumps(self.evidence, ensure_ascii=False)
-        return row
-
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict (evidence stays a mapping)."""
-        return asdict(self)
-
-
-def score_in_batches(
-    score_batch: Callable[[Sequence[Doc]], list[Prediction]], docs: Sequence[Doc], batch_size: int
-) -> list[Prediction]:
-    """Run a scorer's vectorised `score_batch` over `docs` in slices of `batch_size`, keeping order."""
-    if batch_size < 1:
-        raise ValueError("batch_size must be >= 1")
-    out: list[Prediction] = []
-    for start in range(0, len(docs), batch_size):
-        out.extend(score_batch(docs[start : start + batch_size]))
-    return out
-
-
 @dataclass
-class Scorer:
-    """Scores documents with one model version."""
+class BaselineScorer:
+    """Scores documents with one baseline (TF-IDF) model version."""
 
     model: BaselineModel
     version: str
@@ -121,9 +82,9 @@ class Scorer:
         return predictions
 
 
-def load_scorer(version: str | None = None, models_dir: Path | str | None = None) -> Any:
-    """The scorer for ``version``, or for the promoted model when ``version`` is None: a :class:`Scorer`
-    for the baseline, a ``TransformerScorer`` (same ``.version``/``.score``) for transformer kinds."""
+def load_scorer(version: str | None = None, models_dir: Path | str | None = None) -> Scorer:
+    """The scorer for ``version``, or for the promoted model when ``version`` is None: a
+    :class:`BaselineScorer` for the baseline, a ``TransformerScorer`` for transformer kinds."""
     chosen = version or promoted_version(models_dir)
     folder = model_dir(chosen, models_dir)
     kind = read_card(chosen, models_dir).get("kind")
@@ -137,4 +98,4 @@ def load_scorer(version: str | None = None, models_dir: Path | str | None = None
         )
     model = load_model(folder / MODEL_FILE)
     logger.info("loaded model %s", chosen)
-    return Scorer(model=model, version=chosen, card=read_card(chosen, models_dir))
+    return BaselineScorer(model=model, version=chosen, card=read_card(chosen, models_dir))

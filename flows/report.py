@@ -10,13 +10,13 @@ from typing import Any
 from prefect import flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact
 
+from flows.analysis.shifts import detect_shifts
+from flows.analysis.stories import update_stories
 from flows.params import ReportParams
+from flows.reporting.report import markdown_summary
 from flows.runs import recorded_run, writer
 from warehouse.marts import refresh_marts
-from warehouse.report import markdown_summary
-from warehouse.shifts import detect_shifts
 from warehouse.snapshot import publish_snapshot
-from warehouse.stories import update_stories
 
 
 def snapshot_dir(db_path: str, params: ReportParams) -> Path:

@@ -15,10 +15,13 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from classifier import registry
+from classifier.baseline import BaselineModel, FrameClassifier, SlantClassifier
 from classifier.predict import load_scorer
+from classifier.scoring import Doc
 from classifier.settings import ClassifierSettings
 from classifier.train import train_baseline
 from flows.runs import recorded_run, writer
+from flows.score import score_and_store
 from labels.codebook import load_codebook
 from labels.retrain import (
     EvalScore,
@@ -26,11 +29,19 @@ from labels.retrain import (
     check_test_set,
     decide,
     evaluate,
-    model_template,
-    rescore,
     training_files,
 )
-from warehouse import labels_store
+from warehouse import labels_store, load
+
+
+def model_template(config: RetrainConfig) -> BaselineModel | None:
+    """The unfitted baseline to train (None: the library's defaults; small vocabularies for quick loops)."""
+    if not config.small_model:
+        return None
+    return BaselineModel(
+        frames=FrameClassifier(max_features=5000, threshold_folds=3, C=2.0, random_state=config.seed),
+        slant=SlantClassifier(max_features=5000, pool_features=30000, min_outlets=5, max_outlet_share=0.5),
+    )
 
 
 @task(name="read-gold", cache_policy=NO_CACHE, persist_result=False)
@@ -57,7 +68,9 @@ def train_task(
 
 @task(name="evaluate", cache_policy=NO_CACHE, persist_result=False)
 def evaluate_task(version: str, models_dir: Path, test_rows: list[dict[str, Any]]) -> EvalScore:
-    return evaluate(load_scorer(version, models_dir), test_rows, load_codebook())
+    scorer = load_scorer(version, models_dir)
+    preds = scorer.score([Doc(title=r.get("title") or "", text=r["text"]) for r in test_rows])
+    return evaluate(version, preds, test_rows, load_codebook())
 
 
 @task(name="rescore", cache_policy=NO_CACHE, persist_result=False)
@@ -66,7 +79,8 @@ def rescore_task(db_path: str, version: str, models_dir: Path, since: date, run_
     card = registry.read_card(version, models_dir)
     with writer(db_path) as con:
         articles = labels_store.recent_articles(con, since)
-        return rescore(con, scorer, articles, run_id, card.get("kind", registry.KIND), card)
+        load.register_model(con, version, card.get("kind", registry.KIND), card)  # the warehouse's current
+        return score_and_store(con, scorer, articles, run_id)
 
 
 def _champion(models_dir: Path) -> str | None:

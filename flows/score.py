@@ -12,14 +12,15 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from classifier import registry
-from classifier.predict import Doc, load_scorer
+from classifier.embedding import MiniLMEmbedder, embed_articles
+from classifier.predict import load_scorer
+from classifier.scoring import Doc
 from flows.params import RunnerParams, ScoreParams
 from flows.retries import infrastructure_failure
 from flows.runs import recorded_run, writer
-from warehouse import load, stories
-from warehouse.headlines import insert_headline_predictions
+from warehouse import load, stories_store
+from warehouse.predictions import Scoring, store_scoring
 
-Rows = tuple[list[dict[str, Any]], list[dict[str, Any]], Any]  # bodies, headlines, story embeddings
 _SCORERS: dict[str, Any] = {}
 
 
@@ -32,7 +33,7 @@ def scorer_for(version: str) -> Any:
 
 def score_rows(
     scorer: Any, batch: list[tuple[str, str, str]], run_id: str, embed: frozenset[str] = frozenset()
-) -> Rows:
+) -> Scoring:
     """Body predictions, headline-only predictions, and the story-grouping embeddings of the articles in
     `embed`, for one batch of (article_id, title, text): all the per-article model work of a run."""
     docs = [Doc(title=title or "", text=text) for _id, title, text in batch]
@@ -55,8 +56,24 @@ def score_rows(
         }
         for (aid, _title), p in zip(titled, heads, strict=True)
     ]
-    embeddings = stories.embedding_batch(stories.MiniLMEmbedder(), [row for row in batch if row[0] in embed])
-    return bodies, headlines, embeddings
+    need = [row for row in batch if row[0] in embed]
+    embedder = MiniLMEmbedder()
+    vectors = embed_articles(embedder, [(title or "", text) for _aid, title, text in need])
+    embeddings = stories_store.embedding_rows([aid for aid, _t, _x in need], embedder.name, vectors)
+    return Scoring(bodies, headlines, embeddings)
+
+
+def score_and_store(
+    con: Any, scorer: Any, articles: list[tuple[str, str, str]], run_id: str, batch_size: int = 64
+) -> int:
+    """Score `articles` ((article_id, title, text)) with `scorer` and store every part of the scoring
+    (body, headline, story embedding where missing), batch by batch; returns the articles stored. The
+    retrain loop re-scores with it after a promotion."""
+    embed = {aid for aid, _t, _x in articles} - stories_store.embedded_ids(con, MiniLMEmbedder.name)
+    stored = 0
+    for batch, need in _batches(articles, batch_size, embed):
+        stored += store_scoring(con, score_rows(scorer, batch, run_id, need))[0]
+    return stored
 
 
 @task(
@@ -67,7 +84,9 @@ def score_rows(
     retry_delay_seconds=2,
     retry_condition_fn=infrastructure_failure,
 )
-def score_task(version: str, batch: list[tuple[str, str, str]], run_id: str, embed: frozenset[str]) -> Rows:
+def score_task(
+    version: str, batch: list[tuple[str, str, str]], run_id: str, embed: frozenset[str]
+) -> Scoring:
     return score_rows(scorer_for(version), batch, run_id, embed)
 
 
@@ -87,7 +106,7 @@ def _scored(
     runner: RunnerParams,
     run_id: str,
     embed: set[str],
-) -> Iterator[Rows]:
+) -> Iterator[Scoring]:
     """Results in article order. Dask: at most `max_in_flight` tasks queued, so memory stays bounded."""
     if runner.kind != "dask":
         for batch, need in _batches(todo, params.batch_size, embed):
@@ -121,15 +140,15 @@ def score_flow(
         scored = embedded = 0
         if todo:
             scorer = scorer_for(version)
-            embed = {aid for aid, _t, _x in todo} - stories.embedded_ids(con)
+            embed = {aid for aid, _t, _x in todo} - stories_store.embedded_ids(con, MiniLMEmbedder.name)
             logger.info(
                 "scoring %d articles with %s (%d need story embeddings)", len(todo), version, len(embed)
             )
             step, reported = max(len(todo) // 20, 1), 0
-            for bodies, headlines, embeddings in _scored(todo, scorer, params, runner, run.run_id, embed):
-                scored += load.insert_predictions(con, bodies)  # each batch commits on its own
-                insert_headline_predictions(con, headlines)
-                embedded += stories.store_embeddings(con, embeddings)
+            for scoring in _scored(todo, scorer, params, runner, run.run_id, embed):
+                n_bodies, _n_heads, n_emb = store_scoring(con, scoring)  # each batch commits on its own
+                scored += n_bodies
+                embedded += n_emb
                 if scored - reported >= step:  # progress in the flow's log, ~every 5%
                     reported = scored
                     logger.info("scored %d/%d", scored, len(todo))

@@ -13,9 +13,8 @@ import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
-import duckdb
 import numpy as np
 import pyarrow.parquet as pq
 from sklearn.metrics import accuracy_score, f1_score
@@ -84,18 +83,6 @@ class Decision:
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
-
-
-def model_template(config: RetrainConfig) -> Any:
-    """The unfitted classifier.baseline.BaselineModel to train (None: the library's defaults)."""
-    if not config.small_model:
-        return None
-    from classifier.baseline import BaselineModel, FrameClassifier, SlantClassifier
-
-    return BaselineModel(
-        frames=FrameClassifier(max_features=5000, threshold_folds=3, C=2.0, random_state=config.seed),
-        slant=SlantClassifier(max_features=5000, pool_features=30000, min_outlets=5, max_outlet_share=0.5),
-    )
 
 
 # -- training data ------------------------------------------------------------------------------------------
@@ -196,13 +183,23 @@ def check_test_set(test_rows: Sequence[Mapping[str, Any]], config: RetrainConfig
         )
 
 
-def evaluate(scorer: Any, test_rows: Sequence[Mapping[str, Any]], codebook: Codebook) -> EvalScore:
-    """Score `scorer` (classifier.predict.Scorer) against gold labels of the test set."""
-    from classifier.predict import Doc
+class Predicted(Protocol):
+    """What the evaluation reads of a model's prediction for one article."""
 
+    frames: list[str]
+    primary_frame: str
+    slant: str
+
+
+def evaluate(
+    version: str, preds: Sequence[Predicted], test_rows: Sequence[Mapping[str, Any]], codebook: Codebook
+) -> EvalScore:
+    """Score the predictions `preds` of model `version` (one per test row, in order) against the gold
+    labels of the test set."""
     if not test_rows:
         raise RetrainError("no gold-labeled test articles")
-    preds = scorer.score([Doc(title=r.get("title") or "", text=r["text"]) for r in test_rows])
+    if len(preds) != len(test_rows):
+        raise ValueError(f"{len(preds)} predictions for {len(test_rows)} test articles")
     frames = [f for f in codebook.frame_names if any(f in r["frames"] for r in test_rows)]
     y_true = np.array([[f in r["frames"] for f in frames] for r in test_rows], dtype=int)
     y_pred = np.array([[f in p.frames for f in frames] for p in preds], dtype=int)
@@ -219,7 +216,7 @@ def evaluate(scorer: Any, test_rows: Sequence[Mapping[str, Any]], codebook: Code
     )
     primary = float(accuracy_score([r["primary_frame"] for r in test_rows], [p.primary_frame for p in preds]))
     return EvalScore(
-        scorer.version,
+        version,
         len(test_rows),
         round(frame_f1, 4),
         round(slant_f1, 4),
@@ -269,42 +266,3 @@ def decide(champion: EvalScore | None, challenger: EvalScore, config: RetrainCon
         challenger,
         config.margin,
     )
-
-
-# -- re-scoring ---------------------------------------------------------------------------------------------
-
-
-def rescore(
-    con: duckdb.DuckDBPyConnection,
-    scorer: Any,
-    articles: Sequence[tuple[str, str, str]],
-    run_id: str,
-    kind: str,
-    card: Mapping[str, Any],
-    batch_size: int = 64,
-) -> int:
-    """Make `scorer` the warehouse's current model and append its predictions for `articles`
-    ((article_id, title, text)); earlier predictions stay, each with its model_version."""
-    from classifier.predict import Doc
-    from warehouse import load
-
-    load.register_model(con, scorer.version, kind, dict(card))
-    stored = 0
-    for start in range(0, len(articles), batch_size):
-        batch = articles[start : start + batch_size]
-        stamp = load.now()
-        rows = [
-            {
-                **pred.to_row(),
-                "article_id": aid,
-                "model_version": scorer.version,
-                "scored_at": stamp,
-                "run_id": run_id,
-            }
-            for (aid, _t, _x), pred in zip(
-                batch, scorer.score([Doc(title=t or "", text=x) for _a, t, x in batch]), strict=True
-            )
-        ]
-        stored += load.insert_predictions(con, rows)
-    log.info("re-scored %d articles with %s", stored, scorer.version)
-    return stored

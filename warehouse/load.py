@@ -13,110 +13,49 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from warehouse.sqlfiles import sql, statements
+from warehouse.schema import arrow_rows
+from warehouse.sqlfiles import sql
+from warehouse.transaction import execute_file, transaction
 
 log = logging.getLogger(__name__)
 
-PROB_MAP = pa.map_(pa.string(), pa.float64())
-
-ARTICLE_SCHEMA = pa.schema(
-    [
-        ("article_id", pa.string()),
-        ("outlet_id", pa.string()),
-        ("url", pa.string()),
-        ("canonical_url", pa.string()),
-        ("normalized_url", pa.string()),
-        ("feed_url", pa.string()),
-        ("title", pa.string()),
-        ("byline", pa.string()),
-        ("published", pa.date32()),
-        ("language", pa.string()),
-        ("text", pa.string()),
-        ("content_hash", pa.string()),
-        ("raw_html_z", pa.binary()),
-        ("extractor", pa.string()),
-        ("extractor_version", pa.string()),
-        ("first_run_id", pa.string()),
-        ("fetched_at", pa.timestamp("us")),
-    ]
+ARTICLE_COLUMNS = (
+    "article_id",
+    "outlet_id",
+    "url",
+    "canonical_url",
+    "normalized_url",
+    "feed_url",
+    "title",
+    "byline",
+    "published",
+    "language",
+    "text",
+    "content_hash",
+    "raw_html_z",
+    "extractor",
+    "extractor_version",
+    "first_run_id",
+    "fetched_at",
 )
-
-PREDICTION_SCHEMA = pa.schema(
-    [
-        ("article_id", pa.string()),
-        ("model_version", pa.string()),
-        ("scored_at", pa.timestamp("us")),
-        ("run_id", pa.string()),
-        ("frame_probs", PROB_MAP),
-        ("frames", pa.list_(pa.string())),
-        ("primary_frame", pa.string()),
-        ("slant_probs", PROB_MAP),
-        ("slant", pa.string()),
-        ("tone_score", pa.float64()),
-        ("tone", pa.string()),
-        ("evidence", pa.string()),
-    ]
-)
-
-ERROR_SCHEMA = pa.schema(
-    [
-        ("run_id", pa.string()),
-        ("stage", pa.string()),
-        ("source", pa.string()),
-        ("reason", pa.string()),
-        ("detail", pa.string()),
-        ("occurred_at", pa.timestamp("us")),
-    ]
-)
+ERROR_COLUMNS = ("run_id", "stage", "source", "reason", "detail", "occurred_at")
 
 
 def now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-def _as_maps(rows: Sequence[dict[str, Any]], *keys: str) -> list[dict[str, Any]]:
-    """Arrow wants a map value as a list of (key, value) pairs."""
-    out = []
-    for row in rows:
-        row = dict(row)
-        for key in keys:
-            row[key] = list(row[key].items())
-        out.append(row)
-    return out
-
-
 def run_batch(con: duckdb.DuckDBPyConnection, statement: str, batch: pa.Table) -> list[tuple]:
     """Run one statement over the Arrow table registered as `batch`, in its own transaction."""
-    cur = con.cursor()
-    try:
-        cur.register("batch", batch)
-        cur.execute("begin transaction")
-        try:
-            cur.execute(statement)
-            result = cur.fetchall() if "returning" in statement.lower() else []
-            cur.execute("commit")
-        except Exception:
-            cur.execute("rollback")
-            raise
-        return result
-    finally:
-        cur.unregister("batch")
-        cur.close()
+    with transaction(con, batch) as cur:
+        cur.execute(statement)
+        return cur.fetchall() if "returning" in statement.lower() else []
 
 
 def run_statements(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any]) -> None:
     """Run every statement of warehouse/sql/<name>.sql in one transaction; each gets the `$params` it uses."""
-    cur = con.cursor()
-    cur.execute("begin transaction")
-    try:
-        for statement in statements(name):
-            cur.execute(statement, {k: v for k, v in params.items() if f"${k}" in statement})
-        cur.execute("commit")
-    except Exception:
-        cur.execute("rollback")
-        raise
-    finally:
-        cur.close()
+    with transaction(con) as cur:
+        execute_file(cur, name, params)
 
 
 def upsert_outlets(con: duckdb.DuckDBPyConnection, outlets: Sequence[dict[str, Any]]) -> None:
@@ -139,18 +78,8 @@ def insert_articles(con: duckdb.DuckDBPyConnection, articles: Sequence[dict[str,
     """Insert articles not already stored (by article_id). Returns the ids actually added."""
     if not articles:
         return []
-    batch = pa.Table.from_pylist([dict(a) for a in articles], schema=ARTICLE_SCHEMA)
+    batch = arrow_rows(con, "articles", articles, ARTICLE_COLUMNS)
     return [row[0] for row in run_batch(con, sql("insert_articles"), batch)]
-
-
-def insert_predictions(con: duckdb.DuckDBPyConnection, predictions: Sequence[dict[str, Any]]) -> int:
-    """Append prediction rows (append-only: earlier versions' rows are kept)."""
-    if not predictions:
-        return 0
-    rows = _as_maps(predictions, "frame_probs", "slant_probs")
-    batch = pa.Table.from_pylist(rows, schema=PREDICTION_SCHEMA)
-    run_batch(con, sql("insert_predictions"), batch)
-    return batch.num_rows
 
 
 def unscored_articles(con: duckdb.DuckDBPyConnection, model_version: str) -> list[tuple[str, str, str]]:
@@ -206,5 +135,5 @@ def finish_run(
             }
             for e in errors
         ]
-        run_batch(con, sql("insert_run_errors"), pa.Table.from_pylist(rows, schema=ERROR_SCHEMA))
+        run_batch(con, sql("insert_run_errors"), arrow_rows(con, "run_errors", rows, ERROR_COLUMNS))
     con.execute(sql("finish_run"), [now(), status, json.dumps(counts, default=str), len(errors), run_id])

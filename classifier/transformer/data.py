@@ -16,17 +16,15 @@ from classifier.data import load_labeled, texts_of
 from classifier.transformer.chunking import load_tokenizer
 from classifier.transformer.config import TransformerConfig
 from classifier.transformer.dataset import article_dataset, frame_targets, slant_targets, tokenize_windows
-from classifier.transformer.encoder import Embedded, Encoder, TorchEncoder, default_base_model
+from classifier.transformer.encoder import Embedded, Encoder, TorchEncoder, default_base_model, pad_docs
 from classifier.transformer.features import (
-    Preprocessing,
-    build_preprocessing,
     cache_key,
     encode_windows,
     model_fingerprint,
-    outlet_names,
     sample_per_outlet,
 )
 from classifier.transformer.finetune import device_of, frozen_embeddings, use_bf16
+from classifier.transformer.preprocessing import Preprocessing, build_preprocessing, outlet_names
 from classifier.transformer.states import ChunkStates, encode_states
 from classifier.transformer.towers import SplitEncoder, load_split_encoder
 
@@ -62,20 +60,6 @@ class Encoded:
     def padded(self) -> tuple[np.ndarray, np.ndarray]:
         """(n_docs, max_chunks, dim) embeddings and a (n_docs, max_chunks) mask."""
         return pad_docs(self.emb, len(self.df))
-
-
-def pad_docs(emb: Embedded, n_docs: int) -> tuple[np.ndarray, np.ndarray]:
-    counts = np.bincount(emb.doc_index, minlength=n_docs)
-    width = max(1, int(counts.max()) if len(counts) else 1)
-    dim = emb.chunks.shape[1]
-    x = np.zeros((n_docs, width, dim), dtype=np.float32)
-    mask = np.zeros((n_docs, width), dtype=bool)
-    pos = np.zeros(n_docs, dtype=np.int64)
-    for row, d in enumerate(emb.doc_index):
-        x[d, pos[d]] = emb.chunks[row]
-        mask[d, pos[d]] = True
-        pos[d] += 1
-    return x, mask
 
 
 @dataclass

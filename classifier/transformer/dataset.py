@@ -22,7 +22,7 @@ from datasets.utils.logging import disable_progress_bar, enable_progress_bar, is
 
 from classifier.data import texts_of
 from classifier.transformer.chunking import Chunk, ChunkedDocs, chunk_texts
-from classifier.transformer.features import Preprocessing
+from classifier.transformer.preprocessing import Preprocessing
 from labels.codebook import Codebook, load_codebook
 
 logger = logging.getLogger(__name__)

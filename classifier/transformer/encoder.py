@@ -216,3 +216,17 @@ def embed(
             ]
         result[t] = Embedded(chunks=_normalize(outs[t]), doc_index=doc_index, sentences=sentences)
     return {t: result[share[t]] for t in tasks}
+
+
+def pad_docs(emb: Embedded, n_docs: int) -> tuple[np.ndarray, np.ndarray]:
+    counts = np.bincount(emb.doc_index, minlength=n_docs)
+    width = max(1, int(counts.max()) if len(counts) else 1)
+    dim = emb.chunks.shape[1]
+    x = np.zeros((n_docs, width, dim), dtype=np.float32)
+    mask = np.zeros((n_docs, width), dtype=bool)
+    pos = np.zeros(n_docs, dtype=np.int64)
+    for row, d in enumerate(emb.doc_index):
+        x[d, pos[d]] = emb.chunks[row]
+        mask[d, pos[d]] = True
+        pos[d] += 1
+    return x, mask

@@ -21,7 +21,7 @@ import torch
 from torch import nn
 
 from classifier.transformer.config import TransformerConfig
-from classifier.transformer.encoder import Embedded, bf16_supported
+from classifier.transformer.encoder import Embedded, bf16_supported, pad_docs
 from classifier.transformer.heads import fit_head, load_checkpoint, save_checkpoint
 from classifier.transformer.model import PooledHead
 from classifier.transformer.states import ChunkStates
@@ -253,8 +253,6 @@ def probe_then_tune(
     **kwargs: object,
 ) -> TowerModel:
     """Stage 1: fit the head on the frozen embeddings of ``rows``; stage 2: fine-tune layers + head."""
-    from classifier.transformer.data import pad_docs
-
     x, mask = pad_docs(frozen, int(frozen.doc_index.max()) + 1)
     head = fit_head(
         x[rows], mask[rows], y, multilabel, probe_config or config, groups=groups, n_classes=n_classes

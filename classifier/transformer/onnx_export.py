@@ -97,35 +97,3 @@ def max_abs_diff(model_dir: str | Path, onnx_file: str | Path, seq: int = 32) ->
     got = OnnxEncoder(onnx_file)(ids, mask)["frames"]
     keep = mask.astype(bool)
     return float(np.abs(ref[keep] - got[keep]).max())
-
-
-def export_model_dir(model_dir: str | Path, quantize: bool = True) -> list[Path]:
-    """Add encoder.onnx (and encoder.int8.onnx) to a saved transformer model directory."""
-    from classifier.transformer.store import ONNX_FP32, ONNX_INT8, load_transformer
-
-    model = load_transformer(model_dir)
-    source = model.encoder_dir()
-    if source is None:
-        raise FileNotFoundError(f"{model_dir}: base model {model.card.get('base_model')} not installed")
-    out = [
-        export_encoder(
-            source,
-            Path(model_dir) / ONNX_FP32,
-            model.finetune_layers,
-            model.finetuned_tasks,
-            model.towers_file,
-        )
-    ]
-    if quantize:
-        out.append(quantize_int8(out[0], Path(model_dir) / ONNX_INT8))
-    return out
-
-
-if __name__ == "__main__":
-    import sys
-
-    logging.basicConfig(level=logging.INFO)
-    if len(sys.argv) != 2:
-        raise SystemExit("usage: python -m classifier.transformer.onnx_export MODEL_DIR")
-    for path in export_model_dir(sys.argv[1]):
-        print(path)

@@ -18,7 +18,7 @@ import numpy as np
 
 from classifier.data import compose_text
 from classifier.evidence import DEFAULT_K, select_evidence, split_sentences
-from classifier.predict import Doc, Prediction, score_in_batches
+from classifier.scoring import Doc, Prediction, score_in_batches
 from classifier.tone import ToneScorer, tone_label
 from classifier.transformer.chunking import chunk_texts
 from classifier.transformer.encoder import Embedded, Encoder, OnnxEncoder, TorchEncoder, bf16_supported, embed
@@ -68,7 +68,7 @@ def make_encoder(
         if not path.exists():
             raise FileNotFoundError(
                 f"{model.path}: no {path.name}; add it with "
-                f"`python -m classifier.transformer.onnx_export {model.path}` or use a torch backend"
+                f"`framewatch models export-onnx {model.path.name}` or use a torch backend"
             )
         return OnnxEncoder(path, threads=threads, towers=model.onnx_towers())
     if mismatch is not None:

@@ -27,8 +27,9 @@ from safetensors.numpy import load_file, save_file
 from safetensors.torch import save_file as save_torch
 
 from classifier.transformer.chunking import TOKENIZER_FILE, load_tokenizer
-from classifier.transformer.features import Preprocessing
 from classifier.transformer.model import NumpyHead, PooledHead, head_arrays
+from classifier.transformer.onnx_export import export_encoder, quantize_int8
+from classifier.transformer.preprocessing import Preprocessing
 
 logger = logging.getLogger(__name__)
 
@@ -56,8 +57,6 @@ def save_transformer(
 ) -> Path:
     """Write the version folder atomically (staged in a temp dir, then renamed). ``keep_fp32=False`` keeps
     only the int8 encoder (about 23 MB instead of 90 + 23 MB for all-MiniLM-L6-v2)."""
-    from classifier.transformer.onnx_export import export_encoder, quantize_int8
-
     root = Path(out_dir)
     root.mkdir(parents=True, exist_ok=True)
     version = card["version"]
@@ -217,3 +216,23 @@ def load_transformer(path: str | Path) -> TransformerModel:
         prep=prep,
         tokenizer=load_tokenizer(path),
     )
+
+
+def export_model_dir(model_dir: str | Path, quantize: bool = True) -> list[Path]:
+    """Add encoder.onnx (and encoder.int8.onnx) to a saved transformer model directory."""
+    model = load_transformer(model_dir)
+    source = model.encoder_dir()
+    if source is None:
+        raise FileNotFoundError(f"{model_dir}: base model {model.card.get('base_model')} not installed")
+    out = [
+        export_encoder(
+            source,
+            Path(model_dir) / ONNX_FP32,
+            model.finetune_layers,
+            model.finetuned_tasks,
+            model.towers_file,
+        )
+    ]
+    if quantize:
+        out.append(quantize_int8(out[0], Path(model_dir) / ONNX_INT8))
+    return out

@@ -24,11 +24,13 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sklearn.model_selection import GroupKFold, StratifiedKFold
 
 from classifier import tone
 from classifier.baseline import best_f1_threshold
 from classifier.data import dataset_hash
+from classifier.evaluate import with_baseline
+from classifier.folds import frame_folds, slant_folds, slant_groups
+from classifier.metrics import frame_metrics, slant_metrics
 from classifier.progress import progress_bar
 from classifier.transformer import KIND
 from classifier.transformer.config import TransformerConfig
@@ -53,21 +55,6 @@ LIBRARIES = (
     "numpy",
     "scikit-learn",
 )
-
-
-def slant_groups(df: pd.DataFrame) -> np.ndarray:
-    return df["outlet_domain"].fillna(df["outlet"]).fillna("unknown").to_numpy(dtype=str)
-
-
-def frame_folds(df: pd.DataFrame, folds: int, seed: int) -> list[tuple[np.ndarray, np.ndarray]]:
-    """The baseline's frame folds: StratifiedKFold by language, shuffled with ``seed``."""
-    languages = df["language"].fillna("unknown").to_numpy()
-    return list(StratifiedKFold(folds, shuffle=True, random_state=seed).split(np.zeros(len(df)), languages))
-
-
-def slant_folds(df: pd.DataFrame, folds: int) -> list[tuple[np.ndarray, np.ndarray]]:
-    """GroupKFold by outlet domain: the test outlets of a fold never appear in its training part."""
-    return list(GroupKFold(n_splits=folds).split(np.zeros(len(df)), groups=slant_groups(df)))
 
 
 def _frame_train_rows(df: pd.DataFrame, rows: np.ndarray, config: TransformerConfig) -> np.ndarray:
@@ -277,7 +264,6 @@ def _compare(
 ) -> dict[str, Any]:
     """The TF-IDF baseline on the same folds in the same run, and the issue-4 targets (as
     `framewatch evaluate`)."""
-    from classifier.evaluate import with_baseline
 
     results = with_baseline(
         fr.df,
@@ -332,7 +318,7 @@ def train_transformer(
 ) -> str:
     """Encode (cached), cross-validate, fit on all rows, export the encoder to ONNX, save; returns the
     version."""
-    from classifier.metrics import frame_metrics, slant_metrics
+
     from classifier.transformer.store import save_transformer
 
     config = config or TransformerConfig()
@@ -451,3 +437,40 @@ def train_transformer(
         keep_fp32=keep_fp32,
     )
     return version
+
+
+def compare_cv(
+    frame_files: Sequence[Path],
+    slant_files: Sequence[Path],
+    config: Any = None,
+    folds: int = 5,
+    cache_dir: Path | None = None,
+    ratings_file: Path | None = None,
+    progress: bool = True,
+    threads: int | None = None,
+) -> dict[str, Any]:
+    """Baseline and transformer cross-validated on identical folds: frames (StratifiedKFold by language;
+    English = the English rows of the out-of-fold predictions) and slant (GroupKFold by outlet_domain on
+    the transformer's outlet-capped sample)."""
+    config = config or TransformerConfig()
+    book = load_codebook()
+    names, labels = book.frame_names, list(book.slant_labels)
+    inputs = load_inputs(
+        list(frame_files),
+        list(slant_files),
+        config,
+        cache_dir,
+        ratings_file,
+        progress=progress,
+        threads=threads,
+    )
+    fr, sl = inputs.frames, inputs.slant
+    f_folds, s_folds = frame_folds(fr.df, folds, config.seed), slant_folds(sl.df, folds)
+
+    t_probs, t_pred = oof_frames(fr, f_folds, config, names, progress=progress)
+    s_probs = oof_slant(sl, s_folds, config, labels, progress=progress)
+    transformer = {
+        "frames": frame_metrics(fr.df, t_probs, t_pred, names),
+        "slant": slant_metrics(sl.df, s_probs, labels),
+    }
+    return with_baseline(fr.df, sl.df, f_folds, s_folds, names, labels, config, transformer)

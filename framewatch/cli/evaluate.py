@@ -107,9 +107,10 @@ def evaluate(
     """Per-task metrics (micro/macro F1, per frame, per language and outlet, calibration, confusion
     matrices)."""
     from classifier.data import DataError, dataset_hash, load_labeled
-    from classifier.evaluate import compare_cv, evaluate_file, load_any_scorer
+    from classifier.evaluate import evaluate_file, load_any_scorer
     from classifier.registry import RegistryError, promoted_version
     from classifier.settings import ClassifierSettings
+    from classifier.transformer.train import compare_cv
     from warehouse.settings import WarehouseSettings
 
     settings = ClassifierSettings()

@@ -111,7 +111,8 @@ def score(
     models_dir: ModelsDirOption = None,
 ) -> None:
     """Score one article and print the prediction (frames, slant, tone, evidence) as JSON."""
-    from classifier.predict import Doc, load_scorer
+    from classifier.predict import load_scorer
+    from classifier.scoring import Doc
 
     if file is None or str(file) == "-":
         text = sys.stdin.read()
@@ -174,3 +175,21 @@ def models_promote(
 
 if __name__ == "__main__":
     app()
+
+
+@models_app.command("export-onnx")
+def models_export_onnx(
+    version: Annotated[str, typer.Argument(help="Transformer model version (see `framewatch models list`).")],
+    quantize: Annotated[bool, typer.Option(help="Also write the dynamic int8 encoder.")] = True,
+    models_dir: ModelsDirOption = None,
+) -> None:
+    """Add the ONNX encoder files (fp32, and int8 unless --no-quantize) to a saved transformer version."""
+    from classifier.registry import model_dir
+    from classifier.transformer.store import export_model_dir
+
+    root = models_dir or ClassifierSettings().models_dir
+    try:
+        for path in export_model_dir(model_dir(version, root), quantize=quantize):
+            typer.echo(str(path))
+    except (RegistryError, FileNotFoundError) as exc:
+        raise _fail(str(exc)) from exc

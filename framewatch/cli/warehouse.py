@@ -82,7 +82,7 @@ def stories(
     ] = False,
 ) -> None:
     """Group articles about the same event across outlets (MiniLM embeddings + names + time window)."""
-    from warehouse.stories import update_stories
+    from flows.analysis.stories import update_stories
 
     try:
         con = connect(_db(db))
@@ -108,7 +108,7 @@ def shifts(
     """Flag outlet x frame / slant shifts unlikely given the outlet's own 12-week history (Fisher + BH)."""
     from datetime import date
 
-    from warehouse.shifts import detect_shifts
+    from flows.analysis.shifts import detect_shifts
 
     try:
         con = connect(_db(db))
@@ -143,7 +143,7 @@ def report(
     outlets: Annotated[int, typer.Option(help="Show at most this many outlets (most articles first).")] = 12,
 ) -> None:
     """Write a self-contained HTML report: frame share over time, outlet x frame heatmap, slant, stories."""
-    from warehouse.report import ReportOptions, write_report
+    from flows.reporting.report import ReportOptions, write_report
 
     try:
         con = connect(_db(db), read_only=True)

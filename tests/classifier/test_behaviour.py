@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from classifier.predict import Doc
+from classifier.scoring import Doc
 from classifier.settings import PACKAGE_DIR
 from classifier.transformer import KIND
 from labels.codebook import load_codebook

@@ -10,8 +10,9 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from classifier.evaluate import compare_cv, decide_frames, evaluate_file, load_any_scorer
+from classifier.evaluate import decide_frames, evaluate_file, load_any_scorer
 from classifier.metrics import calibration, flatten, frame_metrics, slant_metrics
+from classifier.transformer.train import compare_cv
 from framewatch.cli.evaluate import app
 from tests.classifier.transformer_helpers import tiny_config, train_tiny
 

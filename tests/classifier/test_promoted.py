@@ -8,8 +8,9 @@ import pytest
 
 from classifier.data import compose_text
 from classifier.evidence import SLANT_KEY, split_sentences
-from classifier.predict import Doc, Prediction, Scorer, load_scorer
+from classifier.predict import load_scorer
 from classifier.registry import RegistryError, promoted_version, read_card
+from classifier.scoring import Doc, Prediction, Scorer
 from classifier.settings import PACKAGE_DIR
 from labels.codebook import load_codebook
 

@@ -15,7 +15,8 @@ import skops.io as sio
 
 from classifier import registry
 from classifier.baseline import BaselineModel
-from classifier.predict import Doc, load_scorer
+from classifier.predict import load_scorer
+from classifier.scoring import Doc
 from labels.codebook import load_codebook
 from tests.classifier.conftest import SMALL_FRAME_ROWS, SMALL_SLANT_ROWS  # sizes of the small model
 

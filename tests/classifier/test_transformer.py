@@ -10,7 +10,7 @@ import pytest
 
 from classifier.data import compose_text
 from classifier.evidence import SLANT_KEY, split_sentences
-from classifier.predict import Doc
+from classifier.scoring import Doc
 from classifier.transformer.chunking import (
     chunk_texts,
     length_batches,

@@ -18,7 +18,7 @@ from classifier.transformer.dataset import (
     slant_targets,
     tokenize_windows,
 )
-from classifier.transformer.features import Preprocessing
+from classifier.transformer.preprocessing import Preprocessing
 from labels.codebook import load_codebook
 from tests.classifier.transformer_helpers import synthetic_frames, synthetic_slant, tiny_base_model
 

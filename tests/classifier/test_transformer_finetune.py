@@ -13,9 +13,9 @@ from datasets import Dataset
 
 from classifier.transformer.chunking import chunk_texts, load_tokenizer
 from classifier.transformer.dataset import tokenize_windows
-from classifier.transformer.features import Preprocessing
 from classifier.transformer.finetune import fit_tower, frozen_embeddings, predict_tower
 from classifier.transformer.model import PooledHead
+from classifier.transformer.preprocessing import Preprocessing
 from classifier.transformer.states import encode_states
 from classifier.transformer.towers import BASE, load_split_encoder
 from tests.classifier.transformer_helpers import (

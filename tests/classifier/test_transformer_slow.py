@@ -40,8 +40,8 @@ def test_benchmark_prints_rates_and_ratios(tmp_path: Path, shared_files: tuple[P
 
 
 def test_cross_validated_comparison_on_shared_data(shared_files: tuple[Path, Path], tmp_path: Path) -> None:
-    from classifier.evaluate import compare_cv
     from classifier.transformer.settings import TransformerSettings
+    from classifier.transformer.train import compare_cv
 
     frames, slant = shared_files
     result = compare_cv(

@@ -15,6 +15,7 @@ import duckdb
 
 from labels.codebook import load_codebook
 from warehouse import load
+from warehouse.predictions import insert_predictions
 
 REPO = Path(__file__).resolve().parents[2]
 CORPUS = REPO / "flows" / "demo_corpus"
@@ -134,7 +135,7 @@ def build_warehouse(
     if not predictions:
         return truths
     load.register_model(con, FIXTURE_MODEL, "fixture", {"note": "test fixture predictions"})
-    load.insert_predictions(con, preds)
+    insert_predictions(con, preds)
     return truths
 
 

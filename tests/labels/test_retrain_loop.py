@@ -13,11 +13,12 @@ from pathlib import Path
 
 import pytest
 
+from flows.retrain import model_template
 from labels.adjudication import gold_row, propose_gold
 from labels.agreement import agreement
 from labels.codebook import load_codebook
 from labels.io import import_labels, label_studio_tasks
-from labels.retrain import RetrainConfig, model_template, sample_parquet
+from labels.retrain import RetrainConfig, sample_parquet
 from labels.sampling import SampleConfig, draw
 from tests.labels.corpus import build_warehouse, simulated_label
 from warehouse import labels_store
@@ -69,7 +70,8 @@ def test_one_full_loop(prefect_harness, champion, data_dir, tmp_path):
     from classifier import registry
     from classifier.predict import load_scorer
     from flows.retrain import retrain_flow
-    from labels.retrain import rescore
+    from flows.score import score_and_store
+    from warehouse import load
 
     models, champion_version = champion
     book = load_codebook()
@@ -79,7 +81,8 @@ def test_one_full_loop(prefect_harness, champion, data_dir, tmp_path):
     with open_db(db) as con:
         truths = build_warehouse(con, hostile=False, predictions=False)
         articles = con.execute("select article_id, title, text from articles order by article_id").fetchall()
-        rescore(con, load_scorer(champion_version, models), articles, "monitor-run", "baseline", {})
+        load.register_model(con, champion_version, "baseline", {})
+        score_and_store(con, load_scorer(champion_version, models), articles, "monitor-run")
 
         # 2. sample: a frozen test set + a batch (uncertainty, diversity, random), stratified by outlet
         _batch, plan = draw(con, SampleConfig(n=40, test_size=16, seed=1))
@@ -163,6 +166,16 @@ def test_one_full_loop(prefect_harness, champion, data_dir, tmp_path):
             con.execute("select model_version, count(*) from predictions group by model_version").fetchall()
         )
         assert per_version == {champion_version: len(articles), challenger: len(articles)}  # old rows kept
+        # the re-score stores the whole scoring: headline-alone predictions too, so promoted articles stay in
+        # headline_vs_body (before, retrain wrote body predictions only and they dropped out)
+        titled = sum(1 for _aid, title, _text in articles if title)
+        heads = dict(
+            con.execute(
+                "select model_version, count(*) from headline_predictions group by model_version"
+            ).fetchall()
+        )
+        assert heads == {champion_version: titled, challenger: titled}
+        assert con.execute("select count(*) from headline_vs_body").fetchone()[0] == titled
         assert con.execute("select model_version from models where is_current").fetchall() == [(challenger,)]
         assert con.execute(
             "select count(*) from article_scores where model_version = ?", [challenger]

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from classifier.data import load_labeled
-from classifier.predict import Prediction
+from classifier.scoring import Prediction
 from labels.codebook import load_codebook
 from labels.retrain import (
     EvalScore,
@@ -107,19 +107,6 @@ def test_training_files_hold_gold_and_base_samples_but_no_test_article(tmp_path)
         sample_parquet(tmp_path / "nope.parquet", tmp_path / "x.parquet", 3, 0)
 
 
-class FixedScorer:
-    """Returns given predictions: the metric arithmetic is what is tested here."""
-
-    version = "fixed"
-
-    def __init__(self, predictions: list[Prediction]) -> None:
-        self.predictions = predictions
-
-    def score(self, docs):
-        assert len(docs) == len(self.predictions)
-        return self.predictions
-
-
 def _pred(frames: list[str], slant: str) -> Prediction:
     return Prediction({}, frames, frames[0], {}, slant, 0.0, "neutral", {})
 
@@ -130,9 +117,9 @@ def test_evaluate_scores_frames_and_slant_macro_f1():
         _gold("a") | {"frames": ["Economic"], "primary_frame": "Economic", "slant": "left"},
         _gold("b") | {"frames": ["Political"], "primary_frame": "Political", "slant": "right"},
     ]
-    perfect = evaluate(FixedScorer([_pred(["Economic"], "left"), _pred(["Political"], "right")]), gold, book)
+    perfect = evaluate("fixed", [_pred(["Economic"], "left"), _pred(["Political"], "right")], gold, book)
     assert (perfect.frame_macro_f1, perfect.slant_macro_f1, perfect.score) == (1.0, 1.0, 1.0)
-    swapped = evaluate(FixedScorer([_pred(["Political"], "right"), _pred(["Economic"], "left")]), gold, book)
+    swapped = evaluate("fixed", [_pred(["Political"], "right"), _pred(["Economic"], "left")], gold, book)
     assert (swapped.frame_macro_f1, swapped.slant_macro_f1, swapped.primary_accuracy) == (0.0, 0.0, 0.0)
 
 

@@ -20,8 +20,8 @@ def _seeds() -> Path | None:
 @pytest.fixture(scope="session")
 def corpus_db(tmp_path_factory) -> Path:
     """The demo corpus with writer-intended predictions; stories grouped with the local MiniLM model."""
+    from flows.analysis.stories import update_stories
     from warehouse.db import connect
-    from warehouse.stories import update_stories
 
     path = build_corpus_db(tmp_path_factory.mktemp("corpus") / "corpus.duckdb", _seeds())
     con = connect(path)

@@ -12,7 +12,7 @@ from flows.demo_site import DemoCorpus
 from labels.codebook import load_codebook
 from warehouse import load
 from warehouse.db import connect
-from warehouse.headlines import insert_headline_predictions
+from warehouse.predictions import insert_headline_predictions, insert_predictions
 
 TONE_SCORE = {"positive": 0.5, "neutral": 0.0, "negative": -0.5}
 SEEDS = {  # stem -> (outlet, published, frames, slant, tone): our reading of the seeds README
@@ -121,7 +121,7 @@ def build_corpus_db(path: Path, seeds_dir: Path | None, version: str = "writer-v
                 predictions.append(_prediction(stem, frames, frames[0], slant, tone, text, version))
     load.insert_articles(con, articles)
     load.register_model(con, version, "writer-intended", {"source": "demo corpus labels"})
-    load.insert_predictions(con, predictions)
+    insert_predictions(con, predictions)
     insert_headline_predictions(con, headlines)
     con.execute("checkpoint")
     con.close()

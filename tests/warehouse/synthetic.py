@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from warehouse import load
+from warehouse import load, predictions
 
 
 def article(aid: str, outlet: str, day: date, title: str = "t") -> dict[str, Any]:
@@ -79,4 +79,4 @@ def weekly_outlet(
                 )
             )
     load.insert_articles(con, arts)
-    load.insert_predictions(con, preds)
+    predictions.insert_predictions(con, preds)

@@ -7,7 +7,7 @@ from datetime import date, datetime
 import duckdb
 import pytest
 
-from warehouse import load
+from warehouse import load, predictions
 from warehouse.db import WarehouseError, connect, open_db
 from warehouse.queries import outlet_comparison, run_readonly, run_summary
 from warehouse.sqlfiles import migrations
@@ -78,9 +78,11 @@ def test_views_use_only_the_current_model(tmp_path):
     load.upsert_outlets(con, [{"outlet_id": "a", "name": "Alpha", "lean_prior": "left"}])
     load.insert_articles(con, [article("1"), article("2", published=date(2026, 11, 9))])
     load.register_model(con, "v1", "baseline", {})
-    load.insert_predictions(con, [prediction("1", "v1", ["Economic"]), prediction("2", "v1", ["Economic"])])
+    predictions.insert_predictions(
+        con, [prediction("1", "v1", ["Economic"]), prediction("2", "v1", ["Economic"])]
+    )
     load.register_model(con, "v2", "baseline", {})
-    load.insert_predictions(
+    predictions.insert_predictions(
         con,
         [prediction("1", "v2", ["Crime and punishment", "Political"]), prediction("2", "v2", ["Political"])],
     )

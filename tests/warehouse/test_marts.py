@@ -8,7 +8,7 @@ import pyarrow as pa
 import pytest
 
 from tests.warehouse.synthetic import article, prediction, weekly_outlet
-from warehouse import bulk, load
+from warehouse import bulk, load, predictions
 from warehouse.db import connect
 from warehouse.marts import refresh_marts, rollups_fresh, uses_rollups
 from warehouse.sqlfiles import views
@@ -52,12 +52,12 @@ def test_marts_use_only_the_current_model(tmp_path):
     load.upsert_outlets(con, [{"outlet_id": "a", "name": "Alpha", "lean_prior": "left"}])
     load.insert_articles(con, [article("1", "a", date(2026, 11, 2)), article("2", "a", date(2026, 11, 9))])
     load.register_model(con, "v1", "m", {})
-    load.insert_predictions(
+    predictions.insert_predictions(
         con,
         [prediction("1", "v1", ["Economic"], "left", 0.5), prediction("2", "v1", ["Economic"], "left", 0.5)],
     )
     load.register_model(con, "v2", "m", {})
-    load.insert_predictions(con, [prediction("1", "v2", ["Political"], "right", -0.5)])
+    predictions.insert_predictions(con, [prediction("1", "v2", ["Political"], "right", -0.5)])
     # only article 1 has a v2 prediction: v2 marts show it alone, never v1's article 2
     assert con.execute("select count(*), max(model_version) from article_scores").fetchone() == (1, "v2")
     assert con.execute("select frame from frame_share_monthly").fetchall() == [("Political",)]
@@ -90,7 +90,7 @@ def test_compact_bulk_layout_reads_like_the_map_layout(tmp_path):
     con = connect(tmp_path / "w.duckdb")
     load.insert_articles(con, [article("1", "a", date(2026, 11, 2)), article("2", "a", date(2026, 11, 3))])
     load.register_model(con, "v1", "m", {})
-    load.insert_predictions(con, [prediction("1", "v1", ["Economic"], "left", 0.25)])
+    predictions.insert_predictions(con, [prediction("1", "v1", ["Economic"], "left", 0.25)])
     with pytest.raises(bulk.BulkLoadError, match="record_label_set"):
         bulk.insert_predictions_arrow(con, _compact("2", "v1"))
     bulk.record_label_set(con, "v1", ["Economic", "Other"], ["left", "center", "right"])

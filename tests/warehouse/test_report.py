@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from flows.reporting.report import markdown_summary, write_report
 from warehouse.db import connect
-from warehouse.report import markdown_summary, write_report
 
 CHROMIUM = Path("/usr/bin/chromium")
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
+from flows.analysis.shifts import detect_shifts, evaluate_week
 from tests.warehouse.synthetic import weekly_outlet
 from warehouse import load
 from warehouse.db import connect
-from warehouse.shifts import detect_shifts, evaluate_week
 
 WEEK = date(2026, 4, 6)  # week 13 of the synthetic series
 

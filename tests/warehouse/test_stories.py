@@ -8,9 +8,9 @@ from datetime import date
 
 import numpy as np
 
+from flows.analysis.stories import GroupingParams, StoryDoc, group, names, update_stories
 from flows.demo_site import CORPUS_DIR
 from warehouse.db import connect
-from warehouse.stories import GroupingParams, StoryDoc, group, names, update_stories
 
 SEED_IDS = ("000_d9d7385d39cd4705", "004_4c4af3e25f1da198")
 

@@ -20,11 +20,11 @@ from typing import Any
 
 import duckdb
 import numpy as np
-import pyarrow as pa
 from scipy.stats import false_discovery_control, fisher_exact
 
+from warehouse import shifts_store
 from warehouse.load import now
-from warehouse.sqlfiles import sql
+from warehouse.shifts_store import ALERT_COLUMNS
 
 log = logging.getLogger(__name__)
 
@@ -45,26 +45,13 @@ class ShiftParams:
         )
 
 
-def latest_week(con: duckdb.DuckDBPyConnection) -> date | None:
-    """The most recent week with scored articles (the default week to test)."""
-    return con.execute(sql("shifts_latest_week")).fetchone()[0]
-
-
 def evaluate_week(
     con: duckdb.DuckDBPyConnection, week: date, params: ShiftParams = ShiftParams()
 ) -> list[dict[str, Any]]:
     """Every outlet x label of `week` with enough data, with p, q and whether it is an alert."""
-    cur = con.execute(
-        sql("shifts_candidates"),
-        {
-            "week": week,
-            "min_articles": params.min_articles,
-            "min_baseline_articles": params.min_baseline_articles,
-            "min_baseline_weeks": params.min_baseline_weeks,
-        },
+    rows = shifts_store.candidates(
+        con, week, params.min_articles, params.min_baseline_articles, params.min_baseline_weeks
     )
-    cols = [d[0] for d in cur.description]
-    rows = [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
     if not rows:
         return []
     pvals = np.array(
@@ -91,97 +78,33 @@ def detect_shifts(
 ) -> list[dict[str, Any]]:
     """Test `week` (default: the latest) and store its alerts (replacing earlier alerts of that week and
     model) with their evidence articles. Returns the alerts."""
-    week = week or latest_week(con)
+    week = week or shifts_store.latest_week(con)
     if week is None:
         log.info("no scored articles: no shifts to test")
         return []
-    model = con.execute(sql("shifts_current_model")).fetchone()
+    model = shifts_store.current_model(con)
     if model is None:
         return []
     alerts = [r for r in evaluate_week(con, week, params) if r["alert"]]
     detected = now()
     for a in alerts:
-        a["evidence_article_ids"] = [
-            row[0]
-            for row in con.execute(
-                sql("shifts_evidence"),
-                {
-                    "outlet_id": a["outlet_id"],
-                    "week": week,
-                    "dimension": a["dimension"],
-                    "label": a["label"],
-                    "up": a["direction"] == "up",
-                    "limit": params.evidence_articles,
-                },
-            ).fetchall()
-        ]
+        a["evidence_article_ids"] = shifts_store.evidence(
+            con,
+            a["outlet_id"],
+            week,
+            a["dimension"],
+            a["label"],
+            a["direction"] == "up",
+            params.evidence_articles,
+        )
         a.update(
-            alert_id="|".join([a["outlet_id"], a["dimension"], a["label"], str(week), model[0]]),
+            alert_id="|".join([a["outlet_id"], a["dimension"], a["label"], str(week), model]),
             detected_at=detected,
-            model_version=model[0],
+            model_version=model,
             week=week,
             test=params.describe(),
         )
-    cols = [
-        "alert_id",
-        "detected_at",
-        "model_version",
-        "outlet_id",
-        "dimension",
-        "label",
-        "week",
-        "n_articles",
-        "n_with_label",
-        "share",
-        "baseline_weeks",
-        "baseline_articles",
-        "baseline_with_label",
-        "baseline_share",
-        "direction",
-        "test",
-        "p_value",
-        "q_value",
-        "evidence_article_ids",
-    ]
-    batch = pa.Table.from_pylist([{c: a[c] for c in cols} for a in alerts], schema=_ALERT_SCHEMA)
-    cur = con.cursor()
-    try:
-        cur.register("batch", batch)
-        cur.execute("begin transaction")
-        try:
-            cur.execute(sql("shifts_clear_week"), {"week": week, "model_version": model[0]})
-            cur.execute(sql("shifts_insert_alerts"))
-            cur.execute("commit")
-        except Exception:
-            cur.execute("rollback")
-            raise
-    finally:
-        cur.unregister("batch")
-        cur.close()
+    stored = [{c: a[c] for c in ALERT_COLUMNS} for a in alerts]
+    shifts_store.replace_week(con, week, model, stored)
     log.info("week %s: %d shift alerts", week, len(alerts))
-    return [{c: a[c] for c in cols} for a in alerts]
-
-
-_ALERT_SCHEMA = pa.schema(
-    [
-        ("alert_id", pa.string()),
-        ("detected_at", pa.timestamp("us")),
-        ("model_version", pa.string()),
-        ("outlet_id", pa.string()),
-        ("dimension", pa.string()),
-        ("label", pa.string()),
-        ("week", pa.date32()),
-        ("n_articles", pa.int64()),
-        ("n_with_label", pa.int64()),
-        ("share", pa.float64()),
-        ("baseline_weeks", pa.int64()),
-        ("baseline_articles", pa.int64()),
-        ("baseline_with_label", pa.int64()),
-        ("baseline_share", pa.float64()),
-        ("direction", pa.string()),
-        ("test", pa.string()),
-        ("p_value", pa.float64()),
-        ("q_value", pa.float64()),
-        ("evidence_article_ids", pa.list_(pa.string())),
-    ]
-)
+    return stored

