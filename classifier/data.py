@@ -11,6 +11,7 @@ import hashlib
 import json
 import logging
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,19 @@ from labels.codebook import Codebook, LabelError, load_codebook
 
 logger = logging.getLogger(__name__)
 
-COLUMNS = ["id", "title", "text", "language", "outlet", "outlet_domain", "frames", "slant", "tone"]
+COLUMNS = [
+    "id",
+    "title",
+    "text",
+    "language",
+    "outlet",
+    "outlet_domain",
+    "published",
+    "split",
+    "frames",
+    "slant",
+    "tone",
+]
 REQUIRED_COLUMNS = ("id", "text")
 MAX_ERRORS_SHOWN = 5
 
@@ -35,22 +48,29 @@ def compose_text(title: str | None, body: str | None) -> str:
     return f"{title or ''}\n{body or ''}"
 
 
-def load_labeled(paths: str | Path | Sequence[str | Path], codebook: Codebook | None = None) -> pd.DataFrame:
+def load_labeled(
+    paths: str | Path | Sequence[str | Path],
+    codebook: Codebook | None = None,
+    extra_columns: Sequence[str] = (),
+) -> pd.DataFrame:
     """Read one or many Parquet/JSONL files in the shared schema, validate labels, return one frame.
 
-    Columns: id, title, text, language, outlet, outlet_domain, frames (list[str], empty when the row has
-    no frame labels), slant (str | None), tone (str | None).
+    Columns: id, title, text, language, outlet, outlet_domain, published (date | None), split, frames
+    (list[str], empty when the row has no frame labels), slant (str | None), tone (str | None), then
+    `extra_columns` as given in the files (e.g. a story id to group by; missing ones are an error).
     """
     files = [Path(paths)] if isinstance(paths, str | Path) else [Path(p) for p in paths]
     if not files:
         raise DataError("no data files given")
     book = codebook or load_codebook()
-    parts = [_normalise(_read(path), path, book) for path in files]
+    parts = [_normalise(_read(path), path, book, extra_columns) for path in files]
     df = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
     dupes = df["id"][df["id"].duplicated()].unique()
     if len(dupes):
+        shown = ", ".join(repr(d) for d in dupes[:MAX_ERRORS_SHOWN])
+        more = f" and {len(dupes) - MAX_ERRORS_SHOWN} more" if len(dupes) > MAX_ERRORS_SHOWN else ""
         raise DataError(
-            f"{len(dupes)} duplicate row id(s) across {', '.join(map(str, files))}, e.g. {dupes[0]!r}; "
+            f"{len(dupes)} duplicate row id(s) across {', '.join(map(str, files))}: {shown}{more}; "
             "each labeled row needs a unique id: drop or rename the duplicates"
         )
     logger.info("loaded %d labeled rows from %d file(s)", len(df), len(files))
@@ -88,8 +108,10 @@ def _read(path: Path) -> pd.DataFrame:
     raise DataError(f"{path}: unsupported file type; use .parquet or .jsonl")
 
 
-def _normalise(raw: pd.DataFrame, path: Path, book: Codebook) -> pd.DataFrame:
-    missing = [c for c in REQUIRED_COLUMNS if c not in raw.columns]
+def _normalise(
+    raw: pd.DataFrame, path: Path, book: Codebook, extra_columns: Sequence[str] = ()
+) -> pd.DataFrame:
+    missing = [c for c in [*REQUIRED_COLUMNS, *extra_columns] if c not in raw.columns]
     if missing:
         raise DataError(f"{path}: missing column(s) {', '.join(missing)}; expected the shared schema")
     if "labels" in raw.columns:
@@ -121,12 +143,16 @@ def _normalise(raw: pd.DataFrame, path: Path, book: Codebook) -> pd.DataFrame:
             "language": pd.Series(_optional_column(raw, "language"), dtype=object),
             "outlet": pd.Series(_optional_column(raw, "outlet"), dtype=object),
             "outlet_domain": pd.Series(_optional_column(raw, "outlet_domain"), dtype=object),
+            "published": pd.Series(_date_column(raw, "published"), dtype=object),
+            "split": pd.Series(_optional_column(raw, "split"), dtype=object),
             "frames": pd.Series(frames, dtype=object),
             "slant": pd.Series(slant, dtype=object),
             "tone": pd.Series(tone, dtype=object),
         }
     )
-    return out[COLUMNS]
+    for name in extra_columns:
+        out[name] = pd.Series(_optional_column(raw, name), dtype=object)
+    return out[[*COLUMNS, *extra_columns]]
 
 
 def _as_dict(value: Any) -> dict[str, Any]:
@@ -168,6 +194,13 @@ def _text_column(raw: pd.DataFrame, name: str) -> list[str]:
     if name not in raw.columns:
         return [""] * len(raw)
     return ["" if _missing(v) else str(v) for v in raw[name]]
+
+
+def _date_column(raw: pd.DataFrame, name: str) -> list[date | None]:
+    if name not in raw.columns:
+        return [None] * len(raw)
+    parsed = pd.to_datetime(raw[name], errors="coerce", utc=True)
+    return [None if pd.isna(v) else v.date() for v in parsed]
 
 
 def _optional_column(raw: pd.DataFrame, name: str) -> list[str | None]:

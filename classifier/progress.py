@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.console import Console
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -13,7 +14,8 @@ from rich.progress import (
 
 
 def progress_bar(enabled: bool = True) -> Progress:
-    """A rich Progress to use as a context manager; ``enabled=False`` draws nothing (tests, nested work)."""
+    """A rich Progress to use as a context manager, drawn on stderr (stdout stays for results such as
+    JSON); ``enabled=False`` draws nothing (tests, nested work)."""
     columns = (
         TextColumn("{task.description}"),
         BarColumn(),
@@ -21,4 +23,4 @@ def progress_bar(enabled: bool = True) -> Progress:
         TimeElapsedColumn(),
         TimeRemainingColumn(),
     )
-    return Progress(*columns, disable=not enabled)
+    return Progress(*columns, disable=not enabled, console=Console(stderr=True))

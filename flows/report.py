@@ -34,8 +34,10 @@ def report_flow(db_path: str, params: ReportParams | None = None) -> dict[str, A
     week = date.fromisoformat(params.week) if params.week else None
     with recorded_run(db_path, "report", {"week": params.week}) as run, writer(db_path) as con:
         run.counts["stories"] = update_stories(con)["stories"]
-        run.counts["shift_alerts"] = len(detect_shifts(con, week))
-        refresh_marts(con)
+        run.counts["marts"] = refresh_marts(con)["mode"]  # the shift checks read the refreshed week cells
+        shifts = detect_shifts(con, week)
+        run.counts["shift_alerts"] = len(shifts["alerts"])
+        run.counts["shift_check"] = shifts["summary"]
         snap = publish_snapshot(con, snapshot_dir(db_path, params))
         run.counts["snapshot"] = str(snap)
         create_markdown_artifact(

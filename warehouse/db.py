@@ -93,8 +93,8 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 
 def refresh_views(con: duckdb.DuckDBPyConnection) -> None:
-    """(Re)create every view, staging -> intermediate -> marts, on the live tables (always correct).
-    warehouse.marts.refresh_marts later points the intermediate layer at materialized rollups."""
+    """(Re)create every view, staging -> intermediate -> marts. Views never change meaning: the mart views
+    read the mart tables that warehouse.marts.refresh_marts keeps up to date after every run."""
     for name, text in views():
         try:
             con.execute(text)

@@ -1,37 +1,37 @@
-"""Shift alerts (table shift_alerts, migration 003): the outlet x label weeks to test, the articles behind
-an alert, and storing a week's alerts. The statistics sit above the warehouse (flows/analysis/shifts.py)."""
+"""Shift checks (tables shift_tests and shift_checks, migration 008): the outlet x label cells of a week,
+the articles behind an alert, and storing a week's tests with the one-line summary of the check. The
+statistics sit above the warehouse (flows/analysis/shifts.py)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import duckdb
 
 from warehouse.schema import arrow_rows
 from warehouse.sqlfiles import sql
-from warehouse.transaction import transaction
+from warehouse.transaction import execute_file, transaction
 
-ALERT_COLUMNS = (
-    "alert_id",
-    "detected_at",
+TEST_COLUMNS = (
+    "week",
     "model_version",
+    "checked_at",
     "outlet_id",
     "dimension",
     "label",
-    "week",
     "n_articles",
-    "n_with_label",
     "share",
     "baseline_weeks",
     "baseline_articles",
-    "baseline_with_label",
     "baseline_share",
-    "direction",
-    "test",
+    "diff",
     "p_value",
     "q_value",
+    "alert",
+    "reason",
+    "test",
     "evidence_article_ids",
 )
 
@@ -46,23 +46,9 @@ def current_model(con: duckdb.DuckDBPyConnection) -> str | None:
     return row[0] if row else None
 
 
-def candidates(
-    con: duckdb.DuckDBPyConnection,
-    week: date,
-    min_articles: int,
-    min_baseline_articles: int,
-    min_baseline_weeks: int,
-) -> list[dict[str, Any]]:
-    """Every outlet x label of `week` with enough articles this week and in its baseline to test."""
-    cur = con.execute(
-        sql("shifts_candidates"),
-        {
-            "week": week,
-            "min_articles": min_articles,
-            "min_baseline_articles": min_baseline_articles,
-            "min_baseline_weeks": min_baseline_weeks,
-        },
-    )
+def cells(con: duckdb.DuckDBPyConnection, week: date) -> list[dict[str, Any]]:
+    """Every outlet x label of `week` with its share, baseline and z (outlet_vs_baseline)."""
+    cur = con.execute(sql("shifts_candidates"), {"week": week})
     cols = [d[0] for d in cur.description]
     return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
 
@@ -76,16 +62,39 @@ def evidence(
     up: bool,
     limit: int,
 ) -> list[str]:
-    """The articles behind an alert, most recent first."""
+    """The articles behind an alert: those that use the label most (a rise) or least (a fall)."""
     params = {"outlet_id": outlet_id, "week": week, "dimension": dimension, "label": label, "up": up}
     return [row[0] for row in con.execute(sql("shifts_evidence"), {**params, "limit": limit}).fetchall()]
 
 
 def replace_week(
-    con: duckdb.DuckDBPyConnection, week: date, model_version: str, alerts: Sequence[dict[str, Any]]
+    con: duckdb.DuckDBPyConnection,
+    week: date,
+    model_version: str,
+    checked_at: datetime,
+    tests: Sequence[dict[str, Any]],
+    summary: str,
 ) -> None:
-    """Store `alerts` as the week's alerts for `model_version` (earlier ones of that week replaced)."""
-    batch = arrow_rows(con, "shift_alerts", alerts, ALERT_COLUMNS)
+    """Store the week's tests and its summary for `model_version` (an earlier check of the week replaced)."""
+    batch = arrow_rows(con, "shift_tests", tests, TEST_COLUMNS)
+    check = {
+        "week": week,
+        "model_version": model_version,
+        "checked_at": checked_at,
+        "n_outlets": len({t["outlet_id"] for t in tests}),
+        "n_tested": sum(1 for t in tests if t["p_value"] is not None),
+        "n_alerts": sum(1 for t in tests if t["alert"]),
+        "summary": summary,
+    }
     with transaction(con, batch) as cur:
-        cur.execute(sql("shifts_clear_week"), {"week": week, "model_version": model_version})
-        cur.execute(sql("shifts_insert_alerts"))
+        execute_file(cur, "shifts_clear_week", {"week": week, "model_version": model_version})
+        if batch.num_rows:
+            execute_file(cur, "shifts_insert_tests")
+        execute_file(cur, "shifts_insert_check", check)
+
+
+def last_check(con: duckdb.DuckDBPyConnection) -> dict[str, Any] | None:
+    """The most recent check (week, summary, counts), or None."""
+    cur = con.execute(sql("shifts_last_check"))
+    row = cur.fetchone()
+    return dict(zip([d[0] for d in cur.description], row, strict=True)) if row else None

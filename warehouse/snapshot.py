@@ -16,7 +16,7 @@ from pathlib import Path
 import duckdb
 
 from warehouse.db import WarehouseError, connect
-from warehouse.marts import refresh_marts, rollups_fresh
+from warehouse.marts import marts_fresh, refresh_marts
 from warehouse.sqlfiles import sql
 
 log = logging.getLogger(__name__)
@@ -54,14 +54,14 @@ def publish_snapshot(con_or_path: duckdb.DuckDBPyConnection | Path | str, dest: 
     dest.parent.mkdir(parents=True, exist_ok=True)
     if isinstance(con_or_path, duckdb.DuckDBPyConnection):
         con = con_or_path
-        if not rollups_fresh(con):
+        if not marts_fresh(con):
             refresh_marts(con)
         con.execute("checkpoint")
         _copy(_db_file(con), dest)
     else:
         con = connect(Path(con_or_path))
         try:
-            if not rollups_fresh(con):
+            if not marts_fresh(con):
                 refresh_marts(con)
             con.execute("checkpoint")
         finally:

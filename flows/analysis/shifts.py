@@ -1,15 +1,17 @@
 """Shift detection: flag outlet x frame and outlet x slant changes that are unlikely given the outlet's own
-history, and store them as alerts with the evidence articles (a weekly job; `framewatch shifts`).
+history, and say what was tested and why nothing (or what) fired (a weekly job; `framewatch shifts`).
 
-The test, per outlet, label (each frame; each slant class) and tested week W:
-    this week:  k of n articles carry the label;  baseline (the 12 weeks before W): K of N.
-    Fisher's exact test (two-sided) on the 2x2 table [[k, n-k], [K, N-K]]: is the share this week
-    different from the outlet's own baseline share?
+The test, per outlet, label (each frame; each slant class) and tested week W (a Monday):
+    this week:  the estimated share (mean calibrated probability) over the outlet's n articles;
+    baseline:   the same over the outlet's N articles of the 12 weeks before W.
+    z = (share - baseline share) / sqrt(var/n + var_baseline/N)   (Welch; article-level variances),
+    two-sided p from the normal distribution.
 All tests of the week are corrected together with Benjamini-Hochberg (false discovery rate); an alert
-needs q < `fdr`, an absolute change of at least `min_diff`, n >= `min_articles`, N >= `min_baseline_articles`
-and at least `min_baseline_weeks` baseline weeks with articles. Weeks are treated as independent samples of
-the outlet's articles; news cycles make real weeks more variable than that (overdispersion), which the
-effect-size floor and the FDR control partly absorb."""
+needs q < `fdr` and an absolute change of at least `min_diff`. Cells with fewer than `min_articles`
+articles this week, `min_baseline_articles` in the baseline or `min_baseline_weeks` baseline weeks are
+not tested and are stored with that reason. Weeks are treated as independent samples of the outlet's
+articles; news cycles make real weeks more variable than that (overdispersion), which the effect-size
+floor and the FDR control partly absorb."""
 
 from __future__ import annotations
 
@@ -20,13 +22,16 @@ from typing import Any
 
 import duckdb
 import numpy as np
-from scipy.stats import false_discovery_control, fisher_exact
+from scipy.stats import false_discovery_control, norm
 
 from warehouse import shifts_store
 from warehouse.load import now
-from warehouse.shifts_store import ALERT_COLUMNS
 
 log = logging.getLogger(__name__)
+
+
+class WeekError(ValueError):
+    """A week to test that is not a Monday (weeks run Monday to Sunday)."""
 
 
 @dataclass(frozen=True)
@@ -40,71 +45,121 @@ class ShiftParams:
 
     def describe(self) -> str:
         return (
-            f"fisher_exact two-sided vs own 12-week baseline; BH q<{self.fdr}; |diff|>={self.min_diff}; "
+            f"Welch z on estimated shares vs own 12-week baseline; BH q<{self.fdr}; |diff|>={self.min_diff}; "
             f"n>={self.min_articles}, N>={self.min_baseline_articles}, weeks>={self.min_baseline_weeks}"
         )
+
+
+def monday(week: date) -> date:
+    """`week` itself when it is a Monday; otherwise a WeekError naming the Monday of its week."""
+    if week.weekday() != 0:
+        start = date.fromordinal(week.toordinal() - week.weekday())
+        raise WeekError(
+            f"{week} is a {week.strftime('%A')}; weeks run Monday to Sunday: give {start} for that week"
+        )
+    return week
+
+
+def _skip_reason(cell: dict[str, Any], params: ShiftParams) -> str | None:
+    if cell["n_articles"] < params.min_articles:
+        return f"not tested: {cell['n_articles']} articles this week (needs {params.min_articles})"
+    if cell["baseline_weeks"] < params.min_baseline_weeks:
+        return (
+            f"not tested: {cell['baseline_weeks']} of the 12 weeks before have articles "
+            f"(needs {params.min_baseline_weeks})"
+        )
+    if cell["baseline_articles"] < params.min_baseline_articles:
+        need = params.min_baseline_articles
+        return f"not tested: {cell['baseline_articles']} baseline articles (needs {need})"
+    if cell["z"] is None:
+        return "not tested: no variation in this week or its baseline"
+    return None
 
 
 def evaluate_week(
     con: duckdb.DuckDBPyConnection, week: date, params: ShiftParams = ShiftParams()
 ) -> list[dict[str, Any]]:
-    """Every outlet x label of `week` with enough data, with p, q and whether it is an alert."""
-    rows = shifts_store.candidates(
-        con, week, params.min_articles, params.min_baseline_articles, params.min_baseline_weeks
+    """Every outlet x label of `week`: tested ones with p, q, alert and why; skipped ones with why."""
+    cells = shifts_store.cells(con, week)
+    tested = [c for c in cells if _skip_reason(c, params) is None]
+    pvals = np.array([2 * norm.sf(abs(c["z"])) for c in tested])
+    qvals = false_discovery_control(pvals, method="bh") if len(tested) else np.array([])
+    for c, p, q in zip(tested, pvals, qvals, strict=True):
+        c["p_value"], c["q_value"] = float(p), float(q)
+        big = abs(c["diff"]) >= params.min_diff
+        c["alert"] = bool(q < params.fdr and big)
+        if c["alert"]:
+            c["reason"] = f"alert: {c['diff']:+.2f} vs baseline, q={q:.3g}"
+        elif not big:
+            c["reason"] = f"no alert: change {c['diff']:+.2f} is under {params.min_diff}"
+        else:
+            c["reason"] = f"no alert: change {c['diff']:+.2f} could be chance (q={q:.2g} >= {params.fdr})"
+    for c in cells:
+        if "alert" not in c:
+            c.update(p_value=None, q_value=None, alert=False, reason=_skip_reason(c, params))
+    return cells
+
+
+def summarize(week: date, cells: list[dict[str, Any]], params: ShiftParams) -> str:
+    """One line: what was tested, and why nothing fired or what did."""
+    outlets = len({c["outlet_id"] for c in cells})
+    tested = [c for c in cells if c["p_value"] is not None]
+    alerts = [c for c in tested if c["alert"]]
+    head = f"week of {week}: {outlets} outlets, {len(tested)} of {len(cells)} outlet x label cells tested"
+    if not cells:
+        return f"week of {week}: no scored articles that week; nothing to test"
+    if alerts:
+        top = max(alerts, key=lambda c: abs(c["diff"]))
+        return (
+            f"{head}; {len(alerts)} alert(s), largest: {top['label']} at {top['outlet_id']} "
+            f"{top['baseline_share']:.0%} -> {top['share']:.0%} (q={top['q_value']:.2g})"
+        )
+    if not tested:
+        reasons: dict[str, int] = {}
+        for c in cells:
+            key = c["reason"].split(":")[1].split("(")[0].strip() if ":" in c["reason"] else c["reason"]
+            reasons[key] = reasons.get(key, 0) + 1
+        common = max(reasons, key=lambda k: reasons[k])
+        return (
+            f"{head}; no alerts: nothing could be tested ({common}; needs {params.min_articles} articles "
+            f"this week and {params.min_baseline_weeks} baseline weeks with {params.min_baseline_articles} "
+            "articles)"
+        )
+    top = max(tested, key=lambda c: abs(c["diff"]))
+    return (
+        f"{head}; no alerts: the largest change was {top['label']} at {top['outlet_id']} "
+        f"{top['diff']:+.2f} (q={top['q_value']:.2g}; an alert needs q < {params.fdr} and |change| >= "
+        f"{params.min_diff})"
     )
-    if not rows:
-        return []
-    pvals = np.array(
-        [
-            fisher_exact(
-                [
-                    [r["n_with_label"], r["n_articles"] - r["n_with_label"]],
-                    [r["baseline_with_label"], r["baseline_articles"] - r["baseline_with_label"]],
-                ]
-            )[1]
-            for r in rows
-        ]
-    )
-    qvals = false_discovery_control(pvals, method="bh")
-    for r, p, q in zip(rows, pvals, qvals, strict=True):
-        r["p_value"], r["q_value"] = float(p), float(q)
-        r["direction"] = "up" if r["share"] > r["baseline_share"] else "down"
-        r["alert"] = bool(q < params.fdr and abs(r["share"] - r["baseline_share"]) >= params.min_diff)
-    return rows
 
 
 def detect_shifts(
     con: duckdb.DuckDBPyConnection, week: date | None = None, params: ShiftParams = ShiftParams()
-) -> list[dict[str, Any]]:
-    """Test `week` (default: the latest) and store its alerts (replacing earlier alerts of that week and
-    model) with their evidence articles. Returns the alerts."""
+) -> dict[str, Any]:
+    """Test `week` (a Monday; default: the latest week with articles), store every test with its reason
+    and the week's one-line summary (replacing an earlier check of that week and model). Returns
+    {"week", "summary", "alerts", "tests"}."""
+    if week is not None:
+        week = monday(week)
     week = week or shifts_store.latest_week(con)
-    if week is None:
-        log.info("no scored articles: no shifts to test")
-        return []
     model = shifts_store.current_model(con)
-    if model is None:
-        return []
-    alerts = [r for r in evaluate_week(con, week, params) if r["alert"]]
-    detected = now()
-    for a in alerts:
-        a["evidence_article_ids"] = shifts_store.evidence(
-            con,
-            a["outlet_id"],
-            week,
-            a["dimension"],
-            a["label"],
-            a["direction"] == "up",
-            params.evidence_articles,
+    if week is None or model is None:
+        summary = "no scored articles yet: nothing to test"
+        log.info(summary)
+        return {"week": None, "summary": summary, "alerts": [], "tests": 0}
+    cells = evaluate_week(con, week, params)
+    checked = now()
+    for c in cells:
+        c["evidence_article_ids"] = (
+            shifts_store.evidence(
+                con, c["outlet_id"], week, c["dimension"], c["label"], c["diff"] > 0, params.evidence_articles
+            )
+            if c["alert"]
+            else []
         )
-        a.update(
-            alert_id="|".join([a["outlet_id"], a["dimension"], a["label"], str(week), model]),
-            detected_at=detected,
-            model_version=model,
-            week=week,
-            test=params.describe(),
-        )
-    stored = [{c: a[c] for c in ALERT_COLUMNS} for a in alerts]
-    shifts_store.replace_week(con, week, model, stored)
-    log.info("week %s: %d shift alerts", week, len(alerts))
-    return stored
+        c.update(week=week, model_version=model, checked_at=checked, test=params.describe())
+    summary = summarize(week, cells, params)
+    shifts_store.replace_week(con, week, model, checked, cells, summary)
+    alerts = [c for c in cells if c["alert"]]
+    log.info(summary)
+    return {"week": week, "summary": summary, "alerts": alerts, "tests": len(cells)}

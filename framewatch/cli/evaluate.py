@@ -1,5 +1,8 @@
-"""`framewatch evaluate`: metrics of a saved model on a labeled file, or the cross-validated comparison of
-the transformer with the TF-IDF baseline (issue-4 targets). Thin: the logic is in classifier.evaluate."""
+"""`framewatch evaluate`: the figures that predict held-out performance, beside the plain reference.
+
+Without --data: cross-validation of the product's training recipe on the shared corpora (outlets left out,
+the dev outlets as a second check). With --data: a saved model on a labeled file. Thin: the logic is in
+classifier.protocol and classifier.heldout."""
 
 from __future__ import annotations
 
@@ -43,183 +46,235 @@ def _record(
         _err.print(f"[yellow]warning:[/] metrics not written to the warehouse: {exc}")
 
 
+def _write_predictions(path: Path, table: Any) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    table.to_parquet(tmp, index=False)
+    tmp.replace(path)
+    _err.print(f"wrote {len(table)} predictions to {path}")
+
+
 def evaluate(
-    model: Annotated[
-        str | None,
-        typer.Option(
-            "--model", help="Model version (see `framewatch models list`); default: the promoted one."
-        ),
-    ] = None,
     data: Annotated[
         Path | None,
         typer.Option(
             "--data",
-            help="Labeled Parquet/JSONL file in the shared schema "
-            "(frames and/or slant labels). Without it: cross-validated "
-            "comparison of transformer and baseline on the shared corpora.",
+            help="A labeled Parquet/JSONL file in the shared schema (frames and/or slant). Without it: "
+            "cross-validation of the training recipe on the shared corpora.",
         ),
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the metrics as JSON on stdout.")] = False,
+    model: Annotated[
+        str | None,
+        typer.Option("--model", help="With --data: the model version to score (default: the promoted one)."),
+    ] = None,
+    group_by: Annotated[
+        str | None,
+        typer.Option(
+            "--group-by",
+            help="With --data: a column naming events (e.g. a story id); reports the share of article pairs "
+            "with different slant labels inside a group that the model orders right.",
+        ),
+    ] = None,
+    predictions_out: Annotated[
+        Path | None,
+        typer.Option(
+            "--predictions-out",
+            help="Write the model's probabilities, one row per input id, with columns frame:<frame> and "
+            "slant:<class> (cross-validation: the out-of-fold probabilities).",
+        ),
+    ] = None,
+    reference: Annotated[
+        bool,
+        typer.Option("--reference/--no-reference", help="Also train and score the plain reference."),
+    ] = True,
+    as_json: Annotated[bool, typer.Option("--json", help="Print every figure as JSON on stdout.")] = False,
     limit: Annotated[
         int | None,
         typer.Option(
-            "--limit",
-            min=1,
-            help="Evaluate a seeded random sample of this "
-            "many rows of --data (transformer scoring is ~articles/s on CPU).",
+            "--limit", min=1, help="With --data: evaluate a seeded random sample of this many rows."
         ),
     ] = None,
     backend: Annotated[
         str | None, typer.Option("--backend", help="Transformer backend: auto, onnx-int8, onnx, torch.")
     ] = None,
-    folds: Annotated[
-        int, typer.Option("--folds", min=2, help="Cross-validation folds (comparison mode).")
-    ] = 5,
+    folds: Annotated[int, typer.Option("--folds", min=2, help="Cross-validation folds.")] = 5,
     frames: Annotated[
         list[Path] | None,
         typer.Option(
-            "--frames", help="Frame-labeled files for the comparison; default: the shared SemEval file."
+            "--frames", help="Frame-labeled files for cross-validation; default: the shared SemEval file."
         ),
     ] = None,
     slant: Annotated[
         list[Path] | None,
         typer.Option(
-            "--slant", help="Slant-labeled files for the comparison; default: the shared AllSides file."
+            "--slant", help="Slant-labeled files for cross-validation; default: the shared AllSides file."
         ),
     ] = None,
     models_dir: Annotated[
         Path | None,
-        typer.Option(
-            "--models-dir",
-            help="Folder of model versions; default: FRAMEWATCH_MODELS_DIR or classifier/models.",
-        ),
+        typer.Option("--models-dir", help="Folder of model versions; default: FRAMEWATCH_MODELS_DIR."),
     ] = None,
     record: Annotated[
         bool,
-        typer.Option(
-            "--record/--no-record",
-            help="Write the metrics to the warehouse "
-            "(models + model_metrics) and, in comparison mode, to the model card.",
-        ),
+        typer.Option("--record/--no-record", help="With --data: write the metrics to the warehouse."),
     ] = True,
     db: Annotated[Path | None, typer.Option("--db", help="DuckDB file; default FRAMEWATCH_DB_PATH.")] = None,
 ) -> None:
-    """Per-task metrics (micro/macro F1, per frame, per language and outlet, calibration, confusion
-    matrices)."""
-    from classifier.data import DataError, dataset_hash, load_labeled
-    from classifier.evaluate import evaluate_file, load_any_scorer
-    from classifier.registry import RegistryError, promoted_version
+    """Articles, outlets (ranking), events (order within a story) and frame shares (error of the
+    warehouse's estimate), each beside a plain TF-IDF + logistic regression reference measured in the same
+    run. Bad input (duplicate ids, unlabeled rows, unknown labels) is refused before anything is written."""
+    from classifier.data import DataError
+    from classifier.registry import RegistryError
     from classifier.settings import ClassifierSettings
-    from classifier.transformer.train import compare_cv
-    from warehouse.settings import WarehouseSettings
 
     settings = ClassifierSettings()
-    root = models_dir or settings.models_dir
-    db_path = db or WarehouseSettings().db_path
-    if data is not None:
-        if not data.exists():
-            raise _fail(f"{data}: no such file; give a Parquet/JSONL file in the shared schema")
-        try:
-            df = load_labeled(data)
-            scorer = load_any_scorer(model, root, backend)
-        except (DataError, RegistryError, FileNotFoundError) as exc:
-            raise _fail(str(exc)) from exc
-        if limit is not None and len(df) > limit:
-            df = df.sample(limit, random_state=0).reset_index(drop=True)
-        try:
-            result = evaluate_file(scorer, df)
-        except ValueError as exc:
-            raise _fail(f"{data}: {exc}") from exc
-        result["data"] = {"file": str(data), "rows": int(len(df)), "dataset_hash": dataset_hash(df)}
-        if record:
-            _record(
-                db_path,
-                scorer.version,
-                str(getattr(scorer, "kind", None) or "baseline-tfidf-lr"),
-                getattr(scorer, "card", {}) or {},
-                data.name,
-                result,
-                result["data"]["dataset_hash"],
-                f"scored {len(df)} rows of {data.name}",
-            )
-        if as_json:
-            typer.echo(json.dumps(result, indent=2, default=float))
-        else:
-            _print_file_summary(result)
-        return
-
-    from classifier.transformer import KIND
-    from classifier.transformer.config import TransformerConfig
-    from classifier.transformer.settings import TransformerSettings
-    from classifier.transformer.store import CARD_FILE, write_card
-
-    version, card = model, None
-    if version is None:
-        try:
-            version = promoted_version(root)
-        except RegistryError:
-            version = None
-    if version is not None and (root / version / CARD_FILE).exists():
-        card = json.loads((root / version / CARD_FILE).read_text("utf-8"))
-        if card.get("kind") != KIND:
-            card = None  # the baseline is re-fitted per fold anyway; nothing of it to reuse
-    config = TransformerConfig.from_dict(card["config"]) if card else TransformerConfig()
     try:
-        result = compare_cv(
-            frames or [settings.frames_file],
-            slant or [settings.slant_file],
-            config,
-            folds,
-            TransformerSettings().cache_dir,
-            settings.data_dir / "outlet_ratings.parquet",
-            progress=not as_json,
-            threads=TransformerSettings().threads,
-        )
-    except (DataError, FileNotFoundError) as exc:
+        if data is not None:
+            result, table = _heldout(
+                data, model, group_by, reference, limit, backend, models_dir, settings, progress=not as_json
+            )
+        else:
+            result, table = _cross_validation(frames, slant, folds, settings, progress=not as_json)
+    except (DataError, RegistryError, FileNotFoundError) as exc:
         raise _fail(str(exc)) from exc
-    if record and card is not None:
-        card["benchmark"] = {k: result[k] for k in ("protocol", "targets", "summary")}
-        card["metrics"] = {**card.get("metrics", {}), "cv_comparison": result["transformer"]}
-        write_card(root / card["version"], card)
+    if predictions_out is not None:
+        _write_predictions(predictions_out, table)
+    if data is not None and record:
+        from warehouse.settings import WarehouseSettings
+
+        version = result["model_version"]
         _record(
-            db_path,
-            card["version"],
-            card["kind"],
-            card,
-            "cv:semeval+allsides",
-            result["transformer"],
-            card.get("data", {}).get("dataset_hash"),
+            db or WarehouseSettings().db_path,
+            version,
+            result.get("model_kind") or "unknown",
+            result.get("model_card") or {},
+            data.name,
+            {
+                k: v["article"]
+                for k, v in (
+                    ("frames", result["frames"].get("model")),
+                    ("slant", result["slant"].get("model")),
+                )
+                if v
+            },
+            result["data"]["dataset_hash"],
             json.dumps(result["protocol"]),
         )
     if as_json:
-        typer.echo(json.dumps(result, indent=2, default=float))
+        shown = {k: v for k, v in result.items() if k not in ("model_card",)}
+        typer.echo(json.dumps(shown, indent=2, default=float))
     else:
         typer.echo(result["summary"])
 
 
-def _print_file_summary(result: dict[str, Any]) -> None:
-    typer.echo(f"model {result['model_version']} on {result['data']['file']} ({result['data']['rows']} rows)")
-    if "frames" in result:
-        f = result["frames"]
-        typer.echo(
-            f"frames: micro-F1 {f['micro_f1']:.3f}  macro-F1 {f['macro_f1']:.3f}  ECE "
-            f"{f['calibration']['ece']:.3f}"
+def _heldout(
+    data: Path,
+    model: str | None,
+    group_by: str | None,
+    reference: bool,
+    limit: int | None,
+    backend: str | None,
+    models_dir: Path | None,
+    settings: Any,
+    progress: bool,
+) -> tuple[dict[str, Any], Any]:
+    from classifier.data import dataset_hash, load_labeled
+    from classifier.evaluate import load_any_scorer
+    from classifier.heldout import (
+        check_labeled,
+        evaluate_heldout,
+        model_outputs,
+        predictions_table,
+        reference_outputs,
+    )
+    from classifier.ratings import outlet_ratings
+    from labels.codebook import load_codebook
+
+    if not data.exists():
+        raise FileNotFoundError(f"{data}: no such file; give a Parquet/JSONL file in the shared schema")
+    df = load_labeled(data, extra_columns=[group_by] if group_by else ())
+    check_labeled(df, str(data))
+    if limit is not None and len(df) > limit:
+        df = df.sample(limit, random_state=0).reset_index(drop=True)
+    book = load_codebook()
+    names, labels = book.frame_names, list(book.slant_labels)
+    scorer = load_any_scorer(model, models_dir or settings.models_dir, backend)
+    with _steps(progress) as step:
+        outputs = model_outputs(scorer, df, names, labels)
+        step("model: scored")
+        ref = (
+            reference_outputs(df, [settings.frames_file], [settings.slant_file], names, labels, step)
+            if reference
+            else None
         )
-        for lang, row in f["by_language"].items():
-            typer.echo(f"  {lang}: n={row['n']} micro-F1 {row['micro_f1']:.3f}")
-    if "slant" in result:
-        s = result["slant"]
-        typer.echo(
-            f"slant: macro-F1 {s['macro_f1']:.3f}  accuracy {s['accuracy']:.3f}  ECE "
-            f"{s['calibration']['ece']:.3f}"
-        )
-        typer.echo(
-            f"  confusion (rows true {s['confusion_matrix']['labels']}): "
-            f"{s['confusion_matrix']['rows_true_cols_pred']}"
-        )
+    ratings = outlet_ratings(df, settings.data_dir / "outlet_ratings.parquet")
+    result = evaluate_heldout(("model", outputs), ref, df, names, labels, group_by, ratings)
+    result.update(
+        model_version=scorer.version,
+        model_kind=str(scorer.kind),
+        model_card=scorer.card,
+        data={"file": str(data), "rows": int(len(df)), "dataset_hash": dataset_hash(df)},
+    )
+    result["summary"] = f"model {scorer.version} on {data} ({len(df)} rows)\n" + result["summary"]
+    return result, predictions_table(df["id"], outputs[0], outputs[2], names, labels)
 
 
-app = typer.Typer(help="Evaluate saved models.", no_args_is_help=False)
+def _cross_validation(
+    frames: list[Path] | None, slant: list[Path] | None, folds: int, settings: Any, progress: bool
+) -> tuple[dict[str, Any], Any]:
+    import pandas as pd
+
+    from classifier.data import frame_rows, load_labeled, slant_rows
+    from classifier.heldout import predictions_table
+    from classifier.protocol import cross_validate
+    from classifier.ratings import outlet_ratings
+    from classifier.recipes import MODEL, candidates
+    from labels.codebook import load_codebook
+
+    book = load_codebook()
+    names, labels = book.frame_names, list(book.slant_labels)
+    frames_df = frame_rows(load_labeled(frames or [settings.frames_file]))
+    slant_df = slant_rows(load_labeled(slant or [settings.slant_file]))
+    ratings = outlet_ratings(slant_df, settings.data_dir / "outlet_ratings.parquet")
+    cands = candidates(names, labels)
+    with _steps(progress, total=2 * len(cands)) as step:
+        result, outputs = cross_validate(
+            frames_df, slant_df, cands, names, labels, folds, ratings=ratings, step=step
+        )
+    out = outputs[MODEL]
+    table = pd.concat(
+        [
+            predictions_table(frames_df["id"], out.frame_probs, None, names, labels),
+            predictions_table(slant_df["id"], None, out.slant_probs, names, labels),
+        ],
+        ignore_index=True,
+    )
+    return result, table
+
+
+class _steps:
+    """A progress bar advanced once per finished step (model x task)."""
+
+    def __init__(self, enabled: bool, total: int = 3) -> None:
+        from classifier.progress import progress_bar
+
+        self.bar = progress_bar(enabled)
+        self.total = total
+
+    def __enter__(self) -> Any:
+        self.bar.__enter__()
+        task = self.bar.add_task("evaluating", total=self.total)
+
+        def step(what: str) -> None:
+            self.bar.update(task, advance=1, description=what)
+
+        return step
+
+    def __exit__(self, *exc: object) -> None:
+        self.bar.__exit__(*exc)
+
+
+app = typer.Typer(help="Evaluate models.", no_args_is_help=False)
 app.command()(evaluate)
 
 if __name__ == "__main__":

@@ -102,39 +102,47 @@ def stories(
 def shifts(
     db: DbOption = None,
     week: Annotated[
-        str | None, typer.Option(help="Monday of the week to test, YYYY-MM-DD (default: latest).")
+        str | None, typer.Option(help="Monday of the week to test, YYYY-MM-DD (default: the latest week).")
     ] = None,
 ) -> None:
-    """Flag outlet x frame / slant shifts unlikely given the outlet's own 12-week history (Fisher + BH)."""
+    """Test each outlet's frame and slant shares of a week against its own 12 weeks before, and say what
+    was tested and why nothing (or what) fired."""
     from datetime import date
 
-    from flows.analysis.shifts import detect_shifts
+    from flows.analysis.shifts import WeekError, detect_shifts, monday
+    from warehouse.marts import refresh_marts
 
+    try:
+        chosen = monday(date.fromisoformat(week)) if week else None
+    except WeekError as exc:
+        fail(f"--week: {exc}")
+    except ValueError:
+        fail(f"--week {week!r} is not a date; give the Monday of the week as YYYY-MM-DD")
     try:
         con = connect(_db(db))
     except WarehouseError as exc:
         fail(str(exc))
     try:
-        alerts = detect_shifts(con, date.fromisoformat(week) if week else None)
-    except ValueError as exc:
-        fail(f"bad --week: {exc}; give the Monday of the week as YYYY-MM-DD")
+        refresh_marts(con)
+        result = detect_shifts(con, chosen)
     finally:
         con.close()
-    print_table(
-        ["outlet", "dimension", "label", "baseline", "week share", "q"],
-        [
-            (
-                a["outlet_id"],
-                a["dimension"],
-                a["label"],
-                f"{a['baseline_share']:.0%}",
-                f"{a['share']:.0%}",
-                f"{a['q_value']:.3g}",
-            )
-            for a in alerts
-        ],
-        title=f"{len(alerts)} shift alerts",
-    )
+    console.print(result["summary"], highlight=False)
+    if result["alerts"]:
+        print_table(
+            ["outlet", "dimension", "label", "baseline", "week share", "q"],
+            [
+                (
+                    a["outlet_id"],
+                    a["dimension"],
+                    a["label"],
+                    f"{a['baseline_share']:.0%}",
+                    f"{a['share']:.0%}",
+                    f"{a['q_value']:.3g}",
+                )
+                for a in result["alerts"]
+            ],
+        )
 
 
 def report(

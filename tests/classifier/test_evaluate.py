@@ -108,14 +108,15 @@ def test_evaluate_cli_prints_json_for_any_shared_schema_file(tiny: tuple[Path, s
             str(files["slant"]),
             "--json",
             "--no-record",
+            "--no-reference",
             "--models-dir",
             str(models),
         ],
     )
     assert res.exit_code == 0, res.output
     out = json.loads(res.stdout)
-    assert out["model_version"] == version and "frames" not in out
-    assert set(out["slant"]["per_class_f1"]) == {"left", "center", "right"}
+    assert out["model_version"] == version and out["frames"] == {}
+    assert set(out["slant"]["model"]["article"]["per_class_f1"]) == {"left", "center", "right"}
     missing = CliRunner().invoke(
         app, ["--model", version, "--data", "nope.parquet", "--models-dir", str(models)]
     )

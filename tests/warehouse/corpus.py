@@ -12,6 +12,7 @@ from flows.demo_site import DemoCorpus
 from labels.codebook import load_codebook
 from warehouse import load
 from warehouse.db import connect
+from warehouse.marts import refresh_marts
 from warehouse.predictions import insert_headline_predictions, insert_predictions
 
 TONE_SCORE = {"positive": 0.5, "neutral": 0.0, "negative": -0.5}
@@ -123,6 +124,7 @@ def build_corpus_db(path: Path, seeds_dir: Path | None, version: str = "writer-v
     load.register_model(con, version, "writer-intended", {"source": "demo corpus labels"})
     insert_predictions(con, predictions)
     insert_headline_predictions(con, headlines)
+    refresh_marts(con)
     con.execute("checkpoint")
     con.close()
     return path

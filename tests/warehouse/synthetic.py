@@ -5,7 +5,10 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from labels.codebook import load_codebook
 from warehouse import load, predictions
+
+FRAMES = load_codebook().frame_names
 
 
 def article(aid: str, outlet: str, day: date, title: str = "t") -> dict[str, Any]:
@@ -43,7 +46,7 @@ def prediction(
         model_version=version,
         scored_at=scored_at,
         run_id="r",
-        frame_probs={f: 0.9 for f in frames} | {"Other": 0.01},
+        frame_probs={f: 0.9 if f in frames else 0.02 for f in FRAMES},
         frames=frames,
         primary_frame=frames[0] if frames else "Other",
         slant_probs={"left": 0.1, "center": 0.1, "right": 0.1} | {slant: 0.8},

@@ -7,8 +7,10 @@ from datetime import date, datetime
 import duckdb
 import pytest
 
+from tests.warehouse import synthetic
 from warehouse import load, predictions
 from warehouse.db import WarehouseError, connect, open_db
+from warehouse.marts import refresh_marts
 from warehouse.queries import outlet_comparison, run_readonly, run_summary
 from warehouse.sqlfiles import migrations
 
@@ -36,21 +38,7 @@ def article(aid: str, outlet: str = "a", text: str = "body", published: date | N
 
 
 def prediction(aid: str, version: str, frames: list[str], slant: str = "left", tone: float = 0.1):
-    probs = {f: 0.9 for f in frames} | {"Other": 0.01}
-    return dict(
-        article_id=aid,
-        model_version=version,
-        scored_at=datetime(2026, 11, 3),
-        run_id="r1",
-        frame_probs=probs,
-        frames=frames,
-        primary_frame=frames[0],
-        slant_probs={"left": 0.2, "center": 0.3, "right": 0.5} | {slant: 0.9},
-        slant=slant,
-        tone_score=tone,
-        tone="neutral",
-        evidence="{}",
-    )
+    return synthetic.prediction(aid, version, frames, slant, tone, scored_at=datetime(2026, 11, 3))
 
 
 def test_migrations_are_recorded_and_applied_once(tmp_path):
@@ -86,19 +74,23 @@ def test_views_use_only_the_current_model(tmp_path):
         con,
         [prediction("1", "v2", ["Crime and punishment", "Political"]), prediction("2", "v2", ["Political"])],
     )
+    refresh_marts(con)
     rows = con.execute(
-        "select week, frame, n_with_frame, n_articles, share from frame_share_weekly order by week, frame"
+        "select week, frame, n_with_frame, n_articles, round(share, 4) from frame_share_weekly "
+        "where n_with_frame > 0 order by week, frame"
     ).fetchall()
     assert rows == [
-        (date(2026, 11, 2), "Crime and punishment", 1, 1, 1.0),
-        (date(2026, 11, 2), "Political", 1, 1, 1.0),
-        (date(2026, 11, 9), "Political", 1, 1, 1.0),
+        (date(2026, 11, 2), "Crime and punishment", 1, 1, 0.9),
+        (date(2026, 11, 2), "Political", 1, 1, 0.9),
+        (date(2026, 11, 9), "Political", 1, 1, 0.9),
     ]
+    # every frame has an estimate (the mean probability), not only the frames over a threshold
+    assert con.execute("select count(distinct frame) from frame_share_weekly").fetchone()[0] == 15
     # predictions are append-only: v1 rows are still there
     assert con.execute("select count(*) from predictions where model_version = 'v1'").fetchone()[0] == 2
     cols, table = outlet_comparison(con)
     assert table[0][cols.index("articles")] == 2
-    assert table[0][cols.index("top_frames")].startswith("Political 100%")
+    assert table[0][cols.index("top_frames")].startswith("Political 90%")
 
 
 def test_query_is_read_only(tmp_path):

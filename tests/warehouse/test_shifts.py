@@ -1,37 +1,46 @@
-"""Shift detection: Fisher's exact test against the outlet's own baseline, BH-corrected, with evidence."""
+"""Shift checks: estimated shares against the outlet's own baseline (Welch z, BH-corrected), with evidence,
+every tested cell stored with its reason, and a one-line summary of what was tested and why nothing fired."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from flows.analysis.shifts import detect_shifts, evaluate_week
+import pytest
+
+from flows.analysis.shifts import WeekError, detect_shifts, evaluate_week
 from tests.warehouse.synthetic import weekly_outlet
-from warehouse import load
+from warehouse import load, shifts_store
 from warehouse.db import connect
+from warehouse.marts import refresh_marts
 
 WEEK = date(2026, 4, 6)  # week 13 of the synthetic series
 
 
-def _warehouse(tmp_path):
+def _warehouse(tmp_path, weeks: int = 14):
     con = connect(tmp_path / "w.duckdb")
     load.upsert_outlets(con, [{"outlet_id": o, "name": o} for o in ("jumpy", "steady")])
     load.register_model(con, "v1", "m", {})
-    weekly_outlet(con, "jumpy", date(2026, 1, 5), weeks=14, per_week=10, share_by_week={13: 0.8})
-    weekly_outlet(con, "steady", date(2026, 1, 5), weeks=14, per_week=10, share_by_week={13: 0.3})
+    jump = {weeks - 1: 0.8}
+    weekly_outlet(con, "jumpy", date(2026, 1, 5), weeks=weeks, per_week=10, share_by_week=jump)
+    weekly_outlet(con, "steady", date(2026, 1, 5), weeks=weeks, per_week=10, share_by_week={weeks - 1: 0.3})
+    refresh_marts(con)
     return con
 
 
 def test_a_real_shift_is_flagged_with_evidence(tmp_path):
     con = _warehouse(tmp_path)
-    alerts = detect_shifts(con)  # default: the latest week
-    frame_alerts = [a for a in alerts if a["dimension"] == "frame"]
-    assert [(a["outlet_id"], a["label"], a["direction"]) for a in frame_alerts] == [
-        ("jumpy", "Economic", "up"),
-        ("jumpy", "Political", "down"),
+    result = detect_shifts(con)  # default: the latest week
+    assert result["week"] == WEEK
+    frame_alerts = [a for a in result["alerts"] if a["dimension"] == "frame"]
+    assert [(a["outlet_id"], a["label"], a["diff"] > 0) for a in frame_alerts] == [
+        ("jumpy", "Economic", True),
+        ("jumpy", "Political", False),
     ]
     up = frame_alerts[0]
-    assert up["week"] == WEEK and up["share"] == 0.8 and up["baseline_share"] == 0.2
-    assert up["q_value"] < 0.05 and "fisher_exact" in up["test"]
+    # estimated shares: an article carrying the frame has probability 0.9, the others 0.02
+    assert up["share"] == pytest.approx(0.8 * 0.9 + 0.2 * 0.02)
+    assert up["baseline_share"] == pytest.approx(0.2 * 0.9 + 0.8 * 0.02)
+    assert up["q_value"] < 0.05 and "Welch" in up["test"] and up["reason"].startswith("alert")
     assert len(up["evidence_article_ids"]) == 5 and all(
         a.startswith("jumpy-013") for a in up["evidence_article_ids"]
     )
@@ -39,15 +48,36 @@ def test_a_real_shift_is_flagged_with_evidence(tmp_path):
         "select count(*), count(distinct article_id) from shift_alert_evidence "
         "where outlet_id = 'jumpy' and label = 'Economic'"
     ).fetchone()
-    assert stored == (1 * 5, 5)
-    assert detect_shifts(con) == [] or con.execute("select count(*) from shift_alerts").fetchone()[0] == len(
-        alerts
-    )
+    assert stored == (5, 5)
+    again = detect_shifts(con)  # checking a week again replaces its tests
+    assert con.execute("select count(*) from shift_alerts").fetchone()[0] == len(again["alerts"])
+    assert "2 alert(s)" in again["summary"] or f"{len(again['alerts'])} alert(s)" in again["summary"]
 
 
-def test_noise_is_not_flagged(tmp_path):
+def test_noise_is_not_flagged_and_every_test_says_why(tmp_path):
     con = _warehouse(tmp_path)
     rows = evaluate_week(con, WEEK)
     steady = [r for r in rows if r["outlet_id"] == "steady"]
     assert steady and not any(r["alert"] for r in steady)  # 20% -> 30% of 10 articles is not unlikely
     assert not any(r["alert"] for r in rows if r["dimension"] == "slant")  # slant is half/half every week
+    assert all(r["reason"] for r in rows)
+    economic = next(r for r in steady if r["label"] == "Economic")
+    assert economic["reason"].startswith("no alert")
+
+
+def test_too_little_history_is_reported_not_silent(tmp_path):
+    con = _warehouse(tmp_path, weeks=3)  # 2 baseline weeks: nothing can be tested
+    result = detect_shifts(con)
+    assert result["alerts"] == []
+    assert "nothing could be tested" in result["summary"] and "baseline weeks" in result["summary"]
+    check = shifts_store.last_check(con)
+    assert check["summary"] == result["summary"] and check["n_tested"] == 0
+    reasons = {r[0] for r in con.execute("select reason from shift_tests").fetchall()}
+    assert reasons and all(r.startswith("not tested") for r in reasons)
+
+
+def test_a_week_that_is_not_a_monday_is_refused(tmp_path):
+    con = _warehouse(tmp_path)
+    with pytest.raises(WeekError, match="2026-04-08 is a Wednesday.*give 2026-04-06"):
+        detect_shifts(con, date(2026, 4, 8))
+    assert con.execute("select count(*) from shift_checks").fetchone()[0] == 0  # nothing stored

@@ -1,2 +1,2 @@
--- Article-level current-model scores for export (no article text), with the month to partition by.
-select *, cast(date_trunc('month', day) as date) as month from article_scores;
+-- Article-level current-model scores for the Parquet export (partitioned by month and outlet).
+select * from article_scores;

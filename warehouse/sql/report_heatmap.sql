@@ -1,13 +1,4 @@
--- Outlet x frame share over the whole period (share of the outlet's articles carrying the frame).
-with totals as (
-    select outlet_id, sum(n_articles) as n from int_outlet_day group by outlet_id
-),
-counts as (
-    select outlet_id, frame, sum(n_with_frame) as k from int_outlet_day_frame group by all
-),
-final as (
-    select c.outlet_id, c.frame, c.k / t.n as share
-    from counts c join totals t using (outlet_id)
-    where c.outlet_id in (select unnest($outlets))
-)
-select * from final;
+-- Outlet x frame estimated share over the whole period.
+select outlet_id, frame, share, share_lo, share_hi, n_articles
+from frame_share
+where grain = 'all' and topic = '*' and outlet_id in (select unnest($outlets));

@@ -1,6 +1,7 @@
--- Frames by how many articles carry them (all outlets), most common first.
-select frame, sum(n_with_frame) as n
-from int_outlet_day_frame
+-- Frames by how many articles use them (estimated, all outlets), most common first.
+select frame, sum(share * n_articles) as n
+from frame_share
+where grain = 'all' and topic = '*'
 group by frame
 order by n desc, frame
 limit $limit;

@@ -1,1 +1,3 @@
-delete from shift_alerts where week = $week and model_version = $model_version;
+-- A week checked again replaces its earlier checks for the same model.
+delete from shift_tests where week = $week and model_version = $model_version;
+delete from shift_checks where week = $week and model_version = $model_version;

@@ -1,1 +1,2 @@
-select max(week) from int_outlet_day;
+-- The most recent week with scored articles (the default week to test).
+select max(period) from mart_slant_cells where grain = 'week' and topic = '*';

@@ -1,37 +1,47 @@
--- outlet_summary: one row per outlet over all scored articles (current model only).
--- Columns: outlet_id, outlet, lean_prior, n_articles, slant_left/center/right (share of articles
--- predicted so), mean_tone (mean tone_score, -1..1), top_frames (the three most frequent predicted
--- frames with their share of the outlet's articles, e.g. 'Crime and punishment 62%').
+-- outlet_summary: one row per outlet over every scored article (current model), estimates with 90%
+-- intervals.
+-- Columns: outlet_id, outlet, lean_prior, n_articles, slant_left, slant_center, slant_right (estimated
+-- shares: mean slant probabilities), slant_score (mean of P(right) - P(left), -1..1), slant_score_lo,
+-- slant_score_hi (90% interval), mean_tone (-1..1), top_frames (the three frames with the highest estimated
+-- share, e.g. 'Political 41%'), distinctive_frames (up to three frames the outlet uses clearly more than
+-- the other outlets: highest lift whose interval lies above 1, e.g. 'Crime and punishment x1.8'),
+-- too_few (under 10 articles).
 create or replace view outlet_summary as
-with base as (
-    select d.outlet_id, o.name as outlet, o.lean_prior,
-           cast(sum(d.n_articles) as bigint)   as n_articles,
-           sum(d.n_left) / sum(d.n_articles)   as slant_left,
-           sum(d.n_center) / sum(d.n_articles) as slant_center,
-           sum(d.n_right) / sum(d.n_articles)  as slant_right,
-           sum(d.tone_sum) / sum(d.n_articles) as mean_tone
-    from int_outlet_day d
-    left join outlets o using (outlet_id)
-    group by all
-),
-frame_counts as (
-    select outlet_id, frame, sum(n_with_frame) as n
-    from int_outlet_day_frame
-    group by all
+with slants as (
+    select * from slant_share where grain = 'all' and topic = '*'
 ),
 ranked as (
-    select f.outlet_id, f.frame, f.n / b.n_articles as share,
-           row_number() over (partition by f.outlet_id order by f.n desc, f.frame) as rk
-    from frame_counts f join base b using (outlet_id)
+    select outlet_id, frame, share,
+           row_number() over (partition by outlet_id order by share desc, frame) as rk
+    from frame_share
+    where grain = 'all' and topic = '*'
 ),
 tops as (
     select outlet_id,
            string_agg(frame || ' ' || cast(round(100 * share) as integer) || '%', ', ' order by rk) as top_frames
-    from ranked where rk <= 3
+    from ranked
+    where rk <= 3
+    group by outlet_id
+),
+lifted as (
+    select outlet_id, frame, lift,
+           row_number() over (partition by outlet_id order by lift desc, frame) as rk
+    from frame_lift
+    where grain = 'all' and topic = '*' and stands_out and lift > 1 and not too_few
+),
+distinctive as (
+    select outlet_id,
+           string_agg(frame || ' x' || cast(round(lift, 1) as varchar), ', ' order by rk) as distinctive_frames
+    from lifted
+    where rk <= 3
     group by outlet_id
 ),
 final as (
-    select b.*, t.top_frames
-    from base b left join tops t using (outlet_id)
+    select s.outlet_id, s.outlet, s.lean_prior, s.n_articles, s.slant_left, s.slant_center, s.slant_right,
+           s.slant_score, s.slant_score_lo, s.slant_score_hi, s.mean_tone, t.top_frames,
+           d.distinctive_frames, s.too_few
+    from slants s
+    left join tops t using (outlet_id)
+    left join distinctive d using (outlet_id)
 )
 select * from final;

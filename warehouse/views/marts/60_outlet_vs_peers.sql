@@ -1,13 +1,13 @@
--- outlet_vs_peers: each outlet-week against the median of its peer group, the outlets with the same
--- lean prior (unknown priors form their own group), per frame and per slant label. The median is over
--- the group's outlets that published that week, the outlet itself included. Current model only.
--- Columns: outlet_id, outlet, lean_prior, peer_group, week, dimension (frame | slant), label,
--- n_articles, share, peer_outlets (outlets in the group that week), peer_median_share,
--- diff_from_peers (share - peer_median_share).
+-- outlet_vs_peers: each outlet-week against the median of its peer group, the outlets with the same lean
+-- prior (unknown priors form their own group), per frame and per slant label, on estimated shares. The
+-- median is over the group's outlets that published that week, the outlet itself included.
+-- Columns: outlet_id, outlet, lean_prior, peer_group, week, dimension (frame | slant), label, n_articles,
+-- share, peer_outlets (outlets in the group that week), peer_median_share, diff_from_peers
+-- (share - peer_median_share).
 create or replace view outlet_vs_peers as
 with labelled as (
     select w.*, o.name as outlet, o.lean_prior, coalesce(o.lean_prior, 'unknown') as peer_group
-    from int_outlet_week_label w
+    from outlet_week_label w
     left join outlets o using (outlet_id)
 ),
 final as (

@@ -7,7 +7,7 @@
 create or replace view headline_vs_body as
 with paired as (
     select s.*, o.name as outlet, o.lean_prior
-    from int_article_scores s
+    from mart_articles s
     left join outlets o using (outlet_id)
     where s.headline_frames is not null
 ),

@@ -1,0 +1,218 @@
+"""The evaluation protocol: outlet-level and same-event figures, prevalence through the warehouse's own
+estimator, folds that never put an outlet on both sides, rebuilt events, and `framewatch evaluate` on a
+held-out file (figures beside the plain reference, --predictions-out, bad input refused, nothing written)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from classifier.events import event_groups
+from classifier.folds import dev_check_split, slant_folds, slant_groups
+from classifier.levels import outlet_level, pair_order
+from classifier.prevalence import prevalence
+from classifier.protocol import decide
+from framewatch.cli.evaluate import app
+
+LABELS = ["left", "center", "right"]
+
+
+def _slant_frame(outlets: list[str], labels: list[str]) -> pd.DataFrame:
+    return pd.DataFrame({"outlet_domain": outlets, "outlet": outlets, "slant": labels})
+
+
+def test_outlet_ranking_and_the_worst_placed_outlets():
+    outlets = [o for o in "abcdef" for _ in range(6)]
+    labels = [lab for lab in ["left", "left", "center", "center", "right", "right"] for _ in range(6)]
+    df = _slant_frame(outlets, labels)
+    right_order = np.repeat([-0.8, -0.5, -0.1, 0.1, 0.4, 0.9], 6)
+    good = outlet_level(df, right_order, ratings={"a": -2, "b": -1, "c": 0, "d": 0, "e": 1, "f": 2})
+    # the best any scoring can do against tied labels (three classes for six outlets) is ~0.96
+    assert good["spearman"] > 0.95 and good["spearman_rating"] > 0.98
+    swapped = right_order.reshape(6, 6).copy()
+    swapped[[0, 5]] = swapped[[5, 0]]  # the most left outlet scored as the most right, and back
+    bad = outlet_level(df, swapped.ravel())
+    assert bad["spearman"] < 0 and {w["outlet"] for w in bad["worst"][:2]} == {"a", "f"}
+
+
+def test_same_event_pair_order_counts_cross_label_pairs_and_half_ties():
+    df = _slant_frame(["x", "y", "z", "w"], ["left", "center", "right", "right"])
+    groups = ["e1", "e1", "e1", None]
+    assert pair_order(df, np.array([-1.0, 0.0, 1.0, 5.0]), groups) == {
+        "n_groups": 1,
+        "n_pairs": 3,
+        "accuracy": 1.0,
+    }
+    assert pair_order(df, np.array([1.0, 0.0, -1.0, 0.0]), groups)["accuracy"] == 0.0
+    assert pair_order(df, np.zeros(4), groups)["accuracy"] == 0.5
+
+
+def test_prevalence_uses_the_warehouse_estimator_and_beats_counting_when_calibrated():
+    rng = np.random.default_rng(0)
+    names = ["Economic", "Political"]
+    n = 400
+    p = rng.uniform(0, 1, (n, 2)) * np.array([0.5, 0.9])  # calibrated: labels drawn from the probabilities
+    frames = [[f for j, f in enumerate(names) if rng.random() < p[i, j]] for i in range(n)]
+    df = pd.DataFrame({"frames": frames, "language": np.where(np.arange(n) % 2, "en", "fr")})
+    out = prevalence(df, p, decide(p, np.array([0.3, 0.3])), names, group_by="language")
+    assert out["n_groups"] == 2 and len(out["cells"]) == 4
+    cell = out["cells"][0]
+    mask = df["language"].to_numpy() == cell["group"]
+    assert cell["estimated"] == pytest.approx(p[mask, names.index(cell["frame"])].mean(), abs=1e-4)
+    assert out["mae"] < 0.05 < out["mae_counted"]
+
+
+def test_event_groups_link_similar_coverage_of_one_day_across_outlets():
+    story = "Senate passes the border security bill after a long night of votes on immigration funding"
+    other = "Local bakery wins the regional pie contest for the third year with a cherry recipe"
+    df = pd.DataFrame(
+        {
+            "title": [
+                "Senate passes border bill",
+                "Border bill clears the Senate",
+                "Senate border vote",
+                "Pie",
+            ],
+            "text": [story, story + " today", story, other],
+            "published": ["2020-02-03", "2020-02-03", "2020-06-03", "2020-02-03"],
+            "outlet_domain": ["a.com", "b.com", "c.com", "d.com"],
+        }
+    )
+    df = pd.concat(
+        [df, df.assign(title="filler " + df["title"], text=other + " and more")], ignore_index=True
+    )
+    groups = event_groups(df, df["outlet_domain"].tolist())
+    assert groups[0] is not None and groups[0] == groups[1]  # same day, same story, two outlets
+    assert groups[2] != groups[0]  # four months later: another event
+
+
+@pytest.fixture(scope="module")
+def allsides(shared_files: tuple[Path, Path]) -> pd.DataFrame:
+    from classifier.data import load_labeled, slant_rows
+
+    return slant_rows(load_labeled(shared_files[1])).sample(3000, random_state=1).reset_index(drop=True)
+
+
+def test_slant_folds_never_share_an_outlet_and_keep_the_label_mix(allsides: pd.DataFrame):
+    groups = slant_groups(allsides)
+    overall = allsides["slant"].value_counts(normalize=True)
+    for train, test in slant_folds(allsides, 5):
+        assert not set(groups[train]) & set(groups[test])
+        mix = allsides["slant"].iloc[train].value_counts(normalize=True)
+        assert (mix - overall).abs().max() < 0.15
+    train, test = dev_check_split(allsides)
+    assert (allsides["split"].iloc[test] == "dev").all()
+    assert not set(groups[train]) & set(groups[test])
+
+
+@pytest.fixture(scope="module")
+def heldout_env(
+    small_model_dir: tuple[Path, str],
+    shared_files: tuple[Path, Path],
+    tmp_path_factory: pytest.TempPathFactory,
+) -> dict:
+    """A small shared-data folder (the reference trains on it) and a held-out file of dev-split outlets."""
+    root = tmp_path_factory.mktemp("heldout")
+    data = root / "data"
+    data.mkdir()
+    frames = pd.read_parquet(shared_files[0])
+    slant = pd.read_parquet(shared_files[1])
+    frames.sample(200, random_state=0).to_parquet(data / shared_files[0].name)
+    train = slant[slant["split"] == "train"].sample(1500, random_state=0)
+    train.to_parquet(data / shared_files[1].name)
+    held = pd.concat(
+        [slant[slant["split"] == "dev"].sample(120, random_state=0), frames.sample(40, random_state=5)],
+        ignore_index=True,
+    )
+    held["story"] = [f"s{i // 3}" for i in range(len(held))]
+    held.to_parquet(root / "held.parquet")
+    models, version = small_model_dir
+    return {"root": root, "data": data, "file": root / "held.parquet", "models": models, "version": version}
+
+
+def _invoke(env: dict, *args: str, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("FRAMEWATCH_DATA_DIR", str(env["data"]))
+    return CliRunner().invoke(app, ["--models-dir", str(env["models"]), "--model", env["version"], *args])
+
+
+def test_heldout_figures_beside_the_reference_and_predictions_out(heldout_env, monkeypatch, tmp_path):
+    out = tmp_path / "preds.parquet"
+    db = tmp_path / "w.duckdb"
+    res = _invoke(
+        heldout_env,
+        "--data",
+        str(heldout_env["file"]),
+        "--group-by",
+        "story",
+        "--predictions-out",
+        str(out),
+        "--json",
+        "--db",
+        str(db),
+        monkeypatch=monkeypatch,
+    )
+    assert res.exit_code == 0, res.output
+    result = json.loads(res.stdout)
+    assert result["candidates"] == ["model", "plain TF-IDF + LR"]
+    for name in result["candidates"]:
+        assert 0 <= result["slant"][name]["article"]["macro_f1"] <= 1
+        assert -1 <= result["slant"][name]["outlet"]["spearman"] <= 1
+        assert result["slant"][name]["events"]["n_pairs"] > 0
+        assert result["frames"][name]["prevalence"]["mae"] is not None
+    assert (
+        result["frames"]["model"]["prevalence"]["mae"]
+        == result["frames"]["model"]["prevalence"]["language"]["mae"]
+    )
+    table = pd.read_parquet(out)
+    held = pd.read_parquet(heldout_env["file"])
+    assert sorted(table["id"]) == sorted(held["id"]) and table["id"].is_unique
+    assert {"frame:Economic", "frame:Political", "slant:left", "slant:center", "slant:right"} <= set(table)
+    assert all(table[c].dtype == float for c in table if c != "id")
+    assert db.exists()  # --record (default) wrote the model's metrics
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ("duplicate", "duplicate row id"),
+        ("unlabeled", "without any label"),
+        ("unknown_frame", "not in codebook"),
+    ],
+)
+def test_bad_input_is_refused_naming_the_rows_and_nothing_is_written(
+    heldout_env, monkeypatch, tmp_path, change, message
+):
+    held = pd.read_parquet(heldout_env["file"]).head(12)
+    if change == "duplicate":
+        held.loc[3, "id"] = held.loc[2, "id"]
+    elif change == "unlabeled":
+        held.at[4, "labels"] = {"frames": None, "primary_frame": None, "slant": None, "tone": None}
+    else:
+        held.at[5, "labels"] = {"frames": ["Astrology"], "primary_frame": None, "slant": "left", "tone": None}
+    bad = tmp_path / "bad.parquet"
+    held.to_parquet(bad)
+    out, db = tmp_path / "preds.parquet", tmp_path / "w.duckdb"
+    res = _invoke(
+        heldout_env,
+        "--data",
+        str(bad),
+        "--predictions-out",
+        str(out),
+        "--db",
+        str(db),
+        monkeypatch=monkeypatch,
+    )
+    assert res.exit_code == 1 and message in res.output
+    named = {
+        "duplicate": held.loc[2, "id"],
+        "unlabeled": held.loc[4, "id"],
+        "unknown_frame": held.loc[5, "id"],
+    }
+    assert str(named[change]) in res.output
+    assert "Traceback" not in res.output
+    assert not out.exists() and not db.exists()

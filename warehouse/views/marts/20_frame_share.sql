@@ -1,0 +1,60 @@
+-- frame_share: how much each outlet uses each frame, per grain and period, estimated from the calibrated
+-- probabilities (the mean probability is an unbiased estimate of the share of articles that carry the
+-- frame when the model is calibrated; counting articles over a threshold is not, and saturates when
+-- articles carry many frames). One definition for every grain; the _daily/_weekly/_monthly views below
+-- are this view at one grain.
+-- Columns: grain (day | week | month | all), period (first day; 'all' = 1970-01-01), outlet_id, outlet,
+-- lean_prior, topic ('*' = all topics; topics by month and for 'all' only), frame, n_articles, share
+-- (estimated share of the outlet's articles using the frame), share_lo, share_hi (90% interval: the normal
+-- approximation to the bootstrap over the outlet's articles, mean +- 1.645 sd/sqrt(n)), too_few (n_articles
+-- < 10: the interval says more than the share), labeled_share (share of articles whose frame set includes
+-- the frame: classify and count), primary_share (share whose primary frame it is), n_labeled, n_primary.
+create or replace view frame_share as
+with shares as (
+    select c.*, c.sum_p / c.n_articles as share,
+           sqrt(greatest(c.sum_p2 / c.n_articles - (c.sum_p / c.n_articles) ** 2, 0) / c.n_articles) as se
+    from mart_frame_cells c
+),
+final as (
+    select s.grain, s.period, s.outlet_id, o.name as outlet, o.lean_prior, s.topic, s.frame, s.n_articles,
+           s.share,
+           greatest(s.share - 1.645 * s.se, 0) as share_lo,
+           least(s.share + 1.645 * s.se, 1)   as share_hi,
+           s.n_articles < 10                  as too_few,
+           s.n_labeled / s.n_articles         as labeled_share,
+           s.n_primary / s.n_articles         as primary_share,
+           s.n_labeled, s.n_primary
+    from shares s
+    left join outlets o using (outlet_id)
+)
+select * from final;
+
+-- frame_share_daily, frame_share_weekly, frame_share_monthly: frame_share at one grain, all topics.
+-- Columns: outlet_id, outlet, lean_prior, day | week | month, frame, n_articles, share, share_lo, share_hi,
+-- too_few, labeled_share, n_with_frame (articles whose frame set includes the frame).
+create or replace view frame_share_daily as
+with final as (
+    select outlet_id, outlet, lean_prior, period as day, frame, n_articles, share, share_lo, share_hi,
+           too_few, labeled_share, n_labeled as n_with_frame
+    from frame_share
+    where grain = 'day' and topic = '*'
+)
+select * from final;
+
+create or replace view frame_share_weekly as
+with final as (
+    select outlet_id, outlet, lean_prior, period as week, frame, n_articles, share, share_lo, share_hi,
+           too_few, labeled_share, n_labeled as n_with_frame
+    from frame_share
+    where grain = 'week' and topic = '*'
+)
+select * from final;
+
+create or replace view frame_share_monthly as
+with final as (
+    select outlet_id, outlet, lean_prior, period as month, frame, n_articles, share, share_lo, share_hi,
+           too_few, labeled_share, n_labeled as n_with_frame
+    from frame_share
+    where grain = 'month' and topic = '*'
+)
+select * from final;

@@ -1,0 +1,35 @@
+-- frame_share_change: each outlet's frame share in a period against its previous period of the same grain
+-- (this week vs last, this month vs last), topic by topic ('*' = all). The 90% interval of the change is
+-- diff +- 1.645 sqrt(se_now^2 + se_before^2).
+-- Columns: grain (week | month), period, previous_period, topic, outlet_id, outlet, lean_prior, frame,
+-- n_articles, share, n_before, share_before, diff, diff_lo, diff_hi, too_few (either side under 10
+-- articles), changed (the interval excludes 0).
+create or replace view frame_share_change as
+with shares as (
+    select grain, period, topic, outlet_id, frame, n_articles,
+           sum_p / n_articles as share,
+           greatest(sum_p2 / n_articles - (sum_p / n_articles) ** 2, 0) / n_articles as var
+    from mart_frame_cells
+    where grain in ('week', 'month')
+),
+paired as (
+    select s.*, b.period as previous_period, b.n_articles as n_before, b.share as share_before,
+           b.var as var_before
+    from shares s
+    join shares b
+      on b.grain = s.grain and b.topic = s.topic and b.outlet_id = s.outlet_id and b.frame = s.frame
+     and b.period = case s.grain when 'week' then s.period - interval 7 days
+                                 else s.period - interval 1 month end
+),
+final as (
+    select p.grain, p.period, p.previous_period, p.topic, p.outlet_id, o.name as outlet, o.lean_prior,
+           p.frame, p.n_articles, p.share, p.n_before, p.share_before,
+           p.share - p.share_before as diff,
+           p.share - p.share_before - 1.645 * sqrt(p.var + p.var_before) as diff_lo,
+           p.share - p.share_before + 1.645 * sqrt(p.var + p.var_before) as diff_hi,
+           p.n_articles < 10 or p.n_before < 10 as too_few,
+           abs(p.share - p.share_before) > 1.645 * sqrt(p.var + p.var_before) as changed
+    from paired p
+    left join outlets o using (outlet_id)
+)
+select * from final;
