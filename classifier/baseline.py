@@ -93,7 +93,10 @@ class FrameClassifier(BaseEstimator):
         self.min_positives = min_positives
         self.random_state = random_state
 
-    def fit(self, texts: Sequence[str], labels: Sequence[Sequence[str]]) -> FrameClassifier:
+    def fit(
+        self, texts: Sequence[str], labels: Sequence[Sequence[str]], languages: Sequence[str] | None = None
+    ) -> FrameClassifier:
+        """``languages`` is accepted for a common interface with classifier.frames and not used."""
         with threadpool_limits(limits=FIT_BLAS_THREADS, user_api="blas"):
             return self._fit(texts, labels)
 
@@ -126,7 +129,7 @@ class FrameClassifier(BaseEstimator):
         self.model_ = clone(base).fit(X, Yt)
         return self
 
-    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+    def predict_proba(self, texts: Sequence[str], languages: Sequence[str] | None = None) -> np.ndarray:
         """Probabilities, shape (n_texts, len(frame_names_)); frames never trained get 0."""
         check_is_fitted(self, "model_")
         out = np.zeros((len(texts), len(self.frame_names_)))
@@ -266,7 +269,9 @@ class BaselineModel(BaseEstimator):
         self.slant_labels_ = list(self.slant_.classes_)
         return self
 
-    def predict_proba_frames(self, texts: Sequence[str]) -> np.ndarray:
+    def predict_proba_frames(
+        self, texts: Sequence[str], languages: Sequence[str] | None = None
+    ) -> np.ndarray:
         """Frame probabilities, shape (n_texts, len(frame_names_))."""
         check_is_fitted(self, "frames_")
         return self.frames_.predict_proba(texts)

@@ -1,9 +1,12 @@
-"""Sentence splitting and evidence: which sentences of a text drive each predicted frame and the slant.
+"""Sentence splitting and evidence: which sentences of a text carry each predicted frame and the slant.
 
-Every sentence is scored with the fitted model as if it were a document; for each predicted frame the
-top-k sentences by that frame's probability are its evidence, and likewise for the predicted slant class.
-Sentences returned are exact substrings of the input text.
-"""
+Only article sentences are candidates: photo captions and credits, promo and link lines ("CLICK HERE",
+another story's headline), headings, bylines and "contributed to this report" lines are dropped first
+(scraped pages mix them into the text). Every remaining sentence is scored with the fitted model as if it
+were a document; a sentence is evidence for a frame when that frame stands out in it (its logit minus the
+sentence's mean logit over all frames), so a long sentence that scores high on every frame does not win
+everywhere. Labels take distinct sentences where the article has enough of them. Sentences returned are
+exact substrings of the input text."""
 
 from __future__ import annotations
 
@@ -38,13 +41,46 @@ _INITIALISM = re.compile(r"^(?:[A-Za-z]\.)+[A-Za-z]?$")
 _HAS_WORD = re.compile(r"\w")
 
 
+# Lines that are not article prose: captions and photo credits, promos and app/newsletter pitches, bylines
+# and contributor lines. Matched on the whole line (a caption's first sentence reads like prose).
+_CREDIT = re.compile(
+    r"\((?:[^()]*?)(?:Getty Images|AP Photo|Photo|Reuters|AFP|Image|Credit|NurPhoto|Shutterstock|iStock|"
+    r"Tribune News Service|EPA|Bloomberg via|file)\b[^()]*\)\s*[.]?\s*$",
+    re.IGNORECASE,
+)
+_PROMO = re.compile(
+    r"^\W*(?:click here|read more|read also|related:|more:|watch:|listen:|sign up|subscribe|advertisement|"
+    r"follow (?:us|him|her)|download the)|(?:contributed to this report|reporting by|editing by|"
+    r"all rights reserved|newsletter|download the .{0,40}app)",
+    re.IGNORECASE,
+)
+_BYLINE = re.compile(r"^(?:By|BY)\s+[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3}\s*(?:,|\band\b|$|\|)")
+_ENDS_SENTENCE = re.compile(r"""[.!?…]["'”’)\]]*\s*$|[”"]\s*$""")
+
+
+def is_article_line(line: str) -> bool:
+    """False for captions/credits, promo and link lines, bylines, headings (no sentence-final punctuation)
+    and lines written in capitals."""
+    text = line.strip()
+    if not text:
+        return False
+    letters = [c for c in text if c.isalpha()]
+    if letters and sum(c.isupper() for c in letters) / len(letters) > 0.6:
+        return False
+    if _CREDIT.search(text) or _PROMO.search(text) or _BYLINE.match(text):
+        return False
+    return bool(_ENDS_SENTENCE.search(text))
+
+
 class SentenceModel(Protocol):
-    """What evidence needs from a fitted model (``BaselineModel`` satisfies it)."""
+    """What evidence needs from a fitted model: per-text probabilities of each task."""
 
     frame_names_: list[str]
     slant_labels_: list[str]
 
-    def predict_proba_frames(self, texts: Sequence[str]) -> np.ndarray: ...
+    def predict_proba_frames(
+        self, texts: Sequence[str], languages: Sequence[str] | None = None
+    ) -> np.ndarray: ...
 
     def predict_proba_slant(self, texts: Sequence[str]) -> np.ndarray: ...
 
@@ -95,6 +131,20 @@ def split_sentences(text: str) -> list[str]:
     return [s.strip() for s in sentences if _HAS_WORD.search(s)]
 
 
+def article_sentences(text: str) -> list[str]:
+    """The sentences of ``text`` that are article prose (is_article_line), in order; every sentence of the
+    text when no line qualifies (a very short text or one line without punctuation)."""
+    kept = [line for line in text.splitlines() if is_article_line(line)]
+    return split_sentences("\n".join(kept)) if kept else split_sentences(text)
+
+
+def _specificity(probs: np.ndarray) -> np.ndarray:
+    """How much each label stands out in each sentence: its logit minus the sentence's mean logit."""
+    p = np.clip(probs, 1e-6, 1 - 1e-6)
+    z = np.log(p / (1 - p))
+    return z - z.mean(1, keepdims=True)
+
+
 def select_evidence(
     sentences: Sequence[str],
     frame_probs: np.ndarray,
@@ -107,26 +157,32 @@ def select_evidence(
     min_words: int = MIN_EVIDENCE_WORDS,
 ) -> dict[str, list[str]]:
     """Top-``k`` sentences per predicted frame and for the predicted slant, from per-sentence probabilities
-    (rows = sentences). Sentences shorter than ``min_words`` words are used only if nothing longer exists."""
+    (rows = sentences), ranked by how much the label stands out in the sentence. Each label takes sentences
+    no other label took first while there are any; sentences shorter than ``min_words`` words are used only
+    if nothing longer exists."""
     if not len(sentences):
         return {**{f: [] for f in frames}, SLANT_KEY: []}
     long_enough = np.array([len(s.split()) >= min_words for s in sentences])
     candidates = np.flatnonzero(long_enough) if long_enough.any() else np.arange(len(sentences))
-
-    def top(scores: np.ndarray) -> list[str]:
-        order = candidates[np.argsort(-scores[candidates], kind="stable")]
+    frame_col = {name: j for j, name in enumerate(frame_names)}
+    f_spec, s_spec = _specificity(frame_probs), _specificity(slant_probs)
+    scores = {f: f_spec[:, frame_col[f]] for f in frames}
+    scores[SLANT_KEY] = s_spec[:, list(slant_labels).index(slant)]
+    used: set[int] = set()
+    out: dict[str, list[str]] = {}
+    # the labels that have the clearest evidence choose first
+    for label in sorted(scores, key=lambda lab: -float(scores[lab][candidates].max())):
+        order = candidates[np.argsort(-scores[label][candidates], kind="stable")]
+        fresh = [i for i in order if i not in used]
         picked: list[str] = []
-        for i in order:
+        for i in [*fresh, *(i for i in order if i in used)]:
             if sentences[i] not in picked:
                 picked.append(sentences[i])
+                used.add(int(i))
             if len(picked) == k:
                 break
-        return picked
-
-    frame_col = {name: j for j, name in enumerate(frame_names)}
-    out = {frame: top(frame_probs[:, frame_col[frame]]) for frame in frames}
-    out[SLANT_KEY] = top(slant_probs[:, list(slant_labels).index(slant)])
-    return out
+        out[label] = picked
+    return {**{f: out[f] for f in frames}, SLANT_KEY: out[SLANT_KEY]}
 
 
 def evidence_for(
@@ -135,11 +191,15 @@ def evidence_for(
     frames: Sequence[Sequence[str]],
     slants: Sequence[str],
     k: int = DEFAULT_K,
+    languages: Sequence[str | None] | None = None,
 ) -> list[dict[str, list[str]]]:
-    """Evidence for many documents at once (``sentences[i]`` = the sentences of document i): all
-    sentences are scored in one model call per task."""
+    """Evidence for many documents at once (``sentences[i]`` = the sentences of document i, in
+    ``languages[i]``): all sentences are scored in one model call per task."""
     flat = [s for sents in sentences for s in sents]
-    frame_probs = model.predict_proba_frames(flat)
+    langs = None
+    if languages is not None:
+        langs = [lang for sents, lang in zip(sentences, languages, strict=True) for _ in sents]
+    frame_probs = model.predict_proba_frames(flat, langs)
     slant_probs = model.predict_proba_slant(flat)
     out: list[dict[str, list[str]]] = []
     offset = 0
@@ -164,5 +224,5 @@ def evidence_for(
 def extract_evidence(
     model: SentenceModel, text: str, frames: Sequence[str], slant: str, k: int = DEFAULT_K
 ) -> dict[str, list[str]]:
-    """Evidence for one text: top-``k`` sentences per frame in ``frames`` and for ``slant``."""
-    return evidence_for(model, [split_sentences(text)], [frames], [slant], k=k)[0]
+    """Evidence for one text: top-``k`` article sentences per frame in ``frames`` and for ``slant``."""
+    return evidence_for(model, [article_sentences(text)], [frames], [slant], k=k)[0]

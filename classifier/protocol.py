@@ -79,11 +79,12 @@ def decide(probs: np.ndarray, thresholds: np.ndarray) -> np.ndarray:
 
 def _frame_oof(template: BaseEstimator, df: pd.DataFrame, folds: Folds, names: Sequence[str]) -> tuple:
     texts = np.array(texts_of(df), dtype=object)
+    langs = df["language"].to_numpy(dtype=object)
     probs = np.zeros((len(df), len(names)))
     decided = np.zeros((len(df), len(names)), dtype=np.int8)
     for train, test in folds:
-        model = clone(template).fit(list(texts[train]), df["frames"].iloc[train].tolist())
-        probs[test] = model.predict_proba(list(texts[test]))
+        model = clone(template).fit(list(texts[train]), df["frames"].iloc[train].tolist(), list(langs[train]))
+        probs[test] = model.predict_proba(list(texts[test]), list(langs[test]))
         decided[test] = decide(probs[test], thresholds_of(model, names))
     return probs, decided
 

@@ -28,7 +28,9 @@ class PlainFrames(BaseEstimator):
     def __init__(self, frame_names: Sequence[str] | None = None) -> None:
         self.frame_names = frame_names
 
-    def fit(self, texts: Sequence[str], labels: Sequence[Sequence[str]]) -> PlainFrames:
+    def fit(
+        self, texts: Sequence[str], labels: Sequence[Sequence[str]], languages: Sequence[str] | None = None
+    ) -> PlainFrames:
         names = list(self.frame_names or sorted({f for row in labels for f in row}))
         Y = np.array([[n in set(row) for n in names] for row in labels], dtype=np.int8)
         self.frame_names_ = names
@@ -42,7 +44,7 @@ class PlainFrames(BaseEstimator):
         self.thresholds_ = np.full(len(names), 0.5)
         return self
 
-    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+    def predict_proba(self, texts: Sequence[str], languages: Sequence[str] | None = None) -> np.ndarray:
         check_is_fitted(self, "model_")
         out = np.zeros((len(texts), len(self.frame_names_)))
         if len(texts):

@@ -14,6 +14,7 @@ from typing import Any, Protocol
 class Doc:
     title: str
     text: str
+    language: str | None = None  # ISO code (en, fr, ...) when known; calibration uses it
 
 
 @dataclass(frozen=True)

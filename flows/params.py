@@ -5,10 +5,12 @@ anything a single flow can. Settings that come from the environment (FetchSettin
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from flows.analysis.weeks import monday
 from flows.sources.settings import FetchSettings
 
 
@@ -67,11 +69,21 @@ class ReportParams(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
+    @field_validator("week")
+    @classmethod
+    def _a_monday(cls, value: str | None) -> str | None:
+        if value is not None:
+            monday(date.fromisoformat(value))  # a clear error naming the Monday to use
+        return value
+
     snapshot_dir: str | None = Field(
         None, description="Where snapshots go; None: .framewatch/snapshots beside the database file."
     )
     week: str | None = Field(
-        None, description="ISO date inside the week to check for shifts; None: the latest complete week."
+        None, description="Monday (YYYY-MM-DD) of the week to check for shifts; None: the latest week."
+    )
+    topics_file: str | None = Field(
+        None, description="Topic taxonomy (TOML); None: FRAMEWATCH_TOPICS_FILE or the bundled topics.toml."
     )
 
 

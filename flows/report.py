@@ -12,9 +12,11 @@ from prefect.artifacts import create_markdown_artifact
 
 from flows.analysis.shifts import detect_shifts
 from flows.analysis.stories import update_stories
+from flows.analysis.topics import assign_topics, load_taxonomy
 from flows.params import ReportParams
 from flows.reporting.report import markdown_summary
 from flows.runs import recorded_run, writer
+from flows.settings import FlowSettings
 from warehouse.marts import refresh_marts
 from warehouse.snapshot import publish_snapshot
 
@@ -34,7 +36,10 @@ def report_flow(db_path: str, params: ReportParams | None = None) -> dict[str, A
     week = date.fromisoformat(params.week) if params.week else None
     with recorded_run(db_path, "report", {"week": params.week}) as run, writer(db_path) as con:
         run.counts["stories"] = update_stories(con)["stories"]
-        run.counts["marts"] = refresh_marts(con)["mode"]  # the shift checks read the refreshed week cells
+        taxonomy = load_taxonomy(params.topics_file or FlowSettings().topics_file)
+        run.counts["topics_assigned"] = assign_topics(con, taxonomy)
+        # after every write: the shift checks read the refreshed week cells
+        run.counts["marts"] = refresh_marts(con, topics_version=taxonomy.version)["mode"]
         shifts = detect_shifts(con, week)
         run.counts["shift_alerts"] = len(shifts["alerts"])
         run.counts["shift_check"] = shifts["summary"]

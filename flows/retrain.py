@@ -32,6 +32,7 @@ from labels.retrain import (
     training_files,
 )
 from warehouse import labels_store, load
+from warehouse.marts import refresh_marts
 
 
 def model_template(config: RetrainConfig) -> BaselineModel | None:
@@ -80,7 +81,9 @@ def rescore_task(db_path: str, version: str, models_dir: Path, since: date, run_
     with writer(db_path) as con:
         articles = labels_store.recent_articles(con, since)
         load.register_model(con, version, card.get("kind", registry.KIND), card)  # the warehouse's current
-        return score_and_store(con, scorer, articles, run_id)
+        stored = score_and_store(con, scorer, articles, run_id)
+        refresh_marts(con)  # analysts' views follow the promoted model at once
+        return stored
 
 
 def _champion(models_dir: Path) -> str | None:

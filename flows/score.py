@@ -19,6 +19,7 @@ from flows.params import RunnerParams, ScoreParams
 from flows.retries import infrastructure_failure
 from flows.runs import recorded_run, writer
 from warehouse import load, stories_store
+from warehouse.load import ArticleText
 from warehouse.predictions import Scoring, store_scoring
 
 _SCORERS: dict[str, Any] = {}
@@ -32,18 +33,18 @@ def scorer_for(version: str) -> Any:
 
 
 def score_rows(
-    scorer: Any, batch: list[tuple[str, str, str]], run_id: str, embed: frozenset[str] = frozenset()
+    scorer: Any, batch: list[ArticleText], run_id: str, embed: frozenset[str] = frozenset()
 ) -> Scoring:
     """Body predictions, headline-only predictions, and the story-grouping embeddings of the articles in
     `embed`, for one batch of (article_id, title, text): all the per-article model work of a run."""
-    docs = [Doc(title=title or "", text=text) for _id, title, text in batch]
+    docs = [Doc(title=a.title or "", text=a.text, language=a.language) for a in batch]
     meta = {"model_version": scorer.version, "scored_at": load.now(), "run_id": run_id}
     bodies = [
         {**pred.to_row(), "article_id": aid, **meta}
-        for (aid, _t, _x), pred in zip(batch, scorer.score(docs), strict=True)
+        for aid, pred in zip((a.article_id for a in batch), scorer.score(docs), strict=True)
     ]
-    titled = [(aid, title) for aid, title, _x in batch if title]
-    heads = scorer.score([Doc(title="", text=title) for _aid, title in titled]) if titled else []
+    titled = [(a.article_id, a.title, a.language) for a in batch if a.title]
+    heads = scorer.score([Doc(title="", text=t, language=lang) for _aid, t, lang in titled]) if titled else []
     headlines = [
         {
             "article_id": aid,
@@ -54,22 +55,22 @@ def score_rows(
             "slant": p.slant,
             "tone_score": p.tone_score,
         }
-        for (aid, _title), p in zip(titled, heads, strict=True)
+        for (aid, _title, _lang), p in zip(titled, heads, strict=True)
     ]
-    need = [row for row in batch if row[0] in embed]
+    need = [a for a in batch if a.article_id in embed]
     embedder = MiniLMEmbedder()
-    vectors = embed_articles(embedder, [(title or "", text) for _aid, title, text in need])
-    embeddings = stories_store.embedding_rows([aid for aid, _t, _x in need], embedder.name, vectors)
+    vectors = embed_articles(embedder, [(a.title or "", a.text) for a in need])
+    embeddings = stories_store.embedding_rows([a.article_id for a in need], embedder.name, vectors)
     return Scoring(bodies, headlines, embeddings)
 
 
 def score_and_store(
-    con: Any, scorer: Any, articles: list[tuple[str, str, str]], run_id: str, batch_size: int = 64
+    con: Any, scorer: Any, articles: list[ArticleText], run_id: str, batch_size: int = 64
 ) -> int:
     """Score `articles` ((article_id, title, text)) with `scorer` and store every part of the scoring
     (body, headline, story embedding where missing), batch by batch; returns the articles stored. The
     retrain loop re-scores with it after a promotion."""
-    embed = {aid for aid, _t, _x in articles} - stories_store.embedded_ids(con, MiniLMEmbedder.name)
+    embed = {a.article_id for a in articles} - stories_store.embedded_ids(con, MiniLMEmbedder.name)
     stored = 0
     for batch, need in _batches(articles, batch_size, embed):
         stored += store_scoring(con, score_rows(scorer, batch, run_id, need))[0]
@@ -84,23 +85,21 @@ def score_and_store(
     retry_delay_seconds=2,
     retry_condition_fn=infrastructure_failure,
 )
-def score_task(
-    version: str, batch: list[tuple[str, str, str]], run_id: str, embed: frozenset[str]
-) -> Scoring:
+def score_task(version: str, batch: list[ArticleText], run_id: str, embed: frozenset[str]) -> Scoring:
     return score_rows(scorer_for(version), batch, run_id, embed)
 
 
 def _batches(
-    todo: list[tuple[str, str, str]], size: int, embed: set[str]
-) -> Iterator[tuple[list[tuple[str, str, str]], frozenset[str]]]:
+    todo: list[ArticleText], size: int, embed: set[str]
+) -> Iterator[tuple[list[ArticleText], frozenset[str]]]:
     """Batches of `todo`, each with the ids in it that still need a story embedding."""
     for i in range(0, len(todo), size):
         batch = todo[i : i + size]
-        yield batch, frozenset(a for a, _t, _x in batch if a in embed)
+        yield batch, frozenset(a.article_id for a in batch if a.article_id in embed)
 
 
 def _scored(
-    todo: list[tuple[str, str, str]],
+    todo: list[ArticleText],
     scorer: Any,
     params: ScoreParams,
     runner: RunnerParams,
@@ -140,7 +139,7 @@ def score_flow(
         scored = embedded = 0
         if todo:
             scorer = scorer_for(version)
-            embed = {aid for aid, _t, _x in todo} - stories_store.embedded_ids(con, MiniLMEmbedder.name)
+            embed = {a.article_id for a in todo} - stories_store.embedded_ids(con, MiniLMEmbedder.name)
             logger.info(
                 "scoring %d articles with %s (%d need story embeddings)", len(todo), version, len(embed)
             )

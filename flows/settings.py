@@ -9,6 +9,7 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_SOURCES = Path(__file__).parent / "sources" / "sources.toml"
+DEFAULT_TOPICS = Path(__file__).parent / "analysis" / "topics.toml"
 
 
 class FlowSettings(BaseSettings):
@@ -17,6 +18,7 @@ class FlowSettings(BaseSettings):
     db_path: Path = Field(Path("framewatch.duckdb"), description="The DuckDB file the flows write.")
     home: Path = Field(Path(".framewatch"), description="Working data: Prefect home, snapshots, reports.")
     sources: Path = Field(DEFAULT_SOURCES, description="The sources registry (outlets and feeds).")
+    topics_file: Path = Field(DEFAULT_TOPICS, description="The topic taxonomy analysts edit (TOML).")
 
     def prefect_home(self) -> Path:
         return (self.home / "prefect").resolve()

@@ -75,11 +75,11 @@ def estimate_shares(
         insert_predictions(con, rows)
         refresh_marts(con)
         frames = con.execute(
-            "select outlet_id as \"group\", frame, n_articles, share, share_lo, share_hi "
+            'select outlet_id as "group", frame, n_articles, share, share_lo, share_hi '
             "from frame_share where grain = 'all' and topic = '*' order by 1, 2"
         ).df()
         slants = con.execute(
-            "select outlet_id as \"group\", n_articles, slant_left, slant_center, slant_right, slant_score, "
+            'select outlet_id as "group", n_articles, slant_left, slant_center, slant_right, slant_score, '
             "slant_score_lo, slant_score_hi from slant_share where grain = 'all' and topic = '*' order by 1"
         ).df()
     finally:

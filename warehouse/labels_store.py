@@ -15,7 +15,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from warehouse.load import now, run_batch
+from warehouse.load import ArticleText, now, run_batch
 from warehouse.sqlfiles import sql
 
 log = logging.getLogger(__name__)
@@ -254,9 +254,9 @@ def export_tasks(con: duckdb.DuckDBPyConnection, scope: str = "queue") -> list[d
     return _dicts(con.execute(sql("labels_export_tasks"), {"scope": scope}))
 
 
-def recent_articles(con: duckdb.DuckDBPyConnection, since: date) -> list[tuple[str, str, str]]:
+def recent_articles(con: duckdb.DuckDBPyConnection, since: date) -> list[ArticleText]:
     """(article_id, title, text) of articles published (else fetched) on or after `since`."""
-    return con.execute(sql("labels_recent_articles"), [since]).fetchall()
+    return [ArticleText(*row) for row in con.execute(sql("labels_recent_articles"), [since]).fetchall()]
 
 
 def new_gold_since_retrain(con: duckdb.DuckDBPyConnection) -> int:

@@ -8,7 +8,7 @@ import os
 import socket
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 import duckdb
 import pyarrow as pa
@@ -82,9 +82,19 @@ def insert_articles(con: duckdb.DuckDBPyConnection, articles: Sequence[dict[str,
     return [row[0] for row in run_batch(con, sql("insert_articles"), batch)]
 
 
-def unscored_articles(con: duckdb.DuckDBPyConnection, model_version: str) -> list[tuple[str, str, str]]:
-    """(article_id, title, text) of every article without a prediction from `model_version`."""
-    return con.execute(sql("unscored_articles"), [model_version]).fetchall()
+class ArticleText(NamedTuple):
+    """What a model scores of a stored article."""
+
+    article_id: str
+    title: str | None
+    text: str
+    language: str | None
+
+
+def unscored_articles(con: duckdb.DuckDBPyConnection, model_version: str) -> list[ArticleText]:
+    """Every article without a prediction from `model_version` (or, when it has a title, without that
+    model's headline prediction)."""
+    return [ArticleText(*row) for row in con.execute(sql("unscored_articles"), [model_version]).fetchall()]
 
 
 def register_model(con: duckdb.DuckDBPyConnection, version: str, kind: str, card: dict[str, Any]) -> None:

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from classifier.data import compose_text
-from classifier.evidence import DEFAULT_K, select_evidence, split_sentences
+from classifier.evidence import DEFAULT_K, article_sentences, select_evidence
 from classifier.scoring import Doc, Prediction, score_in_batches
 from classifier.tone import ToneScorer, tone_label
 from classifier.transformer.chunking import chunk_texts
@@ -173,7 +173,7 @@ class TransformerScorer:
     def probabilities(self, texts: Sequence[str], with_sentences: bool = True) -> DocScores:
         """Frame and slant probabilities for model texts, and per-sentence ones for evidence."""
         m = self.model
-        sentences = [split_sentences(t) for t in texts] if with_sentences else [[] for _ in texts]
+        sentences = [article_sentences(t) for t in texts] if with_sentences else [[] for _ in texts]
         docs = chunk_texts(
             m.tokenizer,
             texts,

@@ -24,14 +24,11 @@ import duckdb
 import numpy as np
 from scipy.stats import false_discovery_control, norm
 
+from flows.analysis.weeks import monday
 from warehouse import shifts_store
 from warehouse.load import now
 
 log = logging.getLogger(__name__)
-
-
-class WeekError(ValueError):
-    """A week to test that is not a Monday (weeks run Monday to Sunday)."""
 
 
 @dataclass(frozen=True)
@@ -48,16 +45,6 @@ class ShiftParams:
             f"Welch z on estimated shares vs own 12-week baseline; BH q<{self.fdr}; |diff|>={self.min_diff}; "
             f"n>={self.min_articles}, N>={self.min_baseline_articles}, weeks>={self.min_baseline_weeks}"
         )
-
-
-def monday(week: date) -> date:
-    """`week` itself when it is a Monday; otherwise a WeekError naming the Monday of its week."""
-    if week.weekday() != 0:
-        start = date.fromordinal(week.toordinal() - week.weekday())
-        raise WeekError(
-            f"{week} is a {week.strftime('%A')}; weeks run Monday to Sunday: give {start} for that week"
-        )
-    return week
 
 
 def _skip_reason(cell: dict[str, Any], params: ShiftParams) -> str | None:

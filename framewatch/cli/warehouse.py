@@ -109,7 +109,8 @@ def shifts(
     was tested and why nothing (or what) fired."""
     from datetime import date
 
-    from flows.analysis.shifts import WeekError, detect_shifts, monday
+    from flows.analysis.shifts import detect_shifts
+    from flows.analysis.weeks import WeekError, monday
     from warehouse.marts import refresh_marts
 
     try:

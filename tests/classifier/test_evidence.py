@@ -1,4 +1,4 @@
-"""Sentence splitting and evidence selection on crafted text."""
+"""Sentence splitting, article-sentence filtering and evidence selection on crafted text."""
 
 from __future__ import annotations
 
@@ -6,7 +6,15 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from classifier.evidence import SLANT_KEY, evidence_for, extract_evidence, select_evidence, split_sentences
+from classifier.evidence import (
+    SLANT_KEY,
+    article_sentences,
+    evidence_for,
+    extract_evidence,
+    is_article_line,
+    select_evidence,
+    split_sentences,
+)
 
 CRAFTED = (
     "Headline: City budget vote delayed\n"
@@ -45,7 +53,9 @@ class KeywordModel:
     def _words(self, text: str) -> set[str]:
         return {w.strip(".,!?“”").lower() for w in text.split()}
 
-    def predict_proba_frames(self, texts: Sequence[str]) -> np.ndarray:
+    def predict_proba_frames(
+        self, texts: Sequence[str], languages: Sequence[str] | None = None
+    ) -> np.ndarray:
         words = [self._words(t) for t in texts]
         return np.array([[len(w & self.keywords[n]) / 4 for n in self.frame_names_] for w in words])
 
@@ -81,3 +91,46 @@ def test_select_evidence_without_sentences() -> None:
     assert select_evidence(
         [], empty, np.zeros((0, 3)), ["Money"], "left", ["Money", "Crime"], ["left", "center", "right"]
     ) == {"Money": [], SLANT_KEY: []}
+
+
+SCRAPED = """Police arrested two men near the stadium after the robbery, and prosecutors filed charges.
+Mayor signs new budget plan into law
+The new budget will cost taxpayers $4.5 million next year, the city said.
+Officers patrol the stadium on Sunday. (John Doe/AP Photo)
+CLICK HERE TO GET THE NEWS APP
+By Jane Smith, Metro Desk
+Sign up for our daily newsletter.
+Jane Smith contributed to this report.
+"""
+
+
+def test_captions_promos_headings_and_bylines_are_not_article_sentences() -> None:
+    assert article_sentences(SCRAPED) == [
+        "Police arrested two men near the stadium after the robbery, and prosecutors filed charges.",
+        "The new budget will cost taxpayers $4.5 million next year, the city said.",
+    ]
+    assert is_article_line("“We will keep the city safe,” the mayor said.")
+    assert not is_article_line("WATCH: The mayor speaks")
+    assert article_sentences("Only a headline") == ["Only a headline"]  # nothing else: keep what there is
+
+
+def test_each_label_takes_its_own_sentence_when_there_are_enough() -> None:
+    sentences = [
+        "Police arrested the suspect and the budget will cost taxpayers millions.",  # both frames, weakly
+        "Police arrested two men near the stadium.",
+        "The budget will cost taxpayers a million.",
+    ]
+    model = KeywordModel()
+    out = select_evidence(
+        sentences,
+        model.predict_proba_frames(sentences),
+        model.predict_proba_slant(sentences),
+        ["Money", "Crime"],
+        "left",
+        model.frame_names_,
+        model.slant_labels_,
+        k=1,
+    )
+    assert out["Crime"] == ["Police arrested two men near the stadium."]
+    assert out["Money"] == ["The budget will cost taxpayers a million."]
+    assert out[SLANT_KEY] and out[SLANT_KEY][0] not in out["Crime"] + out["Money"]

@@ -37,8 +37,6 @@ configure_runtime(FlowSettings())
 import flows.monitor as monitor
 from flows.demo import demo_fetch_settings, write_sources
 from flows.demo_site import DemoSite
-from warehouse import load
-from warehouse.sqlfiles import sql
 
 def touch():
     Path(marker).write_text(str(os.getpid()))
@@ -53,20 +51,17 @@ class Site(DemoSite):
 from flows.params import CollectParams, ScoreParams
 batch = 4 if mode == "write" else 64
 if mode == "write":
-    original = load.run_batch
+    from warehouse import predictions
+    original = predictions.execute_file
     seen = []
-    def run_batch(con, statement, batch):
-        if statement == sql("insert_predictions"):
+    def execute_file(cur, name, params=None):
+        original(cur, name, params)
+        if name == "insert_predictions":
             seen.append(1)
             if len(seen) == 2:
-                cur = con.cursor()
-                cur.register("batch", batch)
-                cur.execute("begin transaction")
-                cur.execute(statement)
                 touch()
-                time.sleep(600)  # killed here, before COMMIT
-        return original(con, statement, batch)
-    load.run_batch = run_batch
+                time.sleep(600)  # killed here: the batch is written inside its transaction, not committed
+    predictions.execute_file = execute_file
 
 with Site() as site:
     sources = write_sources(site.outlets(), [], Path(home) / "sources.toml")

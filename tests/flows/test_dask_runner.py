@@ -17,7 +17,7 @@ TABLES = {
     "articles": "select article_id, outlet_id, url, canonical_url, normalized_url, feed_url, title, byline,"
     " published, language, text, content_hash, extractor, extractor_version from articles",
     "predictions": "select article_id, model_version, frames, primary_frame,"
-    " map_entries(frame_probs)::varchar, slant, tone_score, evidence::varchar from predictions",
+    " frame_probs::varchar, slant_probs::varchar, slant, tone_score, evidence::varchar from predictions",
     "headlines": "select article_id, model_version, frames, primary_frame, slant from headline_predictions",
     "links": "select article_id, relation, linked_article_id from article_links",
     "failures": "select e.stage, e.source, e.reason from run_errors e join runs r using (run_id)"

@@ -80,7 +80,12 @@ def test_one_full_loop(prefect_harness, champion, data_dir, tmp_path):
     # 1. the monitor's state: articles scored by the champion
     with open_db(db) as con:
         truths = build_warehouse(con, hostile=False, predictions=False)
-        articles = con.execute("select article_id, title, text from articles order by article_id").fetchall()
+        articles = [
+            load.ArticleText(*row)
+            for row in con.execute(
+                "select article_id, title, text, language from articles order by article_id"
+            ).fetchall()
+        ]
         load.register_model(con, champion_version, "baseline", {})
         score_and_store(con, load_scorer(champion_version, models), articles, "monitor-run")
 
@@ -168,7 +173,7 @@ def test_one_full_loop(prefect_harness, champion, data_dir, tmp_path):
         assert per_version == {champion_version: len(articles), challenger: len(articles)}  # old rows kept
         # the re-score stores the whole scoring: headline-alone predictions too, so promoted articles stay in
         # headline_vs_body (before, retrain wrote body predictions only and they dropped out)
-        titled = sum(1 for _aid, title, _text in articles if title)
+        titled = sum(1 for a in articles if a.title)
         heads = dict(
             con.execute(
                 "select model_version, count(*) from headline_predictions group by model_version"

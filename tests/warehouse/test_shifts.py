@@ -7,7 +7,8 @@ from datetime import date
 
 import pytest
 
-from flows.analysis.shifts import WeekError, detect_shifts, evaluate_week
+from flows.analysis.shifts import detect_shifts, evaluate_week
+from flows.analysis.weeks import WeekError
 from tests.warehouse.synthetic import weekly_outlet
 from warehouse import load, shifts_store
 from warehouse.db import connect

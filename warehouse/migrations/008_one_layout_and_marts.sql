@@ -137,6 +137,8 @@ create table mart_articles (
     model_version     varchar not null,
     scored_at         timestamp not null,
     frame_probs       float[] not null,   -- calibrated, in mart_state.frame_keys order
+    frame_flags       utinyint[] not null, -- 1 where the frame is in `frames` (same order)
+    primary_flags     utinyint[] not null, -- 1 at the primary frame (same order)
     frames            varchar[] not null,
     primary_frame     varchar not null,
     slant             varchar not null,

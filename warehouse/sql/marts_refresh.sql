@@ -15,7 +15,7 @@ where article_id in (select article_id from changed_articles);
 delete from mart_articles where article_id in (select article_id from changed_articles);
 
 insert into mart_articles
-select * from int_article_scores where article_id in (select article_id from changed_articles);
+select * from int_article_scores_for('changed_articles');
 
 -- ... and after it
 insert into affected
@@ -42,8 +42,7 @@ where c.grain = 'day' and c.topic = '*' and c.outlet_id = d.outlet_id and c.peri
 insert into mart_frame_cells
 select 'day', a.day, a.oid, '*', f.frame, count(*),
        sum(a.frame_probs[f.i]), sum(a.frame_probs[f.i] * a.frame_probs[f.i]),
-       count(*) filter (where list_contains(a.frames, f.frame)),
-       count(*) filter (where a.primary_frame = f.frame)
+       sum(a.frame_flags[f.i]), sum(a.primary_flags[f.i])
 from day_articles a
 cross join mart_frames f
 group by all;
@@ -79,8 +78,7 @@ where c.grain = 'month' and c.topic = m.topic and c.outlet_id = m.outlet_id and 
 insert into mart_frame_cells
 select 'month', a.month, coalesce(a.outlet_id, 'unknown'), a.topic, f.frame, count(*),
        sum(a.frame_probs[f.i]), sum(a.frame_probs[f.i] * a.frame_probs[f.i]),
-       count(*) filter (where list_contains(a.frames, f.frame)),
-       count(*) filter (where a.primary_frame = f.frame)
+       sum(a.frame_flags[f.i]), sum(a.primary_flags[f.i])
 from mart_articles a
 semi join affected_topic_months m
     on coalesce(a.outlet_id, 'unknown') = m.outlet_id and a.month = m.month and a.topic = m.topic

@@ -12,14 +12,18 @@ with shares as (
     from mart_frame_cells
     where grain in ('week', 'month')
 ),
+before as (
+    -- each period keyed by the period that follows it, so a query for one period joins on equality
+    select grain, period as previous_period,
+           cast(case grain when 'week' then period + interval 7 days else period + interval 1 month end as date)
+               as period,
+           topic, outlet_id, frame, n_articles as n_before, share as share_before, var as var_before
+    from shares
+),
 paired as (
-    select s.*, b.period as previous_period, b.n_articles as n_before, b.share as share_before,
-           b.var as var_before
+    select s.*, b.previous_period, b.n_before, b.share_before, b.var_before
     from shares s
-    join shares b
-      on b.grain = s.grain and b.topic = s.topic and b.outlet_id = s.outlet_id and b.frame = s.frame
-     and b.period = case s.grain when 'week' then s.period - interval 7 days
-                                 else s.period - interval 1 month end
+    join before b using (grain, period, topic, outlet_id, frame)
 ),
 final as (
     select p.grain, p.period, p.previous_period, p.topic, p.outlet_id, o.name as outlet, o.lean_prior,

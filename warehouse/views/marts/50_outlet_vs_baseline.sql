@@ -6,14 +6,17 @@
 -- baseline). The shift checks test the same numbers (flows/analysis/shifts.py).
 create or replace view outlet_vs_baseline as
 with windowed as (
-    select *,
-           count(*) over w       as baseline_weeks,
-           sum(n_articles) over w as baseline_articles,
-           sum(sum_p) over w      as baseline_p,
-           sum(sum_p2) over w     as baseline_p2
-    from outlet_week_label
-    window w as (partition by outlet_id, dimension, label order by week
-                 range between interval 84 days preceding and interval 7 days preceding)
+    -- a range join rather than a window: a query for one week reads only that week's baseline rows
+    select w.outlet_id, w.week, w.dimension, w.label, w.n_articles, w.share, w.sum_p, w.sum_p2,
+           count(b.week)       as baseline_weeks,
+           sum(b.n_articles)   as baseline_articles,
+           sum(b.sum_p)        as baseline_p,
+           sum(b.sum_p2)       as baseline_p2
+    from outlet_week_label w
+    left join outlet_week_label b
+      on b.outlet_id = w.outlet_id and b.dimension = w.dimension and b.label = w.label
+     and b.week >= w.week - interval 84 days and b.week <= w.week - interval 7 days
+    group by w.outlet_id, w.week, w.dimension, w.label, w.n_articles, w.share, w.sum_p, w.sum_p2
 ),
 scored as (
     select *,

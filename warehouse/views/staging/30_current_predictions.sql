@@ -1,9 +1,10 @@
--- stg_current_predictions: one row per article, from the current model version only (never a mix): the
--- model flagged is_current in `models`, the latest scoring of each article by that model; probabilities
--- as stored (lists in the model's label order). The marts are built from it.
+-- current_predictions_for(ids): for the articles of the table named `ids`, one row each, from the current
+-- model version only (never a mix): the model flagged is_current in `models`, the latest scoring of each
+-- article by that model; probabilities as stored (lists in the model's label order). The mart refresh
+-- calls it on the changed articles only; stg_current_predictions is it on every article.
 -- Columns: article_id, model_version, scored_at, run_id, frame_probs (float list), frames, primary_frame,
 -- slant, slant_left, slant_center, slant_right, tone_score, tone, evidence.
-create or replace view stg_current_predictions as
+create or replace macro current_predictions_for(ids) as table
 with current_model as (
     select model_version from models where is_current
 ),
@@ -17,7 +18,15 @@ final as (
     from predictions p
     join current_model m using (model_version)
     join stg_label_sets l using (model_version)
+    where p.article_id in (select article_id from query_table(ids))
     qualify row_number() over (partition by p.article_id order by p.scored_at desc) = 1
+)
+select * from final;
+
+-- stg_current_predictions: current_predictions_for on every article. Columns: as current_predictions_for.
+create or replace view stg_current_predictions as
+with final as (
+    select * from current_predictions_for('articles')
 )
 select * from final;
 
