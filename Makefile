@@ -12,7 +12,7 @@ export PREFECT_SERVER_ANALYTICS_ENABLED = false
 
 help:
 	@echo "make demo   - set up, then run the monitor end to end on the bundled demo corpus"
-	@echo "make test   - set up, lint (ruff), then run the test suite"
+	@echo "make test   - set up, lint (ruff) and type-check (mypy), then run the test suite"
 	@echo "make bench  - set up, then run the benchmarks (slow)"
 
 $(STAMP): pyproject.toml
@@ -30,6 +30,7 @@ demo: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 test: $(STAMP) lint
 	bash tests/setup_browser.sh

@@ -94,7 +94,10 @@ class FrameClassifier(BaseEstimator):
         self.random_state = random_state
 
     def fit(
-        self, texts: Sequence[str], labels: Sequence[Sequence[str]], languages: Sequence[str] | None = None
+        self,
+        texts: Sequence[str],
+        labels: Sequence[Sequence[str]],
+        languages: Sequence[str | None] | None = None,
     ) -> FrameClassifier:
         """``languages`` is accepted for a common interface with classifier.frames and not used."""
         with threadpool_limits(limits=FIT_BLAS_THREADS, user_api="blas"):
@@ -129,7 +132,9 @@ class FrameClassifier(BaseEstimator):
         self.model_ = clone(base).fit(X, Yt)
         return self
 
-    def predict_proba(self, texts: Sequence[str], languages: Sequence[str] | None = None) -> np.ndarray:
+    def predict_proba(
+        self, texts: Sequence[str], languages: Sequence[str | None] | None = None
+    ) -> np.ndarray:
         """Probabilities, shape (n_texts, len(frame_names_)); frames never trained get 0."""
         check_is_fitted(self, "model_")
         out = np.zeros((len(texts), len(self.frame_names_)))
@@ -270,7 +275,7 @@ class BaselineModel(BaseEstimator):
         return self
 
     def predict_proba_frames(
-        self, texts: Sequence[str], languages: Sequence[str] | None = None
+        self, texts: Sequence[str], languages: Sequence[str | None] | None = None
     ) -> np.ndarray:
         """Frame probabilities, shape (n_texts, len(frame_names_))."""
         check_is_fitted(self, "frames_")

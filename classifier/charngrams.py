@@ -21,8 +21,8 @@ MERGE_BLOCKS = 16
 class CharNgramTfidf:
     """Fit with scikit-learn, transform with cached per-word n-gram rows. Fitted: vocabulary_, idf_."""
 
-    def __init__(self, ngram_range: tuple[int, int] = (2, 5), min_df: int = 2, max_words: int = 2_000_000):
-        self.ngram_range = tuple(ngram_range)
+    def __init__(self, ngram_range: Sequence[int] = (2, 5), min_df: int = 2, max_words: int = 2_000_000):
+        self.ngram_range = (int(ngram_range[0]), int(ngram_range[1]))
         self.min_df = min_df
         self.max_words = max_words
         self._reset()
@@ -76,7 +76,8 @@ class CharNgramTfidf:
 
     def _add_words(self, words: list[str]) -> None:
         get = self.vocabulary_.get
-        indptr, cols = [0], []
+        indptr: list[int] = [0]
+        cols: list[int] = []
         for w in words:
             cols.extend(j for j in map(get, self._grams(w)) if j is not None)
             indptr.append(len(cols))

@@ -79,7 +79,7 @@ class SentenceModel(Protocol):
     slant_labels_: list[str]
 
     def predict_proba_frames(
-        self, texts: Sequence[str], languages: Sequence[str] | None = None
+        self, texts: Sequence[str], languages: Sequence[str | None] | None = None
     ) -> np.ndarray: ...
 
     def predict_proba_slant(self, texts: Sequence[str]) -> np.ndarray: ...

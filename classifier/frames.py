@@ -99,7 +99,7 @@ class CalibratedFrames(BaseEstimator):
                 coef[j], intercept[j] = m.coef_[0], m.intercept_[0]
         return coef, intercept
 
-    def _onehot(self, languages: Sequence[str] | None, n: int) -> np.ndarray:
+    def _onehot(self, languages: Sequence[str | None] | None, n: int) -> np.ndarray:
         if not self.languages_:
             return np.zeros((n, 0))
         langs = np.asarray(languages if languages is not None else [UNKNOWN] * n, dtype=object)
@@ -108,13 +108,16 @@ class CalibratedFrames(BaseEstimator):
         )
 
     def fit(
-        self, texts: Sequence[str], labels: Sequence[Sequence[str]], languages: Sequence[str] | None = None
+        self,
+        texts: Sequence[str],
+        labels: Sequence[Sequence[str]],
+        languages: Sequence[str | None] | None = None,
     ) -> CalibratedFrames:
         with threadpool_limits(limits=1, user_api="blas"):
             return self._fit(list(texts), labels, languages)
 
     def _fit(
-        self, texts: list[str], labels: Sequence[Sequence[str]], languages: Sequence[str] | None
+        self, texts: list[str], labels: Sequence[Sequence[str]], languages: Sequence[str | None] | None
     ) -> CalibratedFrames:
         names = list(self.frame_names) if self.frame_names is not None else load_codebook().frame_names
         unknown = sorted({f for row in labels for f in row} - set(names))
@@ -140,20 +143,20 @@ class CalibratedFrames(BaseEstimator):
             oof[test] = sigmoid(np.asarray(X[test] @ coef.T) + intercept)
         self.coef_, self.intercept_ = self._fit_lr(X, Y)
         z = logit(oof)
-        onehot = self._onehot(langs, len(texts))
+        onehot = self._onehot(list(langs), len(texts))
         self.platt_ = np.zeros((len(names), 2 + len(self.languages_)))
         self.platt_[:, 0] = 1.0
         self.platt_[:, 1] = -20.0
         for j in self.trained_:
             m = LogisticRegression(C=self.platt_C, max_iter=1000).fit(np.hstack([z[:, [j]], onehot]), Y[:, j])
             self.platt_[j] = np.concatenate([[m.coef_[0, 0], m.intercept_[0]], m.coef_[0, 1:]])
-        calibrated = self._calibrate(z, langs)
+        calibrated = self._calibrate(z, list(langs))
         self.threshold_ = float(max(THRESHOLD_GRID, key=lambda t: micro_f1(Y, decide(calibrated, t))))
         logger.info("frames: %d frames trained, threshold %.2f", len(self.trained_), self.threshold_)
         return self
 
     # -- scoring -----------------------------------------------------------------------------------------
-    def _calibrate(self, z: np.ndarray, languages: Sequence[str] | None) -> np.ndarray:
+    def _calibrate(self, z: np.ndarray, languages: Sequence[str | None] | None) -> np.ndarray:
         onehot = self._onehot(languages, len(z))
         return sigmoid(z * self.platt_[:, 0] + self.platt_[:, 1] + onehot @ self.platt_[:, 2:].T)
 
@@ -164,11 +167,13 @@ class CalibratedFrames(BaseEstimator):
             return np.zeros((0, len(self.frame_names_)))
         return np.asarray(self.vectorizer_.transform(list(texts)) @ self.coef_.T) + self.intercept_
 
-    def predict_proba(self, texts: Sequence[str], languages: Sequence[str] | None = None) -> np.ndarray:
+    def predict_proba(
+        self, texts: Sequence[str], languages: Sequence[str | None] | None = None
+    ) -> np.ndarray:
         """Calibrated probabilities (n_texts, n_frames): store these; their group means are frame shares."""
         return self._calibrate(self.logits(texts), languages)
 
-    def predict(self, texts: Sequence[str], languages: Sequence[str] | None = None) -> np.ndarray:
+    def predict(self, texts: Sequence[str], languages: Sequence[str | None] | None = None) -> np.ndarray:
         return decide(self.predict_proba(texts, languages), self.threshold_)
 
     @property

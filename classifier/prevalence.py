@@ -43,7 +43,7 @@ def prevalence(
     if not groups or not keep:
         return {"group_by": group_by, "n_groups": 0, "mae": None, "cells": []}
     mask = np.isin(keys, groups)
-    est, _ = estimate_shares(keys[mask], probs[mask], list(names))
+    est, _ = estimate_shares(list(keys[mask]), probs[mask], list(names))
     est = est.set_index(["group", "frame"])
     overall = Y[:, keep].mean(0)
     cells = []

@@ -130,6 +130,8 @@ def frames_figures(
     df: pd.DataFrame, out: Outputs, names: Sequence[str], group_cols: Sequence[str] = ("language", "outlet")
 ) -> dict[str, Any]:
     """Article metrics and prevalence error (per language, and per outlet when the data has outlets)."""
+    if out.frame_probs is None or out.frame_decided is None:
+        raise ValueError("no frame probabilities to evaluate")
     article = frame_metrics(df, out.frame_probs, out.frame_decided, list(names))
     figures: dict[str, Any] = {"article": article, "prevalence": {}}
     for col in group_cols:
@@ -184,7 +186,7 @@ def report(
             result["frames"][name] = frames_figures(frames_df, out, names)
         if slant_df is not None and out.slant_probs is not None:
             result["slant"][name] = slant_figures(slant_df, out.slant_probs, labels, events, ratings)
-        if dev is not None and out.dev_slant_probs is not None:
+        if dev is not None and slant_df is not None and out.dev_slant_probs is not None:
             test = slant_df.iloc[dev[1]].reset_index(drop=True)
             dev_events = None if events is None else [events[i] for i in dev[1]]
             result["dev_check"][name] = slant_figures(test, out.dev_slant_probs, labels, dev_events, ratings)
@@ -210,7 +212,7 @@ def cross_validate(
     and each candidate's out-of-fold outputs."""
     f_folds = frame_folds(frames_df, folds, seed)
     s_folds = slant_folds(slant_df, folds, seed)
-    events = event_groups(slant_df, slant_groups(slant_df))
+    events = list(event_groups(slant_df, list(slant_groups(slant_df))))
     outputs = {
         c.name: run_estimators(c, frames_df, slant_df, f_folds, s_folds, names, labels, step)
         for c in candidates

@@ -29,7 +29,10 @@ class PlainFrames(BaseEstimator):
         self.frame_names = frame_names
 
     def fit(
-        self, texts: Sequence[str], labels: Sequence[Sequence[str]], languages: Sequence[str] | None = None
+        self,
+        texts: Sequence[str],
+        labels: Sequence[Sequence[str]],
+        languages: Sequence[str | None] | None = None,
     ) -> PlainFrames:
         names = list(self.frame_names or sorted({f for row in labels for f in row}))
         Y = np.array([[n in set(row) for n in names] for row in labels], dtype=np.int8)
@@ -44,7 +47,9 @@ class PlainFrames(BaseEstimator):
         self.thresholds_ = np.full(len(names), 0.5)
         return self
 
-    def predict_proba(self, texts: Sequence[str], languages: Sequence[str] | None = None) -> np.ndarray:
+    def predict_proba(
+        self, texts: Sequence[str], languages: Sequence[str | None] | None = None
+    ) -> np.ndarray:
         check_is_fitted(self, "model_")
         out = np.zeros((len(texts), len(self.frame_names_)))
         if len(texts):

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -168,3 +169,13 @@ def recover(path: Path | str, force: bool = False, stamp: str | None = None) -> 
         done.append(f"no snapshot at {snapshot}")
     done.append(f"the next `framewatch monitor` (or `framewatch demo --db {path}`) creates a fresh database")
     return done
+
+
+def one_row(con: duckdb.DuckDBPyConnection, statement: str, params: Any = None) -> tuple[Any, ...]:
+    """The single row of a query that always returns one (an aggregate, a count)."""
+    row = (
+        con.execute(statement, params).fetchone() if params is not None else con.execute(statement).fetchone()
+    )
+    if row is None:
+        raise WarehouseError(f"expected one row from: {' '.join(statement.split())[:120]}")
+    return row

@@ -15,6 +15,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from warehouse.db import one_row
 from warehouse.load import ArticleText, now, run_batch
 from warehouse.sqlfiles import sql
 
@@ -261,4 +262,4 @@ def recent_articles(con: duckdb.DuckDBPyConnection, since: date) -> list[Article
 
 def new_gold_since_retrain(con: duckdb.DuckDBPyConnection) -> int:
     """Gold decisions made since the last completed retrain run."""
-    return int(con.execute(sql("labels_new_gold")).fetchone()[0])
+    return int(one_row(con, sql("labels_new_gold"))[0])

@@ -20,6 +20,7 @@ from typing import Any
 
 import duckdb
 
+from warehouse.db import one_row
 from warehouse.load import now
 from warehouse.sqlfiles import sql
 from warehouse.transaction import execute_file, transaction
@@ -51,7 +52,9 @@ def state(con: duckdb.DuckDBPyConnection) -> MartState | None:
 def _sources(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
     cur = con.execute(sql("marts_sources"))
     cols = [d[0] for d in cur.description]
-    return dict(zip(cols, cur.fetchone(), strict=True))
+    row = cur.fetchone()
+    assert row is not None  # one row of scalar subqueries
+    return dict(zip(cols, row, strict=True))
 
 
 def refresh_marts(
@@ -73,7 +76,7 @@ def refresh_marts(
     params = {"full": rebuild, "watermark": (last.watermark if last and last.watermark else EPOCH)}
     with transaction(con) as cur:
         execute_file(cur, "marts_changed_articles", params)
-        changed = int(cur.execute("select count(*) from changed_articles").fetchone()[0])
+        changed = int(one_row(cur, "select count(*) from changed_articles")[0])
         mode = "full" if rebuild else ("incremental" if changed else "unchanged")
         if rebuild:
             execute_file(cur, "marts_clear")
@@ -95,7 +98,7 @@ def refresh_marts(
                 "seconds": elapsed,
             },
         )
-    in_mart = int(con.execute("select count(*) from mart_articles").fetchone()[0])
+    in_mart = int(one_row(con, "select count(*) from mart_articles")[0])
     if src["n_scored"] is not None and in_mart != src["n_scored"] and not rebuild:
         # a row written with a timestamp older than the watermark (a clock that went back): start over
         log.warning("marts missed %d article(s); rebuilding", src["n_scored"] - in_mart)

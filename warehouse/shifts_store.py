@@ -10,6 +10,7 @@ from typing import Any
 
 import duckdb
 
+from warehouse.db import one_row
 from warehouse.schema import arrow_rows
 from warehouse.sqlfiles import sql
 from warehouse.transaction import execute_file, transaction
@@ -38,7 +39,7 @@ TEST_COLUMNS = (
 
 def latest_week(con: duckdb.DuckDBPyConnection) -> date | None:
     """The most recent week with scored articles (the default week to test)."""
-    return con.execute(sql("shifts_latest_week")).fetchone()[0]
+    return one_row(con, sql("shifts_latest_week"))[0]
 
 
 def current_model(con: duckdb.DuckDBPyConnection) -> str | None:

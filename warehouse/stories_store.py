@@ -12,6 +12,7 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
+from warehouse.db import one_row
 from warehouse.load import now
 from warehouse.sqlfiles import sql
 from warehouse.transaction import execute_file, transaction
@@ -38,7 +39,7 @@ def articles_to_group(con: duckdb.DuckDBPyConnection) -> list[ArticleToGroup]:
 
 
 def unassigned_count(con: duckdb.DuckDBPyConnection) -> int:
-    return int(con.execute(sql("stories_unassigned")).fetchone()[0])
+    return int(one_row(con, sql("stories_unassigned"))[0])
 
 
 def assignments(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
@@ -48,7 +49,7 @@ def assignments(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
 
 def counts(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
     """(stories, stories covered by more than one outlet)."""
-    n, multi = con.execute(sql("stories_counts")).fetchone()
+    n, multi = one_row(con, sql("stories_counts"))
     return int(n), int(multi)
 
 
