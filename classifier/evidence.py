@@ -75,8 +75,11 @@ def is_article_line(line: str) -> bool:
 class SentenceModel(Protocol):
     """What evidence needs from a fitted model: per-text probabilities of each task."""
 
-    frame_names_: list[str]
-    slant_labels_: list[str]
+    @property
+    def frame_names_(self) -> list[str]: ...
+
+    @property
+    def slant_labels_(self) -> list[str]: ...
 
     def predict_proba_frames(
         self, texts: Sequence[str], languages: Sequence[str | None] | None = None

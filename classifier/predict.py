@@ -11,13 +11,14 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
-from classifier.baseline import BaselineModel
+from classifier.composite import KIND as COMPOSITE_KIND
+from classifier.composite import load_composite
 from classifier.data import compose_text
-from classifier.evidence import DEFAULT_K, evidence_for, split_sentences
+from classifier.evidence import DEFAULT_K, article_sentences, evidence_for
 from classifier.registry import (
     KIND,
     MODEL_FILE,
@@ -34,11 +35,31 @@ from classifier.transformer import KIND as TRANSFORMER_KIND
 logger = logging.getLogger(__name__)
 
 
-@dataclass
-class BaselineScorer:
-    """Scores documents with one baseline (TF-IDF) model version."""
+class TextModel(Protocol):
+    """A model scored on whole texts (the TF-IDF baseline, the composite): per-text probabilities per task,
+    the frame names, slant labels and per-frame thresholds."""
 
-    model: BaselineModel
+    @property
+    def frame_names_(self) -> list[str]: ...
+
+    @property
+    def slant_labels_(self) -> list[str]: ...
+
+    @property
+    def frame_thresholds_(self) -> dict[str, float]: ...
+
+    def predict_proba_frames(
+        self, texts: Sequence[str], languages: Sequence[str | None] | None = None
+    ) -> np.ndarray: ...
+
+    def predict_proba_slant(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+@dataclass
+class TextScorer:
+    """Scores documents with one model version scored on whole texts (baseline or composite kind)."""
+
+    model: TextModel
     version: str
     evidence_k: int = DEFAULT_K
     tone: ToneScorer = field(default_factory=ToneScorer)
@@ -52,7 +73,8 @@ class BaselineScorer:
     def _score_batch(self, docs: Sequence[Doc]) -> list[Prediction]:
         model = self.model
         texts = [compose_text(d.title, d.text) for d in docs]
-        frame_p = model.predict_proba_frames(texts)
+        languages = [d.language for d in docs]
+        frame_p = model.predict_proba_frames(texts, languages)
         slant_p = model.predict_proba_slant(texts)
         names, slant_labels = model.frame_names_, model.slant_labels_
         thresholds = np.array([model.frame_thresholds_[n] for n in names])
@@ -62,8 +84,8 @@ class BaselineScorer:
             for i, row in enumerate(frame_p)
         ]
         slants = [slant_labels[j] for j in slant_p.argmax(1)]
-        sentences = [split_sentences(t) for t in texts]
-        evidence = evidence_for(model, sentences, frames, slants, k=self.evidence_k)
+        sentences = [article_sentences(t) for t in texts]
+        evidence = evidence_for(model, sentences, frames, slants, k=self.evidence_k, languages=languages)
         predictions = []
         for i in range(len(texts)):
             tone_score = self.tone.score(sentences[i])
@@ -84,18 +106,25 @@ class BaselineScorer:
 
 def load_scorer(version: str | None = None, models_dir: Path | str | None = None) -> Scorer:
     """The scorer for ``version``, or for the promoted model when ``version`` is None: a
-    :class:`BaselineScorer` for the baseline, a ``TransformerScorer`` for transformer kinds."""
+    :class:`TextScorer` for the composite and baseline kinds, a ``TransformerScorer`` for transformers."""
     chosen = version or promoted_version(models_dir)
     folder = model_dir(chosen, models_dir)
-    kind = read_card(chosen, models_dir).get("kind")
+    card = read_card(chosen, models_dir)
+    kind = card.get("kind")
     if kind == TRANSFORMER_KIND:
         from classifier.transformer.predict import load_transformer_scorer
 
         return load_transformer_scorer(folder)
-    if kind != KIND:
+    model: TextModel
+    if kind == COMPOSITE_KIND:
+        model = load_composite(folder)
+    elif kind == KIND:
+        model = load_model(folder / MODEL_FILE)
+    else:
         raise RegistryError(
-            f"model {chosen!r} is a {kind!r} model, not {KIND!r}; load it with the loader for its kind"
+            f"model {chosen!r} is of kind {kind!r}, which this framewatch cannot load "
+            f"(it knows {COMPOSITE_KIND}, {KIND}, {TRANSFORMER_KIND}); update framewatch or pick another "
+            "version"
         )
-    model = load_model(folder / MODEL_FILE)
-    logger.info("loaded model %s", chosen)
-    return BaselineScorer(model=model, version=chosen, card=read_card(chosen, models_dir))
+    logger.info("loaded model %s (%s)", chosen, kind)
+    return TextScorer(model=model, version=chosen, card=card, kind=str(kind))

@@ -12,7 +12,7 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from classifier import registry
-from classifier.embedding import MiniLMEmbedder, embed_articles
+from classifier.embedding import MODEL_NAME, embed_articles, shared_embedder
 from classifier.predict import load_scorer
 from classifier.scoring import Doc
 from flows.params import RunnerParams, ScoreParams
@@ -58,7 +58,7 @@ def score_rows(
         for (aid, _title, _lang), p in zip(titled, heads, strict=True)
     ]
     need = [a for a in batch if a.article_id in embed]
-    embedder = MiniLMEmbedder()
+    embedder = shared_embedder()
     vectors = embed_articles(embedder, [(a.title or "", a.text) for a in need])
     embeddings = stories_store.embedding_rows([a.article_id for a in need], embedder.name, vectors)
     return Scoring(bodies, headlines, embeddings)
@@ -70,7 +70,7 @@ def score_and_store(
     """Score `articles` ((article_id, title, text)) with `scorer` and store every part of the scoring
     (body, headline, story embedding where missing), batch by batch; returns the articles stored. The
     retrain loop re-scores with it after a promotion."""
-    embed = {a.article_id for a in articles} - stories_store.embedded_ids(con, MiniLMEmbedder.name)
+    embed = {a.article_id for a in articles} - stories_store.embedded_ids(con, MODEL_NAME)
     stored = 0
     for batch, need in _batches(articles, batch_size, embed):
         stored += store_scoring(con, score_rows(scorer, batch, run_id, need))[0]
@@ -139,7 +139,7 @@ def score_flow(
         scored = embedded = 0
         if todo:
             scorer = scorer_for(version)
-            embed = {a.article_id for a in todo} - stories_store.embedded_ids(con, MiniLMEmbedder.name)
+            embed = {a.article_id for a in todo} - stories_store.embedded_ids(con, MODEL_NAME)
             logger.info(
                 "scoring %d articles with %s (%d need story embeddings)", len(todo), version, len(embed)
             )

@@ -42,13 +42,11 @@ def default_base_model() -> Path:
 
 
 def bf16_supported() -> bool:
-    """Whether this CPU runs bfloat16 matrix products natively (AVX512-BF16 / AMX), per oneDNN."""
-    try:
-        import torch
+    """Whether to run bfloat16 here: native AVX512-BF16/AMX (or CUDA), unless FRAMEWATCH_BF16 says
+    otherwise (classifier.hardware.use_bf16); oneDNN's own answer is not used, it says yes to emulation."""
+    from classifier.hardware import use_bf16
 
-        return bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
-    except (ImportError, AttributeError, RuntimeError):  # pragma: no cover - depends on the torch build
-        return False
+    return use_bf16()
 
 
 class TorchEncoder:

@@ -27,7 +27,7 @@ import duckdb
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from classifier.embedding import LEAD_WORDS, Embedder, MiniLMEmbedder, embed_articles
+from classifier.embedding import LEAD_WORDS, Embedder, embed_articles, shared_embedder
 from warehouse import stories_store
 from warehouse.predictions import Scoring, store_scoring
 from warehouse.stories_store import StoryLink
@@ -238,7 +238,7 @@ def update_stories(
     if not rebuild and stories_store.unassigned_count(con) == 0:
         n_stories, n_multi = stories_store.counts(con)  # nothing new: nothing to read
         return {"articles_assigned": 0, "stories": n_stories, "multi_outlet_stories": n_multi}
-    embedder = embedder or MiniLMEmbedder()
+    embedder = embedder or shared_embedder()
     docs = [
         StoryDoc(
             a.article_id, a.outlet_id, a.day, a.title or "", a.text or "", names(a.title or "", a.text or "")

@@ -131,5 +131,5 @@ def test_other_model_kinds_can_be_promoted_but_not_loaded_as_baseline(tmp_path: 
     (folder / "card.json").write_text(json.dumps({"version": folder.name, "kind": "transformer-test"}))
     registry.promote(folder.name, tmp_path)
     assert registry.promoted_version(tmp_path) == folder.name
-    with pytest.raises(registry.RegistryError, match="'transformer-test' model"):
+    with pytest.raises(registry.RegistryError, match="of kind 'transformer-test'"):
         load_scorer(models_dir=tmp_path)

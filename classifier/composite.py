@@ -1,0 +1,114 @@
+"""The promoted model: one head per task, each the one that won its task on the evaluation protocol
+(classifier.protocol), stated in the card. A version folder holds, besides card.json and README.md,
+`<task>.json` (the head's settings and vocabulary) and `<task>.safetensors` (its arrays) per task: no
+pickle, nothing executable; the registry checks the sha256 of every file on load."""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+from safetensors.numpy import load_file, save_file
+
+from classifier.card import render_card
+from classifier.frames import CalibratedFrames
+from classifier.slant import CueStrippedSlant
+
+logger = logging.getLogger(__name__)
+
+KIND = "composite"
+CARD_FILE = "card.json"
+README_FILE = "README.md"
+TASKS = ("frames", "slant")
+
+
+class Head(Protocol):
+    def predict_proba(self, texts: Sequence[str], *args: Any) -> np.ndarray: ...
+
+    def to_state(self) -> tuple[dict[str, Any], dict[str, np.ndarray]]: ...
+
+
+HEADS: dict[str, Any] = {"calibrated-char-tfidf": CalibratedFrames, "cue-stripped-tfidf": CueStrippedSlant}
+
+
+def head_name(head: Any) -> str:
+    for name, cls in HEADS.items():
+        if isinstance(head, cls):
+            return name
+    raise TypeError(f"{type(head).__name__} is not a known head; add it to classifier.composite.HEADS")
+
+
+@dataclass
+class CompositeModel:
+    """Frames and slant heads behind the interface every scorer and the evidence reads."""
+
+    frames: CalibratedFrames
+    slant: CueStrippedSlant
+
+    @property
+    def frame_names_(self) -> list[str]:
+        return list(self.frames.frame_names_)
+
+    @property
+    def slant_labels_(self) -> list[str]:
+        return list(self.slant.classes_)
+
+    @property
+    def frame_thresholds_(self) -> dict[str, float]:
+        return self.frames.thresholds_by_frame_
+
+    def predict_proba_frames(
+        self, texts: Sequence[str], languages: Sequence[str | None] | None = None
+    ) -> np.ndarray:
+        return self.frames.predict_proba(texts, languages)
+
+    def predict_proba_slant(self, texts: Sequence[str]) -> np.ndarray:
+        return self.slant.predict_proba(texts)
+
+
+def save_composite(model: CompositeModel, card: dict[str, Any], models_dir: Path | str) -> Path:
+    """Write the version folder atomically (staged in a temporary folder, then renamed into place)."""
+    root = Path(models_dir)
+    root.mkdir(parents=True, exist_ok=True)
+    version = card["version"]
+    card = {**card, "kind": KIND, "heads": {t: head_name(getattr(model, t)) for t in TASKS}}
+    target = root / version
+    with tempfile.TemporaryDirectory(dir=root, prefix=f".{version}-") as tmp:
+        staging = Path(tmp) / version
+        staging.mkdir()
+        for task in TASKS:
+            meta, arrays = getattr(model, task).to_state()
+            (staging / f"{task}.json").write_text(json.dumps(meta, ensure_ascii=False), "utf-8")
+            save_file(
+                {k: np.ascontiguousarray(v) for k, v in arrays.items()}, str(staging / f"{task}.safetensors")
+            )
+        (staging / CARD_FILE).write_text(json.dumps(card, indent=2, ensure_ascii=False) + "\n", "utf-8")
+        (staging / README_FILE).write_text(render_card(card), "utf-8")
+        if target.exists():
+            logger.warning("replacing existing model dir %s", target)
+            shutil.rmtree(target)
+        staging.rename(target)
+    size = sum(p.stat().st_size for p in target.iterdir()) / 1e6
+    logger.info("saved model %s (%.1f MB)", version, size)
+    return target
+
+
+def load_composite(folder: Path | str) -> CompositeModel:
+    """Rebuild the heads of a composite version folder from their JSON settings and safetensors arrays."""
+    folder = Path(folder)
+    card = json.loads((folder / CARD_FILE).read_text("utf-8"))
+    heads = {}
+    for task in TASKS:
+        name = card.get("heads", {}).get(task)
+        if name not in HEADS:
+            raise ValueError(f"{folder}: unknown {task} head {name!r}; this framewatch knows {sorted(HEADS)}")
+        meta = json.loads((folder / f"{task}.json").read_text("utf-8"))
+        heads[task] = HEADS[name].from_state(meta, load_file(str(folder / f"{task}.safetensors")))
+    return CompositeModel(**heads)
