@@ -42,12 +42,15 @@ TARGETS = {
 
 @dataclass
 class Candidate:
-    """Unfitted estimators: frames (fit(texts, label lists), predict_proba, thresholds) and slant
-    (fit(texts, labels, outlet groups), predict_proba); either may be None."""
+    """Unfitted estimators: frames (fit(texts, label lists, languages), predict_proba, thresholds) and
+    slant (fit(texts, labels, outlet groups), predict_proba); either may be None. `extra_frames` /
+    `extra_slant` are labeled rows added to every training fold and never tested on (new gold labels)."""
 
     name: str
     frames: BaseEstimator | None = None
     slant: BaseEstimator | None = None
+    extra_frames: pd.DataFrame | None = None
+    extra_slant: pd.DataFrame | None = None
 
 
 @dataclass
@@ -77,25 +80,40 @@ def decide(probs: np.ndarray, thresholds: np.ndarray) -> np.ndarray:
     return pred
 
 
-def _frame_oof(template: BaseEstimator, df: pd.DataFrame, folds: Folds, names: Sequence[str]) -> tuple:
+def _with_extra(df: pd.DataFrame, rows: np.ndarray, extra: pd.DataFrame | None) -> pd.DataFrame:
+    part = df.iloc[rows]
+    return part if extra is None or extra.empty else pd.concat([part, extra], ignore_index=True)
+
+
+def _frame_oof(
+    template: BaseEstimator,
+    df: pd.DataFrame,
+    folds: Folds,
+    names: Sequence[str],
+    extra: pd.DataFrame | None = None,
+) -> tuple:
     texts = np.array(texts_of(df), dtype=object)
     langs = df["language"].to_numpy(dtype=object)
     probs = np.zeros((len(df), len(names)))
     decided = np.zeros((len(df), len(names)), dtype=np.int8)
     for train, test in folds:
-        model = clone(template).fit(list(texts[train]), df["frames"].iloc[train].tolist(), list(langs[train]))
+        fit_on = _with_extra(df, train, extra)
+        model = clone(template).fit(texts_of(fit_on), fit_on["frames"].tolist(), fit_on["language"].tolist())
         probs[test] = model.predict_proba(list(texts[test]), list(langs[test]))
         decided[test] = decide(probs[test], thresholds_of(model, names))
     return probs, decided
 
 
 def _slant_fit_predict(
-    template: BaseEstimator, df: pd.DataFrame, train: np.ndarray, test: np.ndarray
+    template: BaseEstimator,
+    df: pd.DataFrame,
+    train: np.ndarray,
+    test: np.ndarray,
+    extra: pd.DataFrame | None = None,
 ) -> np.ndarray:
-    texts = np.array(texts_of(df), dtype=object)
-    y, groups = df["slant"].to_numpy(dtype=str), slant_groups(df)
-    model = clone(template).fit(list(texts[train]), y[train], groups[train])
-    return model.predict_proba(list(texts[test]))
+    fit_on = _with_extra(df, train, extra)
+    model = clone(template).fit(texts_of(fit_on), fit_on["slant"].to_numpy(dtype=str), slant_groups(fit_on))
+    return model.predict_proba(texts_of(df.iloc[test]))
 
 
 def run_estimators(
@@ -111,16 +129,20 @@ def run_estimators(
     """Cross-validate a candidate's estimators on the given folds, plus the fixed dev-outlet check."""
     out = Outputs()
     if candidate.frames is not None and frames_df is not None and f_folds:
-        out.frame_probs, out.frame_decided = _frame_oof(candidate.frames, frames_df, f_folds, names)
+        out.frame_probs, out.frame_decided = _frame_oof(
+            candidate.frames, frames_df, f_folds, names, candidate.extra_frames
+        )
         if step:
             step(f"{candidate.name}: frames")
     if candidate.slant is not None and slant_df is not None and s_folds:
         out.slant_probs = np.zeros((len(slant_df), len(labels)))
         for train, test in s_folds:
-            out.slant_probs[test] = _slant_fit_predict(candidate.slant, slant_df, train, test)
+            out.slant_probs[test] = _slant_fit_predict(
+                candidate.slant, slant_df, train, test, candidate.extra_slant
+            )
         dev = dev_check_split(slant_df)
         if dev is not None:
-            out.dev_slant_probs = _slant_fit_predict(candidate.slant, slant_df, *dev)
+            out.dev_slant_probs = _slant_fit_predict(candidate.slant, slant_df, *dev, candidate.extra_slant)
         if step:
             step(f"{candidate.name}: slant")
     return out
@@ -241,7 +263,8 @@ def cross_validate(
     return report(frames_df, slant_df, outputs, names, labels, events, ratings, protocol), outputs
 
 
-def _get(d: Mapping[str, Any], *path: str) -> Any:
+def get_path(d: Mapping[str, Any], *path: str) -> Any:
+    """d[path[0]][path[1]]... or None where a key is missing."""
     for key in path:
         if not isinstance(d, Mapping) or key not in d:
             return None
@@ -277,7 +300,7 @@ def summary(result: Mapping[str, Any]) -> str:
     width = max(12, *(len(n) for n in names)) if names else 12
     lines = [f"{'figure':44}" + "".join(f" {n:>{width}}" for n in names) + "   target"]
     for label, (section, *path), target in ROWS:
-        values = [_get(result.get(section, {}).get(n, {}), *path) for n in names]
+        values = [get_path(result.get(section, {}).get(n, {}), *path) for n in names]
         if all(v is None for v in values):
             continue
         cells = "".join(f" {('' if v is None else f'{v:.3f}'):>{width}}" for v in values)
@@ -285,7 +308,7 @@ def summary(result: Mapping[str, Any]) -> str:
         mark = "" if goal is None else ("<= " if "mae" in (target or "") else ">= ") + f"{goal:.2f}"
         lines.append(f"{label:44}{cells}   {mark}")
     for n in names:
-        worst = _get(result.get("slant", {}).get(n, {}), "outlet", "worst")
+        worst = get_path(result.get("slant", {}).get(n, {}), "outlet", "worst")
         if worst:
             shown = ", ".join(
                 f"{w['outlet']} ({w['label']}, rank {w['rank']:.0f} vs {w['expected_rank']:.0f})"

@@ -1,6 +1,7 @@
-"""The retraining flow: train a challenger on gold labels (+ a sample of the base corpora), evaluate it
-against the champion on the frozen test set, promote it only if it is better by the margin, then re-score
-recent articles (append-only: older predictions keep their model_version). Tasks are thin wrappers over
+"""The retraining flow: train a challenger on gold labels (+ a sample of the base corpora), compare it with
+the champion on the frozen test set (paired bootstrap) and on the evaluation protocol, promote it only
+when the rule in labels.retrain says so, then re-score recent articles (append-only: older predictions
+keep their model_version). Tasks are thin wrappers over
 labels.retrain; the warehouse is opened only to read gold labels and to write predictions, never while
 training, so a monitoring run is not blocked for long."""
 
@@ -15,33 +16,40 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from classifier import registry
-from classifier.baseline import BaselineModel, FrameClassifier, SlantClassifier
+from classifier.frames import CalibratedFrames
 from classifier.predict import load_scorer
-from classifier.scoring import Doc
+from classifier.protocol import Candidate
+from classifier.scoring import Doc, Prediction
 from classifier.settings import ClassifierSettings
-from classifier.train import train_baseline
+from classifier.slant import CueStrippedSlant
+from classifier.train import train_model
+from flows.retrain_check import protocol_check
 from flows.runs import recorded_run, writer
 from flows.score import score_and_store
 from labels.codebook import load_codebook
 from labels.retrain import (
-    EvalScore,
+    GOLD_FILE,
+    ProtocolCheck,
     RetrainConfig,
     check_test_set,
     decide,
     evaluate,
+    paired_bootstrap,
     training_files,
 )
 from warehouse import labels_store, load
 from warehouse.marts import refresh_marts
 
 
-def model_template(config: RetrainConfig) -> BaselineModel | None:
-    """The unfitted baseline to train (None: the library's defaults; small vocabularies for quick loops)."""
+def model_template(config: RetrainConfig) -> Candidate | None:
+    """The unfitted recipe to train (None: the product's; fewer inner folds and looser vocabulary filters
+    for quick loops and tests)."""
     if not config.small_model:
         return None
-    return BaselineModel(
-        frames=FrameClassifier(max_features=5000, threshold_folds=3, C=2.0, random_state=config.seed),
-        slant=SlantClassifier(max_features=5000, pool_features=30000, min_outlets=5, max_outlet_share=0.5),
+    return Candidate(
+        "model",
+        CalibratedFrames(inner_folds=3, random_state=config.seed),
+        CueStrippedSlant(min_outlets=2, cap=50.0, boilerplate_min_docs=0),
     )
 
 
@@ -56,22 +64,29 @@ def read_gold_task(db_path: str) -> tuple[list[dict[str, Any]], list[dict[str, A
 def train_task(
     frame_files: list[Path], slant_files: list[Path], models_dir: Path, config: RetrainConfig
 ) -> str:
-    return train_baseline(
+    return train_model(
         frame_files,
         slant_files,
         models_dir,
         cv_folds=0,
         progress=False,
         random_state=config.seed,
-        model=model_template(config),
+        template=model_template(config),
     )
 
 
-@task(name="evaluate", cache_policy=NO_CACHE, persist_result=False)
-def evaluate_task(version: str, models_dir: Path, test_rows: list[dict[str, Any]]) -> EvalScore:
+@task(name="predict-test-set", cache_policy=NO_CACHE, persist_result=False)
+def predict_task(version: str, models_dir: Path, test_rows: list[dict[str, Any]]) -> list[Prediction]:
     scorer = load_scorer(version, models_dir)
-    preds = scorer.score([Doc(title=r.get("title") or "", text=r["text"]) for r in test_rows])
-    return evaluate(version, preds, test_rows, load_codebook())
+    return scorer.score([Doc(title=r.get("title") or "", text=r["text"]) for r in test_rows])
+
+
+@task(name="protocol-check", cache_policy=NO_CACHE, persist_result=False)
+def protocol_task(frame_files: list[Path], slant_files: list[Path], config: RetrainConfig) -> ProtocolCheck:
+    gold = next((p for p in frame_files if p.name == GOLD_FILE), None)
+    base_frames = [p for p in frame_files if p.name != GOLD_FILE]
+    base_slant = [p for p in slant_files if p.name != GOLD_FILE]
+    return protocol_check(base_frames, base_slant, gold, model_template(config), config)
 
 
 @task(name="rescore", cache_policy=NO_CACHE, persist_result=False)
@@ -128,9 +143,18 @@ def retrain_flow(
             champion = _champion(models)
             challenger = train_task(frame_files, slant_files, models, config)
             logger.info("champion %s, challenger %s", champion, challenger)
-            challenger_score = evaluate_task(challenger, models, gold_test)
-            champion_score = evaluate_task(champion, models, gold_test) if champion else None
-            decision = decide(champion_score, challenger_score, config)
+            book = load_codebook()
+            challenger_preds = predict_task(challenger, models, gold_test)
+            challenger_score = evaluate(challenger, challenger_preds, gold_test, book)
+            champion_score = paired = protocol = None
+            if champion:
+                champion_preds = predict_task(champion, models, gold_test)
+                champion_score = evaluate(champion, champion_preds, gold_test, book)
+                paired = paired_bootstrap(
+                    gold_test, champion_preds, challenger_preds, book, config.bootstrap, config.seed
+                )
+                protocol = protocol_task(frame_files, slant_files, config)
+            decision = decide(champion_score, challenger_score, config, paired, protocol)
             logger.info(
                 "decision: %s (%s)", "promote" if decision.promote else "keep champion", decision.reason
             )

@@ -1,10 +1,16 @@
 """The retraining loop's logic: training files from gold labels (+ a sample of the base corpora), the
-champion and the challenger scored on the frozen test set, the promotion rule, and re-scoring.
+champion and the challenger scored on the frozen test set, and the promotion rule.
 
 The decision metric is stated once, here: `score` = mean of frame macro-F1 (over the frames present in
 the test set's gold labels) and slant macro-F1 (over the slant labels present there). A challenger is
-promoted only when its score beats the champion's by at least `margin` (default +0.01) on at least
-`min_test_articles` gold-labeled test articles; with no champion at all, the challenger is promoted."""
+promoted only when, on at least `min_test_articles` gold-labeled test articles,
+1. its score beats the champion's by at least `margin`,
+2. a paired bootstrap over the test articles says the gain is real (the share of resamples in which the
+   challenger does not win is below `alpha`; with ten articles a +0.01 is noise and is refused), and
+3. the evaluation protocol (classifier.protocol: cross-validation with unseen outlets, on the same folds)
+   shows no loss: the challenger's recipe with the gold labels added to every training fold is not worse
+   than the champion's recipe without them by more than `protocol_tolerance` on any main figure.
+With no champion at all, the challenger is promoted."""
 
 from __future__ import annotations
 
@@ -25,6 +31,7 @@ log = logging.getLogger(__name__)
 
 FRAMES_FILE = "semeval2023_frames_train.parquet"
 SLANT_FILE = "allsides_slant.parquet"
+GOLD_FILE = "gold_train.jsonl"
 
 
 class RetrainError(RuntimeError):
@@ -53,12 +60,25 @@ class RetrainConfig:
     )
     seed: int = field(default=0, metadata={"help": "Seed for the base-corpus samples."})
     small_model: bool = field(
-        default=False, metadata={"help": "Smaller vocabularies and 3-fold thresholds: quick loops and tests."}
+        default=False,
+        metadata={"help": "Fewer inner folds and looser vocabulary filters: quick loops, tests."},
+    )
+    alpha: float = field(
+        default=0.05, metadata={"help": "Promote only if the paired bootstrap p-value is below this."}
+    )
+    bootstrap: int = field(default=2000, metadata={"help": "Paired bootstrap resamples of the test set."})
+    protocol_folds: int = field(
+        default=3, metadata={"help": "Folds of the protocol check (0: skip it, and say so in the decision)."}
+    )
+    protocol_tolerance: float = field(
+        default=0.01, metadata={"help": "Largest drop of a protocol figure that is not a loss."}
     )
 
     def __post_init__(self) -> None:
         if self.margin < 0:
             raise ValueError("margin must be >= 0")
+        if not 0 < self.alpha < 1 or self.bootstrap < 100:
+            raise ValueError("alpha must be in (0, 1) and bootstrap >= 100")
         if self.min_test_articles < 1 or self.min_train_gold < 0:
             raise ValueError("min_test_articles must be >= 1 and min_train_gold >= 0")
 
@@ -74,12 +94,37 @@ class EvalScore:
 
 
 @dataclass(frozen=True)
+class PairedTest:
+    """Challenger minus champion on resamples of the same test articles."""
+
+    delta: float  # on the test set as it is
+    lo: float  # 5th and 95th percentiles of the resampled differences (a 90% interval)
+    hi: float
+    p_value: float  # share of resamples in which the challenger does not win
+    resamples: int
+
+
+@dataclass(frozen=True)
+class ProtocolCheck:
+    """The protocol's main figures for the champion's and the challenger's recipes on the same folds."""
+
+    ran: bool
+    figures: dict[
+        str, dict[str, float]
+    ]  # figure -> {"champion": x, "challenger": y, "higher_is_better": 1|0}
+    losses: list[str]
+    note: str = ""
+
+
+@dataclass(frozen=True)
 class Decision:
     promote: bool
     reason: str
     champion: EvalScore | None
     challenger: EvalScore
     margin: float
+    paired: PairedTest | None = None
+    protocol: ProtocolCheck | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -144,7 +189,7 @@ def training_files(
     work_dir: Path,
     config: RetrainConfig,
 ) -> tuple[list[Path], list[Path]]:
-    """(frame files, slant files) for classifier.train.train_baseline: gold (train split) + base samples."""
+    """(frame files, slant files) for classifier.train.train_model: gold (train split) + base samples."""
     leaked = {r["article_id"] for r in gold_train} & test_ids
     if leaked:
         raise RetrainError(
@@ -155,7 +200,7 @@ def training_files(
             f"only {len(gold_train)} gold training labels (need {config.min_train_gold}): label and "
             "adjudicate more articles (`framewatch label serve`, `framewatch label adjudicate`)"
         )
-    gold = write_gold_jsonl(gold_train, work_dir / "gold_train.jsonl")
+    gold = write_gold_jsonl(gold_train, work_dir / GOLD_FILE)
     frames = sample_parquet(
         data_dir / FRAMES_FILE,
         work_dir / "base_frames.parquet",
@@ -191,15 +236,10 @@ class Predicted(Protocol):
     slant: str
 
 
-def evaluate(
-    version: str, preds: Sequence[Predicted], test_rows: Sequence[Mapping[str, Any]], codebook: Codebook
-) -> EvalScore:
-    """Score the predictions `preds` of model `version` (one per test row, in order) against the gold
-    labels of the test set."""
-    if not test_rows:
-        raise RetrainError("no gold-labeled test articles")
-    if len(preds) != len(test_rows):
-        raise ValueError(f"{len(preds)} predictions for {len(test_rows)} test articles")
+def _score(
+    test_rows: Sequence[Mapping[str, Any]], preds: Sequence[Predicted], codebook: Codebook
+) -> tuple[float, float, float]:
+    """(frame macro-F1, slant macro-F1, primary-frame accuracy) of `preds` against the test rows."""
     frames = [f for f in codebook.frame_names if any(f in r["frames"] for r in test_rows)]
     y_true = np.array([[f in r["frames"] for f in frames] for r in test_rows], dtype=int)
     y_pred = np.array([[f in p.frames for f in frames] for p in preds], dtype=int)
@@ -215,6 +255,19 @@ def evaluate(
         )
     )
     primary = float(accuracy_score([r["primary_frame"] for r in test_rows], [p.primary_frame for p in preds]))
+    return frame_f1, slant_f1, primary
+
+
+def evaluate(
+    version: str, preds: Sequence[Predicted], test_rows: Sequence[Mapping[str, Any]], codebook: Codebook
+) -> EvalScore:
+    """Score the predictions `preds` of model `version` (one per test row, in order) against the gold
+    labels of the test set."""
+    if not test_rows:
+        raise RetrainError("no gold-labeled test articles")
+    if len(preds) != len(test_rows):
+        raise ValueError(f"{len(preds)} predictions for {len(test_rows)} test articles")
+    frame_f1, slant_f1, primary = _score(test_rows, preds, codebook)
     return EvalScore(
         version,
         len(test_rows),
@@ -225,44 +278,82 @@ def evaluate(
     )
 
 
-def decide(champion: EvalScore | None, challenger: EvalScore, config: RetrainConfig) -> Decision:
-    """Promote only if the challenger beats the champion by at least the margin on enough test articles."""
+def paired_bootstrap(
+    test_rows: Sequence[Mapping[str, Any]],
+    champion: Sequence[Predicted],
+    challenger: Sequence[Predicted],
+    codebook: Codebook,
+    resamples: int = 2000,
+    seed: int = 0,
+) -> PairedTest:
+    """Resample the test articles (the same articles for both models) and recompute both scores: how
+    often does the challenger fail to beat the champion?"""
+    rng = np.random.default_rng(seed)
+    n = len(test_rows)
+
+    def combined(idx: np.ndarray, preds: Sequence[Predicted]) -> float:
+        f, s, _ = _score([test_rows[i] for i in idx], [preds[i] for i in idx], codebook)
+        return (f + s) / 2
+
+    everything = np.arange(n)
+    delta = combined(everything, challenger) - combined(everything, champion)
+    diffs = np.empty(resamples)
+    for b in range(resamples):
+        idx = rng.integers(0, n, n)
+        diffs[b] = combined(idx, challenger) - combined(idx, champion)
+    return PairedTest(
+        round(float(delta), 4),
+        round(float(np.quantile(diffs, 0.05)), 4),
+        round(float(np.quantile(diffs, 0.95)), 4),
+        round(float(np.mean(diffs <= 0)), 4),
+        resamples,
+    )
+
+
+def decide(
+    champion: EvalScore | None,
+    challenger: EvalScore,
+    config: RetrainConfig,
+    paired: PairedTest | None = None,
+    protocol: ProtocolCheck | None = None,
+) -> Decision:
+    """Promote only on enough test articles, a gain of at least the margin that the paired bootstrap says
+    is real, and no loss on the evaluation protocol (see the module docstring)."""
+
+    def verdict(promote: bool, reason: str) -> Decision:
+        return Decision(promote, reason, champion, challenger, config.margin, paired, protocol)
+
     if challenger.n_articles < config.min_test_articles:
-        return Decision(
+        return verdict(
             False,
-            f"only {challenger.n_articles} gold-labeled test articles (need "
-            f"{config.min_test_articles}): label the test set, then adjudicate",
-            champion,
-            challenger,
-            config.margin,
+            f"only {challenger.n_articles} gold-labeled test articles (need {config.min_test_articles}): "
+            "label the test set, then adjudicate",
         )
     if champion is None:
-        return Decision(
-            True,
-            "no champion: the challenger becomes the first promoted model",
-            None,
-            challenger,
-            config.margin,
-        )
+        return verdict(True, "no champion: the challenger becomes the first promoted model")
     if champion.version == challenger.version:
-        return Decision(
-            False, "the challenger is the champion (same training data)", champion, challenger, config.margin
-        )
+        return verdict(False, "the challenger is the champion (same training data)")
     delta = challenger.score - champion.score
-    if delta >= config.margin - 1e-9:
-        return Decision(
-            True,
-            f"challenger {challenger.score:.4f} vs champion {champion.score:.4f}: "
-            f"+{delta:.4f} >= margin {config.margin}",
-            champion,
-            challenger,
-            config.margin,
+    scores = f"challenger {challenger.score:.4f} vs champion {champion.score:.4f}"
+    if delta < config.margin - 1e-9:
+        return verdict(False, f"{scores}: {delta:+.4f} < margin {config.margin}")
+    if paired is None:
+        return verdict(False, f"{scores}: no paired test was run, so the gain is not shown to be real")
+    if paired.p_value >= config.alpha:
+        return verdict(
+            False,
+            f"{scores}: +{delta:.4f} could be chance on {challenger.n_articles} articles (paired bootstrap "
+            f"p={paired.p_value:.3f} >= {config.alpha}; 90% interval of the gain {paired.lo:+.4f} .. "
+            f"{paired.hi:+.4f}): label more test articles",
         )
-    return Decision(
-        False,
-        f"challenger {challenger.score:.4f} vs champion {champion.score:.4f}: "
-        f"{delta:+.4f} < margin {config.margin}",
-        champion,
-        challenger,
-        config.margin,
+    if protocol is not None and protocol.losses:
+        return verdict(
+            False,
+            f"{scores}, p={paired.p_value:.3f}, but the protocol shows a loss: " + "; ".join(protocol.losses),
+        )
+    check = "protocol: no loss" if protocol is not None and protocol.ran else "protocol check skipped"
+    return verdict(
+        True,
+        f"{scores}: +{delta:.4f} >= margin {config.margin}, paired bootstrap p={paired.p_value:.3f} < "
+        f"{config.alpha}; {check}",
     )

@@ -74,8 +74,9 @@ def train(
         bool, typer.Option("--promote/--no-promote", help="Make the new model the one `score` uses.")
     ] = True,
 ) -> None:
-    """Cross-validate and train the TF-IDF baseline, save it with its model card, optionally promote it."""
-    from classifier.train import train_baseline
+    """Cross-validate the model's recipe beside the plain reference, train it on all labeled data, save it
+    with its model card, and promote it when it beats the reference on every protocol figure."""
+    from classifier.train import train_model
 
     settings = ClassifierSettings()
     frame_files = frames or [settings.frames_file]
@@ -88,8 +89,13 @@ def train(
         )
     target = out_dir or settings.models_dir
     try:
-        version = train_baseline(
-            frame_files, slant_files, target, cv_folds=cv_folds, max_slant_rows=max_slant_rows
+        version = train_model(
+            frame_files,
+            slant_files,
+            target,
+            cv_folds=cv_folds,
+            max_slant_rows=max_slant_rows,
+            ratings_file=settings.data_dir / "outlet_ratings.parquet",
         )
     except DataError as exc:
         raise _fail(str(exc)) from exc

@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from classifier.baseline import BaselineModel, FrameClassifier, SlantClassifier
+from classifier.frames import CalibratedFrames
+from classifier.protocol import Candidate
 from classifier.settings import ClassifierSettings
+from classifier.slant import CueStrippedSlant
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
@@ -42,11 +44,12 @@ def seed_docs(settings: ClassifierSettings) -> list[tuple[str, str]]:
     return [(p.name, p.read_text(encoding="utf-8")) for p in files]
 
 
-def small_template() -> BaselineModel:
-    """Hyperparameters scaled down for a few hundred training rows."""
-    return BaselineModel(
-        frames=FrameClassifier(max_features=8_000, threshold_folds=3),
-        slant=SlantClassifier(pool_features=15_000, max_features=8_000, min_outlets=5, max_outlet_share=0.3),
+def small_template() -> Candidate:
+    """The product recipe scaled down for a few hundred training rows."""
+    return Candidate(
+        "model",
+        CalibratedFrames(inner_folds=3),
+        CueStrippedSlant(min_outlets=2, cap=50.0, boilerplate_min_docs=0),
     )
 
 
@@ -55,11 +58,11 @@ def small_model_dir(
     shared_files: tuple[Path, Path], tmp_path_factory: pytest.TempPathFactory
 ) -> tuple[Path, str]:
     """A small real model trained (2-fold CV) on a subsample of the shared data: (models_dir, version)."""
-    from classifier.train import train_baseline
+    from classifier.train import train_model
 
     frames, slant = shared_files
     out = tmp_path_factory.mktemp("models")
-    version = train_baseline(
+    version = train_model(
         [frames],
         [slant],
         out,
@@ -67,6 +70,6 @@ def small_model_dir(
         max_slant_rows=SMALL_SLANT_ROWS,
         progress=False,
         max_frame_rows=SMALL_FRAME_ROWS,
-        model=small_template(),
+        template=small_template(),
     )
     return out, version

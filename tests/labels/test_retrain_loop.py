@@ -33,7 +33,7 @@ LOOP = RetrainConfig(
 def champion(data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     """A small champion trained on the base corpora only (the same samples the challenger gets)."""
     from classifier import registry
-    from classifier.train import train_baseline
+    from classifier.train import train_model
 
     root = tmp_path_factory.mktemp("loop")
     models = root / "models"
@@ -48,14 +48,14 @@ def champion(data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[
     slant = sample_parquet(
         data_dir / "allsides_slant.parquet", work / "s.parquet", LOOP.base_slant_rows, LOOP.seed
     )
-    version = train_baseline(
+    version = train_model(
         [frames],
         [slant],
         models,
         cv_folds=0,
         progress=False,
         random_state=LOOP.seed,
-        model=model_template(LOOP),
+        template=model_template(LOOP),
     )
     registry.promote(version, models)
     return models, version
