@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -20,8 +21,11 @@ class WarehouseError(RuntimeError):
     """A database problem explained for a person: what happened and what to do."""
 
 
-def connect(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open the warehouse. A writable connection is migrated and its views refreshed."""
+def connect(
+    path: Path | str, read_only: bool = False, config: dict[str, Any] | None = None
+) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse. A writable connection is migrated and its views refreshed. `config`: DuckDB
+    settings applied at connect (the query sandbox turns extension autoloading off this way)."""
     path = Path(path)
     if read_only and not path.exists():
         raise WarehouseError(
@@ -31,7 +35,7 @@ def connect(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnect
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        con = duckdb.connect(str(path), read_only=read_only)
+        con = duckdb.connect(str(path), read_only=read_only, config=config or {})
     except duckdb.IOException as exc:
         msg = str(exc)
         if "lock" in msg.lower():

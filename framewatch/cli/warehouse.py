@@ -31,9 +31,13 @@ def query(
     as_json: Annotated[bool, typer.Option("--json", help="Print rows as JSON lines.")] = False,
     limit: Annotated[int, typer.Option(help="Show at most this many rows (0 = all).")] = 200,
 ) -> None:
-    """Run SQL against the warehouse read-only (views: frame_share_weekly, outlet_summary, article_scores)."""
+    """Run SQL read-only (views: frame_share_weekly, outlet_summary, article_scores).
+
+    Only SELECT runs (and EXPLAIN of a SELECT); files can be read only under FRAMEWATCH_QUERY_DIRS
+    (default: the snapshot folder and ./framewatch-parquet); no COPY, ATTACH, INSTALL/LOAD or SET."""
+    settings = WarehouseSettings()
     try:
-        columns, rows = run_readonly(_db(db), sql)
+        columns, rows = run_readonly(settings.db_path if db is None else db, sql, settings.query_dirs or None)
     except WarehouseError as exc:
         fail(str(exc))
     shown = rows if limit == 0 else rows[:limit]
