@@ -124,11 +124,14 @@ def test_registry_list_promote_and_errors(small_model_dir: tuple[Path, str], tmp
     assert set(prediction.frame_probs) == set(load_codebook().frame_names)
 
 
-def test_other_model_kinds_can_be_promoted_but_not_loaded_as_baseline(tmp_path: Path) -> None:
+def test_a_kind_that_does_not_load_cannot_be_promoted(tmp_path: Path) -> None:
+    """Before issue 13, promote only checked that a card.json existed; now the version must load."""
     folder = tmp_path / "transformer-20250101-abcdef12"
     folder.mkdir()
     (folder / "card.json").write_text(json.dumps({"version": folder.name, "kind": "transformer-test"}))
-    registry.promote(folder.name, tmp_path)
-    assert registry.promoted_version(tmp_path) == folder.name
+    with pytest.raises(registry.RegistryError, match="cannot promote .*'transformer-test' model"):
+        registry.promote(folder.name, tmp_path)
+    assert not (tmp_path / "PROMOTED").exists()
+    (tmp_path / "PROMOTED").write_text(folder.name)  # promoted by hand: scoring still refuses it clearly
     with pytest.raises(registry.RegistryError, match="'transformer-test' model"):
         load_scorer(models_dir=tmp_path)
