@@ -37,7 +37,7 @@ def connect(
     try:
         con = duckdb.connect(str(path), read_only=read_only, config=config or {})
     except duckdb.IOException as exc:
-        msg = str(exc)
+        msg = " ".join(str(exc).split())
         if "lock" in msg.lower():
             raise WarehouseError(
                 f"{path} is locked by another process (a monitoring run is writing). "
@@ -51,14 +51,23 @@ def connect(
         ) from exc
     except duckdb.Error as exc:
         raise WarehouseError(
-            f"{path} is not a readable DuckDB database ({exc}). Move it aside and restore the latest "
-            f"snapshot: `framewatch recover --db {path}` does both (it never deletes the file); "
-            "or start a fresh file with FRAMEWATCH_DB_PATH."
+            f"{path} is not a readable DuckDB database ({' '.join(str(exc).split())}). Move it aside and "
+            f"restore the latest snapshot: `framewatch recover --db {path}` does both (it never deletes "
+            "the file); or start a fresh file with FRAMEWATCH_DB_PATH."
         ) from exc
     if not read_only:
         migrate(con)
         refresh_views(con)
     return con
+
+
+def ensure_writable(path: Path | str) -> None:
+    """Raise WarehouseError (locked: another run is writing; damaged: how to recover) unless `path` can be
+    opened for writing now. Flows check this before they start, so a second concurrent run gets one
+    clear line instead of a failed flow run."""
+    path = Path(path)
+    if path.exists():
+        connect(path).close()
 
 
 @contextmanager

@@ -46,3 +46,9 @@ def run_summary(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, Any]:
 def recent_runs(con: duckdb.DuckDBPyConnection, last: int) -> tuple[list[str], list[tuple[Any, ...]]]:
     cur = con.execute(sql("recent_runs"), [last])
     return [d[0] for d in cur.description], cur.fetchall()
+
+
+def latest_finished_run(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The run that finished last (a monitor run, with its parts' failures), or None when there is none."""
+    row = con.execute(sql("latest_finished_run")).fetchone()
+    return None if row is None else str(row[0])

@@ -10,7 +10,7 @@ import typer
 
 from framewatch.cli.console import console, fail, print_table
 from warehouse.db import WarehouseError, connect
-from warehouse.queries import recent_runs, run_readonly, run_summary
+from warehouse.queries import latest_finished_run, recent_runs, run_readonly, run_summary
 from warehouse.settings import WarehouseSettings
 
 app = typer.Typer(help="Query the DuckDB warehouse.", no_args_is_help=True)
@@ -54,7 +54,10 @@ def runs(
     db: DbOption = None,
     last: Annotated[int, typer.Option(help="How many recent runs.")] = 10,
     errors: Annotated[
-        bool, typer.Option("--errors", help="Also list each failure of the latest run.")
+        bool,
+        typer.Option(
+            "--errors", help="Also list each failure (file:line for imports) of the last run to finish."
+        ),
     ] = False,
 ) -> None:
     """Recent monitoring runs: status, counts, failures."""
@@ -65,16 +68,22 @@ def runs(
     try:
         columns, rows = recent_runs(con, last)
         print_table(columns, rows, title="runs")
-        if errors and rows:
-            summary = run_summary(con, rows[0][0])
-            print_table(
-                ["stage", "source", "reason", "detail"],
-                [
-                    (e["stage"], e["source"], e["reason"], (e["detail"] or "")[:120])
-                    for e in summary["errors"]
-                ],
-                title=f"failures of run {rows[0][0]}",
+        latest = latest_finished_run(con) if errors else None
+        if latest is not None:
+            summary = run_summary(con, latest)
+            console.print(
+                f"failures of run {latest} ({summary['status']}, the last to finish): "
+                f"{len(summary['errors'])}",
+                soft_wrap=True,
             )
+            for e in summary["errors"]:  # one line each, so file:line stays whole and greppable
+                detail = " ".join((e["detail"] or "").split())
+                console.print(
+                    f"  {e['stage']} {e['source']}: {e['reason']}" + (f": {detail}" if detail else ""),
+                    soft_wrap=True,
+                    markup=False,
+                    highlight=False,
+                )
     finally:
         con.close()
 
