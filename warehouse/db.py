@@ -130,11 +130,15 @@ def _check_opens(path: Path) -> None:
 def recover(path: Path | str, force: bool = False, stamp: str | None = None) -> list[str]:
     """Recover a damaged warehouse: move the file (and its .wal) aside to <name>.corrupt-<timestamp>,
     never deleting anything, then restore <db dir>/.framewatch/snapshots/framewatch-latest.duckdb when
-    it exists and opens. Returns what was done, one line per step. A file that opens is left alone
-    unless `force`; a locked file (a run is writing) is never touched."""
+    it exists and opens, and carry over the labeling work the snapshot lacks (from the damaged file when it
+    still reads, and from the labels export). Returns what was done, one line per step. A file that opens
+    is left alone unless `force`; a locked file (a run is writing) is never touched."""
+    from warehouse.recovery import carry_labels
+
     path = Path(path)
     done: list[str] = []
     wal = path.with_name(path.name + ".wal")
+    aside: Path | None = None
     if path.exists():
         try:
             _check_opens(path)
@@ -144,7 +148,7 @@ def recover(path: Path | str, force: bool = False, stamp: str | None = None) -> 
                     f"{path} is locked by another process (a monitoring run is writing): it is in use, "
                     "not damaged. Wait for the run to finish; nothing was moved."
                 ) from exc
-            done.append(f"{path} does not open: {exc}")
+            done.append(f"{path} does not open: {' '.join(str(exc).split())}")
         else:
             if not force:
                 return [f"{path} opens fine; nothing to recover (use --force to move it aside anyway)"]
@@ -152,7 +156,7 @@ def recover(path: Path | str, force: bool = False, stamp: str | None = None) -> 
         stamp = stamp or datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
         aside = path.with_name(f"{path.name}.corrupt-{stamp}")
         path.rename(aside)
-        done.append(f"moved {path} -> {aside}")
+        done.append(f"moved {path} -> {aside} (kept, never deleted)")
         if wal.exists():
             wal_aside = aside.with_name(aside.name + ".wal")
             wal.rename(wal_aside)
@@ -165,6 +169,7 @@ def recover(path: Path | str, force: bool = False, stamp: str | None = None) -> 
     else:
         done.append(f"no database at {path}")
     snapshot = path.parent / SNAPSHOT_RELPATH
+    restored = False
     if snapshot.exists():
         try:
             _check_opens(snapshot)
@@ -174,10 +179,23 @@ def recover(path: Path | str, force: bool = False, stamp: str | None = None) -> 
             tmp = path.with_name(f".{path.name}.restoring")
             shutil.copyfile(snapshot, tmp)
             tmp.replace(path)
+            restored = True
             done.append(f"restored {path} from snapshot {snapshot}")
-            done.append("the next `framewatch monitor` collects and scores what came after the snapshot")
-            return done
     else:
         done.append(f"no snapshot at {snapshot}")
-    done.append(f"the next `framewatch monitor` (or `framewatch demo --db {path}`) creates a fresh database")
+    done += carry_labels(path, aside)
+    if restored:
+        done.append(
+            "articles collected after the snapshot come back with the next `framewatch monitor` (files you "
+            "imported since: import them again); labeling work is carried over as listed above"
+        )
+    elif not path.exists():
+        done.append(
+            f"the next `framewatch monitor` (or `framewatch demo --db {path}`) creates a fresh database"
+        )
+    else:
+        done.append(
+            f"{path} is a fresh database holding only the labeling work above; the next `framewatch "
+            "monitor` collects and scores the articles"
+        )
     return done

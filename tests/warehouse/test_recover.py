@@ -140,3 +140,90 @@ def test_locked_file_is_explained_and_never_moved(tmp_path):
     finally:
         holder.kill()
         holder.wait()
+
+
+def _label(aid: str, who: str) -> dict:
+    from warehouse.labels_store import label_row
+
+    return label_row(aid, who, ["Economic"], "Economic", "center", "neutral", "1.1.0", "page")
+
+
+def test_recover_carries_over_labels_saved_after_the_snapshot(tmp_path):
+    """Issue 13.5: labels 2 -> 0 before; now every label, undo, gold label, test-set member and queue
+    entry saved after the snapshot is carried over from the labels export."""
+    from warehouse import labels_export, labels_store
+
+    db = tmp_path / "fw.duckdb"
+    _warehouse(db, ["1", "2", "3"], snapshot=True)
+    con = connect(db)  # labeling work after the snapshot
+    labels_store.append_labels(con, [_label("1", "alice"), _label("2", "alice")])
+    labels_store.append_labels(con, [_label("2", "bob")])
+    labels_store.undo_last(con, "bob", "1.1.0")
+    labels_store.freeze_test_set(
+        con, [{"article_id": "3", "outlet_id": "a", "batch_id": "b1", "frozen_at": datetime(2026, 11, 3)}]
+    )
+    gold = {
+        "article_id": "1",
+        "frames": ["Economic"],
+        "primary_frame": "Economic",
+        "slant": "center",
+        "tone": "neutral",
+        "codebook_version": "1.1.0",
+        "method": "single",
+        "adjudicator": None,
+        "n_annotators": 1,
+        "decided_at": datetime(2026, 11, 4, 10, 0, 0, 123456),
+        "note": None,
+    }
+    labels_store.append_gold(con, [gold])
+    con.close()
+    assert labels_export.export_path(db).exists()
+    _corrupt(db)
+
+    result = runner.invoke(app, ["recover", "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    assert "carried over labeling work the snapshot lacked: 4 label/undo rows, 1 gold labels" in result.output
+    assert "1 test-set articles" in result.output and str(labels_export.export_path(db)) in result.output
+    con = connect(db, read_only=True)
+    try:
+        current = {(r["article_id"], r["annotator"]) for r in labels_store.current_labels(con)}
+        assert current == {("1", "alice"), ("2", "alice")}  # bob's label stays undone
+        assert [r["article_id"] for r in labels_store.test_set(con)] == ["3"]
+        decided = con.execute("select article_id, decided_at from gold_labels").fetchall()
+        assert decided == [("1", gold["decided_at"])]  # microseconds survive the JSON round trip
+    finally:
+        con.close()
+    again = recover(db, force=True, stamp="again")  # a second recovery adds nothing twice
+    assert any("carried over" in s for s in again)
+    con = connect(db, read_only=True)
+    try:
+        assert con.execute("select count(*) from labels").fetchone()[0] == 4
+    finally:
+        con.close()
+
+
+def test_recover_says_where_work_it_could_not_carry_sits(tmp_path):
+    from warehouse import labels_export, labels_store
+
+    db = tmp_path / "fw.duckdb"
+    _warehouse(db, ["1"], snapshot=True)
+    con = connect(db)
+    labels_store.append_labels(con, [_label("1", "alice")])
+    con.close()
+    export = labels_export.export_path(db)
+    with export.open("ab") as fh:
+        fh.write(b'{"table": "labels", "row": {"label_id": "torn\n')  # a torn last line
+    _corrupt(db)
+    steps = recover(db, stamp="20261201T000000Z")
+    assert any("1 line(s) of" in s and "line 2" in s for s in steps)
+    assert any("carried over" in s and "1 label/undo rows" in s for s in steps)
+
+    other = tmp_path / "other" / "fw.duckdb"  # no export: the damaged file is named as where work sits
+    other.parent.mkdir()
+    _warehouse(other, ["1"], snapshot=True)
+    _corrupt(other)
+    steps = recover(other, stamp="20261201T000000Z")
+    aside = other.with_name("fw.duckdb.corrupt-20261201T000000Z")
+    assert any(
+        f"no labels export at {labels_export.export_path(other)}" in s and str(aside) in s for s in steps
+    )
