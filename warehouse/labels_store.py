@@ -171,8 +171,24 @@ def current_labels(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     return _dicts(con.execute(sql("labels_current")))
 
 
-def next_article(con: duckdb.DuckDBPyConnection, annotator: str, skip: Sequence[str] = ()) -> str | None:
-    row = con.execute(sql("labels_queue_next"), {"annotator": annotator, "skip": list(skip)}).fetchone()
+QUEUES = ("train", "test")  # the labeling queue, and the frozen test set's own queue
+
+
+def next_article(
+    con: duckdb.DuckDBPyConnection, annotator: str, skip: Sequence[str] = (), queue: str = "train"
+) -> str | None:
+    """The next article of the annotator's `queue` ('train': the labeling queue; 'test': the test set's)."""
+    if queue not in QUEUES:
+        raise ValueError(f"queue must be one of {QUEUES}, not {queue!r}")
+    params = {"annotator": annotator, "skip": list(skip), "queue": queue}
+    row = con.execute(sql("labels_queue_next"), params).fetchone()
+    return None if row is None else str(row[0])
+
+
+def queue_of(con: duckdb.DuckDBPyConnection, article_id: str, annotator: str) -> str | None:
+    """'test' or 'train' for an article queued for the annotator (the test set only through its own
+    queue), None when it is not queued for them."""
+    row = con.execute(sql("labels_queue_of"), {"article_id": article_id, "annotator": annotator}).fetchone()
     return None if row is None else str(row[0])
 
 
