@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
 from datetime import date, datetime
 from pathlib import Path
 
@@ -115,31 +114,29 @@ def test_recover_leaves_a_healthy_file_alone(tmp_path):
 def test_locked_file_is_explained_and_never_moved(tmp_path):
     db = tmp_path / "fw.duckdb"
     _warehouse(db, ["1"], snapshot=False)
-    ready = tmp_path / "ready"
     holder = subprocess.Popen(
         [
             sys.executable,
             "-c",
-            (
-                "import duckdb, pathlib, sys, time; con = duckdb.connect(sys.argv[1]); "
-                "pathlib.Path(sys.argv[2]).touch(); time.sleep(60)"
-            ),
+            # holds the lock until the test closes our stdin: no clock involved
+            "import duckdb, sys; con = duckdb.connect(sys.argv[1]); print('ready', flush=True); "
+            "sys.stdin.read()",
             str(db),
-            str(ready),
-        ]
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
-        deadline = time.monotonic() + 30
-        while not ready.exists() and time.monotonic() < deadline:
-            time.sleep(0.05)
+        assert holder.stdout.readline().strip() == "ready"  # waits as long as start-up takes
         with pytest.raises(WarehouseError, match="locked by another process"):
             connect(db, read_only=True)
         result = runner.invoke(app, ["recover", "--db", str(db)])
         assert result.exit_code == 1 and "nothing was moved" in result.output
         assert db.exists() and [p for p in tmp_path.iterdir() if "corrupt" in p.name] == []
     finally:
-        holder.kill()
-        holder.wait()
+        holder.stdin.close()
+        holder.wait(timeout=120)
 
 
 def _label(aid: str, who: str) -> dict:
