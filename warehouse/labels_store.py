@@ -324,6 +324,11 @@ def restore_rows(
     return added
 
 
+def orphaned_labels(con: duckdb.DuckDBPyConnection) -> int:
+    """Standing labels whose article the database does not hold."""
+    return int(con.execute(sql("labels_orphans")).fetchone()[0])
+
+
 def rows_in_database(con: duckdb.DuckDBPyConnection) -> dict[str, list[dict[str, Any]]]:
     """Every row of the labeling tables (to carry them from a damaged file that still reads)."""
     out = {}

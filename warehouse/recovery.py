@@ -75,9 +75,7 @@ def carry_labels(path: Path, aside: Path | None) -> list[str]:
                 total[table] += n
             if any(added.values()):
                 log.info("recover: carried %s from %s", added, where)
-        orphans = con.execute(
-            "select count(*) from labels_current l anti join articles a using (article_id)"
-        ).fetchone()[0]
+        orphans = labels_store.orphaned_labels(con)
         con.execute("checkpoint")
     finally:
         con.close()

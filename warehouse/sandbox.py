@@ -20,6 +20,7 @@ from typing import Any
 import duckdb
 
 from warehouse.db import WarehouseError, connect
+from warehouse.sqlfiles import statements
 
 log = logging.getLogger(__name__)
 
@@ -100,9 +101,8 @@ def open_sandbox(db_path: Path | str, allowed_dirs: Sequence[Path | str]) -> duc
     )
     try:
         folders = [str(Path(d).resolve()).rstrip("/") + "/" for d in allowed_dirs]
-        con.execute("set allowed_directories = ?", [folders])
-        con.execute("set enable_external_access = false")
-        con.execute("set lock_configuration = true")
+        for statement in statements("sandbox_lock"):
+            con.execute(statement, {"dirs": folders} if "$dirs" in statement else None)
     except BaseException:
         con.close()
         raise

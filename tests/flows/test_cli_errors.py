@@ -118,3 +118,27 @@ def test_a_bad_sources_file_gets_one_line(tmp_path, case):
         one_clear_line(runner.invoke(app, args), str(path), *needles)
     validate = runner.invoke(app, ["sources", "validate", "--sources", str(path)])
     assert validate.exit_code != 0 and "Traceback" not in validate.output and needles[0] in validate.output
+
+
+@pytest.mark.parametrize(
+    ("args", "needles"),
+    [
+        (["score-stored", "--model", "../outside/x"], ("not a plain name",)),
+        (["monitor", "--model", "/tmp/x"], ("not a plain name",)),
+        (["score-stored", "--model", "no-such-version"], ("no model 'no-such-version'", "framewatch train")),
+    ],
+)
+def test_a_bad_model_version_gets_one_line_before_the_run(tmp_path, args, needles):
+    sources = tmp_path / "s.toml"
+    sources.write_text(GOOD)
+    result = runner.invoke(
+        app,
+        [
+            *args,
+            "--db",
+            str(tmp_path / "fw.duckdb"),
+            *(["--sources", str(sources)] if args[0] == "monitor" else []),
+        ],
+    )
+    one_clear_line(result, *needles)
+    assert not (tmp_path / "fw.duckdb").exists()  # nothing ran: the check came before any flow
