@@ -2,12 +2,20 @@
 
 Models are saved with skops (never pickle/joblib). Loading trusts only the types in
 :data:`TRUSTED_TYPES` and refuses a file that holds anything else.
+
+The registry refuses junk: a version name is a plain folder name inside the models dir (no paths);
+cards carry the sha256 of every weight file (``card["sha256"]``), checked whenever a version is opened;
+``promote`` loads the version and scores a probe text before it moves ``PROMOTED``; a broken version
+(unreadable card, missing or altered weights) is listed as broken and never breaks the others.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
+import os
+import re
 import shutil
 import tempfile
 import zipfile
@@ -44,12 +52,23 @@ class UntrustedModelError(RegistryError):
     """A model file holding types that are not in TRUSTED_TYPES."""
 
 
+VERSION_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
+SHA_KEY = "sha256"
+NOT_WEIGHTS = {CARD_FILE, README_FILE}
+PROBE = (
+    "Council approves budget",
+    "The city council approved a budget that raises property taxes to pay for new schools and more "
+    "police patrols; critics said families would bear the cost.",
+)
+
+
 @dataclass(frozen=True)
 class ModelInfo:
     version: str
     path: Path
     card: dict[str, Any]
     promoted: bool
+    problem: str | None = None  # why this version cannot be used (None: it opens and its weights match)
 
 
 def make_version(data_hash: str, day: date | None = None) -> str:
@@ -57,13 +76,13 @@ def make_version(data_hash: str, day: date | None = None) -> str:
     return f"baseline-{(day or date.today()):%Y%m%d}-{data_hash[:8]}"
 
 
-def _models_dir(models_dir: Path | str | None) -> Path:
+def models_root(models_dir: Path | str | None) -> Path:
     return Path(models_dir) if models_dir is not None else ClassifierSettings().models_dir
 
 
 def save_model(model: BaselineModel, card: dict[str, Any], models_dir: Path | str | None = None) -> Path:
     """Write model.skops, card.json and README.md to ``<models_dir>/<card['version']>/`` (replacing it)."""
-    root = _models_dir(models_dir)
+    root = models_root(models_dir)
     version = card["version"]
     import skops.io as sio  # heavy (imports every estimator): only when a model is saved or loaded
 
@@ -80,6 +99,7 @@ def save_model(model: BaselineModel, card: dict[str, Any], models_dir: Path | st
         staging = Path(tmp) / version
         staging.mkdir()
         (staging / MODEL_FILE).write_bytes(data)
+        card = {**card, SHA_KEY: {MODEL_FILE: hashlib.sha256(data).hexdigest()}}
         (staging / CARD_FILE).write_text(json.dumps(card, indent=2, ensure_ascii=False) + "\n", "utf-8")
         (staging / README_FILE).write_text(render_card(card), "utf-8")
         if target.exists():
@@ -97,64 +117,168 @@ def load_model(path: Path | str) -> BaselineModel:
         raise RegistryError(f"{path}: model file not found")
     import skops.io as sio
 
-    untrusted = sorted(set(sio.get_untrusted_types(file=path)) - set(TRUSTED_TYPES))
+    try:
+        untrusted = sorted(set(sio.get_untrusted_types(file=path)) - set(TRUSTED_TYPES))
+    except Exception as exc:  # zipfile.BadZipFile, JSON errors, ...: not a skops file
+        raise RegistryError(
+            f"{path}: not a readable skops model file ({type(exc).__name__}: {exc}); retrain the version "
+            "or restore the file"
+        ) from exc
     if untrusted:
         raise UntrustedModelError(
             f"{path}: refusing to load, the file holds untrusted types {untrusted}; "
             "only load model files you produced with `framewatch train`"
         )
-    model = sio.load(path, trusted=TRUSTED_TYPES)
+    try:
+        model = sio.load(path, trusted=TRUSTED_TYPES)
+    except Exception as exc:
+        raise RegistryError(
+            f"{path}: the skops model file does not load ({type(exc).__name__}: {exc}); retrain the version"
+        ) from exc
     if not isinstance(model, BaselineModel):
         raise UntrustedModelError(f"{path}: expected a BaselineModel, found {type(model).__name__}")
     return model
 
 
+def check_name(version: str, root: Path) -> None:
+    """Refuse anything but a plain folder name inside the models dir (no paths, no '..')."""
+    if not isinstance(version, str) or not VERSION_NAME.fullmatch(version) or ".." in version:
+        raise RegistryError(
+            f"model version {version!r} is not a plain name: give the name of a version folder inside "
+            f"{root} (letters, digits, '.', '_', '-'; see `framewatch models list`)"
+        )
+
+
+def load_card(path: Path) -> dict[str, Any]:
+    try:
+        card = json.loads((path / CARD_FILE).read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise RegistryError(
+            f"{path / CARD_FILE} is not a readable model card ({exc}); restore it or remove the version"
+        ) from exc
+    if not isinstance(card, dict):
+        raise RegistryError(f"{path / CARD_FILE} is not a model card (a JSON object); restore it")
+    return card
+
+
+def weight_files(card: dict[str, Any], path: Path) -> list[str]:
+    """The files of a version that hold weights (or anything the loader reads besides the card)."""
+    if card.get("kind", KIND) == KIND:
+        return [MODEL_FILE]
+    files = card.get("files")
+    if isinstance(files, dict) and files:
+        return sorted({str(f) for f in files.values()})
+    return sorted(
+        p.name for p in path.iterdir() if p.is_file() and p.name not in NOT_WEIGHTS and p.name[0] != "."
+    )
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def verify_weights(card: dict[str, Any], path: Path) -> list[str]:
+    """Raise RegistryError when a weight file the card hashes is missing or differs; returns the weight
+    files the card does not hash yet (an unsealed version: sealed when it is promoted)."""
+    hashes = card.get(SHA_KEY) or {}
+    if not isinstance(hashes, dict):
+        raise RegistryError(
+            f"{path / CARD_FILE}: `{SHA_KEY}` must map file names to hashes; restore the card"
+        )
+    for name, expected in sorted(hashes.items()):
+        file = path / name
+        if Path(name).name != name or not file.is_file():
+            raise RegistryError(
+                f"model {path.name!r}: weight file {name} is missing; restore it or retrain the version"
+            )
+        if file_sha256(file) != expected:
+            raise RegistryError(
+                f"model {path.name!r}: {name} does not match the sha256 in its card (damaged or replaced); "
+                "restore the file or retrain the version"
+            )
+    unsealed = [name for name in weight_files(card, path) if name not in hashes]
+    if unsealed:
+        logger.warning("model %s: no sha256 in the card for %s", path.name, ", ".join(unsealed))
+    return unsealed
+
+
+def seal(version: str, models_dir: Path | str | None = None) -> dict[str, str]:
+    """Record the sha256 of every weight file of `version` in its card (card.json rewritten atomically)."""
+    path = model_dir(version, models_dir, verify=False)
+    card = load_card(path)
+    hashes = dict(card.get(SHA_KEY) or {})
+    for name in weight_files(card, path):
+        file = path / name
+        if not file.is_file():
+            raise RegistryError(f"model {version!r}: weight file {name} is missing; retrain the version")
+        hashes[name] = file_sha256(file)
+    card[SHA_KEY] = hashes
+    tmp = path / f".{CARD_FILE}.tmp"
+    tmp.write_text(json.dumps(card, indent=2, ensure_ascii=False) + "\n", "utf-8")
+    os.replace(tmp, path / CARD_FILE)
+    logger.info("sealed %s: sha256 of %s", version, ", ".join(sorted(hashes)))
+    return hashes
+
+
 def read_card(version: str, models_dir: Path | str | None = None) -> dict[str, Any]:
-    return json.loads((model_dir(version, models_dir) / CARD_FILE).read_text("utf-8"))
+    return load_card(model_dir(version, models_dir))
 
 
-def model_dir(version: str, models_dir: Path | str | None = None) -> Path:
-    """The folder of ``version`` (any kind: a folder with a card.json); a clear error if it does not exist."""
-    root = _models_dir(models_dir)
+def model_dir(version: str, models_dir: Path | str | None = None, verify: bool = True) -> Path:
+    """The folder of ``version`` (any kind: a folder with a card.json); a clear error if the name is not a
+    plain version name, the version does not exist, its card does not read, or (`verify`) a weight file
+    differs from the sha256 in the card."""
+    root = models_root(models_dir)
+    check_name(version, root)
     path = root / version
-    if not (path / CARD_FILE).exists():
-        known = [m.version for m in list_models(root)]
-        hint = f"known versions: {', '.join(known)}" if known else "the models dir is empty"
+    if not (path / CARD_FILE).is_file():
+        known = [m.version for m in list_models(root) if m.problem is None]
+        hint = f"known versions: {', '.join(known)}" if known else "no usable versions there"
         raise RegistryError(f"no model {version!r} in {root} ({hint}); run `framewatch train` to make one")
+    if verify:
+        verify_weights(load_card(path), path)
     return path
 
 
+def check_version(version: str, models_dir: Path | str | None = None) -> dict[str, Any]:
+    """The card of `version` after the cheap checks (name, card, weight hashes); RegistryError otherwise."""
+    return read_card(version, models_dir)
+
+
 def list_models(models_dir: Path | str | None = None) -> list[ModelInfo]:
-    """All saved models, newest first."""
-    root = _models_dir(models_dir)
+    """All saved models, newest first; a version that cannot be used is listed with its `problem`."""
+    root = models_root(models_dir)
     if not root.is_dir():
         return []
-    promoted = _read_promoted(root)
+    promoted = read_promoted(root)
     infos = []
     for path in root.iterdir():
-        if path.is_dir() and not path.name.startswith(".") and (path / CARD_FILE).exists():
-            card = json.loads((path / CARD_FILE).read_text("utf-8"))
-            infos.append(ModelInfo(path.name, path, card, path.name == promoted))
-    return sorted(infos, key=lambda m: (m.card.get("created", ""), m.version), reverse=True)
-
-
-def promote(version: str, models_dir: Path | str | None = None) -> Path:
-    """Point ``PROMOTED`` at ``version`` (which must exist); returns the PROMOTED file."""
-    root = _models_dir(models_dir)
-    model_dir(version, root)
-    pointer = root / PROMOTED_FILE
-    pointer.write_text(version + "\n", "utf-8")
-    logger.info("promoted %s", version)
-    return pointer
+        if not (path.is_dir() and not path.name.startswith(".") and (path / CARD_FILE).exists()):
+            continue
+        card: dict[str, Any] = {}
+        problem = None
+        try:
+            check_name(path.name, root)
+            card = load_card(path)
+            verify_weights(card, path)
+        except RegistryError as exc:
+            problem = str(exc)
+        infos.append(ModelInfo(path.name, path, card, path.name == promoted, problem))
+    return sorted(infos, key=lambda m: (str(m.card.get("created", "")), m.version), reverse=True)
 
 
 def promoted_version(models_dir: Path | str | None = None) -> str:
     """The promoted version; a clear error if none is promoted or the models dir is empty."""
-    root = _models_dir(models_dir)
-    version = _read_promoted(root)
+    root = models_root(models_dir)
+    version = read_promoted(root)
     if version:
+        check_name(version, root)
         return version
-    known = [m.version for m in list_models(root)]
+    known = [m.version for m in list_models(root) if m.problem is None]
     if not known:
         raise RegistryError(
             f"no models in {root}; run `framewatch train` "
@@ -166,8 +290,8 @@ def promoted_version(models_dir: Path | str | None = None) -> str:
     )
 
 
-def _read_promoted(root: Path) -> str | None:
+def read_promoted(root: Path) -> str | None:
     pointer = root / PROMOTED_FILE
     if not pointer.exists():
         return None
-    return pointer.read_text("utf-8").strip() or None
+    return pointer.read_text("utf-8", errors="replace").strip() or None

@@ -27,6 +27,7 @@ from classifier.progress import progress_bar
 from classifier.protocol import Candidate, cross_validate, get_path
 from classifier.ratings import outlet_ratings
 from classifier.recipes import MODEL, masked_names, product, reference
+from classifier.registry import seal
 from labels.codebook import load_codebook
 
 logger = logging.getLogger(__name__)
@@ -189,4 +190,5 @@ def train_model(
         "primary_frame": "argmax of the calibrated frame probabilities (no primary-frame labels in the data)",
     }
     save_composite(model, card, out_dir)
+    seal(version, out_dir)  # the card carries the sha256 of every weight file, checked on load
     return version

@@ -12,10 +12,11 @@ from prefect.cache_policies import NO_CACHE
 
 from flows.params import CollectParams, RunnerParams
 from flows.runs import recorded_run, writer
-from flows.sources.bulk import read_import_file
+from flows.sources.bulk import ImportBatch
 from flows.sources.collect import CollectResult, collect
 from flows.sources.extract_batch import BatchingExtractor, extract_batch
 from flows.sources.neardup import MinHashConfig, NearDupIndex, dedupe_and_link
+from flows.sources.records import RecordRules
 from flows.sources.registry import load_sources
 from warehouse import collection, load
 
@@ -90,6 +91,16 @@ def store_new(
     return added
 
 
+def _read_imports(con: Any, params: CollectParams, run_id: str) -> ImportBatch:
+    """Every record of the bulk files, validated; what is refused is recorded per file and line, and
+    records already stored with another text are refused too (stored articles are never overwritten)."""
+    batch = ImportBatch(RecordRules(params.import_outlet, params.fetch.max_bytes), run_id)
+    for path in params.import_paths:
+        batch.add_file(Path(path))
+    batch.settle_with_stored(collection.stored_hashes(con, [r["article_id"] for r in batch.rows]))
+    return batch
+
+
 @flow(name="collect", log_prints=False, validate_parameters=True)
 def collect_flow(
     db_path: str, params: CollectParams | None = None, runner: RunnerParams | None = None
@@ -120,11 +131,11 @@ def collect_flow(
             run.add(result.counts, result.errors)
             new_rows.extend(result.articles)
             links = result.links
-        for path in params.import_paths:
-            rows, bad = read_import_file(Path(path), outlet_id=params.import_outlet, run_id=run.run_id)
-            run.counts["imported_rows"] = run.counts.get("imported_rows", 0) + len(rows)
-            run.errors.extend(bad)
-            new_rows.extend(rows)
+        if params.import_paths:
+            imported = _read_imports(con, params, run.run_id)
+            run.counts.update(imported.counts())
+            run.errors.extend(imported.errors)
+            new_rows.extend(imported.rows)
         added = store_new(con, new_rows, links, run.run_id, run.counts)
         run.counts["articles_new"] = len(added)
         logger.info("stored %d new articles (%d failures recorded)", len(added), len(run.errors))

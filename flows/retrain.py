@@ -15,7 +15,7 @@ from typing import Any
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
-from classifier import registry
+from classifier import promotion, registry
 from classifier.frames import CalibratedFrames
 from classifier.predict import load_scorer
 from classifier.protocol import Candidate
@@ -161,7 +161,7 @@ def retrain_flow(
             current = champion
             run.counts["rescored"] = 0
             if decision.promote:
-                registry.promote(challenger, models)
+                promotion.promote(challenger, models)
                 current = challenger
                 run.counts["rescored"] = rescore_task(db_path, challenger, models, since, run.run_id)
             run.counts.update(

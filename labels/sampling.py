@@ -25,7 +25,12 @@ class SampleConfig:
     """How a labeling batch is drawn. Shares are of `n`; what is left after uncertainty and random goes
     to diversity (and so does any shortfall, e.g. when few articles are scored)."""
 
-    n: int = field(default=40, metadata={"help": "Articles to queue in this batch (test set not counted)."})
+    n: int = field(
+        default=40,
+        metadata={
+            "help": "Articles to queue for labeling, exactly (the test set is drawn apart, not counted)."
+        },
+    )
     uncertainty_share: float = field(
         default=0.4, metadata={"help": "Share picked where the model is least sure."}
     )
@@ -251,3 +256,25 @@ def draw(
     ]
     labels_store.append_samples(con, rows)
     return batch_id, plan
+
+
+def sample_summary(plan: SamplePlan, n: int, test_size: int) -> list[str]:
+    """What `label sample` did, in words: exactly how many articles joined the labeling queue, and,
+    separately, the frozen test set when this sample drew it."""
+    lines = [
+        f"queued {len(plan.batch)} articles for labeling (--n {n}); label them with `framewatch label serve`"
+    ]
+    if len(plan.batch) < n:
+        lines.append(
+            f"only {len(plan.batch)} candidates were left (articles nobody labeled, queued or set aside); "
+            "collect or import more articles to queue more"
+        )
+    if plan.test:
+        lines.append(
+            f"also froze the test set: {len(plan.test)} articles drawn at random (stratified by outlet), not "
+            "counted in --n. They wait in their own queue (/test on the labeling page); their labels are "
+            "used only to judge retrained models, never to train them. This happens once."
+        )
+    elif test_size:
+        lines.append("the test set was frozen by an earlier sample: kept as it is")
+    return lines

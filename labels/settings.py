@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from typing import Annotated, Any
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from labels.annotators import check_names
 
 
 class LabelSettings(BaseSettings):
@@ -14,3 +18,15 @@ class LabelSettings(BaseSettings):
     margin: float = Field(
         0.01, description="Macro-F1 a challenger must gain over the champion on the test set to be promoted."
     )
+    annotators: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Who may label on the page, comma-separated (FRAMEWATCH_LABEL_ANNOTATORS=alice,bob); "
+        "`label serve --annotator NAME` adds names. Nobody else can start a session.",
+    )
+
+    @field_validator("annotators", mode="before")
+    @classmethod
+    def _split(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = [name.strip() for name in value.split(",") if name.strip()]
+        return check_names(value)

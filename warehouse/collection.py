@@ -168,3 +168,16 @@ def syndication(con: duckdb.DuckDBPyConnection, limit: int = 50) -> tuple[list[s
     """Stories with copies: near and exact copies per cluster and how many other outlets ran them."""
     cur = con.execute(sql("collection_syndication"), {"limit": limit})
     return [d[0] for d in cur.description], cur.fetchall()
+
+
+def stored_hashes(con: duckdb.DuckDBPyConnection, ids: Sequence[str]) -> dict[str, str]:
+    """article_id -> content hash of those of `ids` already stored."""
+    if not ids:
+        return {}
+    cur = con.cursor()
+    try:
+        cur.register("batch", pa.table({"article_id": pa.array(list(dict.fromkeys(ids)), pa.string())}))
+        return dict(cur.execute(sql("collection_stored_hashes")).fetchall())
+    finally:
+        cur.unregister("batch")
+        cur.close()

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import logging
-import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -21,8 +19,11 @@ class WarehouseError(RuntimeError):
     """A database problem explained for a person: what happened and what to do."""
 
 
-def connect(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open the warehouse. A writable connection is migrated and its views refreshed."""
+def connect(
+    path: Path | str, read_only: bool = False, config: dict[str, Any] | None = None
+) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse. A writable connection is migrated and its views refreshed. `config`: DuckDB
+    settings applied at connect (the query sandbox turns extension autoloading off this way)."""
     path = Path(path)
     if read_only and not path.exists():
         raise WarehouseError(
@@ -32,9 +33,9 @@ def connect(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnect
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        con = duckdb.connect(str(path), read_only=read_only)
+        con = duckdb.connect(str(path), read_only=read_only, config=config or {})
     except duckdb.IOException as exc:
-        msg = str(exc)
+        msg = " ".join(str(exc).split())
         if "lock" in msg.lower():
             raise WarehouseError(
                 f"{path} is locked by another process (a monitoring run is writing). "
@@ -48,14 +49,23 @@ def connect(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnect
         ) from exc
     except duckdb.Error as exc:
         raise WarehouseError(
-            f"{path} is not a readable DuckDB database ({exc}). Move it aside and restore the latest "
-            f"snapshot: `framewatch recover --db {path}` does both (it never deletes the file); "
-            "or start a fresh file with FRAMEWATCH_DB_PATH."
+            f"{path} is not a readable DuckDB database ({' '.join(str(exc).split())}). Move it aside and "
+            f"restore the latest snapshot: `framewatch recover --db {path}` does both (it never deletes "
+            "the file); or start a fresh file with FRAMEWATCH_DB_PATH."
         ) from exc
     if not read_only:
         migrate(con)
         refresh_views(con)
     return con
+
+
+def ensure_writable(path: Path | str) -> None:
+    """Raise WarehouseError (locked: another run is writing; damaged: how to recover) unless `path` can be
+    opened for writing now. Flows check this before they start, so a second concurrent run gets one
+    clear line instead of a failed flow run."""
+    path = Path(path)
+    if path.exists():
+        connect(path).close()
 
 
 @contextmanager
@@ -104,78 +114,3 @@ def refresh_views(con: duckdb.DuckDBPyConnection) -> None:
 
 
 SNAPSHOT_RELPATH = Path(".framewatch") / "snapshots" / "framewatch-latest.duckdb"
-
-
-def _check_opens(path: Path) -> None:
-    """Raise duckdb.Error unless `path` opens read-only and its tables can be read."""
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        con.execute("select count(*) from schema_migrations").fetchone()
-    finally:
-        con.close()
-
-
-def recover(path: Path | str, force: bool = False, stamp: str | None = None) -> list[str]:
-    """Recover a damaged warehouse: move the file (and its .wal) aside to <name>.corrupt-<timestamp>,
-    never deleting anything, then restore <db dir>/.framewatch/snapshots/framewatch-latest.duckdb when
-    it exists and opens. Returns what was done, one line per step. A file that opens is left alone
-    unless `force`; a locked file (a run is writing) is never touched."""
-    path = Path(path)
-    done: list[str] = []
-    wal = path.with_name(path.name + ".wal")
-    if path.exists():
-        try:
-            _check_opens(path)
-        except duckdb.Error as exc:
-            if "lock" in str(exc).lower():
-                raise WarehouseError(
-                    f"{path} is locked by another process (a monitoring run is writing): it is in use, "
-                    "not damaged. Wait for the run to finish; nothing was moved."
-                ) from exc
-            done.append(f"{path} does not open: {exc}")
-        else:
-            if not force:
-                return [f"{path} opens fine; nothing to recover (use --force to move it aside anyway)"]
-            done.append(f"{path} opens fine; moving it aside because --force was given")
-        stamp = stamp or datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-        aside = path.with_name(f"{path.name}.corrupt-{stamp}")
-        path.rename(aside)
-        done.append(f"moved {path} -> {aside}")
-        if wal.exists():
-            wal_aside = aside.with_name(aside.name + ".wal")
-            wal.rename(wal_aside)
-            done.append(f"moved {wal} -> {wal_aside}")
-    elif wal.exists():
-        stamp = stamp or datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-        wal_aside = path.with_name(f"{path.name}.corrupt-{stamp}.wal")
-        wal.rename(wal_aside)
-        done.append(f"moved orphan {wal} -> {wal_aside}")
-    else:
-        done.append(f"no database at {path}")
-    snapshot = path.parent / SNAPSHOT_RELPATH
-    if snapshot.exists():
-        try:
-            _check_opens(snapshot)
-        except duckdb.Error as exc:
-            done.append(f"snapshot {snapshot} does not open either ({exc}); not restored")
-        else:
-            tmp = path.with_name(f".{path.name}.restoring")
-            shutil.copyfile(snapshot, tmp)
-            tmp.replace(path)
-            done.append(f"restored {path} from snapshot {snapshot}")
-            done.append("the next `framewatch monitor` collects and scores what came after the snapshot")
-            return done
-    else:
-        done.append(f"no snapshot at {snapshot}")
-    done.append(f"the next `framewatch monitor` (or `framewatch demo --db {path}`) creates a fresh database")
-    return done
-
-
-def one_row(con: duckdb.DuckDBPyConnection, statement: str, params: Any = None) -> tuple[Any, ...]:
-    """The single row of a query that always returns one (an aggregate, a count)."""
-    row = (
-        con.execute(statement, params).fetchone() if params is not None else con.execute(statement).fetchone()
-    )
-    if row is None:
-        raise WarehouseError(f"expected one row from: {' '.join(statement.split())[:120]}")
-    return row

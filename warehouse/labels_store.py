@@ -1,7 +1,8 @@
 """Reads and writes of the labeling tables (migration 004): labels, samples, the test set, gold labels.
 
 Everything is append-only: a label is retracted by an undo row, a gold label is superseded by a newer one,
-test-set members stay members. Writes go in one Arrow batch per transaction."""
+test-set members stay members. Writes go in one Arrow batch per transaction, and every committed batch is
+also appended to the labels export (warehouse.labels_export), from which `recover` restores them."""
 
 from __future__ import annotations
 
@@ -15,8 +16,9 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from warehouse.db import one_row
+from warehouse import labels_export
 from warehouse.load import ArticleText, now, run_batch
+from warehouse.rows import one_row
 from warehouse.sqlfiles import sql
 
 log = logging.getLogger(__name__)
@@ -83,9 +85,11 @@ def new_id() -> str:
     return uuid.uuid4().hex
 
 
-def _append(con: duckdb.DuckDBPyConnection, statement: str, batch: pa.Table) -> int:
-    """Run one insert over the Arrow table registered as `batch`, in its own transaction."""
+def _append(con: duckdb.DuckDBPyConnection, statement: str, batch: pa.Table, table: str) -> int:
+    """Run one insert over the Arrow table registered as `batch`, in its own transaction; once committed,
+    the rows also go to the labels export."""
     run_batch(con, statement, batch)
+    labels_export.append(con, table, batch.to_pylist())
     return batch.num_rows
 
 
@@ -133,7 +137,7 @@ def append_labels(con: duckdb.DuckDBPyConnection, rows: Sequence[dict[str, Any]]
     """Append label (or undo) rows in one transaction: all are stored or none."""
     if not rows:
         return 0
-    return _append(con, sql("labels_insert"), pa.Table.from_pylist(list(rows), schema=LABEL_SCHEMA))
+    return _append(con, sql("labels_insert"), pa.Table.from_pylist(list(rows), schema=LABEL_SCHEMA), "labels")
 
 
 def undo_last(con: duckdb.DuckDBPyConnection, annotator: str, codebook_version: str) -> str | None:
@@ -168,8 +172,24 @@ def current_labels(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     return _dicts(con.execute(sql("labels_current")))
 
 
-def next_article(con: duckdb.DuckDBPyConnection, annotator: str, skip: Sequence[str] = ()) -> str | None:
-    row = con.execute(sql("labels_queue_next"), {"annotator": annotator, "skip": list(skip)}).fetchone()
+QUEUES = ("train", "test")  # the labeling queue, and the frozen test set's own queue
+
+
+def next_article(
+    con: duckdb.DuckDBPyConnection, annotator: str, skip: Sequence[str] = (), queue: str = "train"
+) -> str | None:
+    """The next article of the annotator's `queue` ('train': the labeling queue; 'test': the test set's)."""
+    if queue not in QUEUES:
+        raise ValueError(f"queue must be one of {QUEUES}, not {queue!r}")
+    params = {"annotator": annotator, "skip": list(skip), "queue": queue}
+    row = con.execute(sql("labels_queue_next"), params).fetchone()
+    return None if row is None else str(row[0])
+
+
+def queue_of(con: duckdb.DuckDBPyConnection, article_id: str, annotator: str) -> str | None:
+    """'test' or 'train' for an article queued for the annotator (the test set only through its own
+    queue), None when it is not queued for them."""
+    row = con.execute(sql("labels_queue_of"), {"article_id": article_id, "annotator": annotator}).fetchone()
     return None if row is None else str(row[0])
 
 
@@ -222,15 +242,15 @@ def test_set(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
 def freeze_test_set(con: duckdb.DuckDBPyConnection, rows: Sequence[dict[str, Any]]) -> int:
     if not rows:
         return 0
-    return _append(
-        con, sql("labels_insert_test_set"), pa.Table.from_pylist(list(rows), schema=TEST_SET_SCHEMA)
-    )
+    batch = pa.Table.from_pylist(list(rows), schema=TEST_SET_SCHEMA)
+    return _append(con, sql("labels_insert_test_set"), batch, "label_test_set")
 
 
 def append_samples(con: duckdb.DuckDBPyConnection, rows: Sequence[dict[str, Any]]) -> int:
     if not rows:
         return 0
-    return _append(con, sql("labels_insert_samples"), pa.Table.from_pylist(list(rows), schema=SAMPLE_SCHEMA))
+    batch = pa.Table.from_pylist(list(rows), schema=SAMPLE_SCHEMA)
+    return _append(con, sql("labels_insert_samples"), batch, "label_samples")
 
 
 # -- gold labels and training data ------------------------------------------------------------------------
@@ -239,7 +259,8 @@ def append_samples(con: duckdb.DuckDBPyConnection, rows: Sequence[dict[str, Any]
 def append_gold(con: duckdb.DuckDBPyConnection, rows: Sequence[dict[str, Any]]) -> int:
     if not rows:
         return 0
-    return _append(con, sql("labels_insert_gold"), pa.Table.from_pylist(list(rows), schema=GOLD_SCHEMA))
+    batch = pa.Table.from_pylist(list(rows), schema=GOLD_SCHEMA)
+    return _append(con, sql("labels_insert_gold"), batch, "gold_labels")
 
 
 def gold(con: duckdb.DuckDBPyConnection, split: str = "all") -> list[dict[str, Any]]:
@@ -263,3 +284,58 @@ def recent_articles(con: duckdb.DuckDBPyConnection, since: date) -> list[Article
 def new_gold_since_retrain(con: duckdb.DuckDBPyConnection) -> int:
     """Gold decisions made since the last completed retrain run."""
     return int(one_row(con, sql("labels_new_gold"))[0])
+
+
+# -- recovery ---------------------------------------------------------------------------------------------
+
+SCHEMAS = {
+    "labels": LABEL_SCHEMA,
+    "gold_labels": GOLD_SCHEMA,
+    "label_test_set": TEST_SET_SCHEMA,
+    "label_samples": SAMPLE_SCHEMA,
+}
+
+
+def _typed_rows(table: str, rows: Sequence[dict[str, Any]]) -> pa.Table:
+    """Rows read back from JSON (timestamps as ISO strings) as an Arrow table of the table's schema."""
+    schema = SCHEMAS[table]
+    stamps = [f.name for f in schema if pa.types.is_timestamp(f.type)]
+    fixed = []
+    for row in rows:
+        row = {f.name: row.get(f.name) for f in schema}
+        for name in stamps:
+            if isinstance(row[name], str):
+                row[name] = datetime.fromisoformat(row[name])
+        fixed.append(row)
+    return pa.Table.from_pylist(fixed, schema=schema)
+
+
+def restore_rows(
+    con: duckdb.DuckDBPyConnection, rows_by_table: dict[str, list[dict[str, Any]]]
+) -> dict[str, int]:
+    """Insert the rows the database lacks (labels by label_id, gold by article and time, test-set members
+    by article, queue entries by batch, article and annotator); returns how many per table. Restored
+    rows are not appended to the export again (they came from it, or from the damaged file)."""
+    added = {}
+    for table in SCHEMAS:
+        rows = rows_by_table.get(table) or []
+        added[table] = (
+            len(run_batch(con, sql(f"labels_restore_{table}"), _typed_rows(table, rows))) if rows else 0
+        )
+    return added
+
+
+def orphaned_labels(con: duckdb.DuckDBPyConnection) -> int:
+    """Standing labels whose article the database does not hold."""
+    return int(one_row(con, sql("labels_orphans"))[0])
+
+
+def rows_in_database(con: duckdb.DuckDBPyConnection) -> dict[str, list[dict[str, Any]]]:
+    """Every row of the labeling tables (to carry them from a damaged file that still reads)."""
+    out = {}
+    for table, schema in SCHEMAS.items():
+        columns = ", ".join(f.name for f in schema)
+        out[table] = _dicts(
+            con.execute(sql("labels_all_rows").replace("{table}", table).replace("{columns}", columns))
+        )
+    return out

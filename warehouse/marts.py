@@ -20,8 +20,8 @@ from typing import Any
 
 import duckdb
 
-from warehouse.db import one_row
 from warehouse.load import now
+from warehouse.rows import one_row
 from warehouse.sqlfiles import sql
 from warehouse.transaction import execute_file, transaction
 

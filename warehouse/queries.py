@@ -1,33 +1,24 @@
-"""Read-side helpers: analyst SQL (read-only) and the outlet comparison the demo prints."""
+"""Read-side helpers: analyst SQL (sandboxed, read-only) and the outlet comparison the demo prints."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
-from warehouse.db import WarehouseError, connect
+from warehouse.db import WarehouseError
+from warehouse.sandbox import run_query
 from warehouse.sqlfiles import sql
 
 
-def run_readonly(path: Path | str, query: str) -> tuple[list[str], list[tuple[Any, ...]]]:
-    """Run an analyst's SQL on a read-only connection: writes fail, nothing can be changed."""
-    con = connect(path, read_only=True)
-    try:
-        try:
-            cur = con.execute(query)
-        except duckdb.Error as exc:
-            hint = ""
-            if "read-only" in str(exc).lower() or "read only" in str(exc).lower():
-                hint = " (`framewatch query` is read-only: it cannot change the warehouse)"
-            raise WarehouseError(f"query failed: {exc}{hint}") from exc
-        if cur.description is None:
-            return [], []
-        columns = [d[0] for d in cur.description]
-        return columns, cur.fetchall()
-    finally:
-        con.close()
+def run_readonly(
+    path: Path | str, query: str, allowed_dirs: Sequence[Path | str] | None = None
+) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """Run an analyst's SQL in the query sandbox (warehouse.sandbox): reads only, files only under
+    `allowed_dirs` (default: the snapshot folder and ./framewatch-parquet), no extensions."""
+    return run_query(path, query, allowed_dirs)
 
 
 def outlet_comparison(con: duckdb.DuckDBPyConnection) -> tuple[list[str], list[tuple[Any, ...]]]:
@@ -55,3 +46,9 @@ def run_summary(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, Any]:
 def recent_runs(con: duckdb.DuckDBPyConnection, last: int) -> tuple[list[str], list[tuple[Any, ...]]]:
     cur = con.execute(sql("recent_runs"), [last])
     return [d[0] for d in cur.description], cur.fetchall()
+
+
+def latest_finished_run(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The run that finished last (a monitor run, with its parts' failures), or None when there is none."""
+    row = con.execute(sql("latest_finished_run")).fetchone()
+    return None if row is None else str(row[0])

@@ -2,15 +2,31 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+from typing import Annotated, Any
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
 class WarehouseSettings(BaseSettings):
-    """Where the DuckDB file lives. Built where the program starts; importing does nothing."""
+    """Where the DuckDB file lives and what analysts' queries may read. Built where the program starts;
+    importing does nothing."""
 
     model_config = SettingsConfigDict(env_prefix="FRAMEWATCH_", extra="ignore")
 
     db_path: Path = Field(Path("framewatch.duckdb"), description="The DuckDB file the flows write to.")
+    query_dirs: Annotated[list[Path], NoDecode] = Field(
+        default_factory=list,
+        description="Folders `framewatch query` may read files from (read_parquet, read_csv, ...), "
+        f"separated by {os.pathsep!r}; empty: the snapshot folder beside the database and "
+        "./framewatch-parquet.",
+    )
+
+    @field_validator("query_dirs", mode="before")
+    @classmethod
+    def _split_dirs(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return [Path(p) for p in value.split(os.pathsep) if p.strip()]
+        return value

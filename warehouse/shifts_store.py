@@ -10,7 +10,7 @@ from typing import Any
 
 import duckdb
 
-from warehouse.db import one_row
+from warehouse.rows import one_row
 from warehouse.schema import arrow_rows
 from warehouse.sqlfiles import sql
 from warehouse.transaction import execute_file, transaction

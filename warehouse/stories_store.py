@@ -12,8 +12,8 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
-from warehouse.db import one_row
 from warehouse.load import now
+from warehouse.rows import one_row
 from warehouse.sqlfiles import sql
 from warehouse.transaction import execute_file, transaction
 

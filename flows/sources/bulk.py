@@ -1,37 +1,46 @@
-"""Bulk import: articles from JSONL / CSV / Parquet files (shared schema or url,title,text,...), plain
-.txt files (first line = title), and Hugging Face `datasets` datasets saved on disk (`save_to_disk`
-folders; every split of a DatasetDict). Bad rows are reported with file and line, never stored."""
+"""Bulk import: articles from JSONL / JSON / CSV / Parquet files (shared schema or url,title,text,...),
+plain .txt files (first line = title), and Hugging Face `datasets` datasets saved on disk (`save_to_disk`
+folders; every split of a DatasetDict).
+
+Nothing in one file stops the others, and nothing in one record stops the rest of its file: a line that
+is not UTF-8 or not a JSON object, a CSV row with the wrong number of fields, a record that fails
+validation (flows.sources.records) is refused with its file:line and reason; a file that cannot be read
+at all (missing, unknown type, corrupt Parquet, no `text` column) is refused as a whole with the reason.
+`ImportBatch` keeps the tally across the files of one import, ids included, so a second record with the
+same id and a different text is reported, not silently dropped."""
 
 from __future__ import annotations
 
-import hashlib
+import csv
+import io
 import json
 import logging
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
-from flows.sources.dedup import content_hash
-from flows.sources.urls import UrlError, article_id, normalize_url
+from flows.sources.records import RecordError, RecordRules, record_to_row
 
 log = logging.getLogger(__name__)
 
 SUPPORTED = (".jsonl", ".json", ".csv", ".parquet", ".txt")
 HF_MARKERS = ("dataset_info.json", "state.json", "dataset_dict.json")  # what `save_to_disk` writes
+PARQUET_BATCH_ROWS = 2048
 
 
 class ImportFileError(ValueError):
-    """A file that cannot be imported at all (missing, unknown format, no text column)."""
+    """A file that cannot be imported at all (missing, unknown format, unreadable, no text column)."""
 
 
 def is_hf_dataset(path: Path) -> bool:
     return path.is_dir() and any((path / marker).exists() for marker in HF_MARKERS)
 
 
-def _hf_records(path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
+Item = tuple[str, Any]  # (where, record) ; record is a RecordError when the reader already refused it
+
+
+def _hf_records(path: Path) -> Iterator[Item]:
     """Rows of a dataset saved with `Dataset.save_to_disk` / `DatasetDict.save_to_disk` (no network)."""
     from datasets import Dataset, DatasetDict, load_from_disk
 
@@ -48,8 +57,126 @@ def _hf_records(path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
             yield f"{label}:{n}", dict(rec)
 
 
-def _records(path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
-    """(where, record) for each row: where is 'file:line' for the error messages."""
+def _utf8(raw: bytes) -> str:
+    """`raw` decoded as UTF-8, or a RecordError saying where the first bad byte is."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise RecordError(
+            "not_utf8",
+            f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at column {exc.start + 1}); "
+            "save the file as UTF-8",
+        ) from exc
+
+
+def _json_lines(path: Path) -> Iterator[Item]:
+    with path.open("rb") as fh:
+        head = fh.read(64).lstrip()
+        fh.seek(0)
+        if path.suffix.lower() == ".json" and head.startswith(b"["):
+            yield from _json_array(path, fh.read())
+            return
+        for n, raw in enumerate(fh, 1):
+            where = f"{path}:{n}"
+            if not raw.strip():
+                continue
+            try:
+                line = _utf8(raw)
+            except RecordError as exc:
+                yield where, exc
+                continue
+            try:
+                yield where, json.loads(line)
+            except json.JSONDecodeError as exc:
+                yield where, RecordError("bad_json", f"not valid JSON ({exc.msg} at column {exc.colno})")
+
+
+def _json_array(path: Path, raw: bytes) -> Iterator[Item]:
+    """A .json file holding one array of records (the whole file must parse)."""
+    try:
+        records = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ImportFileError(
+            f"{path}: not a valid UTF-8 JSON array ({exc}); or give one object per line"
+        ) from exc
+    for n, rec in enumerate(records):
+        yield f"{path}[{n}]", rec
+
+
+def _csv_rows(path: Path) -> Iterator[Item]:
+    """Rows of a CSV file with a header line, by line number; a row with bad bytes or the wrong number of
+    fields is refused on its own."""
+    text = path.read_bytes().decode("utf-8", errors="surrogateescape").removeprefix("\ufeff")
+    csv.field_size_limit(2**31 - 1)  # big texts are refused by the size cap, with a reason
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader)
+    except StopIteration:
+        return
+    except csv.Error as exc:
+        raise ImportFileError(f"{path}: the header line is not CSV ({exc})") from exc
+    if "text" not in header:
+        raise ImportFileError(f"{path}: no `text` column (columns: {', '.join(header)})")
+    start = reader.line_num + 1
+    while True:
+        try:
+            values = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            yield f"{path}:{start}", RecordError("bad_csv", f"not a CSV row ({exc})")
+            start = reader.line_num + 1
+            continue
+        where, start = f"{path}:{start}", reader.line_num + 1
+        if not any(v.strip() for v in values):
+            continue
+        if any("\udc80" <= ch <= "\udcff" for v in values for ch in v):
+            yield where, RecordError("not_utf8", "not valid UTF-8; save the file as UTF-8")
+        elif len(values) != len(header):
+            yield (
+                where,
+                RecordError(
+                    "bad_csv",
+                    f"{len(values)} fields where the header has {len(header)}; quote fields with commas",
+                ),
+            )
+        else:
+            yield where, dict(zip(header, values, strict=True))
+
+
+def _parquet_rows(path: Path) -> Iterator[Item]:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        parquet = pq.ParquetFile(path)
+    except (pa.ArrowException, OSError) as exc:
+        raise ImportFileError(f"{path}: not a readable Parquet file ({exc}); export it again") from exc
+    if "text" not in parquet.schema_arrow.names:
+        raise ImportFileError(f"{path}: no `text` column (columns: {', '.join(parquet.schema_arrow.names)})")
+    n = 0
+    try:
+        for batch in parquet.iter_batches(batch_size=PARQUET_BATCH_ROWS):
+            for rec in batch.to_pylist():
+                yield f"{path}:{n}", rec
+                n += 1
+    except (pa.ArrowException, OSError) as exc:
+        raise ImportFileError(
+            f"{path}: Parquet data unreadable after row {n} ({exc}); export it again"
+        ) from exc
+
+
+def _txt_record(path: Path) -> Iterator[Item]:
+    from flows.sources.charset import decode_with_source
+
+    text, _encoding, _how = decode_with_source(path.read_bytes())  # BOM, then detection, as for pages
+    lines = text.splitlines()
+    title = next((ln.strip() for ln in lines if ln.strip()), "")
+    yield f"{path}", {"title": title, "text": "\n".join(lines).strip(), "id": path.stem}
+
+
+def read_records(path: Path) -> Iterator[Item]:
+    """(where, record) for each record of one file: where is 'file:line' for the error messages."""
     if is_hf_dataset(path):
         yield from _hf_records(path)
         return
@@ -58,106 +185,157 @@ def _records(path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
             f"{path}: a folder but not a saved Hugging Face dataset (no {' / '.join(HF_MARKERS)}); "
             f"pass files ({', '.join(SUPPORTED)}) or a `save_to_disk` folder"
         )
-    suffix = path.suffix.lower()
-    if suffix == ".txt":
-        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
-        title = next((ln.strip() for ln in lines if ln.strip()), "")
-        yield f"{path}", {"title": title, "text": "\n".join(lines).strip(), "id": path.stem}
-        return
-    if suffix in (".jsonl", ".json"):
-        with path.open(encoding="utf-8") as fh:
-            for n, line in enumerate(fh, 1):
-                if not line.strip():
-                    continue
-                try:
-                    yield f"{path}:{n}", json.loads(line)
-                except json.JSONDecodeError as exc:
-                    yield f"{path}:{n}", {"_error": f"not valid JSON ({exc.msg})"}
-        return
-    if suffix == ".csv":
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    elif suffix == ".parquet":
-        frame = pd.read_parquet(path)
-    else:
+    readers = {
+        ".txt": _txt_record,
+        ".jsonl": _json_lines,
+        ".json": _json_lines,
+        ".csv": _csv_rows,
+        ".parquet": _parquet_rows,
+    }
+    reader = readers.get(path.suffix.lower())
+    if reader is None:
         raise ImportFileError(
-            f"{path}: unsupported file type {suffix!r}; use one of {', '.join(SUPPORTED)} "
+            f"{path}: unsupported file type {path.suffix.lower()!r}; use one of {', '.join(SUPPORTED)} "
             "or a Hugging Face dataset folder written by `save_to_disk`"
         )
-    if "text" not in frame.columns:
-        raise ImportFileError(f"{path}: no `text` column (columns: {', '.join(frame.columns)})")
-    offset = 2 if suffix == ".csv" else 0  # CSV: header is line 1
-    for n, rec in enumerate(frame.to_dict(orient="records")):
-        yield f"{path}:{n + offset}", rec
-
-
-def _published(value: Any) -> date | None:
-    if value is None or value == "" or (isinstance(value, float) and pd.isna(value)):
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
     try:
-        return date.fromisoformat(str(value)[:10])
-    except ValueError:
-        return None
+        yield from reader(path)
+    except OSError as exc:
+        raise ImportFileError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
 
 
-def record_to_row(
-    rec: dict[str, Any], outlet_id: str | None, source: str, run_id: str | None
-) -> dict[str, Any]:
-    """An article row from one imported record; raises ValueError with the reason."""
-    if "_error" in rec:
-        raise ValueError(rec["_error"])
-    text = str(rec.get("text") or "").strip()
-    if not text:
-        raise ValueError("empty `text`")
-    url = str(rec.get("url") or "").strip()
-    outlet = outlet_id or rec.get("outlet_id") or rec.get("outlet_domain") or rec.get("outlet")
-    if not outlet:
-        raise ValueError("no outlet: give the record an `outlet` field or pass --outlet")
-    if url:
+def _error(where: str, reason: str, detail: str) -> dict[str, Any]:
+    return {"stage": "import", "source": where, "reason": reason, "detail": detail}
+
+
+@dataclass
+class ImportBatch:
+    """The rows and refusals of one import (one or more files), with the tally the exit status needs."""
+
+    rules: RecordRules = field(default_factory=RecordRules)
+    run_id: str | None = None
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    errors: list[dict[str, Any]] = field(default_factory=list)
+    records: int = 0
+    repeats: int = 0  # the same id with the same text again: nothing new, nothing lost
+    already_stored: int = 0  # records the warehouse holds already, same text
+    files_failed: int = 0
+    _first: dict[str, tuple[str, str]] = field(default_factory=dict)  # article_id -> (where, content hash)
+
+    @property
+    def rejected(self) -> int:
+        return len(self.errors)
+
+    def add_file(self, path: Path | str, source: str | None = None) -> None:
+        """Read one file; its good records join `rows`, everything refused joins `errors`."""
+        path = Path(path)
         try:
-            normalized = normalize_url(url)
-            aid = article_id(url)
-        except UrlError as exc:
-            raise ValueError(str(exc)) from exc
-    else:  # no URL: a stable id from where the record came from and its own id or text
-        key = f"import:{source}:{rec.get('id') or content_hash(text)}"
-        normalized = key
-        aid = hashlib.sha256(key.encode()).hexdigest()[:16]
-    return {
-        "article_id": aid,
-        "outlet_id": str(outlet),
-        "url": url or normalized,
-        "canonical_url": None,
-        "normalized_url": normalized,
-        "feed_url": None,
-        "title": str(rec.get("title") or "").strip(),
-        "byline": rec.get("byline") or None,
-        "published": _published(rec.get("published")),
-        "language": rec.get("language") or None,
-        "text": text,
-        "content_hash": content_hash(text),
-        "raw_html_z": None,
-        "extractor": "import",
-        "extractor_version": None,
-        "first_run_id": run_id,
-        "fetched_at": datetime.now(UTC).replace(tzinfo=None),
-    }
+            if not path.exists():
+                raise ImportFileError(f"{path}: no such file")
+            for where, rec in read_records(path):
+                self.records += 1
+                self._add(where, rec, source or path.name)
+        except ImportFileError as exc:
+            self.files_failed += 1
+            self.errors.append(_error(str(path), "bad_file", str(exc)))
+            log.warning("import: %s", exc)
+
+    def _add(self, where: str, rec: Any, source: str) -> None:
+        try:
+            if isinstance(rec, RecordError):
+                raise rec
+            row = record_to_row(rec, self.rules, source, self.run_id)
+        except RecordError as exc:
+            self.errors.append(_error(where, exc.reason, str(exc)))
+            return
+        first = self._first.get(row["article_id"])
+        if first is None:
+            self._first[row["article_id"]] = (where, row["content_hash"])
+            self.rows.append(row)
+        elif first[1] == row["content_hash"]:
+            self.repeats += 1
+        else:
+            self.errors.append(
+                _error(
+                    where,
+                    "duplicate_id",
+                    f"article id {row['article_id']} (from its url or id) was already given a different "
+                    f"text by {first[0]}; the first is kept: give each article its own url or id",
+                )
+            )
+
+    def settle_with_stored(self, stored: dict[str, str]) -> None:
+        """Set aside rows whose id the warehouse holds already (`stored`: article_id -> content hash):
+        the same text is simply already stored; a different text is refused with the reason, since
+        stored articles are never overwritten."""
+        kept = []
+        for row in self.rows:
+            held = stored.get(row["article_id"])
+            if held is None:
+                kept.append(row)
+            elif held == row["content_hash"]:
+                self.already_stored += 1
+            else:
+                where = self._first[row["article_id"]][0]
+                self.errors.append(
+                    _error(
+                        where,
+                        "duplicate_id",
+                        f"article id {row['article_id']} is already stored with a different text; the stored "
+                        "article is kept (articles are never overwritten): give this one its own url or id",
+                    )
+                )
+        self.rows = kept
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "import_records": self.records,
+            "imported_rows": len(self.rows),
+            "import_already_stored": self.already_stored,
+            "import_repeats": self.repeats,
+            "import_rejected": self.rejected,
+            "import_files_failed": self.files_failed,
+        }
 
 
 def read_import_file(
-    path: Path, outlet_id: str | None = None, source: str | None = None, run_id: str | None = None
+    path: Path,
+    outlet_id: str | None = None,
+    source: str | None = None,
+    run_id: str | None = None,
+    max_text_bytes: int = RecordRules.max_text_bytes,
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """(rows, errors) from one file; errors carry where (file:line) and why."""
+    """(rows, errors) from one file; errors carry where (file:line, or the file) and why. Raises
+    ImportFileError when the file cannot be read at all."""
+    batch = ImportBatch(RecordRules(outlet_id, max_text_bytes), run_id)
     path = Path(path)
     if not path.exists():
         raise ImportFileError(f"{path}: no such file")
-    rows, errors = [], []
-    for where, rec in _records(path):
-        try:
-            rows.append(record_to_row(rec, outlet_id, source or path.name, run_id))
-        except ValueError as exc:
-            errors.append({"stage": "import", "source": where, "reason": "bad_record", "detail": str(exc)})
-    return rows, errors
+    for where, rec in read_records(path):
+        batch.records += 1
+        batch._add(where, rec, source or path.name)
+    return batch.rows, batch.errors
+
+
+ALL_STORED, SOME_REJECTED, NOTHING_STORED = 0, 3, 4  # exit statuses of `framewatch import`
+
+
+def import_verdict(counts: dict[str, Any]) -> tuple[int, str]:
+    """(exit status, one line) for an import's counts: every record stored (0), some refused and the
+    rest stored (3), nothing stored (4)."""
+    total = int(counts.get("import_records", 0))
+    new = int(counts.get("imported_rows", 0))
+    held = int(counts.get("import_already_stored", 0)) + int(counts.get("import_repeats", 0))
+    refused = int(counts.get("import_rejected", 0))
+    files = int(counts.get("import_files_failed", 0))
+    stored = new + held
+    what = f"{stored} of {total} records stored ({new} new, {held} already there)"
+    if refused == 0 and stored:
+        return ALL_STORED, f"all stored: {what}"
+    if refused == 0:
+        return NOTHING_STORED, "nothing stored: the files hold no records"
+    why = f"{refused} refused" + (f", {files} of them whole files" if files else "")
+    where = "listed above and in `framewatch runs --errors`"
+    if stored:
+        return SOME_REJECTED, f"some rejected: {what}; {why} ({where})"
+    return NOTHING_STORED, f"nothing stored: {why} ({where})"

@@ -125,6 +125,10 @@ class ExtractorPool:
         await worker.kill()
         return await self._spawn()
 
+    def timeout_for(self, url: str) -> float:
+        """The hard timeout of one page's extraction (the pool's; a subclass may vary it by page)."""
+        return self.timeout_s
+
     async def extract(self, html: str, url: str) -> dict[str, Any]:
         """The target's answer for one page; raises ExtractionError with a short reason otherwise."""
         if self.workers <= 0:
@@ -134,12 +138,13 @@ class ExtractorPool:
         worker = await idle.get()
         answer: dict[str, Any] | None = None
         failure: ExtractionError | None = None
+        timeout_s = self.timeout_for(url)
         try:
-            answer = await worker.call(payload, self.timeout_s)
+            answer = await worker.call(payload, timeout_s)
         except TimeoutError:
             self.timeouts += 1
             failure = ExtractionError(
-                "extract_timeout", f"{url}: extraction took longer than {self.timeout_s:g}s; worker killed"
+                "extract_timeout", f"{url}: extraction took longer than {timeout_s:g}s; worker killed"
             )
         except (asyncio.IncompleteReadError, ConnectionError, OSError) as exc:  # the worker died
             self.crashes += 1

@@ -82,6 +82,8 @@ def main(argv: list[str]) -> int:
     sys.stdout = sys.stderr
     inp = sys.stdin.buffer
     func = load_target(target)
+    import flows.sources.extract  # noqa: F401 - answer() needs it: import it now, not inside a page's timeout
+
     cap_memory(memory_mb)
     write_frame(protocol, READY)
     while (request := read_frame(inp)) is not None:

@@ -109,6 +109,10 @@ class HostGate:
         until = time.monotonic() + seconds
         self._not_before[host] = max(self._not_before.get(host, 0.0), until)
 
+    def paused_until(self, host: str) -> float | None:
+        """The monotonic time before which no request to `host` starts, when the host asked for a pause."""
+        return self._not_before.get(host)
+
     def _sem(self, host: str) -> asyncio.Semaphore:
         if host not in self._sems:
             self._sems[host] = asyncio.Semaphore(self._concurrency)

@@ -121,11 +121,31 @@ class Registry:
         return [f for o in self.outlets for f in o.feeds]
 
 
-def outlet_from_dict(data: dict[str, Any], where: str) -> Outlet:
+def _typed(data: dict[str, Any], key: str, kind: type, where: str, slug: Any) -> Any:
+    """data[key] when it is a `kind` (or absent); SourceError naming the key and the type otherwise."""
+    value = data.get(key)
+    if value is None or isinstance(value, kind):
+        return value
+    names = {str: "a string", list: "a list of URLs"}
+    raise SourceError(
+        f"{where}: outlet {slug!r}: `{key}` must be {names.get(kind, kind.__name__)}, "
+        f"not {type(value).__name__} ({value!r:.60})"
+    )
+
+
+def outlet_from_dict(data: Any, where: str) -> Outlet:
+    if not isinstance(data, dict):
+        raise SourceError(
+            f"{where}: each outlet must be an [[outlet]] table, found {type(data).__name__} ({data!r:.60})"
+        )
+    slug = data.get("slug")
+    for key in ("slug", "name", "domain", "country", "kind", "lean", "lean_source", "notes"):
+        _typed(data, key, str, where, slug)
+    for key in ("feeds", "sitemaps"):
+        _typed(data, key, list, where, slug)
     for key in ("slug", "name", "domain"):
         if not data.get(key):
-            raise SourceError(f"{where}: outlet entry lacks `{key}`: {data!r}")
-    slug = data["slug"]
+            raise SourceError(f"{where}: outlet entry lacks `{key}`: {data!r:.200}")
     lean = data.get("lean")
     if lean is not None and lean not in LEANS:
         raise SourceError(f"{where}: outlet {slug!r} has lean {lean!r}; use one of {', '.join(LEANS)}")
@@ -152,9 +172,21 @@ def outlet_from_dict(data: dict[str, Any], where: str) -> Outlet:
 
 def _read_toml(path: Path) -> dict[str, Any]:
     try:
-        return tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        raw = Path(path).read_bytes()
     except FileNotFoundError as exc:
         raise SourceError(f"no sources file at {path}; pass --sources FILE") from exc
+    except OSError as exc:
+        raise SourceError(f"cannot read the sources file {path} ({exc.strerror or exc})") from exc
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise SourceError(
+            f"{path} is not UTF-8 (byte 0x{raw[exc.start]:02x} on line {line}); TOML files must be UTF-8: "
+            "save it as UTF-8"
+        ) from exc
+    try:
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise SourceError(f"{path} is not valid TOML: {exc}") from exc
 
@@ -162,12 +194,25 @@ def _read_toml(path: Path) -> dict[str, Any]:
 def load_registry(path: Path) -> Registry:
     """The whole registry: version, outlets and their feeds. Raises SourceError on unusable entries."""
     data = _read_toml(path)
-    outlets = [outlet_from_dict(o, str(path)) for o in data.get("outlet", [])]
+    entries = data.get("outlet", [])
+    if not isinstance(entries, list):
+        raise SourceError(
+            f"{path}: `outlet` must be a list of [[outlet]] tables, not {type(entries).__name__}"
+        )
+    outlets = [outlet_from_dict(o, str(path)) for o in entries]
     slugs = [o.outlet_id for o in outlets]
     dupes = sorted({s for s in slugs if slugs.count(s) > 1})
     if dupes:
         raise SourceError(f"{path}: outlet slugs used twice: {', '.join(dupes)}")
-    return Registry(outlets, data.get("version"), data.get("updated"), int(data.get("schema", SCHEMA)))
+    schema = data.get("schema", SCHEMA)
+    if not isinstance(schema, int) or isinstance(schema, bool):
+        raise SourceError(f"{path}: `schema` must be an integer (schema = {SCHEMA}), not {schema!r}")
+    for key in ("version", "updated"):
+        if data.get(key) is not None and not isinstance(data[key], str):
+            raise SourceError(
+                f'{path}: `{key}` must be a string, e.g. {key} = "2026.11.1", not {data[key]!r}'
+            )
+    return Registry(outlets, data.get("version"), data.get("updated"), schema)
 
 
 def load_sources(path: Path) -> list[Outlet]:

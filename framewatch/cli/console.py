@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 # Piped output (logs, CI) gets a wide fixed width so tables stay readable instead of folding to 80 columns.
@@ -24,8 +25,8 @@ def print_table(columns: Sequence[str], rows: Sequence[Sequence[Any]], title: st
 
 
 def fail(message: str, code: int = 1) -> None:
-    """Print an error a person can act on and exit."""
+    """Print an error a person can act on (one line, never wrapped, no markup read from it) and exit."""
     import typer
 
-    err_console.print(f"[bold red]error:[/] {message}")
+    err_console.print(f"[bold red]error:[/] {escape(message)}", soft_wrap=True, highlight=False)
     raise typer.Exit(code)

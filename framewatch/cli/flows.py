@@ -47,6 +47,35 @@ def runner_params(runner: Runner, address: str | None, workers: int) -> Any:
     return RunnerParams(kind=runner.value, address=address, n_workers=workers)
 
 
+def _short(text: str | None, limit: int = 160) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _preflight(
+    db_path: Path, sources: Path | str | None = None, model: str | None = None, need_model: bool = True
+) -> None:
+    """Check what a run needs before Prefect starts it (a failed flow run prints pages of traceback):
+    the database free for writing, the sources file, the model version."""
+    from flows.preflight import PreflightError, check_run
+
+    try:
+        check_run(db_path, sources, model, need_model)
+    except PreflightError as exc:
+        fail(str(exc))
+
+
+def _run_or_fail(run: Any) -> Any:
+    """Run a flow; the errors a person can act on (another run took the lock meanwhile, a bad sources
+    file, a broken model) end in one line."""
+    from flows.preflight import ACTIONABLE
+
+    try:
+        return run()
+    except ACTIONABLE as exc:
+        fail(str(exc))
+
+
 def _print_outcome(db_path: Path, outcome: dict[str, Any]) -> None:
     from warehouse.db import connect
     from warehouse.queries import outlet_comparison
@@ -58,11 +87,14 @@ def _print_outcome(db_path: Path, outcome: dict[str, Any]) -> None:
         f"{len(outcome['errors'])} failures recorded, {counts.get('duration_s')} s"
     )
     if outcome["errors"]:
-        print_table(
-            ["stage", "source", "reason"],
-            [(e["stage"], e["source"], e["reason"]) for e in outcome["errors"]],
-            title="recorded failures (the run finished and stored everything else)",
-        )
+        console.print("recorded failures (the run finished and stored everything else):")
+        for e in outcome["errors"]:  # one line each, so file:line stays whole and greppable
+            console.print(
+                f"  {e['stage']} {e['source']}: {e['reason']}: {_short(e.get('detail'))}",
+                soft_wrap=True,
+                markup=False,
+                highlight=False,
+            )
     con = connect(db_path, read_only=True)
     try:
         columns, rows = outlet_comparison(con)
@@ -91,7 +123,9 @@ def demo(
     from flows.demo import run_demo
 
     console.print(f"Serving the demo corpus on 127.0.0.1:{port} and running the monitor flow ...")
-    outcome = run_demo(db_path, settings.home, port=port, runner=runner_params(runner, address, workers))
+    run_on = runner_params(runner, address, workers)
+    _preflight(db_path)
+    outcome = _run_or_fail(lambda: run_demo(db_path, settings.home, port=port, runner=run_on))
     _print_outcome(db_path, outcome)
 
 
@@ -120,53 +154,61 @@ def monitor(
     configure_runtime(settings)
     from flows.monitor import monitor_flow
     from flows.params import CollectParams, RetrainParams, ScoreParams
-    from flows.sources.registry import SourceError
 
     db_path = db or settings.db_path
     run_on = runner_params(runner, address, workers)
-    try:
-        outcome = monitor_flow(
+    sources_path = sources or settings.sources
+    _preflight(db_path, sources_path, model)
+    outcome = _run_or_fail(
+        lambda: monitor_flow(
             db_path=str(db_path),
-            collect=CollectParams(
-                sources_path=str(sources or settings.sources), max_items_per_feed=max_items
-            ),
+            collect=CollectParams(sources_path=str(sources_path), max_items_per_feed=max_items),
             score=ScoreParams(model_version=model),
             retrain=RetrainParams(min_new_gold=retrain_after),
             runner=run_on,
         )
-    except SourceError as exc:
-        fail(str(exc))
+    )
     _print_outcome(db_path, outcome)
 
 
 def import_files(
-    files: Annotated[list[Path], typer.Argument(help="JSONL, CSV, Parquet or .txt files of articles.")],
+    files: Annotated[
+        list[Path],
+        typer.Argument(help="JSONL, JSON, CSV, Parquet or .txt files of articles, or datasets folders."),
+    ],
     outlet: Annotated[str | None, typer.Option(help="Outlet id for rows without an `outlet` field.")] = None,
     db: DbOpt = None,
     runner: RunnerOpt = Runner.default,
     address: AddressOpt = None,
     workers: WorkersOpt = 2,
 ) -> None:
-    """Bulk-import articles from files, then score them. Bad rows are reported, good ones stored."""
+    """Bulk-import articles from files, then score them. Every refused record is listed with its file:line
+    and reason, and all the others are stored.
+
+    Exit status: 0 all stored, 3 some refused (the rest stored), 4 nothing stored, 1 the import could not
+    run (another run is writing, a bad option)."""
     settings = FlowSettings()
     configure_runtime(settings)
     from flows.monitor import monitor_flow
     from flows.params import CollectParams
-    from flows.sources.bulk import ImportFileError
+    from flows.sources.bulk import NOTHING_STORED, import_verdict
 
-    missing = [str(f) for f in files if not f.exists()]
-    if missing:
-        fail(f"no such file: {', '.join(missing)}")
+    if not any(f.exists() for f in files):
+        fail(f"no such file: {', '.join(map(str, files))}; nothing stored", NOTHING_STORED)
     db_path = db or settings.db_path
-    try:
-        outcome = monitor_flow(
+    run_on = runner_params(runner, address, workers)
+    _preflight(db_path)
+    outcome = _run_or_fail(
+        lambda: monitor_flow(
             db_path=str(db_path),
             collect=CollectParams(import_paths=[str(f) for f in files], import_outlet=outlet),
-            runner=runner_params(runner, address, workers),
+            runner=run_on,
         )
-    except ImportFileError as exc:
-        fail(str(exc))
+    )
     _print_outcome(db_path, outcome)
+    code, line = import_verdict(outcome["counts"])
+    console.print(line, soft_wrap=True)
+    raise typer.Exit(code)
 
 
 def serve(
@@ -225,15 +267,21 @@ def _run_part(
     import importlib
 
     from flows.cluster import cluster_for, on_runner
-    from flows.sources.registry import SourceError
 
     flow_obj = getattr(importlib.import_module(f"flows.{flow_module}"), f"{flow_module}_flow")
-    try:
+    db_path = db or settings.db_path
+    _preflight(
+        db_path,
+        getattr(params, "sources_path", None),
+        getattr(params, "model_version", None),
+        need_model=flow_module == "score",
+    )
+
+    def run() -> Any:
         with cluster_for(runner_params(runner, address, workers)) as run_on:
-            outcome = on_runner(flow_obj, run_on)(str(db or settings.db_path), params, run_on)
-    except SourceError as exc:
-        fail(str(exc))
-    _print_run(flow_module, outcome)
+            return on_runner(flow_obj, run_on)(str(db_path), params, run_on)
+
+    _print_run(flow_module, _run_or_fail(run))
 
 
 def collect_cmd(
@@ -282,7 +330,9 @@ def publish(
     from flows.params import ReportParams
     from flows.report import report_flow
 
-    _print_run("report", report_flow(str(db or settings.db_path), ReportParams(week=week)))
+    db_path = db or settings.db_path
+    _preflight(db_path, need_model=False)
+    _print_run("report", _run_or_fail(lambda: report_flow(str(db_path), ReportParams(week=week))))
 
 
 def cron() -> None:

@@ -72,7 +72,12 @@ def _reader(db: Path | None) -> Iterator[duckdb.DuckDBPyConnection]:
 def sample(
     db: DbOption = None,
     n: Annotated[
-        int, typer.Option("--n", help="Articles to queue in this batch (test set not counted).")
+        int,
+        typer.Option(
+            "--n",
+            help="Articles to queue for labeling: exactly N (fewer only when fewer candidates are left). "
+            "The frozen test set, drawn on the first sample, goes to its own queue and is not counted.",
+        ),
     ] = 40,
     test_size: Annotated[int, typer.Option(help="Frozen test set size, drawn once when none exists.")] = 20,
     uncertainty_share: Annotated[
@@ -88,7 +93,7 @@ def sample(
 
     Articles already labeled, queued or in the test set are skipped.
     The first run also freezes a random, outlet-stratified test set: labeled, never used for training."""
-    from labels.sampling import SampleConfig, draw
+    from labels.sampling import SampleConfig, draw, sample_summary
 
     try:
         config = SampleConfig(
@@ -104,22 +109,27 @@ def sample(
         batch_id, plan = draw(con, config, assign or [])
     counts = plan.counts()
     outlets = sorted({o for o, _s in counts})
-    strategies = ["test", "uncertainty", "diversity", "random"]
+    strategies = ["uncertainty", "diversity", "random", "test"]
     print_table(
         ["outlet", *strategies],
         [[o, *[counts.get((o, s), 0) for s in strategies]] for o in outlets],
         title=f"batch {batch_id}",
     )
-    if not plan.test and test_size:
-        console.print("[dim]test set already frozen: kept as it is[/]")
-    console.print(
-        f"queued {len(plan.batch) + len(plan.test)} articles; label them with `framewatch label serve`"
-    )
+    for line in sample_summary(plan, n, test_size):
+        console.print(line, soft_wrap=True)
 
 
 @app.command("serve")
 def serve(
     db: DbOption = None,
+    annotator: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--annotator",
+            help="Who may label (repeat for each person); added to FRAMEWATCH_LABEL_ANNOTATORS. "
+            "Nobody else can start a session.",
+        ),
+    ] = None,
     host: Annotated[
         str | None, typer.Option(help="Address to bind (default 127.0.0.1; keep it local).")
     ] = None,
@@ -129,20 +139,37 @@ def serve(
         typer.Option("--allowed-host", help="Extra Host header name to accept (repeatable)."),
     ] = None,
 ) -> None:
-    """Serve the labeling page on http://127.0.0.1:8766 (one article at a time, keyboard shortcuts)."""
+    """Serve the labeling page on http://127.0.0.1:8766 (one article at a time, keyboard shortcuts).
+
+    Two queues: /label (articles queued by `label sample`) and /test (the frozen test set, labeled
+    without the model's suggestions; its labels only evaluate retrained models)."""
+    from pydantic import ValidationError
+
+    from labels.annotators import AnnotatorError, require
     from labels.web.app import PageConfig
     from labels.web.app import serve as run_server
     from labels.web.security import LOOPBACK_HOSTS
 
-    settings = LabelSettings()
+    try:
+        settings = LabelSettings()
+        names = require([*settings.annotators, *(annotator or [])])
+    except ValidationError as exc:
+        fail(f"FRAMEWATCH_LABEL_*: {exc.errors()[0]['msg']}")
+    except AnnotatorError as exc:
+        fail(str(exc))
     path = _db(db)
     if not path.exists():
         fail(f"no database at {path}: run `framewatch demo` or `framewatch monitor` first")
     bind, bind_port = host or settings.host, port or settings.port
-    console.print(f"labeling page: http://{bind}:{bind_port}/  (Ctrl+C to stop; labels go to {path})")
-    run_server(
-        PageConfig(db_path=path, allowed_hosts=[*LOOPBACK_HOSTS, *(allowed_host or [])]), bind, bind_port
+    console.print(
+        f"labeling page: http://{bind}:{bind_port}/  for {', '.join(names)}  (Ctrl+C to stop; labels go to "
+        f"{path} and to its labels export)",
+        soft_wrap=True,
     )
+    config = PageConfig(
+        db_path=path, annotators=names, allowed_hosts=[*LOOPBACK_HOSTS, *(allowed_host or [])]
+    )
+    run_server(config, bind, bind_port)
 
 
 @app.command("import")

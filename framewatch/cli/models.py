@@ -13,10 +13,12 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from classifier.data import DataError
-from classifier.registry import RegistryError, list_models, promote
+from classifier.promotion import promote
+from classifier.registry import RegistryError, list_models
 from classifier.settings import ClassifierSettings
 
 logger = logging.getLogger(__name__)
@@ -38,7 +40,7 @@ ModelsDirOption = Annotated[
 
 
 def _fail(message: str) -> typer.Exit:
-    _err.print(f"[bold red]error:[/] {message}", highlight=False)
+    _err.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
     return typer.Exit(code=1)
 
 
@@ -132,6 +134,8 @@ def score(
         scorer = load_scorer(version, models_dir or ClassifierSettings().models_dir)
     except RegistryError as exc:
         raise _fail(str(exc)) from exc
+    except Exception as exc:  # a weight file that passed its hash check yet does not load
+        raise _fail(f"model {version or 'promoted'} does not load ({type(exc).__name__}: {exc})") from exc
     prediction = scorer.score([Doc(title=title, text=text)])[0]
     output = {"model_version": scorer.version, **prediction.to_dict()}
     typer.echo(json.dumps(output, indent=2, ensure_ascii=False))
@@ -152,18 +156,28 @@ def models_list(models_dir: ModelsDirOption = None) -> None:
     table.add_column("created (UTC)", no_wrap=True)
     for column in ("frames micro-F1", "slant macro-F1"):
         table.add_column(column)
+    table.add_column("status")
     for info in infos:
-        metrics = info.card.get("metrics", {})
-        frames_f1 = metrics.get("frames", {}).get("micro_f1")
-        slant_f1 = metrics.get("slant", {}).get("macro_f1")
+        metrics = info.card.get("metrics", {}) if isinstance(info.card.get("metrics"), dict) else {}
+        frames_f1 = (metrics.get("frames") or {}).get("micro_f1")
+        slant_f1 = (metrics.get("slant") or {}).get("macro_f1")
         table.add_row(
             info.version,
             "*" if info.promoted else "",
             str(info.card.get("created", ""))[:16].replace("T", " "),
-            "n/a" if frames_f1 is None else f"{frames_f1:.3f}",
-            "n/a" if slant_f1 is None else f"{slant_f1:.3f}",
+            _f1(frames_f1),
+            _f1(slant_f1),
+            "ok" if info.problem is None else "broken",
         )
-    Console().print(table)
+    out = Console(width=None if sys.stdout.isatty() else 180)
+    out.print(table)
+    for info in infos:
+        if info.problem is not None:
+            out.print(f"broken: {info.version}: {escape(info.problem)}", soft_wrap=True, highlight=False)
+
+
+def _f1(value: object) -> str:
+    return f"{value:.3f}" if isinstance(value, int | float) else "n/a"
 
 
 @models_app.command("promote")
@@ -171,7 +185,7 @@ def models_promote(
     version: Annotated[str, typer.Argument(help="The version to promote (see `models list`).")],
     models_dir: ModelsDirOption = None,
 ) -> None:
-    """Make VERSION the model that scoring uses by default."""
+    """Make VERSION the model that scoring uses by default, once it has loaded and scored a probe text."""
     try:
         promote(version, models_dir or ClassifierSettings().models_dir)
     except RegistryError as exc:

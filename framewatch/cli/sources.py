@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from framewatch.cli.console import console, fail, print_table
 
@@ -104,9 +105,9 @@ def validate(
     path = _sources_path(sources)
     errors, warnings = check_registry(path)
     for w in warnings:
-        console.print(f"[yellow]warning:[/] {w}")
+        console.print(f"[yellow]warning:[/] {escape(w)}", soft_wrap=True)
     for e in errors:
-        console.print(f"[bold red]error:[/] {e}")
+        console.print(f"[bold red]error:[/] {escape(e)}", soft_wrap=True)
     if errors:
         fail(f"{len(errors)} problem(s) in {path}; fix them and run `framewatch sources validate` again")
     registry = load_registry(path)
@@ -224,7 +225,7 @@ def add(
     write_registry(updated, candidate)
     errors, warnings = check_registry(candidate)
     for w in warnings:
-        console.print(f"[yellow]warning:[/] {w}")
+        console.print(f"[yellow]warning:[/] {escape(w)}", soft_wrap=True)
     if errors:
         candidate.unlink()
         fail("not added: " + "; ".join(errors))

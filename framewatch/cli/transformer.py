@@ -84,7 +84,8 @@ def train_transformer_command(
     """Train the chunked MiniLM transformer classifier, fine-tuning its top layers (resumable: the frozen
     layers' states and per-epoch checkpoints are cached)."""
     from classifier.data import DataError
-    from classifier.registry import promote
+    from classifier.promotion import promote
+    from classifier.registry import RegistryError, seal
     from classifier.settings import ClassifierSettings
     from classifier.transformer.config import TransformerConfig
     from classifier.transformer.settings import TransformerSettings
@@ -126,9 +127,14 @@ def train_transformer_command(
     except (DataError, FileNotFoundError) as exc:
         _err.print(f"[bold red]error:[/] {exc}")
         raise typer.Exit(1) from exc
+    seal(version, target)  # sha256 of every weight file in the card, checked whenever the version opens
     typer.echo(f"saved {version} in {target / version}")
     if promote_model:
-        promote(version, target)
+        try:
+            promote(version, target)
+        except RegistryError as exc:
+            _err.print(f"[bold red]error:[/] {exc}", soft_wrap=True, highlight=False)
+            raise typer.Exit(1) from exc
         typer.echo(f"promoted {version}")
 
 

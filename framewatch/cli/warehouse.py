@@ -10,7 +10,7 @@ import typer
 
 from framewatch.cli.console import console, fail, print_table
 from warehouse.db import WarehouseError, connect
-from warehouse.queries import recent_runs, run_readonly, run_summary
+from warehouse.queries import latest_finished_run, recent_runs, run_readonly, run_summary
 from warehouse.settings import WarehouseSettings
 
 app = typer.Typer(help="Query the DuckDB warehouse.", no_args_is_help=True)
@@ -31,9 +31,13 @@ def query(
     as_json: Annotated[bool, typer.Option("--json", help="Print rows as JSON lines.")] = False,
     limit: Annotated[int, typer.Option(help="Show at most this many rows (0 = all).")] = 200,
 ) -> None:
-    """Run SQL against the warehouse read-only (views: frame_share_weekly, outlet_summary, article_scores)."""
+    """Run SQL read-only (views: frame_share_weekly, outlet_summary, article_scores).
+
+    Only SELECT runs (and EXPLAIN of a SELECT); files can be read only under FRAMEWATCH_QUERY_DIRS
+    (default: the snapshot folder and ./framewatch-parquet); no COPY, ATTACH, INSTALL/LOAD or SET."""
+    settings = WarehouseSettings()
     try:
-        columns, rows = run_readonly(_db(db), sql)
+        columns, rows = run_readonly(settings.db_path if db is None else db, sql, settings.query_dirs or None)
     except WarehouseError as exc:
         fail(str(exc))
     shown = rows if limit == 0 else rows[:limit]
@@ -50,7 +54,10 @@ def runs(
     db: DbOption = None,
     last: Annotated[int, typer.Option(help="How many recent runs.")] = 10,
     errors: Annotated[
-        bool, typer.Option("--errors", help="Also list each failure of the latest run.")
+        bool,
+        typer.Option(
+            "--errors", help="Also list each failure (file:line for imports) of the last run to finish."
+        ),
     ] = False,
 ) -> None:
     """Recent monitoring runs: status, counts, failures."""
@@ -61,16 +68,22 @@ def runs(
     try:
         columns, rows = recent_runs(con, last)
         print_table(columns, rows, title="runs")
-        if errors and rows:
-            summary = run_summary(con, rows[0][0])
-            print_table(
-                ["stage", "source", "reason", "detail"],
-                [
-                    (e["stage"], e["source"], e["reason"], (e["detail"] or "")[:120])
-                    for e in summary["errors"]
-                ],
-                title=f"failures of run {rows[0][0]}",
+        latest = latest_finished_run(con) if errors else None
+        if latest is not None:
+            summary = run_summary(con, latest)
+            console.print(
+                f"failures of run {latest} ({summary['status']}, the last to finish): "
+                f"{len(summary['errors'])}",
+                soft_wrap=True,
             )
+            for e in summary["errors"]:  # one line each, so file:line stays whole and greppable
+                detail = " ".join((e["detail"] or "").split())
+                console.print(
+                    f"  {e['stage']} {e['source']}: {e['reason']}" + (f": {detail}" if detail else ""),
+                    soft_wrap=True,
+                    markup=False,
+                    highlight=False,
+                )
     finally:
         con.close()
 
@@ -202,7 +215,7 @@ def recover(
 ) -> None:
     """Recover a damaged database: move it aside (<name>.corrupt-<time>, never deleted), restore the
     snapshot."""
-    from warehouse.db import recover as recover_db
+    from warehouse.recovery import recover as recover_db
 
     try:
         steps = recover_db(_db(db), force=force)

@@ -1,31 +1,31 @@
 """The labeling page (Starlette): one article at a time, the model's suggestions and evidence, keyboard
-shortcuts, several annotators by name, progress and undo. Labels go to DuckDB through labels_store.
+shortcuts, annotators from a configured list, progress and undo. Labels go to DuckDB through labels_store
+(and from there to the append-only labels export).
 
-The warehouse is opened per request and closed at once, so a monitoring run can take the write lock
-between labels; while it holds it, saving answers 503 and the annotator retries."""
+Two queues: /label is the labeling queue (articles `framewatch label sample` queued); /test is the frozen
+test set's own queue, shown without the model's suggestions and saying why its labels are kept apart.
+An article is labeled only through the queue that holds it for that annotator: anything else is refused.
+Each label form carries a one-time id, so pressing Save twice stores one label, not two."""
 
 from __future__ import annotations
 
 import logging
-import re
-import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 from urllib.parse import parse_qs
 
 import duckdb
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.applications import Starlette
-from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from labels.annotators import require
 from labels.codebook import Codebook, LabelError, load_codebook
 from labels.web.highlight import paragraphs
 from labels.web.security import (
@@ -37,8 +37,8 @@ from labels.web.security import (
     csrf_ok,
     host_name,
 )
+from labels.web.warehouse import Busy, Warehouse
 from warehouse import labels_store
-from warehouse.db import WarehouseError, connect
 
 log = logging.getLogger(__name__)
 
@@ -47,55 +47,15 @@ FRAME_KEYS = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "0", "q", "w", "e", "
 SLANT_KEYS = ["a", "s", "d"]
 TONE_KEYS = ["j", "k", "l"]
 MAX_FORM_BYTES = 64 * 1024
-ANNOTATOR_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._@-]{0,39}$")
-T = TypeVar("T")
-
-
-class Busy(RuntimeError):
-    """The warehouse is locked by another process."""
+PREFIX = {"train": "/label", "test": "/test"}  # URL of each queue
 
 
 @dataclass
 class PageConfig:
     db_path: Path
+    annotators: list[str] = field(default_factory=list)  # who may label; required (see labels.annotators)
     allowed_hosts: list[str] = field(default_factory=lambda: list(LOOPBACK_HOSTS))
     codebook: Codebook = field(default_factory=load_codebook)
-
-
-class Warehouse:
-    """Short-lived connections, one request at a time (a DuckDB connection is not thread-safe).
-    Pages read through a read-only connection (cheap); saves open a writable one, which also applies
-    migrations the first time."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._lock = threading.Lock()
-        self._migrated = False
-
-    @contextmanager
-    def open(self, write: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
-        with self._lock:
-            writable = write or not self._migrated
-            try:
-                con = connect(self.path, read_only=not writable)
-            except WarehouseError as exc:
-                if "locked" in str(exc):
-                    raise Busy(str(exc)) from exc
-                raise
-            self._migrated = self._migrated or writable
-            try:
-                yield con
-            finally:
-                if writable:
-                    con.execute("checkpoint")
-                con.close()
-
-    async def run(self, fn: Callable[[duckdb.DuckDBPyConnection], T], write: bool = False) -> T:
-        def work() -> T:
-            with self.open(write) as con:
-                return fn(con)
-
-        return await run_in_threadpool(work)
 
 
 def _environment() -> Environment:
@@ -116,6 +76,8 @@ def _one(form: dict[str, list[str]], name: str) -> str:
 
 
 def create_app(config: PageConfig) -> Starlette:
+    """The page for `config`; AnnotatorError when no annotators are configured."""
+    annotators = require(config.annotators)
     env = _environment()
     sessions = Sessions()
     warehouse = Warehouse(config.db_path)
@@ -133,6 +95,8 @@ def create_app(config: PageConfig) -> Starlette:
             frame_keys=frame_keys,
             slant_keys=SLANT_KEYS,
             tone_keys=TONE_KEYS,
+            annotators=annotators,
+            prefix=PREFIX,
             flash=flash,
             **ctx,
         )
@@ -169,6 +133,11 @@ def create_app(config: PageConfig) -> Starlette:
     def busy_page(session: Session, exc: Exception) -> Response:
         return render("busy.html", session, status=503, message=str(exc))
 
+    def not_queued(session: Session, article_id: str, queue: str, held_by: str | None) -> Response:
+        return render(
+            "missing.html", session, status=403, article_id=article_id, queue=queue, held_by=held_by
+        )
+
     async def index(request: Request) -> Response:
         session, new = session_of(request)
         if session.annotator:
@@ -180,8 +149,12 @@ def create_app(config: PageConfig) -> Starlette:
         if refusal or session is None:
             return refusal or PlainTextResponse("no session", status_code=403)
         name = _one(form, "annotator")
-        if not ANNOTATOR_RE.match(name):
-            session.flash = "Give your name: letters, digits, space, . _ @ - (at most 40 characters)."
+        if name not in annotators:
+            session.flash = (
+                "Choose your name from the list. Not on it? Ask whoever runs `framewatch label serve` to "
+                "add you (--annotator NAME or FRAMEWATCH_LABEL_ANNOTATORS)."
+            )
+            log.warning("refused a session for an annotator not on the list")
             return redirect("/")
         session.annotator, session.skipped = name, []
         log.info("annotator %s started a session", name)
@@ -194,33 +167,42 @@ def create_app(config: PageConfig) -> Starlette:
         session.annotator, session.skipped = None, []
         return redirect("/")
 
-    async def next_page(request: Request) -> Response:
-        session, new = session_of(request)
-        if not session.annotator:
-            return redirect("/", session, new)
-        annotator, skipped = session.annotator, list(session.skipped)
-        try:
-            article_id, stats = await warehouse.run(
-                lambda con: (
-                    labels_store.next_article(con, annotator, skipped),
-                    labels_store.progress(con, annotator),
+    def next_page(queue: str) -> Any:
+        async def handler(request: Request) -> Response:
+            session, new = session_of(request)
+            if not session.annotator:
+                return redirect("/", session, new)
+            annotator, skipped = session.annotator, list(session.skipped)
+            try:
+                article_id, stats = await warehouse.run(
+                    lambda con: (
+                        labels_store.next_article(con, annotator, skipped, queue),
+                        labels_store.progress(con, annotator),
+                    )
                 )
-            )
-        except Busy as exc:
-            return busy_page(session, exc)
-        if article_id is None:
-            return render("done.html", session, new=new, progress=stats, skipped=len(skipped))
-        return redirect(f"/label/{article_id}", session, new)
+            except Busy as exc:
+                return busy_page(session, exc)
+            if article_id is None:
+                return render(
+                    "done.html", session, new=new, progress=stats, skipped=len(skipped), queue=queue
+                )
+            return redirect(f"{PREFIX[queue]}/{article_id}", session, new)
 
-    async def article_page(request: Request) -> Response:
-        session, new = session_of(request)
-        if not session.annotator:
-            return redirect("/", session, new)
-        return await _article(request, session, new)
+        return handler
+
+    def article_page(queue: str) -> Any:
+        async def handler(request: Request) -> Response:
+            session, new = session_of(request)
+            if not session.annotator:
+                return redirect("/", session, new)
+            return await _article(request, session, queue, new)
+
+        return handler
 
     async def _article(
         request: Request,
         session: Session,
+        queue: str,
         new: bool = False,
         error: str | None = None,
         chosen: dict[str, Any] | None = None,
@@ -228,16 +210,19 @@ def create_app(config: PageConfig) -> Starlette:
         article_id = request.path_params["article_id"]
         annotator = str(session.annotator)
         try:
-            article, stats = await warehouse.run(
+            article, stats, held_by = await warehouse.run(
                 lambda con: (
                     labels_store.article_for_page(con, article_id, annotator),
                     labels_store.progress(con, annotator),
+                    labels_store.queue_of(con, article_id, annotator),
                 )
             )
         except Busy as exc:
             return busy_page(session, exc)
-        if article is None:
-            return render("missing.html", session, status=404, new=new, article_id=article_id)
+        if article is None or held_by != queue:
+            if article is not None and held_by is not None and error is None:
+                return redirect(f"{PREFIX[held_by]}/{article_id}", session, new)
+            return not_queued(session, article_id, queue, held_by if article is not None else None)
         if chosen is None:
             chosen = {
                 "frames": list(article.get("my_frames") or []),
@@ -245,6 +230,7 @@ def create_app(config: PageConfig) -> Starlette:
                 "slant": article.get("my_slant"),
                 "tone": article.get("my_tone"),
             }
+        evidence = article.get("evidence") if queue == "train" else None
         return render(
             "label.html",
             session,
@@ -252,17 +238,26 @@ def create_app(config: PageConfig) -> Starlette:
             new=new,
             article=article,
             progress=stats,
-            paras=paragraphs(article.get("text") or "", article.get("evidence")),
+            queue=queue,
+            suggest=queue == "train",  # the test set is labeled without the model's suggestions
+            form_id=secrets.token_urlsafe(12),
+            paras=paragraphs(article.get("text") or "", evidence),
             error=error,
             chosen=chosen,
         )
 
-    async def save(request: Request) -> Response:
-        session, form, refusal = await checked_post(request)
-        if refusal or session is None:
-            return refusal or PlainTextResponse("no session", status_code=403)
-        if not session.annotator:
-            return redirect("/")
+    def save(queue: str) -> Any:
+        async def handler(request: Request) -> Response:
+            session, form, refusal = await checked_post(request)
+            if refusal or session is None:
+                return refusal or PlainTextResponse("no session", status_code=403)
+            if not session.annotator:
+                return redirect("/")
+            return await _save(request, session, form, queue)
+
+        return handler
+
+    async def _save(request: Request, session: Session, form: dict[str, list[str]], queue: str) -> Response:
         article_id = request.path_params["article_id"]
         chosen = {
             "frames": form.get("frames", []),
@@ -277,10 +272,15 @@ def create_app(config: PageConfig) -> Starlette:
         except LabelError as exc:
             missing = [n for n in ("slant", "tone") if not chosen[n]]
             message = f"Choose a {' and a '.join(missing)}." if missing else str(exc)
-            return await _article(request, session, error=message, chosen=chosen)
+            return await _article(request, session, queue, error=message, chosen=chosen)
+        annotator = str(session.annotator)
+        form_id = _one(form, "form_id")
+        if not sessions.claim_form(session, form_id):
+            session.flash = "Already saved: Save was pressed again for the same form; nothing stored twice."
+            return redirect(PREFIX[queue])
         row = labels_store.label_row(
             article_id,
-            session.annotator,
+            annotator,
             labels.frames,
             labels.primary_frame,
             labels.slant,
@@ -289,21 +289,24 @@ def create_app(config: PageConfig) -> Starlette:
             "page",
         )
 
-        def store(con: duckdb.DuckDBPyConnection) -> bool:
-            if not labels_store.known_article_ids(con, [article_id]):
-                return False
-            labels_store.append_labels(con, [row])
-            return True
+        def store(con: duckdb.DuckDBPyConnection) -> str | None:
+            held_by = labels_store.queue_of(con, article_id, annotator)
+            if held_by == queue:
+                labels_store.append_labels(con, [row])
+            return held_by
 
         try:
-            stored = await warehouse.run(store, write=True)
+            held_by = await warehouse.run(store, write=True)
         except Busy as exc:
+            sessions.release_form(session, form_id)
             return busy_page(session, exc)
-        if not stored:
-            return render("missing.html", session, status=404, article_id=article_id)
-        session.flash = "Saved."
-        log.info("%s labeled %s", session.annotator, article_id)
-        return redirect("/label")
+        if held_by != queue:
+            sessions.release_form(session, form_id)
+            known = await warehouse.run(lambda con: bool(labels_store.known_article_ids(con, [article_id])))
+            return not_queued(session, article_id, queue, held_by if known else None)
+        session.flash = "Saved to the frozen test set." if queue == "test" else "Saved."
+        log.info("%s labeled %s (%s queue)", annotator, article_id, queue)
+        return redirect(PREFIX[queue])
 
     async def undo(request: Request) -> Response:
         session, _form_, refusal = await checked_post(request)
@@ -312,10 +315,13 @@ def create_app(config: PageConfig) -> Starlette:
         if not session.annotator:
             return redirect("/")
         annotator = session.annotator
+
+        def withdraw(con: duckdb.DuckDBPyConnection) -> tuple[str | None, str | None]:
+            article_id = labels_store.undo_last(con, annotator, book.version)
+            return article_id, labels_store.queue_of(con, article_id, annotator) if article_id else None
+
         try:
-            article_id = await warehouse.run(
-                lambda con: labels_store.undo_last(con, annotator, book.version), write=True
-            )
+            article_id, held_by = await warehouse.run(withdraw, write=True)
         except Busy as exc:
             return busy_page(session, exc)
         if article_id is None:
@@ -323,25 +329,27 @@ def create_app(config: PageConfig) -> Starlette:
             return redirect("/label")
         session.flash = "Undone: your last label was withdrawn. Label this article again."
         session.skipped = [a for a in session.skipped if a != article_id]
-        return redirect(f"/label/{article_id}")
+        return redirect(f"{PREFIX.get(held_by or 'train')}/{article_id}")
 
     async def skip(request: Request) -> Response:
-        session, _form_, refusal = await checked_post(request)
+        session, form, refusal = await checked_post(request)
         if refusal or session is None:
             return refusal or PlainTextResponse("no session", status_code=403)
         article_id = request.path_params["article_id"]
         if article_id not in session.skipped:
             session.skipped.append(article_id)
         session.flash = "Skipped for this session."
-        return redirect("/label")
+        return redirect(PREFIX["test"] if _one(form, "queue") == "test" else PREFIX["train"])
 
-    routes = [
-        Route("/", index, methods=["GET"]),
-        Route("/session", login, methods=["POST"]),
-        Route("/logout", logout, methods=["POST"]),
-        Route("/label", next_page, methods=["GET"]),
-        Route("/label/{article_id:str}", article_page, methods=["GET"]),
-        Route("/label/{article_id:str}", save, methods=["POST"]),
+    routes = [Route("/", index, methods=["GET"]), Route("/session", login, methods=["POST"])]
+    routes.append(Route("/logout", logout, methods=["POST"]))
+    for queue, prefix in PREFIX.items():
+        routes += [
+            Route(prefix, next_page(queue), methods=["GET"]),
+            Route(prefix + "/{article_id:str}", article_page(queue), methods=["GET"]),
+            Route(prefix + "/{article_id:str}", save(queue), methods=["POST"]),
+        ]
+    routes += [
         Route("/undo", undo, methods=["POST"]),
         Route("/skip/{article_id:str}", skip, methods=["POST"]),
         Mount("/static", app=StaticFiles(directory=HERE / "static"), name="static"),

@@ -78,6 +78,9 @@ class HostCheckMiddleware:
         await self.app(scope, receive, send_with_headers)
 
 
+FORMS_REMEMBERED = 1000  # label forms whose save is remembered per session (a second press is a no-op)
+
+
 @dataclass
 class Session:
     token: str
@@ -85,6 +88,7 @@ class Session:
     annotator: str | None = None
     skipped: list[str] = field(default_factory=list)
     flash: str | None = None
+    saved_forms: dict[str, None] = field(default_factory=dict)  # form ids already saved, oldest first
 
 
 class Sessions:
@@ -105,6 +109,22 @@ class Sessions:
     def get(self, token: str | None) -> Session | None:
         with self._lock:
             return self._by_token.get(token) if token else None
+
+    def claim_form(self, session: Session, form_id: str) -> bool:
+        """True the first time a label form is submitted; False for a repeat (Save pressed twice, a
+        resent POST), which must not store a second label."""
+        with self._lock:
+            if not form_id or form_id in session.saved_forms:
+                return not form_id
+            session.saved_forms[form_id] = None
+            while len(session.saved_forms) > FORMS_REMEMBERED:
+                session.saved_forms.pop(next(iter(session.saved_forms)))
+            return True
+
+    def release_form(self, session: Session, form_id: str) -> None:
+        """Forget a claimed form whose save did not happen (busy warehouse), so it can be sent again."""
+        with self._lock:
+            session.saved_forms.pop(form_id, None)
 
 
 def csrf_ok(session: Session | None, submitted: str | None) -> bool:

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 import skops.io as sio
 
-from classifier import registry
+from classifier import promotion, registry
 from classifier.baseline import BaselineModel
 from classifier.predict import load_scorer
 from classifier.scoring import Doc
@@ -63,9 +63,7 @@ def test_small_model_card_and_files(small_model_dir: tuple[Path, str]) -> None:
     slant_m = evaluation["slant"]["model"]["article"]
     assert 0.3 < frames_m["micro_f1"] <= 1.0  # well above chance even on a few hundred articles
     assert 0.0 <= slant_m["macro_f1"] <= 1.0 and slant_m["n_outlets"] > 10
-    assert (
-        "plain TF-IDF + LR" in evaluation["frames"] and "groups: outlet" in evaluation["protocol"]["slant"]
-    )
+    assert "plain TF-IDF + LR" in evaluation["frames"] and "groups: outlet" in evaluation["protocol"]["slant"]
     assert {"scikit-learn", "safetensors", "vaderSentiment"} <= set(card["libraries"])
     readme = (folder / "README.md").read_text()
     assert version in readme and "## Limitations" in readme and "lexicon-based" in readme
@@ -128,8 +126,8 @@ def test_registry_list_promote_and_errors(small_model_dir: tuple[Path, str], tmp
     with pytest.raises(registry.RegistryError, match=expected):
         registry.promoted_version(unpromoted)
     with pytest.raises(registry.RegistryError, match="no model 'nope'"):
-        registry.promote("nope", root)
-    registry.promote(version, root)
+        promotion.promote("nope", root)
+    promotion.promote(version, root)
     assert registry.promoted_version(root) == version
     infos = {m.version: m for m in registry.list_models(root)}
     assert infos[version].promoted and infos[version].card["version"] == version
@@ -139,11 +137,14 @@ def test_registry_list_promote_and_errors(small_model_dir: tuple[Path, str], tmp
     assert set(prediction.frame_probs) == set(load_codebook().frame_names)
 
 
-def test_other_model_kinds_can_be_promoted_but_not_loaded_as_baseline(tmp_path: Path) -> None:
+def test_a_kind_that_does_not_load_cannot_be_promoted(tmp_path: Path) -> None:
+    """Before issue 13, promote only checked that a card.json existed; now the version must load."""
     folder = tmp_path / "transformer-20250101-abcdef12"
     folder.mkdir()
     (folder / "card.json").write_text(json.dumps({"version": folder.name, "kind": "transformer-test"}))
-    registry.promote(folder.name, tmp_path)
-    assert registry.promoted_version(tmp_path) == folder.name
+    with pytest.raises(registry.RegistryError, match="cannot promote .*'transformer-test' model"):
+        promotion.promote(folder.name, tmp_path)
+    assert not (tmp_path / "PROMOTED").exists()
+    (tmp_path / "PROMOTED").write_text(folder.name)  # promoted by hand: scoring still refuses it clearly
     with pytest.raises(registry.RegistryError, match="of kind 'transformer-test'"):
         load_scorer(models_dir=tmp_path)

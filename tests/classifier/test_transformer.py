@@ -209,7 +209,8 @@ def test_encoder_batch_budget_changes_speed_not_scores(
 
 def test_registry_lists_promotes_and_loads_the_transformer(trained: tuple[Path, str]) -> None:
     from classifier.predict import load_scorer
-    from classifier.registry import list_models, promote, promoted_version
+    from classifier.promotion import promote
+    from classifier.registry import list_models, promoted_version
     from classifier.transformer.predict import TransformerScorer
 
     models, version = trained

@@ -28,10 +28,10 @@ def test_jsonl_good_and_bad_rows(tmp_path):
     assert rows[0]["normalized_url"] == "https://n.example/1"
     assert str(rows[1]["published"]) == "2026-11-02"
     assert [(e["source"], e["reason"]) for e in errors] == [
-        (f"{path}:2", "bad_record"),
-        (f"{path}:3", "bad_record"),
+        (f"{path}:2", "bad_json"),
+        (f"{path}:3", "no_text"),
     ]
-    assert "empty `text`" in errors[1]["detail"]
+    assert "not valid JSON" in errors[0]["detail"] and "no `text`" in errors[1]["detail"]
 
 
 def test_same_file_gives_same_ids(tmp_path):
@@ -89,14 +89,14 @@ def test_hugging_face_dataset_on_disk(tmp_path):
     Dataset.from_list(rows).save_to_disk(str(single))
     good, bad = read_import_file(single)
     assert [r["title"] for r in good] == ["One"] and str(good[0]["published"]) == "2026-11-01"
-    assert bad[0]["source"] == f"{single}:1" and "empty `text`" in bad[0]["detail"]
+    assert bad[0]["source"] == f"{single}:1" and "no `text`" in bad[0]["detail"]
 
     splits = tmp_path / "splits"
     DatasetDict({"train": Dataset.from_list(rows[:1]), "test": Dataset.from_list(rows[:1])}).save_to_disk(
         str(splits)
     )
-    good, _ = read_import_file(splits)
-    assert len(good) == 2 and good[0]["article_id"] == good[1]["article_id"]  # same URL, same id
+    good, bad = read_import_file(splits)
+    assert len(good) == 1 and bad == []  # the same URL and text in both splits: one article, nothing refused
 
 
 def test_a_plain_folder_is_refused(tmp_path):

@@ -35,8 +35,9 @@ os.environ["FRAMEWATCH_HOME"] = home
 from flows.settings import FlowSettings, configure_runtime
 configure_runtime(FlowSettings())
 import flows.monitor as monitor
-from flows.demo import demo_fetch_settings, write_sources
+from flows.demo import write_sources
 from flows.demo_site import DemoSite
+from tests.flows.patient import patient_fetch_settings
 
 def touch():
     Path(marker).write_text(str(os.getpid()))
@@ -65,7 +66,7 @@ if mode == "write":
 
 with Site() as site:
     sources = write_sources(site.outlets(), [], Path(home) / "sources.toml")
-    collect = CollectParams(sources_path=str(sources), fetch=demo_fetch_settings())
+    collect = CollectParams(sources_path=str(sources), fetch=patient_fetch_settings())
     out = monitor.monitor_flow(db_path=db, collect=collect, score=ScoreParams(batch_size=batch))
 print("RESULT " + json.dumps({"run_id": out["run_id"], "counts": out["counts"]}, default=str))
 """
@@ -81,7 +82,7 @@ def _env(home: Path) -> dict[str, str]:
             "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
             "DO_NOT_TRACK": "1",
             "PREFECT_LOGGING_TO_API_ENABLED": "false",
-            "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180",
+            "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "600",
         }
     )
     env.pop("PREFECT_API_URL", None)  # each subprocess uses its own temporary API
@@ -100,7 +101,7 @@ def _start(mode: str, db: Path, home: Path, marker: Path) -> subprocess.Popen:
     )
 
 
-def _kill_when(proc: subprocess.Popen, marker: Path, timeout: float = 120) -> None:
+def _kill_when(proc: subprocess.Popen, marker: Path, timeout: float = 900) -> None:
     """SIGKILL the run's process group as soon as `marker` exists."""
     deadline = time.monotonic() + timeout
     try:
@@ -112,7 +113,7 @@ def _kill_when(proc: subprocess.Popen, marker: Path, timeout: float = 120) -> No
             time.sleep(0.05)
     finally:
         os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=30)
+        proc.wait(timeout=120)
         proc.stdout.close()
     assert proc.returncode == -signal.SIGKILL
 
@@ -120,7 +121,7 @@ def _kill_when(proc: subprocess.Popen, marker: Path, timeout: float = 120) -> No
 def _run_to_completion(db: Path, home: Path) -> dict:
     proc = _start("normal", db, home, home / "unused")
     try:
-        out, _ = proc.communicate(timeout=240)
+        out, _ = proc.communicate(timeout=1200)
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)
         raise
@@ -131,15 +132,16 @@ def _run_to_completion(db: Path, home: Path) -> dict:
 
 def _rerun_in_process(home: Path, db: Path) -> dict:
     """The next scheduled run, in this process (under the session's Prefect test harness)."""
-    from flows.demo import demo_fetch_settings, write_sources
+    from flows.demo import write_sources
     from flows.demo_site import DemoSite
     from flows.monitor import monitor_flow
     from flows.params import CollectParams
+    from tests.flows.patient import patient_fetch_settings
 
     with DemoSite() as site:
         sources = write_sources(site.outlets(), [], home / "sources.toml")
         return monitor_flow(
-            db_path=str(db), collect=CollectParams(sources_path=str(sources), fetch=demo_fetch_settings())
+            db_path=str(db), collect=CollectParams(sources_path=str(sources), fetch=patient_fetch_settings())
         )
 
 
@@ -202,6 +204,7 @@ def _assert_recovered(db: Path, result: dict, killed: int) -> None:
     assert result["counts"]["interrupted_runs_marked"] >= 1
 
 
+@pytest.mark.timeout(1800)  # the waits inside are conditions with generous limits, not margins
 def test_kill_mid_write_then_rerun_completes(prefect_harness, tmp_path):
     """Fast variant: one SIGKILL inside an uncommitted prediction transaction, then a clean re-run
     (in this process, so only one extra Prefect start)."""
@@ -218,6 +221,7 @@ def test_kill_mid_write_then_rerun_completes(prefect_harness, tmp_path):
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(3600)
 def test_kill_while_fetching_and_while_writing(tmp_path):
     """Two kills (one during page fetches, one inside a write transaction), then a run that finishes."""
     db = tmp_path / "fw.duckdb"

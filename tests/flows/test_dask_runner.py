@@ -8,8 +8,9 @@ import logging
 
 import pytest
 
-from flows.demo import demo_fetch_settings, write_sources
+from flows.demo import write_sources
 from flows.params import CollectParams, RunnerParams, ScoreParams
+from tests.flows.patient import patient_fetch_settings
 from warehouse.db import connect
 
 # What a run stores, minus what differs by design between two runs (run ids, timestamps).
@@ -60,7 +61,7 @@ def test_dask_runner_stores_the_same_rows_as_the_default_runner(cluster, tmp_pat
 
     with DemoSite() as site:
         sources = write_sources(site.outlets(), [], tmp_path / "sources.toml")
-        collect = CollectParams(sources_path=str(sources), fetch=demo_fetch_settings())
+        collect = CollectParams(sources_path=str(sources), fetch=patient_fetch_settings())
         default = monitor_flow(db_path=str(tmp_path / "default.duckdb"), collect=collect)
         on_dask = monitor_flow(
             db_path=str(tmp_path / "dask.duckdb"),
@@ -91,7 +92,7 @@ def test_temporary_local_cluster_when_no_address(prefect_harness, tmp_path, demo
     sources = write_sources(demo_site.outlets()[:2], [], tmp_path / "sources.toml")
     out = monitor_flow(
         db_path=str(tmp_path / "fw.duckdb"),
-        collect=CollectParams(sources_path=str(sources), fetch=demo_fetch_settings()),
+        collect=CollectParams(sources_path=str(sources), fetch=patient_fetch_settings()),
         runner=RunnerParams(kind="dask", n_workers=1),
     )
     assert out["counts"]["articles_new"] > 0 and out["counts"]["scored"] == out["counts"]["articles_new"]

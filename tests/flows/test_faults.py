@@ -11,11 +11,11 @@ import gzip
 import pytest
 
 from flows.sources.collect import collect_async
-from flows.sources.extract_pool import ExtractorPool
 from flows.sources.registry import Feed
 from flows.sources.settings import FetchSettings
 from tests.flows.loopback import LoopbackServer, Reply, repeat
 from tests.flows.pages import article_html, news_sitemap, paragraphs, rss, sitemap_index
+from tests.flows.test_extract_pool import ShortFuseForHangs
 
 MB = 1024 * 1024
 HTML = {"Content-Type": "text/html; charset=utf-8"}
@@ -23,8 +23,8 @@ PAYWALL = '<script type="application/ld+json">{"isAccessibleForFree": "False"}</
 SETTINGS = dict(
     per_host_delay_s=0.02,
     per_host_concurrency=3,
-    total_timeout_s=2.0,
-    connect_timeout_s=1.0,
+    total_timeout_s=10.0,  # good pages have plenty; the slow faults below never answer in time
+    connect_timeout_s=10.0,
     max_retries=1,
     backoff_s=0.1,
     max_bytes=2 * MB,
@@ -52,7 +52,7 @@ def faulty_run():
             .encode("cp1252")
         )
         faults = {
-            "/a/slow.html": Reply(200, b"late", HTML, delay_s=4),
+            "/a/slow.html": Reply(200, b"late", HTML, delay_s=120),
             "/a/ratelimited.html": [Reply(429, b"", {"Retry-After": "1"}), page(201)],
             "/a/flaky.html": [Reply(503, b"busy"), page(202)],
             "/a/down.html": Reply(503, b"still busy"),
@@ -85,7 +85,7 @@ def faulty_run():
         )
         a.routes["/zero.xml"] = Reply(200, b"")
         a.routes["/missing.xml"] = Reply(404, b"no")
-        a.routes["/slowfeed.xml"] = Reply(200, b"<rss/>", delay_s=4)
+        a.routes["/slowfeed.xml"] = Reply(200, b"<rss/>", delay_s=120)
         # a news sitemap index, one gzipped child with two articles
         a.routes["/sitemap-index.xml"] = Reply(200, sitemap_index([(a.url("/news-1.xml.gz"), "2026-11-01")]))
         a.routes["/news-1.xml.gz"] = Reply(
@@ -209,7 +209,7 @@ def test_a_hanging_extraction_is_recorded_and_the_run_goes_on():
         srv.routes["/feed.xml"] = Reply(200, rss([(srv.url("/hang.html"), "h"), (srv.url("/ok.html"), "o")]))
 
         async def go():
-            pool = ExtractorPool(1, timeout_s=1.0, target="tests.flows.extractors:misbehaving")
+            pool = ShortFuseForHangs(1, timeout_s=600.0, target="tests.flows.extractors:misbehaving")
             return await collect_async(
                 [Feed(srv.url("/feed.xml"), "o")], set(), settings=FetchSettings(**SETTINGS), extractor=pool
             )

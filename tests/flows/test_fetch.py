@@ -12,8 +12,10 @@ from tests.flows.loopback import LoopbackServer, Reply
 
 
 def fast(**kw) -> FetchSettings:
+    """No delays; generous timeouts, so an answer from the loopback server never races the clock on a busy
+    machine (tests of the timeouts themselves set short ones against replies that are slower still)."""
     base = dict(
-        per_host_delay_s=0.0, backoff_s=0.05, max_retries=2, total_timeout_s=2.0, connect_timeout_s=1.0
+        per_host_delay_s=0.0, backoff_s=0.05, max_retries=2, total_timeout_s=120.0, connect_timeout_s=60.0
     )
     return FetchSettings(**(base | kw))
 

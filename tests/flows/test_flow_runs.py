@@ -88,25 +88,37 @@ def test_collect_and_score_record_runs_and_artifacts_and_are_idempotent(
     assert "articles_new" in markdown and "| import |" in markdown
 
 
-def test_a_failing_flow_is_recorded_failed_and_keeps_what_was_stored(prefect_harness, tmp_path, import_file):
+def test_a_failing_flow_is_recorded_failed_and_keeps_what_was_stored(
+    prefect_harness, tmp_path, import_file, monkeypatch
+):
+    import flows.collect
     from flows.collect import collect_flow
-    from flows.sources.bulk import ImportFileError
 
     db = str(tmp_path / "fw.duckdb")
     collect_flow(db, CollectParams(import_paths=[str(import_file)]))
-    with pytest.raises(ImportFileError):
-        collect_flow(db, CollectParams(import_paths=[str(tmp_path / "missing.jsonl")]))
+    # a missing file is one refused file now, not a failed run (issue 13: one bad file never aborts)
+    missing = collect_flow(db, CollectParams(import_paths=[str(tmp_path / "missing.jsonl")]))
+    assert [(e["reason"], e["source"]) for e in missing["errors"]] == [
+        ("bad_file", str(tmp_path / "missing.jsonl"))
+    ]
+
+    def disk_full(*_args, **_kwargs):  # injected fault: the disk fills up while storing
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(flows.collect, "store_new", disk_full)
+    with pytest.raises(OSError, match="No space left"):
+        collect_flow(db, CollectParams(import_paths=[str(import_file)]))
     con = connect(db, read_only=True)
     try:
         runs = con.execute("select run_id, status from runs order by started_at").fetchall()
         failed_reasons = con.execute(
-            "select reason from run_errors where run_id = ?", [runs[-1][0]]
+            "select reason from run_errors where run_id = ? and stage = 'run'", [runs[-1][0]]
         ).fetchall()
         articles = con.execute("select count(*) from articles").fetchone()[0]
     finally:
         con.close()
-    assert [s for _r, s in runs] == ["completed", "failed"]
-    assert failed_reasons == [("ImportFileError",)]
+    assert [s for _r, s in runs] == ["completed", "completed", "failed"]
+    assert failed_reasons == [("OSError",)]
     assert articles == 6
 
 
@@ -159,10 +171,11 @@ def test_cli_runs_each_part_on_its_own(prefect_harness, tmp_path, import_file, m
     cli, db = CliRunner(), str(tmp_path / "fw.duckdb")
     steps = [["import", str(import_file), "--db", db], ["score-stored", "--db", db], ["publish", "--db", db]]
     outputs = []
-    for args in steps:
+    for args, code in zip(steps, (3, 0, 0), strict=True):  # import: one row refused (exit 3), the rest stored
         result = cli.invoke(app, args)
-        assert result.exit_code == 0, result.output
+        assert result.exit_code == code, result.output
         outputs.append(" ".join(result.output.split()))
+    assert "some rejected: 6 of 7 records stored" in outputs[0]
     assert "scored=0" in outputs[1]  # import already scored everything
     assert "report run" in outputs[2] and "snapshot=" in outputs[2]
     bad = cli.invoke(app, ["score-stored", "--db", db, "--address", "tcp://127.0.0.1:1"])

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from flows.demo import demo_fetch_settings, write_seed_import, write_sources
+from flows.demo import write_seed_import, write_sources
 from flows.monitor import monitor_flow
 from flows.params import CollectParams
+from tests.flows.patient import patient_fetch_settings
 from warehouse.db import connect
 
 
@@ -20,10 +21,10 @@ def demo_runs(prefect_harness, tmp_path_factory):
     with DemoSite() as site:
         sources = write_sources(site.outlets(), [], home / "sources.toml")
         first = monitor_flow(
-            db_path=str(db), collect=CollectParams(sources_path=str(sources), fetch=demo_fetch_settings())
+            db_path=str(db), collect=CollectParams(sources_path=str(sources), fetch=patient_fetch_settings())
         )
         second = monitor_flow(
-            db_path=str(db), collect=CollectParams(sources_path=str(sources), fetch=demo_fetch_settings())
+            db_path=str(db), collect=CollectParams(sources_path=str(sources), fetch=patient_fetch_settings())
         )
         corpus_size = len(site.corpus.articles)
     return db, first, second, corpus_size

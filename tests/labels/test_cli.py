@@ -32,7 +32,8 @@ def test_the_workflow_from_the_command_line(warehouse, tmp_path):
     path, truths = warehouse
     db = ["--db", str(path)]
     code, out = _invoke("sample", *db, "--n", "12", "--test-size", "4")
-    assert code == 0 and "queued 16 articles" in out
+    assert code == 0 and "queued 12 articles for labeling (--n 12)" in " ".join(out.split())
+    assert "froze the test set: 4 articles" in " ".join(out.split())
 
     con = connect(path, read_only=True)
     queued = [
@@ -124,3 +125,15 @@ def test_the_workflow_from_the_command_line(warehouse, tmp_path):
 def test_missing_database_is_explained(tmp_path):
     code, out = _invoke("agreement", "--db", str(tmp_path / "absent.duckdb"))
     assert code == 1 and "framewatch demo" in out
+
+
+def test_serve_needs_an_annotator_list(warehouse):
+    from tests.clichecks import one_clear_line
+
+    path, _ = warehouse
+    result = runner.invoke(app, ["serve", "--db", str(path)], env={"FRAMEWATCH_LABEL_ANNOTATORS": ""})
+    one_clear_line(result, "no annotators configured", "--annotator NAME", "FRAMEWATCH_LABEL_ANNOTATORS")
+    bad = runner.invoke(app, ["serve", "--db", str(path)], env={"FRAMEWATCH_LABEL_ANNOTATORS": "ann,<b>"})
+    one_clear_line(bad, "FRAMEWATCH_LABEL_", "'<b>' is not usable")
+    odd = runner.invoke(app, ["serve", "--db", str(path), "--annotator", "x" * 41])
+    one_clear_line(odd, "is not usable")

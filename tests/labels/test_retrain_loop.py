@@ -32,7 +32,7 @@ LOOP = RetrainConfig(
 @pytest.fixture(scope="module")
 def champion(data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     """A small champion trained on the base corpora only (the same samples the challenger gets)."""
-    from classifier import registry
+    from classifier import promotion
     from classifier.train import train_model
 
     root = tmp_path_factory.mktemp("loop")
@@ -57,7 +57,7 @@ def champion(data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[
         random_state=LOOP.seed,
         template=model_template(LOOP),
     )
-    registry.promote(version, models)
+    promotion.promote(version, models)
     return models, version
 
 

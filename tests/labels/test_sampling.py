@@ -106,12 +106,46 @@ def test_bad_shares_are_refused():
         SampleConfig(uncertainty_share=0.8, random_share=0.5)
 
 
-def test_queue_serves_test_articles_first_and_per_annotator(warehouse):
+def test_the_test_set_has_its_own_queue_and_queues_are_per_annotator(warehouse):
+    """Before issue 15.7 the test set led the one queue (the first labels silently went there); now the
+    labeling queue never holds a test-set article and the test set is labeled through its own queue."""
     path, _ = warehouse
     with open_db(path) as con:
         _b, plan = draw(con, SampleConfig(n=4, test_size=2, seed=1), assign=["alice"])
+        test_ids, batch_ids = {p.article_id for p in plan.test}, {p.article_id for p in plan.batch}
         first = labels_store.next_article(con, "alice")
-        assert first in {p.article_id for p in plan.test}
+        assert first in batch_ids
+        assert labels_store.next_article(con, "alice", queue="test") in test_ids
         assert labels_store.next_article(con, "bob") is None  # queued for alice only
-        assert labels_store.progress(con, "alice")["queued"] == 6
+        assert labels_store.next_article(con, "bob", queue="test") is None
+        progress = labels_store.progress(con, "alice")
+        assert (progress["queued"], progress["test_queued"], progress["test_set_size"]) == (4, 2, 2)
         assert labels_store.next_article(con, "alice", skip=[first]) != first
+        assert {labels_store.queue_of(con, a, "alice") for a in test_ids} == {"test"}
+        assert {labels_store.queue_of(con, a, "alice") for a in batch_ids} == {"train"}
+        assert labels_store.queue_of(con, first, "bob") is None
+        with pytest.raises(ValueError, match="queue"):
+            labels_store.next_article(con, "alice", queue="gold")
+
+
+def test_n_is_exactly_what_joins_the_labeling_queue(warehouse):
+    """`--n 10` queued 30 (10 + a 20-article test set in the same queue); now it queues exactly 10 and
+    says apart that the test set was frozen."""
+    from labels.sampling import sample_summary
+
+    path, _ = warehouse
+    with open_db(path) as con:
+        _b, plan = draw(con, SampleConfig(n=10, test_size=20, seed=1))
+        assert len(plan.batch) == 10 and len(plan.test) == 20
+        assert labels_store.progress(con, "anyone")["queued"] == 10
+        lines = sample_summary(plan, 10, 20)
+        assert lines[0].startswith("queued 10 articles for labeling (--n 10)")
+        assert "froze the test set: 20 articles" in lines[1] and "not counted in --n" in lines[1]
+        _b2, again = draw(con, SampleConfig(n=10, test_size=20, seed=2))
+        assert len(again.batch) == 10 and again.test == []
+        assert (
+            sample_summary(again, 10, 20)[-1] == "the test set was frozen by an earlier sample: kept as it is"
+        )
+        assert labels_store.progress(con, "anyone")["queued"] == 20
+        _b3, rest = draw(con, SampleConfig(n=500, test_size=20, seed=3))
+        assert "candidates were left" in sample_summary(rest, 500, 20)[1]

@@ -144,12 +144,13 @@ def test_locked_database_error_names_what_to_do(tmp_path):
             sys.executable,
             "-c",
             textwrap.dedent(f"""
-            import duckdb, sys, time
+            import duckdb, sys
             con = duckdb.connect({str(path)!r})
             print("ready", flush=True)
-            time.sleep(30)
+            sys.stdin.read()  # holds the lock until the test closes our stdin: no clock involved
         """),
         ],
+        stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
     )
@@ -158,6 +159,6 @@ def test_locked_database_error_names_what_to_do(tmp_path):
         with pytest.raises(WarehouseError, match="locked"):
             connect(path, read_only=True)
     finally:
-        holder.kill()
-        holder.wait()
+        holder.stdin.close()
+        holder.wait(timeout=120)
     assert isinstance(connect(path, read_only=True), duckdb.DuckDBPyConnection)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
 from datetime import date, datetime
 from pathlib import Path
 
@@ -14,7 +13,8 @@ from typer.testing import CliRunner
 
 from framewatch.cli import app
 from warehouse import load
-from warehouse.db import SNAPSHOT_RELPATH, WarehouseError, connect, recover
+from warehouse.db import SNAPSHOT_RELPATH, WarehouseError, connect
+from warehouse.recovery import recover
 from warehouse.snapshot import publish_snapshot
 
 runner = CliRunner()
@@ -115,28 +115,113 @@ def test_recover_leaves_a_healthy_file_alone(tmp_path):
 def test_locked_file_is_explained_and_never_moved(tmp_path):
     db = tmp_path / "fw.duckdb"
     _warehouse(db, ["1"], snapshot=False)
-    ready = tmp_path / "ready"
     holder = subprocess.Popen(
         [
             sys.executable,
             "-c",
-            (
-                "import duckdb, pathlib, sys, time; con = duckdb.connect(sys.argv[1]); "
-                "pathlib.Path(sys.argv[2]).touch(); time.sleep(60)"
-            ),
+            # holds the lock until the test closes our stdin: no clock involved
+            "import duckdb, sys; con = duckdb.connect(sys.argv[1]); print('ready', flush=True); "
+            "sys.stdin.read()",
             str(db),
-            str(ready),
-        ]
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
-        deadline = time.monotonic() + 30
-        while not ready.exists() and time.monotonic() < deadline:
-            time.sleep(0.05)
+        assert holder.stdout.readline().strip() == "ready"  # waits as long as start-up takes
         with pytest.raises(WarehouseError, match="locked by another process"):
             connect(db, read_only=True)
         result = runner.invoke(app, ["recover", "--db", str(db)])
         assert result.exit_code == 1 and "nothing was moved" in result.output
         assert db.exists() and [p for p in tmp_path.iterdir() if "corrupt" in p.name] == []
     finally:
-        holder.kill()
-        holder.wait()
+        holder.stdin.close()
+        holder.wait(timeout=120)
+
+
+def _label(aid: str, who: str) -> dict:
+    from warehouse.labels_store import label_row
+
+    return label_row(aid, who, ["Economic"], "Economic", "center", "neutral", "1.1.0", "page")
+
+
+def test_recover_carries_over_labels_saved_after_the_snapshot(tmp_path):
+    """Issue 13.5: labels 2 -> 0 before; now every label, undo, gold label, test-set member and queue
+    entry saved after the snapshot is carried over from the labels export."""
+    from warehouse import labels_export, labels_store
+
+    db = tmp_path / "fw.duckdb"
+    _warehouse(db, ["1", "2", "3"], snapshot=True)
+    con = connect(db)  # labeling work after the snapshot
+    labels_store.append_labels(con, [_label("1", "alice"), _label("2", "alice")])
+    labels_store.append_labels(con, [_label("2", "bob")])
+    labels_store.undo_last(con, "bob", "1.1.0")
+    labels_store.freeze_test_set(
+        con, [{"article_id": "3", "outlet_id": "a", "batch_id": "b1", "frozen_at": datetime(2026, 11, 3)}]
+    )
+    gold = {
+        "article_id": "1",
+        "frames": ["Economic"],
+        "primary_frame": "Economic",
+        "slant": "center",
+        "tone": "neutral",
+        "codebook_version": "1.1.0",
+        "method": "single",
+        "adjudicator": None,
+        "n_annotators": 1,
+        "decided_at": datetime(2026, 11, 4, 10, 0, 0, 123456),
+        "note": None,
+    }
+    labels_store.append_gold(con, [gold])
+    con.close()
+    assert labels_export.export_path(db).exists()
+    _corrupt(db)
+
+    result = runner.invoke(app, ["recover", "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    assert "carried over labeling work the snapshot lacked: 4 label/undo rows, 1 gold labels" in result.output
+    assert "1 test-set articles" in result.output and str(labels_export.export_path(db)) in result.output
+    con = connect(db, read_only=True)
+    try:
+        current = {(r["article_id"], r["annotator"]) for r in labels_store.current_labels(con)}
+        assert current == {("1", "alice"), ("2", "alice")}  # bob's label stays undone
+        assert [r["article_id"] for r in labels_store.test_set(con)] == ["3"]
+        decided = con.execute("select article_id, decided_at from gold_labels").fetchall()
+        assert decided == [("1", gold["decided_at"])]  # microseconds survive the JSON round trip
+    finally:
+        con.close()
+    again = recover(db, force=True, stamp="again")  # a second recovery adds nothing twice
+    assert any("carried over" in s for s in again)
+    con = connect(db, read_only=True)
+    try:
+        assert con.execute("select count(*) from labels").fetchone()[0] == 4
+    finally:
+        con.close()
+
+
+def test_recover_says_where_work_it_could_not_carry_sits(tmp_path):
+    from warehouse import labels_export, labels_store
+
+    db = tmp_path / "fw.duckdb"
+    _warehouse(db, ["1"], snapshot=True)
+    con = connect(db)
+    labels_store.append_labels(con, [_label("1", "alice")])
+    con.close()
+    export = labels_export.export_path(db)
+    with export.open("ab") as fh:
+        fh.write(b'{"table": "labels", "row": {"label_id": "torn\n')  # a torn last line
+    _corrupt(db)
+    steps = recover(db, stamp="20261201T000000Z")
+    assert any("1 line(s) of" in s and "line 2" in s for s in steps)
+    assert any("carried over" in s and "1 label/undo rows" in s for s in steps)
+
+    other = tmp_path / "other" / "fw.duckdb"  # no export: the damaged file is named as where work sits
+    other.parent.mkdir()
+    _warehouse(other, ["1"], snapshot=True)
+    _corrupt(other)
+    steps = recover(other, stamp="20261201T000000Z")
+    aside = other.with_name("fw.duckdb.corrupt-20261201T000000Z")
+    assert any(
+        f"no labels export at {labels_export.export_path(other)}" in s and str(aside) in s for s in steps
+    )

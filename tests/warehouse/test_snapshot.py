@@ -35,25 +35,26 @@ def test_snapshot_is_readable_while_a_run_writes(corpus_copy, tmp_path):
             sys.executable,
             "-c",
             textwrap.dedent(f"""
-            import sys, time
-            from datetime import datetime
+            import sys
             from warehouse import load
             from warehouse.db import connect
             con = connect({str(corpus_copy)!r})
+            con.execute("begin transaction")
+            load.start_run(con, "run-writing", "monitor", {{}})
             print("writing", flush=True)
-            i = 0
-            while True:  # a run that keeps inserting until killed
-                load.start_run(con, f"run-{{i}}", "monitor", {{}})
-                i += 1
-                time.sleep(0.05)
+            sys.stdin.read()  # a run mid-write until the test closes our stdin: no clock involved
+            con.execute("commit")
+            con.close()
+            print("committed", flush=True)
         """),
         ],
+        stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
         cwd=REPO,
     )
     try:
-        assert writer.stdout.readline().strip() == "writing"
+        assert writer.stdout.readline().strip() == "writing"  # waits as long as start-up takes
         with pytest.raises(WarehouseError, match="snapshot"):
             connect(corpus_copy, read_only=True)  # the main file is locked, the error points to the snapshot
         con = duckdb.connect(str(snap), read_only=True)
@@ -65,8 +66,11 @@ def test_snapshot_is_readable_while_a_run_writes(corpus_copy, tmp_path):
         con.close()
         assert writer.poll() is None  # the writer was writing all along
     finally:
-        writer.kill()
-        writer.wait()
+        writer.stdin.close()
+        assert writer.stdout.read().strip() == "committed"
+        writer.wait(timeout=300)
+    assert writer.returncode == 0
+    assert _count(corpus_copy, "select count(*) from runs where run_id = 'run-writing'") == 1
 
 
 def test_publish_replaces_atomically(corpus_copy, tmp_path):

@@ -47,6 +47,25 @@
       slants.concat(tones).forEach(r => { if (r.dataset.suggested === "1") r.checked = true; });
     }
 
+    // One submit per page: once Save (or undo / skip) is on its way, further presses do nothing until the
+    // next article has loaded, so a quick second Enter can neither save this article twice nor act on
+    // an article the annotator has already moved past.
+    let sending = false;
+    const saving = document.getElementById("saving");
+    function guard(f) {
+      if (!f) return;
+      f.addEventListener("submit", function (e) {
+        if (sending) { e.preventDefault(); return; }
+        sending = true;
+        document.body.classList.add("sending");
+        if (saving) saving.hidden = false;
+      });
+    }
+    [form, document.getElementById("undo-form"), document.getElementById("skip-form")].forEach(guard);
+    window.addEventListener("pageshow", function (e) {
+      if (e.persisted) { sending = false; document.body.classList.remove("sending"); if (saving) saving.hidden = true; }
+    });
+
     boxes.forEach(b => b.addEventListener("change", sync));
     const accept = document.getElementById("accept");
     if (accept) accept.addEventListener("click", acceptSuggestions);
@@ -54,6 +73,7 @@
 
     document.addEventListener("keydown", function (e) {
       if (e.ctrlKey || e.metaKey || e.altKey) return;
+      if (sending) { e.preventDefault(); return; }
       const t = e.target;
       if (t && (t.tagName === "TEXTAREA" || (t.tagName === "INPUT" && t.type === "text"))) return;
       let i = FRAME_CODES.indexOf(e.code);
