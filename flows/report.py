@@ -17,16 +17,14 @@ from flows.params import ReportParams
 from flows.reporting.report import markdown_summary
 from flows.runs import recorded_run, writer
 from flows.settings import FlowSettings
+from warehouse.db import snapshot_path
 from warehouse.marts import refresh_marts
 from warehouse.snapshot import publish_snapshot
 
 
-def snapshot_dir(db_path: str, params: ReportParams) -> Path:
-    return (
-        Path(params.snapshot_dir)
-        if params.snapshot_dir
-        else Path(db_path).parent / ".framewatch" / "snapshots"
-    )
+def snapshot_target(db_path: str, params: ReportParams) -> Path:
+    """params.snapshot_dir when set, else the warehouse's own snapshot path (warehouse.db.snapshot_path)."""
+    return Path(params.snapshot_dir) if params.snapshot_dir else snapshot_path(db_path)
 
 
 @flow(name="report", log_prints=False, validate_parameters=True)
@@ -43,7 +41,7 @@ def report_flow(db_path: str, params: ReportParams | None = None) -> dict[str, A
         shifts = detect_shifts(con, week)
         run.counts["shift_alerts"] = len(shifts["alerts"])
         run.counts["shift_check"] = shifts["summary"]
-        snap = publish_snapshot(con, snapshot_dir(db_path, params))
+        snap = publish_snapshot(con, snapshot_target(db_path, params))
         run.counts["snapshot"] = str(snap)
         create_markdown_artifact(
             markdown=markdown_summary(con),

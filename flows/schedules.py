@@ -70,12 +70,37 @@ def build_deployments(db_path: Path, sources: Path) -> list[Any]:
     ]
 
 
-def cron_lines(repo: Path = REPO) -> list[str]:
-    """Crontab lines for OS cron (install with `crontab -e`). OS cron uses the machine's local time."""
+def cron_lines(db_path: Path, repo: Path = REPO) -> list[str]:
+    """Crontab lines for OS cron (install with `crontab -e`) for the warehouse `db_path` (written into
+    each line as an absolute --db, so cron's environment does not matter). OS cron uses local time."""
     lines = [
         "# framewatch schedules; times are UTC, so the machine's cron must run in UTC (or shift the hours)"
     ]
     for s in SCHEDULES:
         lines.append(f"# {s.description}")
-        lines.append(f"{s.cron} cd {repo} && .venv/bin/framewatch {s.command} >> {CRON_LOG} 2>&1")
+        lines.append(
+            f"{s.cron} cd {repo} && .venv/bin/framewatch {s.command} --db {Path(db_path).resolve()} "
+            f">> {CRON_LOG} 2>&1"
+        )
     return lines
+
+
+STOP_GRACE_S = 20.0
+
+
+def stop_on_signals(grace_s: float = STOP_GRACE_S) -> None:
+    """Make SIGTERM and SIGINT stop a serving process: the first signal interrupts the main thread (Prefect
+    stops its runner and returns); if the process is still alive `grace_s` later (the runner stuck
+    retrying a Prefect server that is gone), it exits anyway."""
+    import os
+    import signal
+    import threading
+
+    def handler(signum: int, _frame: object) -> None:
+        timer = threading.Timer(grace_s, lambda: os._exit(128 + signum))
+        timer.daemon = True
+        timer.start()
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, handler)

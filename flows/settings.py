@@ -32,7 +32,8 @@ def configure_runtime(settings: FlowSettings) -> None:
         "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
         "DO_NOT_TRACK": "1",
         "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180",
-        "PREFECT_LOGGING_TO_API_ENABLED": "false",
+        # run logs reach the Prefect UI when there is a real server; the temporary API dies with the run
+        "PREFECT_LOGGING_TO_API_ENABLED": "true" if os.environ.get("PREFECT_API_URL") else "false",
         "PREFECT_RESULTS_PERSIST_BY_DEFAULT": "false",
         "HF_HUB_OFFLINE": "1",
         "TRANSFORMERS_OFFLINE": "1",

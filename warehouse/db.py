@@ -113,4 +113,12 @@ def refresh_views(con: duckdb.DuckDBPyConnection) -> None:
             raise WarehouseError(f"view file warehouse/views/{name}.sql failed: {exc}") from exc
 
 
-SNAPSHOT_RELPATH = Path(".framewatch") / "snapshots" / "framewatch-latest.duckdb"
+SNAPSHOT_DIR = Path(".framewatch") / "snapshots"
+
+
+def snapshot_path(db_path: Path | str) -> Path:
+    """Where the read-only snapshot of the warehouse `db_path` lives, whoever writes it (the report flow,
+    `framewatch snapshot`) and whoever reads it (`recover`, the query sandbox): beside the database, named
+    after it, so two warehouses in one folder never overwrite each other's snapshot."""
+    db = Path(db_path).resolve()
+    return db.parent / SNAPSHOT_DIR / f"{db.stem}-latest.duckdb"

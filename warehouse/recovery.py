@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 
 from warehouse import labels_export, labels_store
-from warehouse.db import SNAPSHOT_RELPATH, WarehouseError, connect
+from warehouse.db import WarehouseError, connect, snapshot_path
 
 log = logging.getLogger(__name__)
 
@@ -105,7 +105,7 @@ def _check_opens(path: Path) -> None:
 
 def recover(path: Path | str, force: bool = False, stamp: str | None = None) -> list[str]:
     """Recover a damaged warehouse: move the file (and its .wal) aside to <name>.corrupt-<timestamp>,
-    never deleting anything, then restore <db dir>/.framewatch/snapshots/framewatch-latest.duckdb when
+    never deleting anything, then restore its snapshot (warehouse.db.snapshot_path) when
     it exists and opens, and carry over the labeling work the snapshot lacks (from the damaged file when it
     still reads, and from the labels export). Returns what was done, one line per step. A file that opens
     is left alone unless `force`; a locked file (a run is writing) is never touched."""
@@ -142,7 +142,7 @@ def recover(path: Path | str, force: bool = False, stamp: str | None = None) -> 
         done.append(f"moved orphan {wal} -> {wal_aside}")
     else:
         done.append(f"no database at {path}")
-    snapshot = path.parent / SNAPSHOT_RELPATH
+    snapshot = snapshot_path(path)
     restored = False
     if snapshot.exists():
         try:

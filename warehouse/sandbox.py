@@ -19,7 +19,7 @@ from typing import Any
 
 import duckdb
 
-from warehouse.db import WarehouseError, connect
+from warehouse.db import WarehouseError, connect, snapshot_path
 from warehouse.sqlfiles import statements
 
 log = logging.getLogger(__name__)
@@ -33,7 +33,7 @@ _HINTS = {
     "COPY": "COPY writes files; to get Parquet use `framewatch export --out DIR`, or print rows with --json",
     "EXPORT": "EXPORT DATABASE writes files; use `framewatch export --out DIR` or `framewatch snapshot`",
     "ATTACH": "ATTACH opens another database (possibly for writing); query a snapshot with "
-    "`framewatch query --db .framewatch/snapshots/framewatch-latest.duckdb`",
+    "`framewatch query --db .framewatch/snapshots/framewatch-latest.duckdb` (framewatch.duckdb's snapshot)",
     "DETACH": "the query runs on one database, opened read-only",
     "LOAD": "INSTALL / LOAD of extensions are off (they would reach the network or run native code)",
     "SET": "settings are locked for analysts' queries",
@@ -52,7 +52,7 @@ def default_dirs(db_path: Path | str) -> list[Path]:
     """Folders analysts may read files from when none are configured: the snapshot folder beside the
     database and the default Parquet export folder (`framewatch export`)."""
     db = Path(db_path).resolve()
-    return [db.parent / ".framewatch" / "snapshots", Path("framewatch-parquet").resolve()]
+    return [snapshot_path(db).parent, Path("framewatch-parquet").resolve()]
 
 
 def check_reads_only(query: str) -> list[str]:

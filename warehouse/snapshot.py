@@ -1,9 +1,10 @@
 """Read-only copies for analysts, so they never wait for the writer's lock.
 
-`publish_snapshot` checkpoints the warehouse and copies the file to e.g.
-<home>/snapshots/framewatch-latest.duckdb atomically (temporary file + os.replace): an analyst who has the
-old snapshot open keeps reading it; the next open sees the new one. `export_parquet` writes the marts and
-the article-level scores as Parquet, the scores partitioned by month and outlet (hive layout)."""
+`publish_snapshot` checkpoints the warehouse and copies the file to
+<db folder>/.framewatch/snapshots/<db name>-latest.duckdb atomically (temporary file + os.replace): an
+analyst who has the old snapshot open keeps reading it; the next open sees the new one. `export_parquet`
+writes the marts and the article-level scores as Parquet, the scores partitioned by month and outlet (hive
+layout)."""
 
 from __future__ import annotations
 
@@ -15,13 +16,13 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse.db import WarehouseError, connect
+from warehouse.db import WarehouseError, connect, snapshot_path
 from warehouse.marts import marts_fresh, refresh_marts
 from warehouse.sqlfiles import sql
 
 log = logging.getLogger(__name__)
 
-SNAPSHOT_NAME = "framewatch-latest.duckdb"
+SNAPSHOT_MODE = 0o644  # other analysts on the machine read it (mkstemp would leave it 0600)
 # Small tables and marts exported whole (one Parquet file each); article scores are partitioned.
 EXPORT_WHOLE = (
     "outlets",
@@ -44,13 +45,20 @@ def _db_file(con: duckdb.DuckDBPyConnection) -> Path:
     return Path(row[0])
 
 
-def publish_snapshot(con_or_path: duckdb.DuckDBPyConnection | Path | str, dest: Path | str) -> Path:
-    """Copy the warehouse to `dest` (a file, or a folder that gets framewatch-latest.duckdb) atomically.
-    With a writable connection (the flow's), the marts are refreshed first when stale, then CHECKPOINT, so
-    the copy is complete and fast to query. With a path, the file must not be open for writing elsewhere."""
-    dest = Path(dest)
+def publish_snapshot(
+    con_or_path: duckdb.DuckDBPyConnection | Path | str, dest: Path | str | None = None
+) -> Path:
+    """Copy the warehouse atomically to `dest` (a .duckdb file, or a folder that gets <db name>-latest.duckdb;
+    default: warehouse.db.snapshot_path, beside the database), readable by every local user. With a
+    writable connection (the flow's), the marts are refreshed first when stale, then CHECKPOINT, so the copy
+    is complete and fast to query. With a path, the file must not be open for writing elsewhere."""
+    source = (
+        _db_file(con_or_path) if isinstance(con_or_path, duckdb.DuckDBPyConnection) else Path(con_or_path)
+    )
+    default = snapshot_path(source)
+    dest = Path(dest) if dest is not None else default
     if dest.suffix != ".duckdb":
-        dest = dest / SNAPSHOT_NAME
+        dest = dest / default.name
     dest.parent.mkdir(parents=True, exist_ok=True)
     if isinstance(con_or_path, duckdb.DuckDBPyConnection):
         con = con_or_path
@@ -82,6 +90,7 @@ def _copy(source: Path, dest: Path) -> None:
             check.execute("select count(*) from schema_migrations").fetchone()
         finally:
             check.close()
+        os.chmod(tmp, SNAPSHOT_MODE)
         os.replace(tmp, dest)
     except BaseException:
         tmp.unlink(missing_ok=True)

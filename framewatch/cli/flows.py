@@ -224,23 +224,28 @@ def serve(
 
     from flows.schedules import SCHEDULES, cron_lines
 
+    settings = FlowSettings()
+    db_path = db or settings.db_path
     if not os.environ.get("PREFECT_API_URL"):
         fail(
             "PREFECT_API_URL is not set, and schedules never fire on Prefect's temporary API. "
             "Start `prefect server start` and set PREFECT_API_URL=http://127.0.0.1:4200/api, "
             "or use OS cron: run `framewatch cron` and add its lines with `crontab -e`:\n"
-            + "\n".join(line for line in cron_lines() if not line.startswith("#"))
+            + "\n".join(line for line in cron_lines(db_path) if not line.startswith("#"))
         )
-    settings = FlowSettings()
     configure_runtime(settings)
     import prefect
 
-    from flows.schedules import build_deployments
+    from flows.schedules import build_deployments, stop_on_signals
 
-    deployments = build_deployments(db or settings.db_path, sources or settings.sources)
+    deployments = build_deployments(db_path, sources or settings.sources)
     for s in SCHEDULES:
         console.print(f"{s.name}: {s.flow} flow, cron {s.cron!r} (UTC)")
-    prefect.serve(*deployments)
+    stop_on_signals()  # SIGTERM/SIGINT stop serving even when the Prefect server is gone
+    try:
+        prefect.serve(*deployments)
+    except KeyboardInterrupt:
+        console.print("stopped serving")
 
 
 def _print_run(name: str, outcome: dict[str, Any]) -> None:
@@ -335,11 +340,16 @@ def publish(
     _print_run("report", _run_or_fail(lambda: report_flow(str(db_path), ReportParams(week=week))))
 
 
-def cron() -> None:
+def cron(
+    db: Annotated[
+        Path | None,
+        typer.Option("--db", help="DuckDB file the scheduled runs write (default FRAMEWATCH_DB_PATH)."),
+    ] = None,
+) -> None:
     """Print crontab lines that run the schedules with OS cron (no Prefect server needed)."""
     from flows.schedules import cron_lines
 
-    for line in cron_lines():
+    for line in cron_lines(db or FlowSettings().db_path):
         print(line)
 
 

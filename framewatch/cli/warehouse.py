@@ -196,10 +196,17 @@ def export(
 
 
 def snapshot(
-    out: Annotated[Path, typer.Option("--out", help="Snapshot file or folder.")] = Path("snapshots"),
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            help="Snapshot file or folder; default: where every run publishes it, "
+            ".framewatch/snapshots/<database name>-latest.duckdb beside the database.",
+        ),
+    ] = None,
     db: DbOption = None,
 ) -> None:
-    """Publish a read-only copy of the warehouse (what the flow does after each run)."""
+    """Publish the read-only copy of the warehouse that analysts query (the flow does it after each run)."""
     from warehouse.snapshot import publish_snapshot
 
     try:

@@ -62,9 +62,14 @@ def test_serve_with_a_server_serves_every_schedule(monkeypatch, tmp_path):
     assert [d.name for d in served] == [s.name for s in SCHEDULES]
 
 
-def test_cron_prints_valid_crontab_lines():
+def test_cron_prints_valid_crontab_lines(tmp_path, monkeypatch):
+    env_db = tmp_path / "from-env.duckdb"
+    monkeypatch.setenv("FRAMEWATCH_DB_PATH", str(env_db))
     result = runner.invoke(app, ["cron"])
     assert result.exit_code == 0, result.output
+    assert result.output.count(f"--db {env_db}") == len(SCHEDULES)  # the environment's warehouse
+    given = runner.invoke(app, ["cron", "--db", str(tmp_path / "given.duckdb")])
+    assert given.output.count(f"--db {tmp_path / 'given.duckdb'}") == len(SCHEDULES)  # --db wins
     lines = [ln for ln in result.output.splitlines() if ln.strip() and not ln.startswith("#")]
     assert len(lines) == len(SCHEDULES)
     for line in lines:
@@ -72,5 +77,7 @@ def test_cron_prints_valid_crontab_lines():
         assert len(fields) == 6 and all(re.fullmatch(CRON_FIELD, f) for f in fields[:5]), line
     monitor = next(ln for ln in lines if " monitor " in ln)
     assert monitor.startswith("0 6 * * * ")
-    assert monitor.endswith(f"cd {REPO} && .venv/bin/framewatch monitor >> .framewatch/cron.log 2>&1")
+    assert monitor.endswith(
+        f"cd {REPO} && .venv/bin/framewatch monitor --db {env_db} >> .framewatch/cron.log 2>&1"
+    )
     assert Path(REPO, ".venv/bin/framewatch").exists()

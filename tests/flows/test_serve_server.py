@@ -1,6 +1,7 @@
 """Scheduling with a real Prefect server: `prefect server start` on 127.0.0.1, `framewatch serve` registers
-the cron deployments, and a run of one deployment (triggered through the API, as its schedule would)
-executes in the serving process and is recorded in the warehouse."""
+the cron deployments, a run of one deployment (triggered through the API, as its schedule would) executes
+in the serving process, is recorded in the warehouse and its logs reach the server (the Prefect UI shows
+them); when the server goes away, SIGTERM still stops `framewatch serve`."""
 
 from __future__ import annotations
 
@@ -133,6 +134,22 @@ def test_serve_registers_deployments_and_runs_them_on_a_real_server(tmp_path):
 
         state = _wait(finished, 600, "the deployment's run", procs)
         assert state["type"] == "COMPLETED", state
+
+        def logs():
+            body = {"logs": {"flow_run_id": {"any_": [run["id"]]}}}
+            found = _api("POST", f"{api}/logs/filter", json=body)
+            return found if any("stories" in entry["message"] for entry in found) else None
+
+        assert _wait(logs, 300, "the run's logs on the server", procs)  # what the UI shows
+
+        # the server goes away; a SIGTERM must still stop the serving process
+        _stop(server)
+        procs.remove(server)
+        os.killpg(serve.pid, signal.SIGTERM)
+        deadline = time.monotonic() + 300
+        while serve.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert serve.poll() is not None, "framewatch serve ignored SIGTERM once the server was gone"
     finally:
         for p in reversed(procs):
             _stop(p)

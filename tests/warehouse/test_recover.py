@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from framewatch.cli import app
 from warehouse import load
-from warehouse.db import SNAPSHOT_RELPATH, WarehouseError, connect
+from warehouse.db import WarehouseError, connect, snapshot_path
 from warehouse.recovery import recover
 from warehouse.snapshot import publish_snapshot
 
@@ -46,7 +46,7 @@ def _warehouse(path: Path, ids: list[str], snapshot: bool) -> None:
     con = connect(path)
     load.insert_articles(con, [_article(i) for i in ids])
     if snapshot:
-        publish_snapshot(con, path.parent / SNAPSHOT_RELPATH)
+        publish_snapshot(con, snapshot_path(path))
     con.execute("checkpoint")
     con.close()
 

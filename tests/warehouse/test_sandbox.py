@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from framewatch.cli import app
 from tests.clichecks import one_clear_line
 from warehouse import load
-from warehouse.db import SNAPSHOT_RELPATH, connect
+from warehouse.db import connect, snapshot_path
 from warehouse.sandbox import QueryRefused, run_query
 from warehouse.snapshot import publish_snapshot
 
@@ -49,7 +49,7 @@ def warehouse(tmp_path: Path) -> dict[str, Path]:
     db = tmp_path / "fw.duckdb"
     con = connect(db)
     load.insert_articles(con, [_article("1"), _article("2")])
-    snapshot = publish_snapshot(con, db.parent / SNAPSHOT_RELPATH)
+    snapshot = publish_snapshot(con, snapshot_path(db))
     con.close()
     exports = tmp_path / "exports"
     exports.mkdir()

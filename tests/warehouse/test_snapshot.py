@@ -29,7 +29,7 @@ def test_snapshot_is_readable_while_a_run_writes(corpus_copy, tmp_path):
     n_outlets = _count(corpus_copy, "select count(*) from outlet_summary")  # 8 demo outlets (+2 with seeds)
     assert n_outlets >= 8
     snap = publish_snapshot(corpus_copy, tmp_path / "snapshots")
-    assert snap.name == "framewatch-latest.duckdb"
+    assert snap.name == f"{corpus_copy.stem}-latest.duckdb"  # named after its warehouse
     writer = subprocess.Popen(
         [
             sys.executable,
@@ -100,3 +100,28 @@ def test_export_parquet_is_partitioned(corpus_copy, tmp_path):
     assert n == n_scored
     assert (out / "outlet_summary.parquet").exists() and (out / "story_comparison.parquet").exists()
     export_parquet(corpus_copy, tmp_path / "pq")  # re-export replaces the folder
+
+
+def test_each_warehouse_has_its_own_snapshot_readable_by_other_analysts(tmp_path):
+    """The flow and `framewatch snapshot` write the same file, named after its warehouse, mode 0644."""
+    import os
+    import stat
+
+    from typer.testing import CliRunner
+
+    from flows.params import ReportParams
+    from flows.report import snapshot_target
+    from framewatch.cli import app
+    from warehouse.db import connect, snapshot_path
+
+    paths = []
+    for name in ("one", "two"):  # two warehouses in one folder
+        db = tmp_path / f"{name}.duckdb"
+        connect(db).close()
+        result = CliRunner().invoke(app, ["snapshot", "--db", str(db)])
+        assert result.exit_code == 0, result.output
+        assert snapshot_target(str(db), ReportParams()) == snapshot_path(db)  # the flow's path
+        paths.append(snapshot_path(db))
+        assert str(snapshot_path(db)) in result.output.replace("\n", "")
+    assert paths[0] != paths[1] and all(p.exists() for p in paths)
+    assert all(stat.S_IMODE(os.stat(p).st_mode) == 0o644 for p in paths)
