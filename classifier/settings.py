@@ -56,6 +56,11 @@ class ClassifierSettings(BaseSettings):
         return self.data_dir / "semeval2023_frames_train.parquet"
 
     @property
+    def ratings_file(self) -> Path:
+        """The shared outlet lean ratings (AllSides / MBFC) file."""
+        return self.data_dir / "outlet_ratings.parquet"
+
+    @property
     def slant_file(self) -> Path:
         """The shared AllSides slant file."""
         return self.data_dir / "allsides_slant.parquet"

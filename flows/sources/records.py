@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from flows.sources.dedup import content_hash
 from flows.sources.urls import UrlError, article_id, normalize_url
@@ -176,6 +177,12 @@ def _record_id(rec: dict[str, Any]) -> str | None:
     return str(value).strip()
 
 
+def _topic(rec: dict[str, Any]) -> str | None:
+    """The record's own `topic` (kept as given, lower-cased: 'Immigration' and 'immigration' are one)."""
+    value = text_field(rec, "topic")
+    return " ".join(value.casefold().split()) if value else None
+
+
 def record_to_row(
     rec: Any, rules: RecordRules, source: str, run_id: str | None, today: date | None = None
 ) -> dict[str, Any]:
@@ -200,8 +207,12 @@ def record_to_row(
             outlet = text_field(rec, key)
             if outlet:
                 break
+    if not outlet and url:
+        outlet = urlsplit(url).hostname  # the registry match (flows.sources.outlet_match) names it
     if not outlet:
-        raise RecordError("no_outlet", "no outlet: give the record an `outlet` field or pass --outlet")
+        raise RecordError(
+            "no_outlet", "no outlet: give the record an `outlet` field or a `url`, or pass --outlet"
+        )
     title = text_field(rec, "title") or ""
     published = parse_published(rec.get("published"), today)
     if url:
@@ -230,4 +241,5 @@ def record_to_row(
         "extractor_version": None,
         "first_run_id": run_id,
         "fetched_at": datetime.now(UTC).replace(tzinfo=None),
+        "topic": _topic(rec),
     }

@@ -207,7 +207,7 @@ def _heldout(
             if reference
             else None
         )
-    ratings = outlet_ratings(df, settings.data_dir / "outlet_ratings.parquet")
+    ratings = outlet_ratings(df, settings.ratings_file)
     result = evaluate_heldout(("model", outputs), ref, df, names, labels, group_by, ratings)
     result.update(
         model_version=scorer.version,
@@ -235,7 +235,7 @@ def _cross_validation(
     names, labels = book.frame_names, list(book.slant_labels)
     frames_df = frame_rows(load_labeled(frames or [settings.frames_file]))
     slant_df = slant_rows(load_labeled(slant or [settings.slant_file]))
-    ratings = outlet_ratings(slant_df, settings.data_dir / "outlet_ratings.parquet")
+    ratings = outlet_ratings(slant_df, settings.ratings_file)
     cands = candidates(names, labels)
     with _steps(progress, total=2 * len(cands)) as step:
         result, outputs = cross_validate(

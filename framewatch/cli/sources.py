@@ -4,7 +4,6 @@ code (flows.sources.registry / ratings / collect, warehouse.collection), print t
 from __future__ import annotations
 
 import asyncio
-import os
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -34,10 +33,10 @@ def _sources_path(sources: Path | None) -> Path:
 
 
 def _default_ratings() -> Path | None:
-    data_dir = os.environ.get("FRAMEWATCH_DATA_DIR")
-    candidates = [Path(data_dir) / "outlet_ratings.parquet"] if data_dir else []
-    candidates.append(Path(__file__).resolve().parents[2] / "shared" / "data" / "outlet_ratings.parquet")
-    return next((p for p in candidates if p.exists()), None)
+    from classifier.settings import ClassifierSettings
+
+    path = ClassifierSettings().ratings_file
+    return path if path.exists() else None
 
 
 def _print_lean_changes(changes: list) -> None:

@@ -106,3 +106,58 @@ def test_bad_files_and_lines_are_listed_and_the_rest_stored(prefect_harness, tmp
 def test_only_missing_files_get_one_line(tmp_path):
     result = runner.invoke(app, ["import", str(tmp_path / "nope.jsonl"), "--db", str(tmp_path / "x.duckdb")])
     one_clear_line(result, "no such file", "nope.jsonl", "nothing stored", code=4)
+
+
+def test_imports_name_registry_outlets_and_unknown_ones_get_their_own_row(
+    prefect_harness, tmp_path, data_dir
+):
+    """Records naming their outlet as a domain, a display name or only by URL land on the registry outlet
+    (its name and lean prior); an outlet the registry lacks gets a row named after its domain, with the
+    lean the ratings file has for it. Imported `topic` fields are kept."""
+    records = [
+        {"url": "https://www.foxnews.com/politics/a", "outlet": "foxnews.com", "topic": "Immigration"},
+        {"url": "https://example.org/b", "outlet": "Vox"},
+        {"url": "https://www.reuters.com/world/c"},
+        {"url": "https://www.newsbusters.org/blogs/d", "outlet": "newsbusters.org"},
+        {"url": "https://blog.unrated-example.net/e"},
+    ]
+    path = tmp_path / "mixed.jsonl"
+    path.write_text(
+        "".join(
+            json.dumps({**r, "title": f"T{i}", "text": f"Story {i}. {LONG}", "published": "2026-11-20"})
+            + "\n"
+            for i, r in enumerate(records)
+        ),
+        encoding="utf-8",
+    )
+    db = tmp_path / "fw.duckdb"
+    result = run_cli("import", str(path), "--db", str(db), env={"FRAMEWATCH_HOME": str(tmp_path / "home")})
+    assert result.exit_code == 0, result.output
+    con = connect(db, read_only=True)
+    try:
+        got = dict(
+            (title, (outlet, name, lean))
+            for title, outlet, name, lean in con.execute(
+                "select a.title, o.outlet_id, o.name, o.lean_prior from articles a "
+                "join outlets o using (outlet_id) order by a.title"
+            ).fetchall()
+        )
+        topics = con.execute(
+            "select a.title, t.topic, t.method from article_topics t join articles a using (article_id) "
+            "order by a.title"
+        ).fetchall()
+    finally:
+        con.close()
+    assert got == {
+        "T0": ("foxnews.com", "Fox News", "right"),
+        "T1": ("vox.com", "Vox", "left"),
+        "T2": ("reuters.com", "Reuters", "center"),
+        "T3": (
+            "newsbusters.org",
+            "newsbusters.org",
+            "right",
+        ),  # not in the registry; lean from the ratings file
+        "T4": ("blog.unrated-example.net", "blog.unrated-example.net", None),
+    }
+    assert topics[0] == ("T0", "immigration", "import")  # the taxonomy tags only the others
+    assert {title for title, _t, method in topics if method == "taxonomy"} == {"T1", "T2", "T3", "T4"}
