@@ -6,11 +6,15 @@ not damaged, the sources file reads, the model version loads from a sound regist
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
+from classifier import registry
 from classifier.registry import RegistryError
-from flows.sources.registry import SourceError
-from warehouse.db import WarehouseError
+from flows.sources.registry import SourceError, load_registry
+from labels.retrain import RetrainConfig, missing_requirements
+from warehouse import labels_store
+from warehouse.db import WarehouseError, connect, ensure_writable
 
 ACTIONABLE = (WarehouseError, SourceError, RegistryError)
 
@@ -24,10 +28,6 @@ def check_run(
 ) -> None:
     """Raise PreflightError unless a run can start on `db_path`: the file free for writing, `sources`
     readable (when given), model `model` (or the promoted one) sound (when `need_model`)."""
-    from classifier import registry
-    from flows.sources.registry import load_registry
-    from warehouse.db import ensure_writable
-
     try:
         ensure_writable(db_path)
         if sources is not None:
@@ -36,3 +36,35 @@ def check_run(
             registry.check_version(model or registry.promoted_version())
     except ACTIONABLE as exc:
         raise PreflightError(str(exc)) from exc
+
+
+def check_retrain(db_path: Path | str, data_dir: Path, models_dir: Path, config: RetrainConfig) -> None:
+    """Raise PreflightError listing every requirement of a retraining turn that is missing (gold labels
+    on both sides of the frozen test set, base corpora, a writable model registry, the database free):
+    a read of the label tables, seconds, before any flow or training starts."""
+    problems: list[str] = []
+    path = Path(db_path)
+    if not path.exists():
+        raise PreflightError(
+            f"no warehouse at {path}: collect and label articles first (`framewatch monitor`)"
+        )
+    try:
+        ensure_writable(path)
+        con = connect(path, read_only=True)
+    except WarehouseError as exc:
+        raise PreflightError(str(exc)) from exc
+    try:
+        test_ids = {r["article_id"] for r in labels_store.test_set(con)}
+        gold_train, gold_test = labels_store.gold(con, "train"), labels_store.gold(con, "test")
+    finally:
+        con.close()
+    problems += missing_requirements(gold_train, gold_test, test_ids, data_dir, config)
+    models_dir = Path(models_dir)
+    probe = models_dir if models_dir.exists() else models_dir.parent
+    if not os.access(probe, os.W_OK):
+        problems.append(f"the model registry {models_dir} is not writable: set FRAMEWATCH_MODELS_DIR")
+    if problems:
+        raise PreflightError(
+            f"retraining needs {len(problems)} more thing{'s' if len(problems) > 1 else ''}:\n"
+            + "\n".join(f"  - {p}" for p in problems)
+        )

@@ -31,7 +31,7 @@ from labels.retrain import (
     GOLD_FILE,
     ProtocolCheck,
     RetrainConfig,
-    check_test_set,
+    check_requirements,
     decide,
     evaluate,
     paired_bootstrap,
@@ -138,7 +138,8 @@ def retrain_flow(
             logger.info(
                 "gold labels: %d for training, %d on the frozen test set", len(gold_train), len(gold_test)
             )
-            check_test_set(gold_test, config)  # before training: no decision is possible without it
+            # before training: every requirement (the CLI checked them too, before Prefect started)
+            check_requirements(gold_train, gold_test, test_ids, data, config)
             frame_files, slant_files = training_files(gold_train, test_ids, data, work, config)
             champion = _champion(models)
             challenger = train_task(frame_files, slant_files, models, config)

@@ -189,17 +189,8 @@ def training_files(
     work_dir: Path,
     config: RetrainConfig,
 ) -> tuple[list[Path], list[Path]]:
-    """(frame files, slant files) for classifier.train.train_model: gold (train split) + base samples."""
-    leaked = {r["article_id"] for r in gold_train} & test_ids
-    if leaked:
-        raise RetrainError(
-            f"{len(leaked)} test-set articles reached the training data (e.g. {sorted(leaked)[0]})"
-        )
-    if len(gold_train) < config.min_train_gold:
-        raise RetrainError(
-            f"only {len(gold_train)} gold training labels (need {config.min_train_gold}): label and "
-            "adjudicate more articles (`framewatch label serve`, `framewatch label adjudicate`)"
-        )
+    """(frame files, slant files) for classifier.train.train_model: gold (train split) + base samples.
+    Call `check_requirements` first (the frozen test set never reaches training)."""
     gold = write_gold_jsonl(gold_train, work_dir / GOLD_FILE)
     frames = sample_parquet(
         data_dir / FRAMES_FILE,
@@ -218,13 +209,55 @@ def training_files(
 # -- evaluation on the frozen test set ----------------------------------------------------------------------
 
 
-def check_test_set(test_rows: Sequence[Mapping[str, Any]], config: RetrainConfig) -> None:
-    """Refuse to go on when the frozen test set has too few gold labels to judge a challenger."""
-    if len(test_rows) < config.min_test_articles:
-        raise RetrainError(
-            f"only {len(test_rows)} gold-labeled test articles (need {config.min_test_articles}): label "
-            "the test set (`framewatch label serve` shows test articles first), then "
+def missing_requirements(
+    gold_train: Sequence[Mapping[str, Any]],
+    gold_test: Sequence[Mapping[str, Any]],
+    test_ids: set[str],
+    data_dir: Path,
+    config: RetrainConfig,
+) -> list[str]:
+    """Everything a retraining turn lacks, each a line saying what to do (empty: it can run). Checked all
+    at once before anything starts, so a user fixes the lot in one go."""
+    missing = []
+    if len(gold_test) < config.min_test_articles:
+        missing.append(
+            f"only {len(gold_test)} gold-labeled test articles (need {config.min_test_articles}): label the "
+            "frozen test set (`framewatch label serve` shows test articles first), then "
             "`framewatch label adjudicate`"
+        )
+    if len(gold_train) < config.min_train_gold:
+        missing.append(
+            f"only {len(gold_train)} gold training labels (need {config.min_train_gold}): label and "
+            "adjudicate articles outside the test set (`framewatch label sample`, `label serve`, "
+            "`label adjudicate`)"
+        )
+    leaked = {r["article_id"] for r in gold_train} & test_ids
+    if leaked:
+        missing.append(
+            f"{len(leaked)} test-set articles reached the training data (e.g. {sorted(leaked)[0]}): "
+            "the frozen test set must stay out of training; report this as a bug"
+        )
+    for name in (FRAMES_FILE, SLANT_FILE):
+        if not (Path(data_dir) / name).is_file():
+            missing.append(
+                f"no base corpus {name} in {data_dir}: point FRAMEWATCH_DATA_DIR at the shared data folder"
+            )
+    return missing
+
+
+def check_requirements(
+    gold_train: Sequence[Mapping[str, Any]],
+    gold_test: Sequence[Mapping[str, Any]],
+    test_ids: set[str],
+    data_dir: Path,
+    config: RetrainConfig,
+) -> None:
+    """Raise RetrainError listing every missing requirement (see `missing_requirements`)."""
+    missing = missing_requirements(gold_train, gold_test, test_ids, data_dir, config)
+    if missing:
+        raise RetrainError(
+            f"retraining needs {len(missing)} more thing{'s' if len(missing) > 1 else ''}: "
+            + "; ".join(missing)
         )
 
 

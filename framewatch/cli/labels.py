@@ -390,18 +390,25 @@ def retrain(
     Score = mean of frame macro-F1 and slant macro-F1 on the test set's gold labels.
     Promotes only if the challenger's score is higher by the margin, then re-scores recent articles.
     Older predictions are kept with their model_version."""
+    from classifier.settings import ClassifierSettings
+    from flows.preflight import PreflightError, check_retrain
     from flows.settings import FlowSettings, configure_runtime
-
-    configure_runtime(FlowSettings())
-    from flows.retrain import retrain_flow
     from labels.retrain import RetrainConfig, RetrainError
 
+    config = RetrainConfig(
+        margin=LabelSettings().margin if margin is None else margin,
+        min_test_articles=min_test_articles,
+        base_slant_rows=base_slant_rows,
+    )
+    settings = ClassifierSettings()
+    try:  # every missing requirement at once, in seconds, before Prefect or any training starts
+        check_retrain(_db(db), settings.data_dir, models_dir or settings.models_dir, config)
+    except PreflightError as exc:
+        fail(str(exc))
+    configure_runtime(FlowSettings())
+    from flows.retrain import retrain_flow
+
     try:
-        config = RetrainConfig(
-            margin=LabelSettings().margin if margin is None else margin,
-            min_test_articles=min_test_articles,
-            base_slant_rows=base_slant_rows,
-        )
         out = retrain_flow(
             db_path=str(_db(db)),
             models_dir=str(models_dir) if models_dir else None,

@@ -137,3 +137,26 @@ def test_serve_needs_an_annotator_list(warehouse):
     one_clear_line(bad, "FRAMEWATCH_LABEL_", "'<b>' is not usable")
     odd = runner.invoke(app, ["serve", "--db", str(path), "--annotator", "x" * 41])
     one_clear_line(odd, "is not usable")
+
+
+def test_retrain_lists_every_missing_requirement_before_anything_starts(warehouse, tmp_path):
+    """No labels yet and no base corpora: one answer naming all four gaps, no flow run recorded."""
+    path, _ = warehouse
+    result = runner.invoke(
+        app, ["retrain", "--db", str(path)], env={"FRAMEWATCH_DATA_DIR": str(tmp_path / "nodata")}
+    )
+    assert result.exit_code == 1 and "Traceback" not in result.output, result.output
+    text = " ".join(result.output.split())
+    assert "retraining needs 4 more things:" in text
+    for part in (
+        "only 0 gold-labeled test articles (need 10)",
+        "only 0 gold training labels (need 1)",
+        "no base corpus semeval2023_frames_train.parquet",
+        "no base corpus allsides_slant.parquet",
+    ):
+        assert part in text
+    con = connect(path, read_only=True)
+    try:
+        assert con.execute("select count(*) from runs where flow_name = 'retrain'").fetchone()[0] == 0
+    finally:
+        con.close()

@@ -13,9 +13,10 @@ from classifier.scoring import Prediction
 from labels.codebook import load_codebook
 from labels.retrain import (
     EvalScore,
+    PairedTest,
     RetrainConfig,
     RetrainError,
-    check_test_set,
+    check_requirements,
     decide,
     evaluate,
     sample_parquet,
@@ -39,7 +40,9 @@ def score(version: str, value: float, n: int = 20) -> EvalScore:
     ],
 )
 def test_promote_only_when_better_by_the_margin(champion, challenger, promote):
-    decision = decide(score("champ", champion), score("chall", challenger), CONFIG)
+    delta = challenger - champion
+    real = PairedTest(delta, delta - 0.005, delta + 0.005, 0.001, 2000)  # a gain the bootstrap calls real
+    decision = decide(score("champ", champion), score("chall", challenger), CONFIG, real)
     assert decision.promote is promote
     assert ("margin" in decision.reason) and f"{challenger:.4f}" in decision.reason
 
@@ -48,8 +51,18 @@ def test_no_champion_promotes_and_too_few_test_articles_does_not():
     assert decide(None, score("chall", 0.1), CONFIG).promote
     decision = decide(score("champ", 0.1), score("chall", 0.9, n=2), CONFIG)
     assert not decision.promote and "label the test set" in decision.reason
-    with pytest.raises(RetrainError, match="only 2 gold-labeled test articles"):
-        check_test_set([{}, {}], CONFIG)
+
+
+def test_every_missing_requirement_is_listed_at_once(tmp_path):
+    """Too few test labels, no training labels and no base corpora: one error naming all four."""
+    with pytest.raises(RetrainError) as err:
+        check_requirements([], [{}, {}], set(), tmp_path, CONFIG)
+    message = str(err.value)
+    assert message.startswith("retraining needs 4 more things: ")
+    for part in ("only 2 gold-labeled test articles (need 3)", "only 0 gold training labels (need 1)"):
+        assert part in message
+    assert "no base corpus semeval2023_frames_train.parquet" in message
+    assert "no base corpus allsides_slant.parquet" in message
 
 
 def _gold(aid: str) -> dict:
@@ -102,7 +115,7 @@ def test_training_files_hold_gold_and_base_samples_but_no_test_article(tmp_path)
     assert list(gold["frames"].iloc[0]) == ["Economic", "Political"] and gold["slant"].iloc[0] == "center"
     assert len(load_labeled(slants)) == 4 + 2
     with pytest.raises(RetrainError, match="test-set articles reached the training data"):
-        training_files([_gold("t1")], {"t1"}, data, tmp_path / "work2", config)
+        check_requirements([_gold("t1")], [_gold("t2")] * 10, {"t1", "t2"}, data, config)
     with pytest.raises(RetrainError, match="base corpus not found"):
         sample_parquet(tmp_path / "nope.parquet", tmp_path / "x.parquet", 3, 0)
 
