@@ -130,7 +130,8 @@ class Site:
 
 def run_unthrottled(feeds: int, articles: int, workers: int, concurrency: int) -> dict[str, Any]:
     from flows.sources.collect import collect_async
-    from flows.sources.neardup import NearDupIndex, dedupe_and_link
+    from flows.sources.dedup import dedupe_and_link
+    from flows.sources.neardup import NearDupIndex
     from flows.sources.registry import Feed
     from flows.sources.settings import FetchSettings
     from warehouse import collection, load

@@ -16,8 +16,9 @@ from flows.runs import recorded_run, writer
 from flows.settings import FlowSettings
 from flows.sources.bulk import ImportBatch
 from flows.sources.collect import CollectResult, collect
+from flows.sources.dedup import dedupe_and_link
 from flows.sources.extract_batch import BatchingExtractor, extract_batch
-from flows.sources.neardup import MinHashConfig, NearDupIndex, dedupe_and_link
+from flows.sources.neardup import MinHashConfig, NearDupIndex
 from flows.sources.outlet_match import OutletResolver
 from flows.sources.records import RecordRules
 from flows.sources.registry import load_sources

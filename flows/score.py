@@ -12,7 +12,7 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from classifier import registry
-from classifier.embedding import MODEL_NAME, embed_articles, shared_embedder
+from classifier.embedding import MODEL_NAME, Embedder, embed_articles, shared_embedder
 from classifier.predict import load_scorer
 from classifier.scoring import Doc
 from flows.params import RunnerParams, ScoreParams
@@ -33,10 +33,15 @@ def scorer_for(version: str) -> Any:
 
 
 def score_rows(
-    scorer: Any, batch: list[ArticleText], run_id: str, embed: frozenset[str] = frozenset()
+    scorer: Any,
+    batch: list[ArticleText],
+    run_id: str,
+    embed: frozenset[str] = frozenset(),
+    embedder: Embedder | None = None,
 ) -> Scoring:
     """Body predictions, headline-only predictions, and the story-grouping embeddings of the articles in
-    `embed`, for one batch of (article_id, title, text): all the per-article model work of a run."""
+    `embed`, for one batch of (article_id, title, text): all the per-article model work of a run.
+    `embedder`: the process's shared one by default (bench/bench_scoring.py passes the plain reference)."""
     docs = [Doc(title=a.title or "", text=a.text, language=a.language) for a in batch]
     meta = {"model_version": scorer.version, "scored_at": load.now(), "run_id": run_id}
     bodies = [
@@ -58,7 +63,7 @@ def score_rows(
         for (aid, _title, _lang), p in zip(titled, heads, strict=True)
     ]
     need = [a for a in batch if a.article_id in embed]
-    embedder = shared_embedder()
+    embedder = embedder or shared_embedder()
     vectors = embed_articles(embedder, [(a.title or "", a.text) for a in need])
     embeddings = stories_store.embedding_rows([a.article_id for a in need], embedder.name, vectors)
     return Scoring(bodies, headlines, embeddings)

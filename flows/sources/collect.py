@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flows.sources.charset import decode_with_source
-from flows.sources.dedup import content_hash
+from flows.sources.dedup import content_hash, dedupe_batch
 from flows.sources.extract import (
     EXTRACTOR,
     EXTRACTOR_VERSION,
@@ -29,7 +29,6 @@ from flows.sources.extract import (
 from flows.sources.extract_pool import ExtractorPool
 from flows.sources.feeds import FeedError, FeedItem, parse_feed
 from flows.sources.fetch import Fetcher, FetchResult
-from flows.sources.neardup import link_row
 from flows.sources.registry import Feed
 from flows.sources.settings import FetchSettings
 from flows.sources.sitemaps import Sitemap, looks_like_sitemap, parse_sitemap
@@ -333,33 +332,13 @@ async def collect_async(
         out.bump("robots_fetches", sum(fetcher.robots.fetches.values()))
         if pool.timeouts:
             out.bump("extract_timeouts", pool.timeouts)
-    _dedupe_batch(rows, known_ids, out, run_id)
-    return out
-
-
-def _dedupe_batch(
-    rows: Iterable[dict[str, Any] | None], known_ids: set[str], out: CollectResult, run_id: str | None
-) -> None:
-    seen_hash: dict[str, str] = {}
-    seen_ids: set[str] = set()
-    for row in rows:
-        if row is None:
-            continue
-        if row["article_id"] in known_ids:
-            out.bump("items_already_stored")  # canonical URL pointed at an article we already have
-            continue
-        if row["article_id"] in seen_ids:
-            out.bump("duplicate_urls")  # two feed URLs with one canonical URL
-            continue
-        kept = seen_hash.get(row["content_hash"])
-        if kept is not None:
-            out.bump("exact_duplicates")
-            out.links.append(link_row(row, kept, "exact_duplicate", 1.0, kept, run_id))
-            continue
-        seen_hash[row["content_hash"]] = row["article_id"]
-        seen_ids.add(row["article_id"])
-        out.articles.append(row)
+    batch = dedupe_batch(rows, known_ids, run_id)
+    out.articles.extend(batch.articles)
+    out.links.extend(batch.links)
+    for name, n in batch.counts.items():
+        out.bump(name, n)
     out.bump("articles_extracted", len(out.articles))
+    return out
 
 
 async def probe_feeds_async(feeds: Iterable[Feed], settings: FetchSettings | None = None) -> CollectResult:

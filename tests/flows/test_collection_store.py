@@ -9,7 +9,8 @@ import asyncio
 import pytest
 
 from flows.sources.collect import CollectResult, collect_async
-from flows.sources.neardup import MinHashConfig, NearDupIndex, dedupe_and_link
+from flows.sources.dedup import dedupe_and_link
+from flows.sources.neardup import MinHashConfig, NearDupIndex
 from flows.sources.registry import Feed
 from flows.sources.settings import FetchSettings
 from tests.flows.loopback import LoopbackServer, Reply

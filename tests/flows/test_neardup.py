@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flows.sources.dedup import content_hash
-from flows.sources.neardup import MinHashConfig, NearDupIndex, dedupe_and_link, signature, similarity
+from flows.sources.dedup import content_hash, dedupe_and_link
+from flows.sources.neardup import MinHashConfig, NearDupIndex, signature, similarity
 from tests.flows.pages import paragraphs
 
 WIRE = " ".join(paragraphs(11, n=6))
