@@ -49,7 +49,7 @@ def model_template(config: RetrainConfig) -> Candidate | None:
     return Candidate(
         "model",
         CalibratedFrames(inner_folds=3, random_state=config.seed),
-        CueStrippedSlant(min_outlets=2, cap=50.0, boilerplate_min_docs=0),
+        CueStrippedSlant(min_outlets=2, max_outlet_share=1.0, max_df=1.0, cap=50.0, boilerplate_min_docs=0),
     )
 
 

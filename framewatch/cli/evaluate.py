@@ -228,7 +228,7 @@ def _cross_validation(
     from classifier.heldout import predictions_table
     from classifier.protocol import cross_validate
     from classifier.ratings import outlet_ratings
-    from classifier.recipes import MODEL, candidates
+    from classifier.recipes import MODEL, candidates, masked_names
     from labels.codebook import load_codebook
 
     book = load_codebook()
@@ -236,7 +236,7 @@ def _cross_validation(
     frames_df = frame_rows(load_labeled(frames or [settings.frames_file]))
     slant_df = slant_rows(load_labeled(slant or [settings.slant_file]))
     ratings = outlet_ratings(slant_df, settings.ratings_file)
-    cands = candidates(names, labels)
+    cands = candidates(names, labels, masked_names(slant_df, settings.ratings_file))  # as `train` fits it
     with _steps(progress, total=2 * len(cands)) as step:
         result, outputs = cross_validate(
             frames_df, slant_df, cands, names, labels, folds, ratings=ratings, step=step

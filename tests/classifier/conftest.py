@@ -49,7 +49,7 @@ def small_template() -> Candidate:
     return Candidate(
         "model",
         CalibratedFrames(inner_folds=3),
-        CueStrippedSlant(min_outlets=2, cap=50.0, boilerplate_min_docs=0),
+        CueStrippedSlant(min_outlets=2, max_outlet_share=1.0, max_df=1.0, cap=50.0, boilerplate_min_docs=0),
     )
 
 

@@ -142,7 +142,10 @@ def test_a_kind_that_does_not_load_cannot_be_promoted(tmp_path: Path) -> None:
     folder = tmp_path / "transformer-20250101-abcdef12"
     folder.mkdir()
     (folder / "card.json").write_text(json.dumps({"version": folder.name, "kind": "transformer-test"}))
-    with pytest.raises(registry.RegistryError, match="cannot promote .*'transformer-test' model"):
+    with pytest.raises(
+        registry.RegistryError,
+        match="cannot promote .*of kind 'transformer-test', which this framewatch cannot load",
+    ):
         promotion.promote(folder.name, tmp_path)
     assert not (tmp_path / "PROMOTED").exists()
     (tmp_path / "PROMOTED").write_text(folder.name)  # promoted by hand: scoring still refuses it clearly
