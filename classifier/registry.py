@@ -22,11 +22,13 @@ import zipfile
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from classifier.baseline import BaselineModel
 from classifier.card import render_card
 from classifier.settings import ClassifierSettings
+
+if TYPE_CHECKING:  # the baseline pulls in scikit-learn (~1 s): loaded only where a model is loaded
+    from classifier.baseline import BaselineModel
 
 logger = logging.getLogger(__name__)
 
@@ -135,6 +137,8 @@ def load_model(path: Path | str) -> BaselineModel:
         raise RegistryError(
             f"{path}: the skops model file does not load ({type(exc).__name__}: {exc}); retrain the version"
         ) from exc
+    from classifier.baseline import BaselineModel
+
     if not isinstance(model, BaselineModel):
         raise UntrustedModelError(f"{path}: expected a BaselineModel, found {type(model).__name__}")
     return model

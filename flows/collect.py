@@ -10,19 +10,15 @@ from typing import Any
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
-from classifier.settings import ClassifierSettings
 from flows.params import CollectParams, RunnerParams
 from flows.runs import recorded_run, writer
-from flows.settings import FlowSettings
-from flows.sources.bulk import ImportBatch
 from flows.sources.collect import CollectResult, collect
 from flows.sources.dedup import dedupe_and_link
 from flows.sources.extract_batch import BatchingExtractor, extract_batch
+from flows.sources.imports import read_imports, store_imported_topics
 from flows.sources.neardup import MinHashConfig, NearDupIndex
-from flows.sources.outlet_match import OutletResolver
-from flows.sources.records import RecordRules
 from flows.sources.registry import load_sources
-from warehouse import collection, load, topics_store
+from warehouse import collection, load
 
 NEAR_DUP_DAYS = 30
 
@@ -95,42 +91,6 @@ def store_new(
     return added
 
 
-def _read_imports(con: Any, params: CollectParams, run_id: str) -> ImportBatch:
-    """Every record of the bulk files, validated; what is refused is recorded per file and line, and
-    records already stored with another text are refused too (stored articles are never overwritten).
-    Each record's outlet is matched to the registry (name, lean prior); an unknown one gets its own row."""
-    batch = ImportBatch(RecordRules(params.import_outlet, params.fetch.max_bytes), run_id)
-    for path in params.import_paths:
-        batch.add_file(Path(path))
-    batch.settle_with_stored(collection.stored_hashes(con, [r["article_id"] for r in batch.rows]))
-    _match_outlets(con, params, batch.rows)
-    return batch
-
-
-def _match_outlets(con: Any, params: CollectParams, rows: list[dict[str, Any]]) -> None:
-    if not rows:
-        return
-    sources = Path(params.sources_path) if params.sources_path else FlowSettings().sources
-    stored = {r[0] for r in con.execute("select outlet_id from outlets").fetchall()}
-    resolver = OutletResolver.load(sources, ClassifierSettings().ratings_file, stored)
-    registry_ids: set[str] = set()
-    for row in rows:
-        match = resolver.resolve(row["outlet_id"], row.get("url"))
-        row["outlet_id"] = match.outlet_id
-        if match.matched_on not in ("new", "stored"):
-            registry_ids.add(match.outlet_id)
-    load.upsert_outlets(con, resolver.registry_rows(registry_ids - stored) + list(resolver.new.values()))
-
-
-def _store_imported_topics(con: Any, rows: list[dict[str, Any]], added: list[str]) -> None:
-    """The imported records' own `topic` fields (they win over the taxonomy's guess in the marts)."""
-    fresh = set(added)
-    topics = [
-        (r["article_id"], r["topic"], None) for r in rows if r.get("topic") and r["article_id"] in fresh
-    ]
-    topics_store.store_topics(con, topics, "import", None)
-
-
 @flow(name="collect", log_prints=False, validate_parameters=True)
 def collect_flow(
     db_path: str, params: CollectParams | None = None, runner: RunnerParams | None = None
@@ -150,7 +110,7 @@ def collect_flow(
         run.counts.update(outlets=len(outlets), feeds=len(feeds))
         load.upsert_outlets(con, [o.row() for o in outlets])
         load.upsert_feeds(con, [{"feed_url": f.url, "outlet_id": f.outlet_id, "kind": f.kind} for f in feeds])
-        known_ids = {row[0] for row in con.execute("select article_id from articles").fetchall()}
+        known_ids = collection.article_ids(con)
         new_rows: list[dict[str, Any]] = []
         links: list[dict[str, Any]] = []
         if feeds:
@@ -162,12 +122,12 @@ def collect_flow(
             new_rows.extend(result.articles)
             links = result.links
         if params.import_paths:
-            imported = _read_imports(con, params, run.run_id)
+            imported = read_imports(con, params, run.run_id)
             run.counts.update(imported.counts())
             run.errors.extend(imported.errors)
             new_rows.extend(imported.rows)
         added = store_new(con, new_rows, links, run.run_id, run.counts)
-        _store_imported_topics(con, new_rows, added)
+        store_imported_topics(con, new_rows, added)
         run.counts["articles_new"] = len(added)
         logger.info("stored %d new articles (%d failures recorded)", len(added), len(run.errors))
     return {"run_id": run.run_id, "counts": run.counts, "errors": run.errors}

@@ -1,7 +1,9 @@
 """The monitoring flow: collect -> score -> (retrain when enough new gold labels) -> report, each a flow
-of its own with typed parameters, recorded in `runs` and as an artifact. This process holds DuckDB's
-write lock for the whole run; with the Dask runner, extraction and scoring go to the cluster and only
-their results come back here to be written."""
+of its own with typed parameters, recorded in `runs` and as an artifact. A part with nothing to do is not
+started: no score run when every article is scored, no report run when the warehouse is as the last
+report showed it (same data, taxonomy and week); the monitor run's counts say which were skipped and why.
+This process holds DuckDB's write lock for the whole run; with the Dask runner, extraction and scoring go
+to the cluster and only their results come back here to be written."""
 
 from __future__ import annotations
 
@@ -9,13 +11,14 @@ from typing import Any
 
 from prefect import flow, get_run_logger
 
+from classifier import registry
 from flows.cluster import cluster_for, on_runner
 from flows.collect import collect_flow
 from flows.params import CollectParams, ReportParams, RetrainParams, RunnerParams, ScoreParams
-from flows.report import report_flow
+from flows.report import report_due, report_flow, snapshot_target
 from flows.runs import recorded_run, writer
 from flows.score import score_flow
-from warehouse import labels_store
+from warehouse import labels_store, load
 
 
 def _retrain_due(db_path: str, params: RetrainParams) -> int | None:
@@ -68,13 +71,33 @@ def monitor_flow(
     with recorded_run(db_path, "monitor", summary) as run, cluster_for(runner) as runner:
         for sub in (
             on_runner(collect_flow, runner)(db_path, collect, runner),
-            on_runner(score_flow, runner)(db_path, score, runner),
+            _score_or_skip(db_path, score, runner, run),
         ):
-            run.add({k: v for k, v in sub["counts"].items() if k != "duration_s"}, sub["errors"])
+            if sub is not None:
+                run.add({k: v for k, v in sub["counts"].items() if k != "duration_s"}, sub["errors"])
         new_gold = _retrain_due(db_path, retrain)
         if new_gold is not None:
             run.counts["new_gold"] = new_gold
             _retrain(db_path, retrain, run)
-        done = report_flow(db_path, report)
-        run.counts.update(stories=done["counts"]["stories"], shift_alerts=done["counts"]["shift_alerts"])
-    return {"run_id": run.run_id, "counts": run.counts, "errors": run.errors, "snapshot": done["snapshot"]}
+        why = report_due(db_path, report)
+        if why is None:  # nothing new since the last report: it stands as published
+            run.counts["report"] = "skipped: the warehouse is as the last report showed it"
+            snapshot = str(snapshot_target(db_path, report))
+        else:
+            done = report_flow(db_path, report)
+            run.counts.update(
+                report=why, stories=done["counts"]["stories"], shift_alerts=done["counts"]["shift_alerts"]
+            )
+            snapshot = done["snapshot"]
+    return {"run_id": run.run_id, "counts": run.counts, "errors": run.errors, "snapshot": snapshot}
+
+
+def _score_or_skip(db_path: str, params: ScoreParams, runner: Any, run: Any) -> dict[str, Any] | None:
+    """The score flow, unless no stored article waits for the model (then no flow run is started)."""
+    version = params.model_version or registry.promoted_version()
+    with writer(db_path) as con:
+        waiting = load.has_unscored(con, version)
+    if not waiting:
+        run.counts.update(scored=0, model_version=version, score="skipped: every article is scored")
+        return None
+    return on_runner(score_flow, runner)(db_path, params, runner)

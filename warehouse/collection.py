@@ -181,3 +181,11 @@ def stored_hashes(con: duckdb.DuckDBPyConnection, ids: Sequence[str]) -> dict[st
     finally:
         cur.unregister("batch")
         cur.close()
+
+
+def article_ids(con: duckdb.DuckDBPyConnection) -> set[str]:
+    return {row[0] for row in con.execute(sql("article_ids")).fetchall()}
+
+
+def outlet_ids(con: duckdb.DuckDBPyConnection) -> set[str]:
+    return {row[0] for row in con.execute(sql("outlet_ids")).fetchall()}

@@ -147,3 +147,9 @@ def finish_run(
         ]
         run_batch(con, sql("insert_run_errors"), arrow_rows(con, "run_errors", rows, ERROR_COLUMNS))
     con.execute(sql("finish_run"), [now(), status, json.dumps(counts, default=str), len(errors), run_id])
+
+
+def has_unscored(con: duckdb.DuckDBPyConnection, model_version: str) -> bool:
+    """Whether any article still lacks a body or headline prediction from `model_version`."""
+    query = sql("unscored_articles").strip().rstrip(";")
+    return bool(con.execute(f"select exists ({query})", [model_version]).fetchone()[0])  # type: ignore[index]

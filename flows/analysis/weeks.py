@@ -18,3 +18,8 @@ def monday(week: date) -> date:
             f"{week} is a {week.strftime('%A')}; weeks run Monday to Sunday: give {start} for that week"
         )
     return week
+
+
+def week_of(day: date) -> date:
+    """The Monday of the week `day` falls in."""
+    return date.fromordinal(day.toordinal() - day.weekday())

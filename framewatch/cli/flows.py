@@ -189,7 +189,7 @@ def import_files(
     run (another run is writing, a bad option)."""
     settings = FlowSettings()
     configure_runtime(settings)
-    from flows.monitor import monitor_flow
+    from flows.import_check import settled_import
     from flows.params import CollectParams
     from flows.sources.bulk import NOTHING_STORED, import_verdict
 
@@ -198,13 +198,12 @@ def import_files(
     db_path = db or settings.db_path
     run_on = runner_params(runner, address, workers)
     _preflight(db_path)
-    outcome = _run_or_fail(
-        lambda: monitor_flow(
-            db_path=str(db_path),
-            collect=CollectParams(import_paths=[str(f) for f in files], import_outlet=outlet),
-            runner=run_on,
-        )
-    )
+    params = CollectParams(import_paths=[str(f) for f in files], import_outlet=outlet)
+    outcome = settled_import(db_path, params)  # nothing new: answered without starting a flow
+    if outcome is None:
+        from flows.monitor import monitor_flow
+
+        outcome = _run_or_fail(lambda: monitor_flow(db_path=str(db_path), collect=params, runner=run_on))
     _print_outcome(db_path, outcome)
     code, line = import_verdict(outcome["counts"])
     console.print(line, soft_wrap=True)

@@ -3,6 +3,8 @@ file, the promoted model. Faults are recorded with reasons; a second run adds no
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from flows.demo import write_seed_import, write_sources
@@ -70,7 +72,11 @@ def test_second_run_adds_nothing(demo_runs):
     con = connect(db, read_only=True)
     assert con.execute("select count(*) from articles").fetchone()[0] == first["counts"]["articles_new"]
     flows = con.execute("select flow_name, count(*) from runs group by all order by 1").fetchall()
-    assert flows == [("collect", 2), ("monitor", 2), ("report", 2), ("score", 2)]  # monitor composes three
+    # the second monitor run collects, finds nothing new, and starts neither a score nor a report run
+    assert flows == [("collect", 2), ("monitor", 2), ("report", 1), ("score", 1)]
+    assert second["counts"]["score"] == "skipped: every article is scored"
+    assert second["counts"]["report"] == "skipped: the warehouse is as the last report showed it"
+    assert Path(second["snapshot"]).exists()
 
 
 def test_seed_articles_are_scored_and_stored(prefect_harness, seeds_dir, tmp_path):

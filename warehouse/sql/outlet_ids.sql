@@ -1,0 +1,2 @@
+-- Every outlet id the warehouse holds.
+select outlet_id from outlets;
