@@ -64,10 +64,16 @@ def counts(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
     return int(n), int(multi)
 
 
-def grouping_state(con: duckdb.DuckDBPyConnection) -> tuple[set[str], int, int]:
-    """(the grouping methods the stored stories were made with, stories, stories without a thread)."""
-    methods, n, unthreaded = con.execute(sql("stories_grouping_state")).fetchone()
-    return set(methods or []), int(n), int(unthreaded)
+class GroupingState(NamedTuple):
+    methods: set[str]  # the grouping methods the stored stories were made with
+    thread_methods: set[str]  # the linking methods of the stored threads
+    n_stories: int
+    unthreaded: int  # stories without a thread
+
+
+def grouping_state(con: duckdb.DuckDBPyConnection) -> GroupingState:
+    methods, thread_methods, n, unthreaded = con.execute(sql("stories_grouping_state")).fetchone()
+    return GroupingState(set(methods or []), set(thread_methods or []), int(n), int(unthreaded))
 
 
 def thread_counts(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:

@@ -241,11 +241,14 @@ def update_stories(
     """Group the stored articles into stories: new articles join existing stories or start new ones
     (rebuild=True regroups everything; so does a change of grouping method), then link all stories into
     threads. Writes story_articles, stories, story_threads and threads. Returns counts."""
-    methods, n_stored, unthreaded = stories_store.grouping_state(con)
-    if methods and methods != {params.describe()}:
-        log.info("stories were grouped with %s; regrouping with %s", sorted(methods), params.describe())
+    state = stories_store.grouping_state(con)
+    if state.methods and state.methods != {params.describe()}:
+        log.info("stories were grouped with %s; regrouping with %s", sorted(state.methods), params.describe())
         rebuild = True
-    if not rebuild and stories_store.unassigned_count(con) == 0 and unthreaded == 0:
+    relink = state.unthreaded > 0 or (
+        state.n_stories > 0 and state.thread_methods != {thread_params.describe()}
+    )
+    if not rebuild and not relink and stories_store.unassigned_count(con) == 0:
         return _counts(con, 0)  # nothing new: nothing to read
     embedder = embedder or MiniLMEmbedder()
     docs = [

@@ -38,13 +38,15 @@ MAX_STORIES_COMPARED = 32  # a long thread is compared through its most recent s
 
 @dataclass(frozen=True)
 class ThreadParams:
-    """Thresholds of the thread linking (chosen on the demo corpus, the seeds and 2,000 real 2016-2019
-    articles; see the module docstring)."""
+    """Thresholds of the thread linking (see the module docstring). Chosen on the demo corpus, the seeds
+    and 2,000 real 2016-2019 articles from 12 outlets (allsides_slant): 1,047 stories (none over 21 days),
+    816 threads, 52 of several stories; the largest are the 2016 campaign (65 stories), DACA (27) and
+    the budget fights in Congress (21). A looser centroid floor (0.5) chained 106 stories into one."""
 
     link_threshold: float = 0.80
     min_cosine: float = 0.55
-    min_name_overlap: float = 0.10
-    centroid_threshold: float = 0.50
+    min_name_overlap: float = 0.12
+    centroid_threshold: float = 0.60
     entity_weight: float = 1.0
     recurring_share: float = 0.5
 
