@@ -21,6 +21,7 @@ from warehouse import story_reads
 
 LEANS = ("left", "center", "right", "unknown")
 TOP_FRAMES = 3
+ALL_FRAMES = 1000  # every frame's emphasis is read: the evidence comes from the most emphasized with any
 SENTENCES = 2
 
 
@@ -65,9 +66,14 @@ class SideBySide:
         return sum(len(o.articles) for o in self.outlets)
 
 
-def _evidence(rows: list[dict[str, Any]], frames: list[str]) -> list[tuple[str, str]]:
+def _evidence(rows: list[dict[str, Any]], emphasis: list[Emphasis]) -> list[tuple[str, str]]:
+    """The sentences behind the outlet's difference: those of the (at most two) frames it emphasizes most
+    that have evidence (evidence is kept for the frames an article was predicted to carry), then the
+    slant's."""
     found: list[tuple[str, str]] = []
     maps = [_evidence_map(r["evidence"]) for r in rows]
+    have = {k for ev in maps for k, v in ev.items() if v}
+    frames = [e.frame for e in emphasis if e.frame in have and (e.lift is None or e.lift > 1)][:2]
     for key in [*frames, "slant"]:
         seen = 0
         for ev in maps:
@@ -114,7 +120,7 @@ def side_by_side(con: duckdb.DuckDBPyConnection, any_id: str, top: int = TOP_FRA
         thread_id = rows[0]["thread_id"] if rows else None
         stories = story_reads.thread_stories(con, thread_id) if thread_id else []
     emphasis: dict[str, list[Emphasis]] = {}
-    for e in story_reads.outlet_emphasis(con, kind, group_id, top):
+    for e in story_reads.outlet_emphasis(con, kind, group_id, ALL_FRAMES):
         emphasis.setdefault(e["outlet_id"], []).append(
             Emphasis(e["frame"], e["share"], e["others_share"], e["lift"])
         )
@@ -128,12 +134,13 @@ def side_by_side(con: duckdb.DuckDBPyConnection, any_id: str, top: int = TOP_FRA
         )
     for key, side in outlets.items():
         mine = [r for r in rows if (r["outlet_id"] or "?") == key]
-        side.emphasis = emphasis.get(key, [])
+        ranked = emphasis.get(key, [])
+        side.emphasis = ranked[:top]
         side.slant = _most_common([r["slant"] for r in mine])
         side.slant_score = _mean([r["slant_score"] for r in mine])
         side.tone = _most_common([r["tone"] for r in mine])
         side.tone_score = _mean([r["tone_score"] for r in mine])
-        side.evidence = _evidence(mine, [e.frame for e in side.emphasis[:2]])
+        side.evidence = _evidence(mine, ranked)
     coverage = {
         lean: (
             sum(len(o.articles) for o in outlets.values() if o.lean == lean),

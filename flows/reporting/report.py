@@ -44,7 +44,8 @@ def shift_line(check: dict[str, Any] | None) -> str:
     """The last shift check in one line: which week was tested and what (or why nothing) fired."""
     if not check:
         return "No week tested yet (the report flow runs the check after each run; or `framewatch shifts`)."
-    return f"week of {check['week']}: {check['summary']}"
+    summary = str(check["summary"])
+    return summary if summary.startswith("week of") else f"week of {check['week']}: {summary}"
 
 
 def _page_ids(data: dict[str, Any]) -> list[str]:
