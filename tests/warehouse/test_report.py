@@ -237,6 +237,16 @@ def test_click_a_point_lists_its_articles(page):
     assert hrefs and all(h.startswith("https://") for h in hrefs)
     page.locator("#drill").screenshot(path=str(page.shots / "report-drill.png"))
     page.select_option("#filter-outlet", "All")
+    # a point of the frames over time: that week's articles of that lean group, most likely first
+    page.wait_for_timeout(300)
+    point = page.evaluate(DATUMS, ["frames", "symbol", "share"])[0]
+    page.locator("#chart-frames .role-mark.mark-symbol path").first.dispatch_event("click")
+    title = page.locator("#drill-title").inner_text()
+    assert re.match(
+        r"\d+ articles: week of \d{4}-\d\d-\d\d, (left|center|right|unknown) outlets, by P\(", title
+    )
+    n = int(title.split()[0])
+    assert n == point["n"] and page.locator("#drill-list li").count() == min(n, 60)
 
 
 @needs_chromium

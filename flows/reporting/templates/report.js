@@ -32,12 +32,21 @@
     return o ? o.lean : "unknown";
   }
 
+  // A week as the page's data has it ('2026-11-02'): a temporal axis parses it to a UTC timestamp.
+  function isoWeek(week) {
+    return typeof week === "string" ? week : new Date(week).toISOString().slice(0, 10);
+  }
+
   // The articles behind a point: the chart's group keys (outlet, week, lean, frame) plus the filters.
   function showArticles(chart, d) {
     let rows = DATA.articles.filter(inFilters);
     let what = [];
     if (d.outlet_id) { rows = rows.filter((a) => a.outlet_id === d.outlet_id); what.push(outletName[d.outlet_id] || d.outlet_id); }
-    if (d.week) { rows = rows.filter((a) => a.week === d.week); what.push("week of " + d.week); }
+    if (d.week) {
+      const week = isoWeek(d.week);
+      rows = rows.filter((a) => a.week === week);
+      what.push("week of " + week);
+    }
     if (d.lean && !d.outlet_id) { rows = rows.filter((a) => leanOf(a.outlet_id) === d.lean); what.push(d.lean + " outlets"); }
     const frame = d.frame && d.frame in probIndex ? d.frame : null;
     if (frame) {
