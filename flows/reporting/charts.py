@@ -27,6 +27,7 @@ IN_PERIOD = (
 )
 OF_OUTLET = "(f_outlet == 'All' || datum.outlet_id == f_outlet)"
 LEAN_SCALE = alt.Scale(domain=LEANS, range=LEAN_COLORS)
+CAUTION = "datum.n < 10 ? 'under 10 articles: the interval says more than the estimate' : ''"
 
 
 def _outlets_lookup() -> alt.LookupData:
@@ -73,6 +74,7 @@ def slant_chart(n_outlets: int) -> dict[str, Any]:
             tone="datum.sum_tone / datum.n",
             label="datum.outlet + ' (' + datum.lean + ', n=' + datum.n + ')'",
             sortkey="datum.lean_rank * 10 + datum.score",
+            caution=CAUTION,
         )
     )
     y = alt.Y(
@@ -92,6 +94,7 @@ def slant_chart(n_outlets: int) -> dict[str, Any]:
         alt.Tooltip("est_center:Q", title="est. center", format=".0%"),
         alt.Tooltip("est_right:Q", title="est. right", format=".0%"),
         alt.Tooltip("tone:Q", title="mean tone", format="+.2f"),
+        alt.Tooltip("caution:N", title="note"),
     ]
     x_title = "slant score: -1 left .. +1 right (90% interval)"
     x = alt.X("score:Q", title=x_title, scale=alt.Scale(domain=[-1, 1]))
@@ -159,6 +162,7 @@ def frames_over_time(top_frames: list[str], recent_from: str) -> dict[str, Any]:
         alt.Tooltip("share:Q", title="estimated share", format=".0%"),
         alt.Tooltip("lo:Q", title="90% interval from", format=".0%"),
         alt.Tooltip("hi:Q", title="90% interval to", format=".0%"),
+        alt.Tooltip("caution:N", title="note"),
     ]
     band = (
         alt.Chart()
@@ -190,6 +194,7 @@ def frames_over_time(top_frames: list[str], recent_from: str) -> dict[str, Any]:
             se="sqrt(max(datum.sum_p2 / datum.n - pow(datum.sum_p / datum.n, 2), 0) / datum.n)",
             lo=f"max(datum.share - {Z90} * datum.se, 0)",
             hi=f"min(datum.share + {Z90} * datum.se, 1)",
+            caution=CAUTION,
         )
         # a new line segment after every missing week (a line across a gap would invent the weeks between)
         .transform_window(
