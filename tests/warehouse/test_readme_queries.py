@@ -39,6 +39,7 @@ def test_1_immigration_as_crime_this_month_against_last(analyst_db):
         assert r["change_lo"] <= r["change"] <= r["change_hi"]
         assert r["n_articles"] >= 1 and r["n_before"] >= 1
         assert r["too_few"] == (r["n_articles"] < 10 or r["n_before"] < 10)
+        assert not (r["clear_change"] and r["too_few"])  # a change on a handful of articles is no finding
 
 
 def test_2_slant_by_outlet_with_intervals(analyst_db):
