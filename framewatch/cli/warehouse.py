@@ -128,7 +128,9 @@ def report(
     db: DbOption = None,
     outlets: Annotated[int, typer.Option(help="Show at most this many outlets (most articles first).")] = 12,
 ) -> None:
-    """Write a self-contained HTML report: frame share over time, outlet x frame heatmap, slant, stories."""
+    """Write one self-contained HTML report that works offline: slant by outlet, frames over time, each
+    outlet's frame emphasis against the others, with filters by outlet, topic and period, click-through to
+    the articles; stories, threads, blindspots and a page per story with its outlets side by side."""
     from flows.reporting.report import ReportOptions, write_report
 
     try:
