@@ -59,7 +59,9 @@ def report_flow(db_path: str, params: ReportParams | None = None) -> dict[str, A
     params = params or ReportParams()
     week = date.fromisoformat(params.week) if params.week else None
     with recorded_run(db_path, "report", {"week": params.week}) as run, writer(db_path) as con:
-        run.counts["stories"] = update_stories(con)["stories"]
+        grouped = update_stories(con)
+        run.counts["stories"] = grouped["stories"]
+        run.counts["threads"] = grouped["threads"]
         taxonomy = load_taxonomy(params.topics_file or FlowSettings().topics_file)
         run.counts["topics_assigned"] = assign_topics(con, taxonomy)
         # after every write: the shift checks read the refreshed week cells

@@ -6,12 +6,18 @@ capitalized names in it (people, places, agencies: a cheap entity proxy). Articl
 publication order; each joins the best-matching story or starts a new one (single-pass clustering, as
 in topic detection and tracking), so story ids stay stable from run to run:
 
-    link score(a, m) = cosine(a, m) + entity_weight * weighted Jaccard of their names (idf weights)
+    link score(a, m) = cosine(a, m) + entity_weight * name_overlap(a, m)
 
-An article joins a story when, for some member m, the link score reaches `link_threshold` and m is
-within `window_days`, or the score reaches `strong_threshold` and m is within `max_gap_days` (a story
-that comes back months later), and the article's cosine to the story's centroid is at least
-`centroid_threshold` (stops chaining through one loosely related article).
+cosine is the embeddings' cosine (-1..1, in practice 0..1 for news), name_overlap the idf-weighted
+Jaccard of the two articles' names (0..1), so with the default entity_weight 1 the score runs from 0 to
+2: 1.2 reads "cosine 0.8 and a fifth of the (weighted) names shared". Both parts are stored with every
+link (story_articles.cosine, .name_overlap) next to the score.
+
+A story is one event: an article joins a story only while the story, with it, spans at most `event_days`
+days (every article within `event_days` of the story's first article), when for some member m the link
+score reaches `link_threshold` and the article's cosine to the story's centroid is at least
+`centroid_threshold` (stops chaining through one loosely related article). The same topic months later
+starts a new story; threads (flows/analysis/threads.py) link such stories together.
 """
 
 from __future__ import annotations
@@ -28,6 +34,7 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from classifier.embedding import LEAD_WORDS, Embedder, embed_articles, shared_embedder
+from flows.analysis.threads import ThreadParams, link_threads, profiles
 from warehouse import stories_store
 from warehouse.predictions import Scoring, store_scoring
 from warehouse.stories_store import StoryLink
@@ -47,18 +54,15 @@ _WORD_EDGE = "\"'“”‘’()[],.;:!?—–-|"
 class GroupingParams:
     """Thresholds of the story grouping (chosen on the demo corpus, see the module docstring)."""
 
-    window_days: int = 14
-    max_gap_days: int = 365
+    event_days: int = 21
     link_threshold: float = 0.60
-    strong_threshold: float = 0.80
     centroid_threshold: float = 0.50
     entity_weight: float = 1.0
     lead_words: int = LEAD_WORDS
 
     def describe(self) -> str:
         return (
-            f"minilm+names window={self.window_days}d gap<={self.max_gap_days}d "
-            f"link>={self.link_threshold} strong>={self.strong_threshold} "
+            f"minilm+names event<={self.event_days}d link>={self.link_threshold} "
             f"centroid>={self.centroid_threshold} w={self.entity_weight}"
         )
 
@@ -151,14 +155,14 @@ class _Stories:
         self.first[k], self.last[k] = min(self.first[k], day), max(self.last[k], day)
 
     def candidates(self, vec: np.ndarray, day: int, params: GroupingParams) -> np.ndarray:
-        """Stories whose date range comes within max_gap_days of `day` and whose centroid is close enough
-        (vectorized); the per-member gap is still checked by the caller."""
+        """Stories that, with `day`, would still span at most event_days and whose centroid is close
+        enough (vectorized)."""
         n = len(self.ids)
         if n == 0:
             return np.zeros(0, dtype=int)
-        gap = np.maximum(np.maximum(self.first[:n] - day, day - self.last[:n]), 0)
+        span = np.maximum(self.last[:n], day) - np.minimum(self.first[:n], day)
         cos = (self.sums[:n] @ vec) / np.maximum(self.norms[:n], 1e-9)
-        return np.flatnonzero((gap <= params.max_gap_days) & (cos >= params.centroid_threshold))
+        return np.flatnonzero((span <= params.event_days) & (cos >= params.centroid_threshold))
 
 
 def group(
@@ -189,24 +193,24 @@ def _single_pass(
         doc = docs[i]
         if doc.article_id in existing:
             continue
-        best: tuple[float, float, str, str] | None = None  # (margin over threshold, score, story, member)
+        best: StoryLink | None = None
         for k in stories.candidates(vectors[i], days[i], params):
             idxs = stories.members[k][-MAX_MEMBERS_COMPARED:]
             cos = vectors[idxs] @ vectors[i]
             for m, c in zip(idxs, cos, strict=True):
-                gap = abs(days[i] - days[m])
-                if gap > params.max_gap_days:
-                    continue
-                score = float(c) + params.entity_weight * _weighted_jaccard(doc.names, docs[m].names, idf)
-                need = params.link_threshold if gap <= params.window_days else params.strong_threshold
-                if score >= need and (best is None or score - need > best[0]):
-                    best = (score - need, score, stories.ids[k], docs[m].article_id)
-        if best is None:
-            sid = f"st-{doc.article_id}"
-            new.append(StoryLink(doc.article_id, sid, None, None))
-        else:
-            _margin, score, sid, linked = best
-            new.append(StoryLink(doc.article_id, sid, round(score, 4), linked))
+                overlap = _weighted_jaccard(doc.names, docs[m].names, idf)
+                score = float(c) + params.entity_weight * overlap
+                if score >= params.link_threshold and (best is None or score > (best.score or 0.0)):
+                    best = StoryLink(
+                        doc.article_id,
+                        stories.ids[k],
+                        round(score, 4),
+                        docs[m].article_id,
+                        round(float(c), 4),
+                        round(overlap, 4),
+                    )
+        sid = best.story_id if best else f"st-{doc.article_id}"
+        new.append(best or StoryLink(doc.article_id, sid, None, None))
         stories.add(sid, i, vectors[i], days[i])
         existing[doc.article_id] = sid
     return new
@@ -232,12 +236,20 @@ def update_stories(
     embedder: Embedder | None = None,
     params: GroupingParams = GroupingParams(),
     rebuild: bool = False,
+    thread_params: ThreadParams = ThreadParams(),
 ) -> dict[str, int]:
     """Group the stored articles into stories: new articles join existing stories or start new ones
-    (rebuild=True regroups everything). Writes story_articles and stories. Returns counts."""
-    if not rebuild and stories_store.unassigned_count(con) == 0:
-        n_stories, n_multi = stories_store.counts(con)  # nothing new: nothing to read
-        return {"articles_assigned": 0, "stories": n_stories, "multi_outlet_stories": n_multi}
+    (rebuild=True regroups everything; so does a change of grouping method), then link all stories into
+    threads. Writes story_articles, stories, story_threads and threads. Returns counts."""
+    state = stories_store.grouping_state(con)
+    if state.methods and state.methods != {params.describe()}:
+        log.info("stories were grouped with %s; regrouping with %s", sorted(state.methods), params.describe())
+        rebuild = True
+    relink = state.unthreaded > 0 or (
+        state.n_stories > 0 and state.thread_methods != {thread_params.describe()}
+    )
+    if not rebuild and not relink and stories_store.unassigned_count(con) == 0:
+        return _counts(con, 0)  # nothing new: nothing to read
     embedder = embedder or shared_embedder()
     docs = [
         StoryDoc(
@@ -249,6 +261,32 @@ def update_stories(
     vectors = _embeddings(con, docs, embedder, params.lead_words)
     new = group(docs, vectors, params, existing)
     stories_store.write_assignments(con, new, params.describe(), rebuild=rebuild)
+    story_of = {**existing, **{a.article_id: a.story_id for a in new}}
+    members: dict[str, list[int]] = {}
+    for i, d in enumerate(docs):
+        if d.article_id in story_of:
+            members.setdefault(story_of[d.article_id], []).append(i)
+    days = [d.day.toordinal() for d in docs]
+    stories = profiles(members, days, vectors, [d.names for d in docs], thread_params.recurring_share)
+    stories_store.write_threads(con, link_threads(stories, thread_params), thread_params.describe())
+    counts = _counts(con, len(new))
+    log.info(
+        "stories: %d new assignments, %d stories (%d across outlets), %d threads",
+        len(new),
+        counts["stories"],
+        counts["multi_outlet_stories"],
+        counts["threads"],
+    )
+    return counts
+
+
+def _counts(con: duckdb.DuckDBPyConnection, assigned: int) -> dict[str, int]:
     n_stories, n_multi = stories_store.counts(con)
-    log.info("stories: %d new assignments, %d stories (%d across outlets)", len(new), n_stories, n_multi)
-    return {"articles_assigned": len(new), "stories": n_stories, "multi_outlet_stories": n_multi}
+    n_threads, n_multi_threads = stories_store.thread_counts(con)
+    return {
+        "articles_assigned": assigned,
+        "stories": n_stories,
+        "multi_outlet_stories": n_multi,
+        "threads": n_threads,
+        "multi_story_threads": n_multi_threads,
+    }

@@ -10,6 +10,7 @@ import typer
 from framewatch.cli import flows as flows_cli
 from framewatch.cli import labels as labels_cli
 from framewatch.cli import sources as sources_cli
+from framewatch.cli import stories as stories_cli
 from framewatch.cli import warehouse as warehouse_cli
 
 app = typer.Typer(
@@ -18,7 +19,11 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,
 )
 
-for command in flows_cli.app.registered_commands + warehouse_cli.app.registered_commands:
+for command in (
+    flows_cli.app.registered_commands
+    + warehouse_cli.app.registered_commands
+    + stories_cli.app.registered_commands
+):
     app.registered_commands.append(command)
 
 

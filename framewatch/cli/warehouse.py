@@ -1,4 +1,5 @@
-"""Warehouse commands: read-only SQL, run history, stories, shifts, the HTML report, snapshot and export."""
+"""Warehouse commands: read-only SQL, run history, shifts, the HTML report, snapshot and export (stories:
+framewatch/cli/stories.py)."""
 
 from __future__ import annotations
 
@@ -88,30 +89,6 @@ def runs(
         con.close()
 
 
-def stories(
-    db: DbOption = None,
-    rebuild: Annotated[
-        bool, typer.Option("--rebuild", help="Regroup every article (default: only new ones).")
-    ] = False,
-) -> None:
-    """Group articles about the same event across outlets (MiniLM embeddings + names + time window)."""
-    from flows.analysis.stories import update_stories
-
-    try:
-        con = connect(_db(db))
-    except WarehouseError as exc:
-        fail(str(exc))
-    try:
-        counts = update_stories(con, rebuild=rebuild)
-    finally:
-        con.close()
-    console.print(
-        f"{counts['articles_assigned']} articles assigned; {counts['stories']} stories, "
-        f"{counts['multi_outlet_stories']} covered by several outlets. "
-        'See: framewatch query "select * from story_comparison"'
-    )
-
-
 def shifts(
     db: DbOption = None,
     week: Annotated[
@@ -164,7 +141,9 @@ def report(
     db: DbOption = None,
     outlets: Annotated[int, typer.Option(help="Show at most this many outlets (most articles first).")] = 12,
 ) -> None:
-    """Write a self-contained HTML report: frame share over time, outlet x frame heatmap, slant, stories."""
+    """Write one self-contained HTML report that works offline: slant by outlet, frames over time, each
+    outlet's frame emphasis against the others, with filters by outlet, topic and period, click-through to
+    the articles; stories, threads, blindspots and a page per story with its outlets side by side."""
     from flows.reporting.report import ReportOptions, write_report
 
     try:
@@ -234,7 +213,6 @@ def recover(
 
 app.command("query")(query)
 app.command("runs")(runs)
-app.command("stories")(stories)
 app.command("shifts")(shifts)
 app.command("report")(report)
 app.command("export")(export)

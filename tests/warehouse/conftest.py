@@ -37,3 +37,22 @@ def corpus_copy(corpus_db, tmp_path) -> Path:
     dest = tmp_path / "copy.duckdb"
     shutil.copyfile(corpus_db, dest)
     return dest
+
+
+@pytest.fixture(scope="session")
+def analyst_db(corpus_db, tmp_path_factory) -> Path:
+    """The demo warehouse as an analyst reads it: corpus_db plus topics from the default taxonomy, marts
+    refreshed (what the report flow does after each run)."""
+    from flows.analysis.topics import assign_topics, load_taxonomy
+    from warehouse.db import connect
+    from warehouse.marts import refresh_marts
+
+    path = tmp_path_factory.mktemp("analyst") / "analyst.duckdb"
+    shutil.copyfile(corpus_db, path)
+    con = connect(path)
+    taxonomy = load_taxonomy()
+    assign_topics(con, taxonomy)
+    refresh_marts(con, topics_version=taxonomy.version)
+    con.execute("checkpoint")
+    con.close()
+    return path

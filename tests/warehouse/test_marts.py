@@ -35,6 +35,10 @@ MARTS = [
     "headline_vs_body_outlet",
     "story_comparison",
     "story_outlet_frames",
+    "story_coverage",
+    "story_blindspots",
+    "thread_outlet_frames",
+    "topic_coverage_weekly",
 ]
 TABLES = ["mart_articles", "mart_frame_cells", "mart_slant_cells"]
 

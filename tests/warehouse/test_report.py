@@ -1,141 +1,272 @@
-"""The HTML report carries the warehouse's numbers in its charts; it renders in headless Chromium."""
+"""The HTML report: one self-contained file that works offline, its charts carry the marts' numbers, filters
+and drill-down work in headless Chromium (Playwright driving Debian's chromium, network blocked), story
+pages put outlets side by side, untrusted titles stay text; and the markdown summary.
+
+Screenshots go to FRAMEWATCH_SCREENSHOTS (default: the test's tmp dir)."""
 
 from __future__ import annotations
 
+import os
+import re
 import shutil
-import subprocess
-from html.parser import HTMLParser
+from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from flows.reporting.report import markdown_summary, write_report
+from tests.warehouse.corpus import _article, _prediction
+from tests.warehouse.test_stories import SEED_IDS
+from warehouse import load
 from warehouse.db import connect
+from warehouse.marts import refresh_marts
+from warehouse.predictions import insert_predictions
 
-CHROMIUM = Path("/usr/bin/chromium")
-
-
-class _Marks(HTMLParser):
-    """Collect every element with data-* attributes, plus scripts and external references."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.marks: list[tuple[str, dict[str, str]]] = []
-        self.external: list[str] = []
-        self.tags: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        self.tags.append(tag)
-        if any(k.startswith("data-") for k in a):
-            self.marks.append((tag, a))
-        for key in ("src", "href"):
-            if a.get(key, "").startswith(("http:", "https:", "//")):
-                self.external.append(a[key])
+CHROMIUM = os.environ.get("FRAMEWATCH_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+HOSTILE_TITLE = '</script><script>window.pwned = 1</script><img src=x onerror="window.pwned = 2"> Lakeport'
+# the data of a chart's mark items of one type that carry a key (legends' items do not)
+DATUMS = """([name, type, key]) => {
+  const out = [];
+  const walk = (node) => {
+    if (!node) return;
+    if (node.marktype === type) {
+      for (const item of node.items || []) if (item.datum && key in item.datum) out.push(item.datum);
+      return;
+    }
+    for (const item of node.items || []) walk(item);
+  };
+  walk(window.framewatch.views[name].scenegraph().root);
+  return JSON.parse(JSON.stringify(out));
+}"""
 
 
 @pytest.fixture(scope="module")
-def report(corpus_db, tmp_path_factory) -> tuple[Path, _Marks]:
+def report_db(analyst_db, tmp_path_factory) -> Path:
+    """The analyst warehouse plus one article whose title and URL are hostile."""
+    path = tmp_path_factory.mktemp("report_db") / "report.duckdb"
+    shutil.copyfile(analyst_db, path)
+    con = connect(path)
+    row = _article(
+        "zz-hostile", "iron-lantern", HOSTILE_TITLE, "Lakeport police and ICE. " * 20, date(2026, 11, 19)
+    )
+    row["url"] = "javascript:window.pwned = 3"
+    load.insert_articles(con, [row])
+    insert_predictions(
+        con,
+        [
+            _prediction(
+                "zz-hostile", ["Political"], "Political", "right", "negative", "Lakeport police.", "writer-v1"
+            )
+        ],
+    )
+    refresh_marts(con)
+    con.execute("checkpoint")
+    con.close()
+    return path
+
+
+@pytest.fixture(scope="module")
+def report(report_db, tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("report") / "report.html"
-    con = connect(corpus_db, read_only=True)
+    con = connect(report_db, read_only=True)
     write_report(con, out)
     con.close()
-    parser = _Marks()
-    parser.feed(out.read_text(encoding="utf-8"))
-    return out, parser
+    return out
 
 
-def test_charts_contain_the_data(report, corpus_db):
-    _out, html = report
-    assert "script" not in html.tags and not html.external  # self-contained
-    con = connect(corpus_db, read_only=True)
-    cells = {
-        (a["data-outlet"], a["data-frame"]): float(a["data-share"])
-        for t, a in html.marks
-        if t == "rect" and "data-frame" in a
-    }
-    expected = con.execute(
-        "select outlet_id, frame, share from frame_share where grain = 'all' and topic = '*'"
-    ).fetchall()
-    assert len(expected) > 50
-    for outlet, frame, share in expected:
-        assert cells[(outlet, frame)] == pytest.approx(share, abs=1e-4)
-    bars = {
-        (a["data-outlet"], a["data-slant"]): float(a["data-share"])
-        for t, a in html.marks
-        if "data-slant" in a
-    }
-    for outlet, left, center, right in con.execute(
-        "select outlet_id, slant_left, slant_center, slant_right from outlet_summary"
-    ).fetchall():
-        assert bars[(outlet, "left")] == pytest.approx(left, abs=1e-4)
-        assert bars[(outlet, "right")] == pytest.approx(right, abs=1e-4)
-        assert bars[(outlet, "center")] == pytest.approx(center, abs=1e-4)
-    points = [
-        (a["data-outlet"], a["data-frame"], a["data-week"], float(a["data-share"]))
-        for t, a in html.marks
-        if t == "circle"
-    ]
-    weekly = {
-        (o, f, str(w)): s
-        for o, f, w, s in con.execute(
-            "select outlet_id, frame, week, share from frame_share_weekly"
+def test_one_self_contained_file_with_escaped_text(report):
+    html = report.read_text(encoding="utf-8")
+    assert not re.search(r"<script[^>]+src=", html) and not re.search(r"<link[^>]+stylesheet", html)
+    assert "vegaEmbed" in html and "window.vegaEmbed" in html  # Vega, Vega-Lite and vega-embed inlined
+    assert "<script>window.pwned" not in html and 'onerror="window.pwned' not in html
+    assert "javascript:window.pwned" not in re.sub(
+        r'<script type="application/json".*?</script>', "", html, flags=re.S
+    )
+
+
+def test_markdown_summary(analyst_db):
+    md = markdown_summary(connect(analyst_db, read_only=True))
+    assert md.startswith("# framewatch summary") and "| The Iron Lantern | right | 8 |" in md
+    assert "Shift check: No week tested yet" in md
+    assert "## Stories across outlets" in md and "| 8 | L2 C4 R5 | th-il-lakeport-ice-1 (3 stories) |" in md
+    assert "## Blindspots: covered by one side only" in md and "ballpark" in md
+
+
+def test_markdown_summary_states_the_last_shift_check(corpus_copy):
+    from flows.analysis.shifts import detect_shifts
+
+    con = connect(corpus_copy)
+    summary = detect_shifts(con, date(2026, 11, 16))["summary"]
+    md = markdown_summary(con)
+    assert "2026-11-16" in summary and f"Shift check: {summary}" in md
+
+
+playwright_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
+needs_chromium = pytest.mark.skipif(
+    not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)),
+    reason=f"no Chromium at {CHROMIUM}: run `sudo bash tests/setup_browser.sh` or set FRAMEWATCH_CHROMIUM",
+)
+
+
+@pytest.fixture(scope="module")
+def page(report, tmp_path_factory) -> Iterator[object]:
+    shots = Path(os.environ.get("FRAMEWATCH_SCREENSHOTS") or tmp_path_factory.mktemp("shots"))
+    shots.mkdir(parents=True, exist_ok=True)
+    with playwright_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        pg = browser.new_page(viewport={"width": 1300, "height": 900})
+        pg.errors, pg.outside, pg.shots = [], [], shots
+        pg.on("console", lambda m: pg.errors.append(m.text) if m.type == "error" else None)
+        pg.on("pageerror", lambda e: pg.errors.append(str(e)))
+
+        def route(r):
+            if r.request.url.startswith("file:"):
+                r.continue_()
+            else:  # the network is blocked: anything else is a failure of the test
+                pg.outside.append(r.request.url)
+                r.abort()
+
+        pg.route("**/*", route)
+        pg.goto(report.as_uri())
+        pg.wait_for_selector("body[data-ready]", timeout=90_000)
+        yield pg
+        browser.close()
+
+
+def _count(pg, selector: str) -> int:
+    return pg.locator(selector).count()
+
+
+@needs_chromium
+def test_charts_render_offline_with_the_marts_numbers(page, report_db):
+    assert page.evaluate("document.body.dataset.ready") == "1", page.errors
+    assert not page.errors and not page.outside
+    assert page.evaluate("window.pwned") is None  # the hostile title never ran
+    page.screenshot(path=str(page.shots / "report.png"), full_page=True)
+    for name in ("slant", "frames", "lift"):
+        assert _count(page, f"#chart-{name} svg .role-mark path, #chart-{name} svg .role-mark text") > 10
+        page.locator(f"#chart-{name}").screenshot(path=str(page.shots / f"report-{name}.png"))
+    con = connect(report_db, read_only=True)
+    lifts = {
+        (o, f): (lift, n)
+        for o, f, lift, n in con.execute(
+            "select outlet_id, frame, lift, n_articles from frame_lift where grain = 'all' and topic = '*'"
         ).fetchall()
     }
-    assert len(points) > 50
-    for outlet, frame, week, share in points:
-        assert weekly[(outlet, frame, week)] == pytest.approx(share, abs=1e-4)
+    drawn = page.evaluate(DATUMS, ["lift", "rect", "lift"])
+    assert len(drawn) == len(lifts) > 100
+    for d in drawn:
+        lift, n = lifts[(d["outlet_id"], d["frame"])]
+        assert d["lift"] == pytest.approx(lift, rel=1e-6) and d["n"] == n
+    slants = {
+        o: (score, lo, hi, n)
+        for o, score, lo, hi, n in con.execute(
+            "select outlet_id, slant_score, slant_score_lo, slant_score_hi, n_articles from slant_share "
+            "where grain = 'all' and topic = '*'"
+        ).fetchall()
+    }
+    points = page.evaluate(DATUMS, ["slant", "symbol", "outlet_id"])
+    assert {d["outlet_id"] for d in points} == set(slants)
+    for d in points:
+        score, lo, hi, n = slants[d["outlet_id"]]
+        assert (d["score"], d["lo"], d["hi"], d["n"]) == pytest.approx((score, lo, hi, n), abs=1e-6)
+    # lean-ordered: left outlets first, then center, right, unknown
+    labels = page.locator("#chart-slant svg .role-axis-label text").evaluate_all(
+        "els => els.map(e => e.textContent)"
+    )
+    leans = [re.search(r"\((left|center|right|unknown), n=\d+\)", t).group(1) for t in labels if ", n=" in t]
+    assert leans == sorted(leans, key=["left", "center", "right", "unknown"].index) and len(leans) == len(
+        slants
+    )
 
 
-def test_story_tables_and_markdown_summary(report, corpus_db):
-    out, html = report
-    text = out.read_text(encoding="utf-8")
-    stories = [a["data-story"] for t, a in html.marks if t == "table"]
-    assert len(stories) == 5
-    assert "Lakeport police to stop honoring federal immigration detainers" in text
-    md = markdown_summary(connect(corpus_db, read_only=True))
-    assert md.startswith("# framewatch summary") and "| The Iron Lantern | right | 8 |" in md
-    assert "## Stories across outlets" in md
+@needs_chromium
+def test_filters_show_fewer_marks(page):
+    marks = (("lift", "rect", "lift"), ("frames", "symbol", "share"))
+    before = {m[0]: len(page.evaluate(DATUMS, list(m))) for m in marks}
+    page.select_option("#filter-outlet", "iron-lantern")
+    page.wait_for_function("document.body.dataset.filtered")
+    after = {m[0]: len(page.evaluate(DATUMS, list(m))) for m in marks}
+    assert after["lift"] == 15 < before["lift"] and 0 < after["frames"] < before["frames"]
+    page.locator("#chart-lift").screenshot(path=str(page.shots / "report-lift-iron-lantern.png"))
+    page.select_option("#filter-outlet", "All")
+    page.select_option("#filter-topic", "immigration")
+    page.wait_for_timeout(300)
+    topic = len(page.evaluate(DATUMS, ["frames", "symbol", "share"]))
+    assert 0 < topic < before["frames"]
+    assert "articles in view" in page.locator("#filter-count").inner_text()
+    page.select_option("#filter-topic", "All")
+    months = page.locator("#filter-period option").all_inner_texts()
+    assert (
+        months[:4] == ["All months", "last 4 weeks", "last 13 weeks", "last 52 weeks"] and "2026-10" in months
+    )
+    page.select_option("#filter-period", "2026-10")
+    page.wait_for_timeout(300)
+    assert 0 < len(page.evaluate(DATUMS, ["frames", "symbol", "share"])) < before["frames"]
+    page.select_option("#filter-period", "All")
+    page.wait_for_timeout(300)
+    assert not page.errors
 
 
-@pytest.mark.skipif(
-    not CHROMIUM.exists(), reason="headless Chromium not installed (apt-get install chromium)"
-)
-def test_report_renders_in_headless_chromium(report, tmp_path):
-    out, _ = report
-    png = tmp_path / "report.png"
-    cmd = [
-        str(CHROMIUM),
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        f"--user-data-dir={tmp_path / 'profile'}",
-        "--window-size=1280,2400",
-        f"--screenshot={png}",
-        out.as_uri(),
-    ]
-    subprocess.run(cmd, check=True, capture_output=True, timeout=120)
-    data = png.read_bytes()
-    assert data.startswith(b"\x89PNG") and len(data) > 50_000  # a blank page is a few kB
-    dom = subprocess.run(
-        [
-            str(CHROMIUM),
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-first-run",
-            f"--user-data-dir={tmp_path / 'profile2'}",
-            "--dump-dom",
-            out.as_uri(),
-        ],
-        check=True,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    ).stdout
-    assert dom.count("<svg") >= 3 and "Outlet × frame" in dom
-    shutil.rmtree(tmp_path / "profile", ignore_errors=True)
+@needs_chromium
+def test_click_a_point_lists_its_articles(page):
+    assert page.locator("#drill").is_hidden()
+    page.select_option("#filter-outlet", "iron-lantern")
+    page.wait_for_timeout(300)
+    page.locator("#chart-lift .role-mark text").first.click()  # a cell of the Iron Lantern
+    page.wait_for_selector("#drill:not([hidden])")
+    title = page.locator("#drill-title").inner_text()
+    assert title.startswith("9 articles: The Iron Lantern, by P(")
+    items = page.locator("#drill-list li")
+    assert items.count() == 9
+    texts = items.all_inner_texts()
+    assert any("Lakeport's sanctuary stunt is about the mayor's next campaign" in t for t in texts)
+    # the hostile title is listed as text, and its javascript: URL is not a link
+    assert any(HOSTILE_TITLE in t for t in texts) and page.evaluate("window.pwned") is None
+    hrefs = page.locator("#drill-list a.title").evaluate_all("els => els.map(e => e.getAttribute('href'))")
+    assert hrefs and all(h.startswith("https://") for h in hrefs)
+    page.locator("#drill").screenshot(path=str(page.shots / "report-drill.png"))
+    page.select_option("#filter-outlet", "All")
+    # a point of the frames over time: that week's articles of that lean group, most likely first
+    page.wait_for_timeout(300)
+    point = page.evaluate(DATUMS, ["frames", "symbol", "share"])[0]
+    page.locator("#chart-frames .role-mark.mark-symbol path").first.dispatch_event("click")
+    title = page.locator("#drill-title").inner_text()
+    assert re.match(
+        r"\d+ articles: week of \d{4}-\d\d-\d\d, (left|center|right|unknown) outlets, by P\(", title
+    )
+    n = int(title.split()[0])
+    assert n == point["n"] and page.locator("#drill-list li").count() == min(n, 60)
+
+
+@needs_chromium
+def test_story_pages_put_outlets_side_by_side(page, report):
+    page.goto(report.as_uri() + "#story-st-il-lakeport-ice-1")
+    section = page.locator("#story-st-il-lakeport-ice-1")
+    assert section.is_visible() and page.locator("main").is_hidden()
+    sides = section.locator(".side")
+    assert sides.count() == 8
+    leans = [c.split()[-1] for c in sides.evaluate_all("els => els.map(e => e.className)")]
+    assert leans == sorted(leans, key=["left", "center", "right", "unknown"].index)
+    assert section.locator(".side .emph").count() == 8 and section.locator(".evidence").count() >= 8
+    page.screenshot(path=str(page.shots / "story-lakeport.png"), full_page=True)
+    thread = f"story-th-{SEED_IDS[0]}"
+    if page.locator(f"#{thread}").count():
+        page.goto(report.as_uri() + "#" + thread)
+        seeds = page.locator(f"#{thread}")
+        assert seeds.is_visible()
+        names = seeds.locator(".side h3").all_inner_texts()
+        assert [n.split()[0] for n in names] == ["Fox", "Seed"]  # January and July, side by side
+        assert "2 stories" in seeds.locator(".meta").first.inner_text()
+        page.screenshot(path=str(page.shots / "story-seeds-thread.png"), full_page=True)
+    assert not page.errors

@@ -1,1 +1,2 @@
-insert into story_articles select story_id, article_id, score, linked_to, assigned_at from batch;
+insert into story_articles (story_id, article_id, score, linked_to, assigned_at, cosine, name_overlap)
+select story_id, article_id, score, linked_to, assigned_at, cosine, name_overlap from batch;

@@ -1,0 +1,79 @@
+"""The README's five analyst questions: every query runs, read-only, on the demo warehouse (demo corpus,
+seeds, topics from the default taxonomy, stories and threads) and returns rows that answer the question."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from warehouse.queries import run_readonly
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+SECTION = "## Five questions analysts ask, with a query each"
+
+
+def readme_queries() -> list[str]:
+    text = README.read_text(encoding="utf-8")
+    start = text.index(SECTION)
+    end = text.index("\n## ", start + len(SECTION))
+    return re.findall(r"```sql\n(.*?)```", text[start:end], flags=re.DOTALL)
+
+
+def _run(db: Path, number: int) -> list[dict]:
+    columns, rows = run_readonly(db, readme_queries()[number - 1])
+    return [dict(zip(columns, r, strict=True)) for r in rows]
+
+
+def test_the_readme_has_five_queries():
+    assert len(readme_queries()) == 5
+
+
+def test_1_immigration_as_crime_this_month_against_last(analyst_db):
+    rows = _run(analyst_db, 1)
+    assert rows, "no outlet covered immigration in the last two months"
+    assert [r["this_month"] for r in rows] == sorted((r["this_month"] for r in rows), reverse=True)
+    for r in rows:
+        assert 0 <= r["this_month"] <= 1 and 0 <= r["last_month"] <= 1
+        assert r["change_lo"] <= r["change"] <= r["change_hi"]
+        assert r["n_articles"] >= 1 and r["n_before"] >= 1
+        assert r["too_few"] == (r["n_articles"] < 10 or r["n_before"] < 10)
+        assert not (r["clear_change"] and r["too_few"])  # a change on a handful of articles is no finding
+
+
+def test_2_slant_by_outlet_with_intervals(analyst_db):
+    rows = _run(analyst_db, 2)
+    by_outlet = {r["outlet"]: r for r in rows}
+    assert len(rows) >= 8
+    leans = [r["lean_prior"] or "unknown" for r in rows]
+    assert leans == sorted(leans, key=["left", "center", "right", "unknown"].index)
+    for r in rows:
+        assert r["lo"] <= r["slant_score"] <= r["hi"]
+        assert r["est_left"] + r["est_center"] + r["est_right"] == pytest.approx(1, abs=0.02)
+    # the demo's right-leaning partisan site reads right of the left-leaning national paper
+    assert by_outlet["The Iron Lantern"]["slant_score"] > by_outlet["The Harbor Ledger"]["slant_score"]
+
+
+def test_3_frames_one_outlet_emphasises(analyst_db):
+    rows = _run(analyst_db, 3)
+    assert len(rows) == 5
+    assert [r["lift"] for r in rows] == sorted((r["lift"] for r in rows), reverse=True)
+    assert rows[0]["lift"] > 1 and all(r["lift_lo"] <= r["lift"] <= r["lift_hi"] for r in rows)
+    assert all(r["stands_out"] == (r["lift_lo"] > 1 or r["lift_hi"] < 1) for r in rows)
+
+
+def test_4_blindspots(analyst_db):
+    rows = _run(analyst_db, 4)
+    assert rows
+    for r in rows:
+        assert r["n_outlets"] >= 2 and {r["covered_by"], r["missed_by"]} == {"left", "right"}
+    assert any("ballpark" in r["headline"] for r in rows)  # the Lakeport Gazette and Westmora Sentinel only
+
+
+def test_5_topic_week_by_week(analyst_db):
+    rows = _run(analyst_db, 5)
+    weeks = sorted({r["week"] for r in rows})
+    assert len(weeks) >= 6 and [r["week"] for r in rows] == sorted(r["week"] for r in rows)
+    assert all(0 <= r["topic_share"] <= 1 and r["on_topic"] <= r["articles"] for r in rows)
+    assert sum(r["on_topic"] for r in rows) >= 10  # the Lakeport detainer policy and the border bill

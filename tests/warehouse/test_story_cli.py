@@ -1,0 +1,98 @@
+"""`framewatch story ID` and `framewatch stories` on the demo corpus + seeds: one story (or thread) side by
+side, the largest stories with their span and lean coverage, blindspots; an unknown id is one line and
+exit 1, nothing changed."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+from typer.testing import CliRunner
+
+from flows.analysis.story_view import side_by_side
+from framewatch.cli import app
+from tests.warehouse.test_stories import SEED_IDS
+from warehouse.db import connect
+
+runner = CliRunner()
+
+
+def _seeds_present(db) -> bool:
+    con = connect(db, read_only=True)
+    try:
+        return (
+            con.execute("select count(*) from articles where article_id in ?", [list(SEED_IDS)]).fetchone()[0]
+            == 2
+        )
+    finally:
+        con.close()
+
+
+def test_the_seeds_thread_side_by_side(corpus_db):
+    if not _seeds_present(corpus_db):
+        pytest.skip("seed articles not available")
+    # asked by the article id of the Fox News seed: its story, one outlet, and the hint to read its thread
+    result = runner.invoke(app, ["story", SEED_IDS[0], "--db", str(corpus_db)])
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert f"Story st-{SEED_IDS[0]}" in out and f"(article {SEED_IDS[0]} is in this story)" in out
+    assert "Other stories in its thread" in out and f"st-{SEED_IDS[1]}" in out
+    thread = f"th-{SEED_IDS[0]}"
+    assert f"framewatch story {thread}" in out
+    result = runner.invoke(app, ["story", thread, "--db", str(corpus_db)])
+    assert result.exit_code == 0, result.output
+    out = result.output
+    fox, blog = (
+        out.index("== Fox News (right lean prior)"),
+        out.index("== Seed blog post (unknown lean prior)"),
+    )
+    assert fox < blog  # left to right by lean prior, unknown last
+    assert "Coverage by lean prior (articles): left 0 (0 outlets)  center 0 (0 outlets)  right 1" in out
+    # each outlet's frame emphasis against the other's coverage, with slant, tone and evidence
+    assert "Crime and punishment 90% vs 5% (x18.0)" in out[fox:blog]
+    assert "Fairness and equality 90% vs 5% (x18.0)" in out[blog:]
+    assert "Slant: right" in out[fox:blog] and "Tone: negative" in out[fox:blog]
+    assert "[Crime and punishment] “Chicago police announced Monday" in out[fox:blog]
+    assert "Stories in this thread" in out
+
+
+def test_a_story_of_several_outlets(corpus_db):
+    con = connect(corpus_db, read_only=True)
+    story_id = con.execute(
+        "select story_id from story_articles where article_id = 'mw-lakeport-ice-1'"
+    ).fetchone()[0]
+    view = side_by_side(con, story_id)
+    con.close()
+    assert view is not None and view.kind == "story" and len(view.outlets) == 8
+    assert [o.lean for o in view.outlets] == sorted(
+        (o.lean for o in view.outlets), key=["left", "center", "right"].index
+    )
+    assert view.coverage["left"][1] == 2 and view.coverage["right"][1] == 3
+    for o in view.outlets:
+        assert o.emphasis and all(e.lift is not None for e in o.emphasis)
+        assert o.emphasis == sorted(o.emphasis, key=lambda e: -e.lift)
+        assert o.slant_score is not None and o.evidence
+    assert len(view.stories) >= 3  # the Lakeport thread's other stories
+    # a linked article shows its link score and the two parts it is made of
+    result = runner.invoke(app, ["story", story_id, "--db", str(corpus_db)])
+    assert result.exit_code == 0 and "joined with link score" in result.output
+
+
+def test_unknown_id_is_one_line_and_exit_1(corpus_copy):
+    before = hashlib.sha256(corpus_copy.read_bytes()).hexdigest()
+    result = runner.invoke(app, ["story", "st-nope", "--db", str(corpus_copy)])
+    assert result.exit_code == 1
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1 and "st-nope" in lines[0] and "framewatch stories" in lines[0]
+    assert hashlib.sha256(corpus_copy.read_bytes()).hexdigest() == before
+
+
+def test_stories_lists_the_largest_with_span_and_lean(corpus_copy):
+    result = runner.invoke(app, ["stories", "--db", str(corpus_copy), "--limit", "5"])
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "0 articles assigned" in out and "threads" in out
+    assert "Lakeport police to stop honoring" in out or "Lakeport's mayor just picked" in out
+    assert "L2 C4 R5" in out  # the first Lakeport story: articles by lean
+    assert "blindspots: covered by one side only" in out and "Council approves $120 million" in out
+    assert "framewatch story ID" in out

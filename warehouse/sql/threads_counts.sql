@@ -1,0 +1,1 @@
+select count(*), count(*) filter (where n_stories > 1) from threads;
