@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 import os
+import threading
+from collections.abc import Callable
 from pathlib import Path
 
 from pydantic import Field
@@ -42,3 +45,29 @@ def configure_runtime(settings: FlowSettings) -> None:
     for key, value in defaults.items():
         os.environ.setdefault(key, value)
     Path(os.environ["PREFECT_HOME"]).mkdir(parents=True, exist_ok=True)
+
+
+def start_temporary_api() -> Callable[[], None]:
+    """Start Prefect's temporary API server (used when PREFECT_API_URL is unset) in the background now,
+    so its start-up (seconds, in its own process) overlaps the command's own imports and checks; returns
+    the function to call before the first flow runs, which waits until the server answers. Prefect keeps
+    one such server per process and stops it at exit. Nothing is started when a real server is set."""
+    from prefect.settings import get_current_settings
+
+    current = get_current_settings()
+    if current.api.url or not current.server.ephemeral.enabled:
+        return lambda: None
+
+    def boot() -> None:
+        from prefect.server.api.server import SubprocessASGIServer
+
+        try:
+            SubprocessASGIServer().start()
+        except Exception:  # the first flow tries again and reports the failure the usual way
+            logging.getLogger(__name__).warning(
+                "the temporary Prefect API did not start early", exc_info=True
+            )
+
+    thread = threading.Thread(target=boot, name="prefect-temporary-api", daemon=True)
+    thread.start()
+    return thread.join
