@@ -70,3 +70,17 @@ def promote(version: str, models_dir: Path | str | None = None) -> Path:
     os.replace(tmp, pointer)
     logger.info("promoted %s", version)
     return pointer
+
+
+def earned(version: str, models_dir: Path | str | None = None) -> tuple[bool, str]:
+    """Whether `version` may be promoted on its card's evidence: its recipe beat the plain reference on
+    every main figure of the evaluation protocol (same folds, same run). (False, why) otherwise, including
+    a version trained without cross-validation, which has no evidence."""
+    card = load_card(model_dir(version, models_dir))
+    verdict = card.get("decision") or {}
+    if "beats_reference" not in verdict:
+        return False, "its card has no protocol figures (trained without cross-validation)"
+    losses = [name for name, row in verdict.items() if isinstance(row, dict) and not row.get("better")]
+    if losses:
+        return False, "it does not beat the plain reference on: " + ", ".join(losses)
+    return True, "it beats the plain reference on every protocol figure"

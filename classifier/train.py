@@ -35,6 +35,14 @@ logger = logging.getLogger(__name__)
 LIBRARIES = ("scikit-learn", "numpy", "scipy", "pandas", "safetensors", "vaderSentiment")
 
 
+TRIED_FILE = Path(__file__).with_name("what_was_tried.md")
+
+
+def what_was_tried() -> list[str]:
+    """The model card's "What was tried" (classifier/what_was_tried.md: the research behind the recipe)."""
+    return TRIED_FILE.read_text(encoding="utf-8").splitlines() if TRIED_FILE.exists() else []
+
+
 def make_version(data_hash: str, day: datetime | None = None) -> str:
     """``model-YYYYMMDD-<first 8 hex of the training-data hash>``."""
     return f"model-{(day or datetime.now(UTC)):%Y%m%d}-{data_hash[:8]}"
@@ -188,6 +196,7 @@ def train_model(
             "note": "lexicon-based until labeled tone data exists",
         },
         "primary_frame": "argmax of the calibrated frame probabilities (no primary-frame labels in the data)",
+        "what_was_tried": what_was_tried(),
     }
     save_composite(model, card, out_dir)
     seal(version, out_dir)  # the card carries the sha256 of every weight file, checked on load

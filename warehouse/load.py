@@ -13,6 +13,7 @@ from typing import Any, NamedTuple
 import duckdb
 import pyarrow as pa
 
+from warehouse.rows import one_row
 from warehouse.schema import arrow_rows
 from warehouse.sqlfiles import sql
 from warehouse.transaction import execute_file, transaction
@@ -152,4 +153,4 @@ def finish_run(
 def has_unscored(con: duckdb.DuckDBPyConnection, model_version: str) -> bool:
     """Whether any article still lacks a body or headline prediction from `model_version`."""
     query = sql("unscored_articles").strip().rstrip(";")
-    return bool(con.execute(f"select exists ({query})", [model_version]).fetchone()[0])  # type: ignore[index]
+    return bool(one_row(con, f"select exists ({query})", [model_version])[0])
