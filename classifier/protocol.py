@@ -172,15 +172,17 @@ def slant_figures(
     labels: Sequence[str],
     events: Sequence[Any] | None,
     ratings: Mapping[str, float] | None,
+    folds: np.ndarray | None = None,
 ) -> dict[str, Any]:
-    """Article, outlet and same-event figures of slant probabilities."""
+    """Article, outlet and same-event figures of slant probabilities; `folds` (the test fold of each row,
+    under cross-validation) keeps outlet and event comparisons within one model (classifier.levels)."""
     score = slant_score(probs, labels)
     figures = {
         "article": slant_metrics(df, probs, list(labels)),
-        "outlet": outlet_level(df, score, ratings),
+        "outlet": outlet_level(df, score, ratings, folds=folds),
     }
     if events is not None:
-        figures["events"] = pair_order(df, score, events)
+        figures["events"] = pair_order(df, score, events, folds=folds)
     return figures
 
 
@@ -193,8 +195,10 @@ def report(
     events: Sequence[Any] | None = None,
     ratings: Mapping[str, float] | None = None,
     protocol: Mapping[str, str] | None = None,
+    slant_fold_of: np.ndarray | None = None,
 ) -> dict[str, Any]:
-    """Every figure for every candidate, side by side, and a printable summary."""
+    """Every figure for every candidate, side by side, and a printable summary. `slant_fold_of`: the test
+    fold of each slant row under cross-validation (None: one model scored every row)."""
     result: dict[str, Any] = {
         "protocol": dict(protocol or {}),
         "candidates": list(outputs),
@@ -207,7 +211,9 @@ def report(
         if frames_df is not None and out.frame_probs is not None:
             result["frames"][name] = frames_figures(frames_df, out, names)
         if slant_df is not None and out.slant_probs is not None:
-            result["slant"][name] = slant_figures(slant_df, out.slant_probs, labels, events, ratings)
+            result["slant"][name] = slant_figures(
+                slant_df, out.slant_probs, labels, events, ratings, slant_fold_of
+            )
         if dev is not None and slant_df is not None and out.dev_slant_probs is not None:
             test = slant_df.iloc[dev[1]].reset_index(drop=True)
             dev_events = None if events is None else [events[i] for i in dev[1]]
@@ -256,11 +262,17 @@ def cross_validate(
             else "no dev split in the data"
         ),
         "events": f"{n_events} same-event groups rebuilt by date window and title/lead similarity "
-        f"({EventParams()})",
+        f"({EventParams()}); pairs count when one model scored both articles (same test fold)",
+        "outlets": "outlets ranked within each test fold (one model), Spearman averaged over the folds "
+        "weighted by outlets; the pooled figure across folds is reported beside it",
         "prevalence": "share = the warehouse's estimator (mean calibrated probability) per group x frame vs "
         "the gold share; groups with >= 10 articles",
     }
-    return report(frames_df, slant_df, outputs, names, labels, events, ratings, protocol), outputs
+    fold_of = np.full(len(slant_df), -1)
+    for i, (_train, test) in enumerate(s_folds):
+        fold_of[test] = i
+    result = report(frames_df, slant_df, outputs, names, labels, events, ratings, protocol, fold_of)
+    return result, outputs
 
 
 def get_path(d: Mapping[str, Any], *path: str) -> Any:

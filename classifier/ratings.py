@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from classifier.folds import slant_groups
+from classifier.levels import outlet_groups
 
 
 def outlet_ratings(df: pd.DataFrame, ratings_file: Path | None) -> dict[str, float]:
-    """outlet group (as slant_groups names it) -> rating, for the outlets of `df` the file knows."""
+    """outlet (as classifier.levels.outlet_groups names it: the outlet name, else its domain) -> rating,
+    for the outlets of `df` the file knows (by AllSides name, else by the row's domain)."""
     if ratings_file is None or not Path(ratings_file).exists():
         return {}
     r = pd.read_parquet(ratings_file, columns=["rating_source", "outlet", "domain", "lean_num"])
@@ -23,15 +24,14 @@ def outlet_ratings(df: pd.DataFrame, ratings_file: Path | None) -> dict[str, flo
     by_domain = (mbfc.groupby("domain")["lean_num"].mean() * 2 / 3).to_dict()
     names = by_name.to_dict()
     out: dict[str, float] = {}
-    groups = slant_groups(df)
-    outlets = df["outlet"].fillna("").astype(str).to_numpy()
-    for group, name in zip(groups, outlets, strict=True):
+    groups = outlet_groups(df)
+    outlets = df["outlet"].fillna("").astype(str).to_numpy() if "outlet" in df else [""] * len(df)
+    domains = df["outlet_domain"].fillna("").astype(str).to_numpy()
+    for group, name, domain in zip(groups, outlets, domains, strict=True):
         if group in out:
             continue
         if name in names:
             out[group] = float(names[name])
-        elif group in by_domain:
-            out[group] = float(by_domain[group])
-        elif group.removeprefix("www.") in by_domain:
-            out[group] = float(by_domain[group.removeprefix("www.")])
+        elif domain.removeprefix("www.") in by_domain:
+            out[group] = float(by_domain[domain.removeprefix("www.")])
     return out
