@@ -99,6 +99,7 @@ def test_export_parquet_is_partitioned(corpus_copy, tmp_path):
     ).fetchone()[0]
     assert n == n_scored
     assert (out / "outlet_summary.parquet").exists() and (out / "story_comparison.parquet").exists()
+    assert (out / "story_blindspots.parquet").exists() and (out / "frame_lift.parquet").exists()
     export_parquet(corpus_copy, tmp_path / "pq")  # re-export replaces the folder
 
 
