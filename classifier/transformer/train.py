@@ -28,10 +28,11 @@ import pandas as pd
 from classifier import tone
 from classifier.baseline import best_f1_threshold
 from classifier.data import dataset_hash
-from classifier.evaluate import with_baseline
 from classifier.folds import frame_folds, slant_folds, slant_groups
 from classifier.metrics import frame_metrics, slant_metrics
 from classifier.progress import progress_bar
+from classifier.protocol import Outputs, report, run_estimators
+from classifier.recipes import candidates
 from classifier.transformer import KIND
 from classifier.transformer.config import TransformerConfig
 from classifier.transformer.data import Encoded, TrainingInputs, load_inputs
@@ -259,24 +260,19 @@ def _compare(
     s_folds: list,
     names: Sequence[str],
     labels: Sequence[str],
-    config: TransformerConfig,
-    metrics: dict[str, Any],
+    outputs: Outputs,
 ) -> dict[str, Any]:
-    """The TF-IDF baseline on the same folds in the same run, and the issue-4 targets (as
-    `framewatch evaluate`)."""
-
-    results = with_baseline(
-        fr.df,
-        sl.df,
-        f_folds,
-        s_folds,
-        names,
-        labels,
-        config,
-        {"frames": metrics["frames"], "slant": metrics["slant"]},
-    )
-    logger.info("cross-validated comparison with the baseline:\n%s", results["summary"])
-    return {k: results[k] for k in ("protocol", "targets", "summary")}
+    """The transformer beside the product's recipe and the plain reference on the transformer's own folds
+    in the same run, every figure of the evaluation protocol (classifier.protocol)."""
+    cands = candidates(names, labels)
+    measured = {c.name: run_estimators(c, fr.df, sl.df, f_folds, s_folds, names, labels) for c in cands}
+    measured["transformer"] = outputs
+    fold_of = np.full(len(sl.df), -1)
+    for i, (_train, test) in enumerate(s_folds):
+        fold_of[test] = i
+    result = report(fr.df, sl.df, measured, names, labels, slant_fold_of=fold_of)
+    logger.info("cross-validated comparison on the same folds:\n%s", result["summary"])
+    return {k: result[k] for k in ("protocol", "frames", "slant", "summary")}
 
 
 def library_versions() -> dict[str, str]:
@@ -352,7 +348,8 @@ def train_transformer(
             f"{cv_folds}-fold GroupKFold by outlet_domain on <= {config.slant_per_outlet} articles per outlet"
         )
         if compare_baseline:
-            benchmark = _compare(fr, sl, f_folds, s_folds, names, labels, config, metrics)
+            outputs = Outputs(frame_probs=f_probs, frame_decided=f_pred, slant_probs=s_probs)
+            benchmark = _compare(fr, sl, f_folds, s_folds, names, labels, outputs)
     data_hash = hashlib.sha256((dataset_hash(fr.df) + dataset_hash(sl.df)).encode()).hexdigest()
     ckpt = (cache_dir / "checkpoints" / data_hash[:16]) if cache_dir else None
     run_key = data_hash[:16] + str(sorted(config.to_dict().items()))
@@ -449,9 +446,8 @@ def compare_cv(
     progress: bool = True,
     threads: int | None = None,
 ) -> dict[str, Any]:
-    """Baseline and transformer cross-validated on identical folds: frames (StratifiedKFold by language;
-    English = the English rows of the out-of-fold predictions) and slant (GroupKFold by outlet_domain on
-    the transformer's outlet-capped sample)."""
+    """The transformer, the product's recipe and the plain reference cross-validated on identical folds
+    (the evaluation protocol's folds and figures, on the transformer's outlet-capped slant sample)."""
     config = config or TransformerConfig()
     book = load_codebook()
     names, labels = book.frame_names, list(book.slant_labels)
@@ -469,8 +465,5 @@ def compare_cv(
 
     t_probs, t_pred = oof_frames(fr, f_folds, config, names, progress=progress)
     s_probs = oof_slant(sl, s_folds, config, labels, progress=progress)
-    transformer = {
-        "frames": frame_metrics(fr.df, t_probs, t_pred, names),
-        "slant": slant_metrics(sl.df, s_probs, labels),
-    }
-    return with_baseline(fr.df, sl.df, f_folds, s_folds, names, labels, config, transformer)
+    outputs = Outputs(frame_probs=t_probs, frame_decided=t_pred, slant_probs=s_probs)
+    return _compare(fr, sl, f_folds, s_folds, names, labels, outputs)
