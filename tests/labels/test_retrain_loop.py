@@ -156,7 +156,10 @@ def test_one_full_loop(prefect_harness, champion, data_dir, tmp_path):
     assert decision["champion"]["version"] == champion_version and challenger != champion_version
     assert decision["champion"]["n_articles"] == decision["challenger"]["n_articles"] == 16
     gain = decision["challenger"]["score"] - decision["champion"]["score"]
-    assert decision["promote"] is (gain >= LOOP.margin), decision
+    # promoted because every part of the rule holds: the margin, a paired test that says the gain is real,
+    # and no loss on the protocol beyond its noise (labels.retrain.decide)
+    assert gain >= LOOP.margin and decision["paired"]["p_value"] < LOOP.alpha, decision
+    assert decision["protocol"]["ran"] and not decision["protocol"]["losses"], decision
     assert decision["promote"], f"the in-domain challenger should win on the demo test set: {decision}"
     assert registry.promoted_version(models) == challenger
 
