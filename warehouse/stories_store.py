@@ -73,13 +73,13 @@ class GroupingState(NamedTuple):
 
 
 def grouping_state(con: duckdb.DuckDBPyConnection) -> GroupingState:
-    methods, thread_methods, n, unthreaded = con.execute(sql("stories_grouping_state")).fetchone()
+    methods, thread_methods, n, unthreaded = one_row(con, sql("stories_grouping_state"))
     return GroupingState(set(methods or []), set(thread_methods or []), int(n), int(unthreaded))
 
 
 def thread_counts(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
     """(threads, threads of more than one story)."""
-    n, multi = con.execute(sql("threads_counts")).fetchone()
+    n, multi = one_row(con, sql("threads_counts"))
     return int(n), int(multi)
 
 
