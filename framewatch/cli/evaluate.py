@@ -14,6 +14,8 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
+from framewatch.cli.options import DbOption, ModelsDirOption, resolve_db
+
 logger = logging.getLogger(__name__)
 _err = Console(stderr=True)
 
@@ -110,15 +112,12 @@ def evaluate(
             "--slant", help="Slant-labeled files for cross-validation; default: the shared AllSides file."
         ),
     ] = None,
-    models_dir: Annotated[
-        Path | None,
-        typer.Option("--models-dir", help="Folder of model versions; default: FRAMEWATCH_MODELS_DIR."),
-    ] = None,
+    models_dir: ModelsDirOption = None,
     record: Annotated[
         bool,
         typer.Option("--record/--no-record", help="With --data: write the metrics to the warehouse."),
     ] = True,
-    db: Annotated[Path | None, typer.Option("--db", help="DuckDB file; default FRAMEWATCH_DB_PATH.")] = None,
+    db: DbOption = None,
 ) -> None:
     """Articles, outlets (ranking), events (order within a story) and frame shares (error of the
     warehouse's estimate), each beside a plain TF-IDF + logistic regression reference measured in the same
@@ -140,11 +139,9 @@ def evaluate(
     if predictions_out is not None:
         _write_predictions(predictions_out, table)
     if data is not None and record:
-        from warehouse.settings import WarehouseSettings
-
         version = result["model_version"]
         _record(
-            db or WarehouseSettings().db_path,
+            resolve_db(db),
             version,
             result.get("model_kind") or "unknown",
             result.get("model_card") or {},

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -10,33 +9,19 @@ import typer
 
 from flows.settings import FlowSettings, configure_runtime
 from framewatch.cli.console import console, fail, print_table
+from framewatch.cli.options import (
+    AddressOption,
+    DbOption,
+    ModelOption,
+    Runner,
+    RunnerOption,
+    SourcesOption,
+    WorkersOption,
+    resolve_db,
+    resolve_sources,
+)
 
 app = typer.Typer(help="Collect, score and store articles.", no_args_is_help=True)
-
-
-class Runner(str, Enum):
-    default = "default"
-    dask = "dask"
-
-
-DbOpt = Annotated[Path | None, typer.Option("--db", help="DuckDB file (default ./framewatch.duckdb).")]
-RunnerOpt = Annotated[
-    Runner,
-    typer.Option(
-        "--runner",
-        help="Where extraction and scoring run: in this process (default) or on Dask through prefect-dask.",
-    ),
-]
-AddressOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--address",
-        help="Dask scheduler address, e.g. "
-        "tcp://10.0.0.5:8786 (default with --runner dask: a temporary "
-        "local cluster).",
-    ),
-]
-WorkersOpt = Annotated[int, typer.Option("--workers", help="Workers of the temporary local Dask cluster.")]
 
 
 def runner_params(runner: Runner, address: str | None, workers: int) -> Any:
@@ -108,18 +93,16 @@ def _print_outcome(db_path: Path, outcome: dict[str, Any]) -> None:
 
 
 def demo(
-    db: Annotated[
-        Path | None, typer.Option("--db", help="DuckDB file (default ./framewatch.duckdb).")
-    ] = None,
+    db: DbOption = None,
     port: Annotated[int, typer.Option(help="Loopback port for the demo website.")] = 8765,
-    runner: RunnerOpt = Runner.default,
-    address: AddressOpt = None,
-    workers: WorkersOpt = 2,
+    runner: RunnerOption = Runner.default,
+    address: AddressOption = None,
+    workers: WorkersOption = 2,
 ) -> None:
     """Serve the bundled demo corpus on 127.0.0.1, run the monitoring flow over it, show the comparison."""
     settings = FlowSettings()
     configure_runtime(settings)
-    db_path = db or settings.db_path
+    db_path = resolve_db(db)
     from flows.demo import run_demo
 
     console.print(f"Serving the demo corpus on 127.0.0.1:{port} and running the monitor flow ...")
@@ -130,17 +113,13 @@ def demo(
 
 
 def monitor(
-    sources: Annotated[
-        Path | None, typer.Option(help="Sources TOML (default: the bundled registry).")
-    ] = None,
-    db: Annotated[
-        Path | None, typer.Option("--db", help="DuckDB file (default ./framewatch.duckdb).")
-    ] = None,
+    sources: SourcesOption = None,
+    db: DbOption = None,
     max_items: Annotated[int | None, typer.Option(help="At most this many items per feed.")] = None,
-    model: Annotated[str | None, typer.Option(help="Model version (default: the promoted one).")] = None,
-    runner: RunnerOpt = Runner.default,
-    address: AddressOpt = None,
-    workers: WorkersOpt = 2,
+    model: ModelOption = None,
+    runner: RunnerOption = Runner.default,
+    address: AddressOption = None,
+    workers: WorkersOption = 2,
     retrain_after: Annotated[
         int,
         typer.Option(
@@ -155,9 +134,9 @@ def monitor(
     from flows.monitor import monitor_flow
     from flows.params import CollectParams, RetrainParams, ScoreParams
 
-    db_path = db or settings.db_path
+    db_path = resolve_db(db)
     run_on = runner_params(runner, address, workers)
-    sources_path = sources or settings.sources
+    sources_path = resolve_sources(sources)
     _preflight(db_path, sources_path, model)
     outcome = _run_or_fail(
         lambda: monitor_flow(
@@ -177,10 +156,10 @@ def import_files(
         typer.Argument(help="JSONL, JSON, CSV, Parquet or .txt files of articles, or datasets folders."),
     ],
     outlet: Annotated[str | None, typer.Option(help="Outlet id for rows without an `outlet` field.")] = None,
-    db: DbOpt = None,
-    runner: RunnerOpt = Runner.default,
-    address: AddressOpt = None,
-    workers: WorkersOpt = 2,
+    db: DbOption = None,
+    runner: RunnerOption = Runner.default,
+    address: AddressOption = None,
+    workers: WorkersOption = 2,
 ) -> None:
     """Bulk-import articles from files, then score them. Every refused record is listed with its file:line
     and reason, and all the others are stored.
@@ -195,7 +174,7 @@ def import_files(
 
     if not any(f.exists() for f in files):
         fail(f"no such file: {', '.join(map(str, files))}; nothing stored", NOTHING_STORED)
-    db_path = db or settings.db_path
+    db_path = resolve_db(db)
     run_on = runner_params(runner, address, workers)
     _preflight(db_path)
     params = CollectParams(import_paths=[str(f) for f in files], import_outlet=outlet)
@@ -211,12 +190,8 @@ def import_files(
 
 
 def serve(
-    sources: Annotated[
-        Path | None, typer.Option(help="Sources TOML (default: the bundled registry).")
-    ] = None,
-    db: Annotated[
-        Path | None, typer.Option("--db", help="DuckDB file (default ./framewatch.duckdb).")
-    ] = None,
+    sources: SourcesOption = None,
+    db: DbOption = None,
 ) -> None:
     """Serve the scheduled flows (flows/schedules.py) from this process; needs a running Prefect server."""
     import os
@@ -224,7 +199,7 @@ def serve(
     from flows.schedules import SCHEDULES, cron_lines
 
     settings = FlowSettings()
-    db_path = db or settings.db_path
+    db_path = resolve_db(db)
     if not os.environ.get("PREFECT_API_URL"):
         fail(
             "PREFECT_API_URL is not set, and schedules never fire on Prefect's temporary API. "
@@ -237,7 +212,7 @@ def serve(
 
     from flows.schedules import build_deployments, stop_on_signals
 
-    deployments = build_deployments(db_path, sources or settings.sources)
+    deployments = build_deployments(db_path, resolve_sources(sources))
     for s in SCHEDULES:
         console.print(f"{s.name}: {s.flow} flow, cron {s.cron!r} (UTC)")
     stop_on_signals()  # SIGTERM/SIGINT stop serving even when the Prefect server is gone
@@ -273,7 +248,7 @@ def _run_part(
     from flows.cluster import cluster_for, on_runner
 
     flow_obj = getattr(importlib.import_module(f"flows.{flow_module}"), f"{flow_module}_flow")
-    db_path = db or settings.db_path
+    db_path = resolve_db(db)
     _preflight(
         db_path,
         getattr(params, "sources_path", None),
@@ -289,30 +264,28 @@ def _run_part(
 
 
 def collect_cmd(
-    sources: Annotated[
-        Path | None, typer.Option(help="Sources TOML (default: the bundled registry).")
-    ] = None,
-    db: DbOpt = None,
+    sources: SourcesOption = None,
+    db: DbOption = None,
     max_items: Annotated[int | None, typer.Option(help="At most this many items per feed.")] = None,
-    runner: RunnerOpt = Runner.default,
-    address: AddressOpt = None,
-    workers: WorkersOpt = 2,
+    runner: RunnerOption = Runner.default,
+    address: AddressOption = None,
+    workers: WorkersOption = 2,
 ) -> None:
     """Only the collect flow: fetch feeds and pages, dedupe, store (no scoring)."""
     settings = FlowSettings()
     configure_runtime(settings)
     from flows.params import CollectParams
 
-    params = CollectParams(sources_path=str(sources or settings.sources), max_items_per_feed=max_items)
+    params = CollectParams(sources_path=str(resolve_sources(sources)), max_items_per_feed=max_items)
     _run_part("collect", params, runner, address, workers, db, settings)
 
 
 def score_cmd(
-    db: DbOpt = None,
-    model: Annotated[str | None, typer.Option(help="Model version (default: the promoted one).")] = None,
-    runner: RunnerOpt = Runner.default,
-    address: AddressOpt = None,
-    workers: WorkersOpt = 2,
+    db: DbOption = None,
+    model: ModelOption = None,
+    runner: RunnerOption = Runner.default,
+    address: AddressOption = None,
+    workers: WorkersOption = 2,
 ) -> None:
     """Only the score flow: score every stored article the model has not scored yet."""
     settings = FlowSettings()
@@ -323,7 +296,7 @@ def score_cmd(
 
 
 def publish(
-    db: DbOpt = None,
+    db: DbOption = None,
     week: Annotated[
         str | None, typer.Option(help="A date in the week to check for shifts (default: latest).")
     ] = None,
@@ -334,21 +307,18 @@ def publish(
     from flows.params import ReportParams
     from flows.report import report_flow
 
-    db_path = db or settings.db_path
+    db_path = resolve_db(db)
     _preflight(db_path, need_model=False)
     _print_run("report", _run_or_fail(lambda: report_flow(str(db_path), ReportParams(week=week))))
 
 
 def cron(
-    db: Annotated[
-        Path | None,
-        typer.Option("--db", help="DuckDB file the scheduled runs write (default FRAMEWATCH_DB_PATH)."),
-    ] = None,
+    db: DbOption = None,
 ) -> None:
     """Print crontab lines that run the schedules with OS cron (no Prefect server needed)."""
     from flows.schedules import cron_lines
 
-    for line in cron_lines(db or FlowSettings().db_path):
+    for line in cron_lines(resolve_db(db)):
         print(line)
 
 

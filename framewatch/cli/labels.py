@@ -13,20 +13,15 @@ import duckdb
 import typer
 
 from framewatch.cli.console import console, fail, print_table
+from framewatch.cli.options import DbOption, ModelsDirOption, resolve_db
 from labels.codebook import LabelError, load_codebook
 from labels.settings import LabelSettings
 from warehouse.db import WarehouseError, connect, open_db
-from warehouse.settings import WarehouseSettings
 
 app = typer.Typer(
     help="Label articles, check agreement, adjudicate gold labels (the labeling workflow).",
     no_args_is_help=True,
 )
-
-DbOption = Annotated[
-    Path | None,
-    typer.Option("--db", help="DuckDB file (default: FRAMEWATCH_DB_PATH or ./framewatch.duckdb)."),
-]
 
 
 class ImportFormat(StrEnum):
@@ -40,14 +35,10 @@ class ExportWhat(StrEnum):
     gold = "gold"
 
 
-def _db(db: Path | None) -> Path:
-    return db or WarehouseSettings().db_path
-
-
 @contextmanager
 def _writer(db: Path | None) -> Iterator[duckdb.DuckDBPyConnection]:
     try:
-        with open_db(_db(db)) as con:
+        with open_db(resolve_db(db)) as con:
             yield con
     except WarehouseError as exc:
         fail(str(exc))
@@ -55,7 +46,7 @@ def _writer(db: Path | None) -> Iterator[duckdb.DuckDBPyConnection]:
 
 @contextmanager
 def _reader(db: Path | None) -> Iterator[duckdb.DuckDBPyConnection]:
-    path = _db(db)
+    path = resolve_db(db)
     try:
         con = connect(path, read_only=True)
     except WarehouseError as exc:
@@ -157,7 +148,7 @@ def serve(
         fail(f"FRAMEWATCH_LABEL_*: {exc.errors()[0]['msg']}")
     except AnnotatorError as exc:
         fail(str(exc))
-    path = _db(db)
+    path = resolve_db(db)
     if not path.exists():
         fail(f"no database at {path}: run `framewatch demo` or `framewatch monitor` first")
     bind, bind_port = host or settings.host, port or settings.port
@@ -380,9 +371,7 @@ def retrain(
     rescore_days: Annotated[
         int, typer.Option(help="After a promotion, re-score articles of the last N days.")
     ] = 90,
-    models_dir: Annotated[
-        Path | None, typer.Option(help="Model registry (default FRAMEWATCH_MODELS_DIR).")
-    ] = None,
+    models_dir: ModelsDirOption = None,
 ) -> None:
     """Retrain: a challenger on gold labels, promoted only if it beats the champion on the test set.
 
@@ -402,7 +391,7 @@ def retrain(
     )
     settings = ClassifierSettings()
     try:  # every missing requirement at once, in seconds, before Prefect or any training starts
-        check_retrain(_db(db), settings.data_dir, models_dir or settings.models_dir, config)
+        check_retrain(resolve_db(db), settings.data_dir, models_dir or settings.models_dir, config)
     except PreflightError as exc:
         fail(str(exc))
     configure_runtime(FlowSettings())
@@ -410,7 +399,7 @@ def retrain(
 
     try:
         out = retrain_flow(
-            db_path=str(_db(db)),
+            db_path=str(resolve_db(db)),
             models_dir=str(models_dir) if models_dir else None,
             config=config,
             rescore_days=rescore_days,

@@ -20,6 +20,7 @@ from classifier.data import DataError
 from classifier.promotion import promote
 from classifier.registry import RegistryError, list_models
 from classifier.settings import ClassifierSettings
+from framewatch.cli.options import ModelsDirOption, resolve_models_dir
 
 logger = logging.getLogger(__name__)
 
@@ -30,13 +31,6 @@ models_app = typer.Typer(help="List saved model versions and choose the promoted
 app.add_typer(models_app, name="models")
 
 _err = Console(stderr=True)
-
-ModelsDirOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--models-dir", help="Folder of model versions; default: FRAMEWATCH_MODELS_DIR or classifier/models."
-    ),
-]
 
 
 def _fail(message: str) -> typer.Exit:
@@ -131,7 +125,7 @@ def score(
     if not (title or text).strip():
         raise _fail("empty input: give a text file or pipe text on stdin")
     try:
-        scorer = load_scorer(version, models_dir or ClassifierSettings().models_dir)
+        scorer = load_scorer(version, resolve_models_dir(models_dir))
     except RegistryError as exc:
         raise _fail(str(exc)) from exc
     except Exception as exc:  # a weight file that passed its hash check yet does not load
@@ -144,7 +138,7 @@ def score(
 @models_app.command("list")
 def models_list(models_dir: ModelsDirOption = None) -> None:
     """Show saved model versions, their cross-validated metrics and which one is promoted."""
-    root = models_dir or ClassifierSettings().models_dir
+    root = resolve_models_dir(models_dir)
     infos = list_models(root)
     if not infos:
         raise _fail(f"no models in {root}; run `framewatch train`")
@@ -187,7 +181,7 @@ def models_promote(
 ) -> None:
     """Make VERSION the model that scoring uses by default, once it has loaded and scored a probe text."""
     try:
-        promote(version, models_dir or ClassifierSettings().models_dir)
+        promote(version, resolve_models_dir(models_dir))
     except RegistryError as exc:
         raise _fail(str(exc)) from exc
     typer.echo(f"promoted {version}")
@@ -207,7 +201,7 @@ def models_export_onnx(
     from classifier.registry import model_dir
     from classifier.transformer.store import export_model_dir
 
-    root = models_dir or ClassifierSettings().models_dir
+    root = resolve_models_dir(models_dir)
     try:
         for path in export_model_dir(model_dir(version, root), quantize=quantize):
             typer.echo(str(path))

@@ -2,26 +2,17 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from framewatch.cli.console import console, fail, print_table
+from framewatch.cli.options import DbOption, resolve_db
 from warehouse.db import WarehouseError, connect
-from warehouse.settings import WarehouseSettings
 
 app = typer.Typer(help="Stories across outlets.", no_args_is_help=True)
 
-DbOption = Annotated[
-    Path | None,
-    typer.Option("--db", help="DuckDB file (default: FRAMEWATCH_DB_PATH or ./framewatch.duckdb)."),
-]
 LEAN_SHORT = {"left": "L", "center": "C", "right": "R", "unknown": "?"}
-
-
-def _db(db: Path | None) -> Path:
-    return db or WarehouseSettings().db_path
 
 
 def _short(text: str | None, n: int = 90) -> str:
@@ -49,7 +40,7 @@ def stories(
     from warehouse import story_reads
 
     try:
-        con = connect(_db(db))
+        con = connect(resolve_db(db))
     except WarehouseError as exc:
         fail(str(exc))
     try:
@@ -122,7 +113,7 @@ def story(
     from flows.analysis.story_view import side_by_side
 
     try:
-        con = connect(_db(db), read_only=True)
+        con = connect(resolve_db(db), read_only=True)
     except WarehouseError as exc:
         fail(str(exc))
     try:

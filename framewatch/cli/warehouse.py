@@ -10,20 +10,12 @@ from typing import Annotated
 import typer
 
 from framewatch.cli.console import console, fail, print_table
+from framewatch.cli.options import DbOption, resolve_db
 from warehouse.db import WarehouseError, connect
 from warehouse.queries import latest_finished_run, recent_runs, run_readonly, run_summary
 from warehouse.settings import WarehouseSettings
 
 app = typer.Typer(help="Query the DuckDB warehouse.", no_args_is_help=True)
-
-DbOption = Annotated[
-    Path | None,
-    typer.Option("--db", help="DuckDB file (default: FRAMEWATCH_DB_PATH or ./framewatch.duckdb)."),
-]
-
-
-def _db(db: Path | None) -> Path:
-    return db or WarehouseSettings().db_path
 
 
 def query(
@@ -63,7 +55,7 @@ def runs(
 ) -> None:
     """Recent monitoring runs: status, counts, failures."""
     try:
-        con = connect(_db(db), read_only=True)
+        con = connect(resolve_db(db), read_only=True)
     except WarehouseError as exc:
         fail(str(exc))
     try:
@@ -110,7 +102,7 @@ def shifts(
     except ValueError:
         fail(f"--week {week!r} is not a date; give the Monday of the week as YYYY-MM-DD")
     try:
-        con = connect(_db(db))
+        con = connect(resolve_db(db))
     except WarehouseError as exc:
         fail(str(exc))
     try:
@@ -147,7 +139,7 @@ def report(
     from flows.reporting.report import ReportOptions, write_report
 
     try:
-        con = connect(_db(db), read_only=True)
+        con = connect(resolve_db(db), read_only=True)
     except WarehouseError as exc:
         fail(str(exc))
     try:
@@ -165,7 +157,7 @@ def export(
     from warehouse.snapshot import export_parquet
 
     try:
-        path = export_parquet(_db(db), out)
+        path = export_parquet(resolve_db(db), out)
     except WarehouseError as exc:
         fail(str(exc))
     console.print(
@@ -189,7 +181,7 @@ def snapshot(
     from warehouse.snapshot import publish_snapshot
 
     try:
-        path = publish_snapshot(_db(db), out)
+        path = publish_snapshot(resolve_db(db), out)
     except WarehouseError as exc:
         fail(str(exc))
     console.print(f"snapshot: {path.resolve()} (open it read-only: duckdb.connect(path, read_only=True))")
@@ -204,7 +196,7 @@ def recover(
     from warehouse.recovery import recover as recover_db
 
     try:
-        steps = recover_db(_db(db), force=force)
+        steps = recover_db(resolve_db(db), force=force)
     except WarehouseError as exc:
         fail(str(exc))
     for step in steps:
