@@ -12,17 +12,11 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 
+from framewatch.cli.console import err_console, fail
 from framewatch.cli.options import DbOption, ModelsDirOption, resolve_db
 
 logger = logging.getLogger(__name__)
-_err = Console(stderr=True)
-
-
-def _fail(message: str) -> typer.Exit:
-    _err.print(f"[bold red]error:[/] {message}", highlight=False)
-    return typer.Exit(code=1)
 
 
 def _record(
@@ -43,9 +37,9 @@ def _record(
         with open_db(db) as con:
             register_evaluated_model(con, version, kind, card)
             n = record_metrics(con, version, dataset, flatten(metrics), data_hash, protocol)
-        _err.print(f"recorded {n} metric rows for {version} in {db}")
+        err_console.print(f"recorded {n} metric rows for {version} in {db}")
     except WarehouseError as exc:
-        _err.print(f"[yellow]warning:[/] metrics not written to the warehouse: {exc}")
+        err_console.print(f"[yellow]warning:[/] metrics not written to the warehouse: {exc}")
 
 
 def _write_predictions(path: Path, table: Any) -> None:
@@ -53,7 +47,7 @@ def _write_predictions(path: Path, table: Any) -> None:
     tmp = path.with_name(f".{path.name}.tmp")
     table.to_parquet(tmp, index=False)
     tmp.replace(path)
-    _err.print(f"wrote {len(table)} predictions to {path}")
+    err_console.print(f"wrote {len(table)} predictions to {path}")
 
 
 def evaluate(
@@ -135,7 +129,7 @@ def evaluate(
         else:
             result, table = _cross_validation(frames, slant, folds, settings, progress=not as_json)
     except (DataError, RegistryError, FileNotFoundError) as exc:
-        raise _fail(str(exc)) from exc
+        fail(str(exc))
     if predictions_out is not None:
         _write_predictions(predictions_out, table)
     if data is not None and record:

@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
@@ -20,6 +19,7 @@ from classifier.data import DataError
 from classifier.promotion import promote
 from classifier.registry import RegistryError, list_models
 from classifier.settings import ClassifierSettings
+from framewatch.cli.console import console, fail
 from framewatch.cli.options import ModelsDirOption, resolve_models_dir
 
 logger = logging.getLogger(__name__)
@@ -29,13 +29,6 @@ app = typer.Typer(
 )
 models_app = typer.Typer(help="List saved model versions and choose the promoted one.", no_args_is_help=True)
 app.add_typer(models_app, name="models")
-
-_err = Console(stderr=True)
-
-
-def _fail(message: str) -> typer.Exit:
-    _err.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
-    return typer.Exit(code=1)
 
 
 @app.command()
@@ -79,7 +72,7 @@ def train(
     slant_files = slant or [settings.slant_file]
     missing = [p for p in [*frame_files, *slant_files] if not p.exists()]
     if missing:
-        raise _fail(
+        fail(
             f"data file(s) not found: {', '.join(map(str, missing))}. Point FRAMEWATCH_DATA_DIR at the "
             f"folder with the labeled corpora (now {settings.data_dir}) or pass --frames/--slant."
         )
@@ -94,7 +87,7 @@ def train(
             ratings_file=settings.data_dir / "outlet_ratings.parquet",
         )
     except DataError as exc:
-        raise _fail(str(exc)) from exc
+        fail(str(exc))
     typer.echo(f"saved {version} in {target / version}")
     if promote_model:
         promote(version, target)
@@ -119,17 +112,17 @@ def score(
     if file is None or str(file) == "-":
         text = sys.stdin.read()
     elif not file.exists():
-        raise _fail(f"{file}: no such file")
+        fail(f"{file}: no such file")
     else:
         text = file.read_text(encoding="utf-8", errors="replace")
     if not (title or text).strip():
-        raise _fail("empty input: give a text file or pipe text on stdin")
+        fail("empty input: give a text file or pipe text on stdin")
     try:
         scorer = load_scorer(version, resolve_models_dir(models_dir))
     except RegistryError as exc:
-        raise _fail(str(exc)) from exc
+        fail(str(exc))
     except Exception as exc:  # a weight file that passed its hash check yet does not load
-        raise _fail(f"model {version or 'promoted'} does not load ({type(exc).__name__}: {exc})") from exc
+        fail(f"model {version or 'promoted'} does not load ({type(exc).__name__}: {exc})")
     prediction = scorer.score([Doc(title=title, text=text)])[0]
     output = {"model_version": scorer.version, **prediction.to_dict()}
     typer.echo(json.dumps(output, indent=2, ensure_ascii=False))
@@ -141,7 +134,7 @@ def models_list(models_dir: ModelsDirOption = None) -> None:
     root = resolve_models_dir(models_dir)
     infos = list_models(root)
     if not infos:
-        raise _fail(f"no models in {root}; run `framewatch train`")
+        fail(f"no models in {root}; run `framewatch train`")
     table = Table(
         title=f"models in {root}", caption="F1 from cross-validation; slant on outlets unseen in training"
     )
@@ -163,11 +156,10 @@ def models_list(models_dir: ModelsDirOption = None) -> None:
             _f1(slant_f1),
             "ok" if info.problem is None else "broken",
         )
-    out = Console(width=None if sys.stdout.isatty() else 180)
-    out.print(table)
+    console.print(table)
     for info in infos:
         if info.problem is not None:
-            out.print(f"broken: {info.version}: {escape(info.problem)}", soft_wrap=True, highlight=False)
+            console.print(f"broken: {info.version}: {escape(info.problem)}", soft_wrap=True, highlight=False)
 
 
 def _f1(value: object) -> str:
@@ -183,7 +175,7 @@ def models_promote(
     try:
         promote(version, resolve_models_dir(models_dir))
     except RegistryError as exc:
-        raise _fail(str(exc)) from exc
+        fail(str(exc))
     typer.echo(f"promoted {version}")
 
 
@@ -206,4 +198,4 @@ def models_export_onnx(
         for path in export_model_dir(model_dir(version, root), quantize=quantize):
             typer.echo(str(path))
     except (RegistryError, FileNotFoundError) as exc:
-        raise _fail(str(exc)) from exc
+        fail(str(exc))

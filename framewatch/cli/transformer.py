@@ -7,10 +7,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
+
+from framewatch.cli.console import fail
 
 logger = logging.getLogger(__name__)
-_err = Console(stderr=True)
 
 
 def train_transformer_command(
@@ -108,8 +108,7 @@ def train_transformer_command(
         overrides.update(parse_sets(settings_ or []))
         config = TransformerConfig(**overrides)
     except ValueError as exc:
-        _err.print(f"[bold red]error:[/] {exc}")
-        raise typer.Exit(1) from exc
+        fail(str(exc))
     target = out_dir or settings.models_dir
     try:
         version = train_transformer(
@@ -125,16 +124,14 @@ def train_transformer_command(
             compare_baseline=compare,
         )
     except (DataError, FileNotFoundError) as exc:
-        _err.print(f"[bold red]error:[/] {exc}")
-        raise typer.Exit(1) from exc
+        fail(str(exc))
     seal(version, target)  # sha256 of every weight file in the card, checked whenever the version opens
     typer.echo(f"saved {version} in {target / version}")
     if promote_model:
         try:
             promote(version, target)
         except RegistryError as exc:
-            _err.print(f"[bold red]error:[/] {exc}", soft_wrap=True, highlight=False)
-            raise typer.Exit(1) from exc
+            fail(str(exc))
         typer.echo(f"promoted {version}")
 
 
