@@ -7,6 +7,7 @@ import os
 
 import typer
 
+from flows.settings import FlowSettings, configure_runtime
 from framewatch.cli import flows as flows_cli
 from framewatch.cli import labels as labels_cli
 from framewatch.cli import sources as sources_cli
@@ -18,6 +19,14 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,
 )
+
+
+@app.callback()
+def runtime() -> None:
+    # Before any command: environment defaults for Prefect and Hugging Face (PREFECT_HOME, offline hub,
+    # no telemetry), set before either is imported. Cheap: imports neither.
+    configure_runtime(FlowSettings())
+
 
 for command in (
     flows_cli.app.registered_commands
@@ -49,7 +58,6 @@ def main() -> None:
     logging.basicConfig(
         level=os.environ.get("FRAMEWATCH_LOG_LEVEL", "WARNING"), format="%(levelname)s %(name)s: %(message)s"
     )
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
     app()
 
 

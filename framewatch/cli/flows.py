@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from flows.settings import FlowSettings, configure_runtime
+from flows.settings import FlowSettings
 from framewatch.cli.console import console, fail, print_table
 from framewatch.cli.options import (
     AddressOption,
@@ -101,7 +101,6 @@ def demo(
 ) -> None:
     """Serve the bundled demo corpus on 127.0.0.1, run the monitoring flow over it, show the comparison."""
     settings = FlowSettings()
-    configure_runtime(settings)
     db_path = resolve_db(db)
     from flows.demo import run_demo
 
@@ -129,8 +128,6 @@ def monitor(
     ] = 0,
 ) -> None:
     """One monitoring run over the sources registry: collect, dedupe, score, store, report."""
-    settings = FlowSettings()
-    configure_runtime(settings)
     from flows.monitor import monitor_flow
     from flows.params import CollectParams, RetrainParams, ScoreParams
 
@@ -166,8 +163,6 @@ def import_files(
 
     Exit status: 0 all stored, 3 some refused (the rest stored), 4 nothing stored, 1 the import could not
     run (another run is writing, a bad option)."""
-    settings = FlowSettings()
-    configure_runtime(settings)
     from flows.import_check import settled_import
     from flows.params import CollectParams
     from flows.sources.bulk import NOTHING_STORED, import_verdict
@@ -198,7 +193,6 @@ def serve(
 
     from flows.schedules import SCHEDULES, cron_lines
 
-    settings = FlowSettings()
     db_path = resolve_db(db)
     if not os.environ.get("PREFECT_API_URL"):
         fail(
@@ -207,7 +201,6 @@ def serve(
             "or use OS cron: run `framewatch cron` and add its lines with `crontab -e`:\n"
             + "\n".join(line for line in cron_lines(db_path) if not line.startswith("#"))
         )
-    configure_runtime(settings)
     import prefect
 
     from flows.schedules import build_deployments, stop_on_signals
@@ -240,7 +233,6 @@ def _run_part(
     address: str | None,
     workers: int,
     db: Path | None,
-    settings: FlowSettings,
 ) -> None:
     """Run one of monitor's parts (flows.<flow_module>.<flow_module>_flow) on the chosen runner."""
     import importlib
@@ -272,12 +264,10 @@ def collect_cmd(
     workers: WorkersOption = 2,
 ) -> None:
     """Only the collect flow: fetch feeds and pages, dedupe, store (no scoring)."""
-    settings = FlowSettings()
-    configure_runtime(settings)
     from flows.params import CollectParams
 
     params = CollectParams(sources_path=str(resolve_sources(sources)), max_items_per_feed=max_items)
-    _run_part("collect", params, runner, address, workers, db, settings)
+    _run_part("collect", params, runner, address, workers, db)
 
 
 def score_cmd(
@@ -288,11 +278,9 @@ def score_cmd(
     workers: WorkersOption = 2,
 ) -> None:
     """Only the score flow: score every stored article the model has not scored yet."""
-    settings = FlowSettings()
-    configure_runtime(settings)
     from flows.params import ScoreParams
 
-    _run_part("score", ScoreParams(model_version=model), runner, address, workers, db, settings)
+    _run_part("score", ScoreParams(model_version=model), runner, address, workers, db)
 
 
 def publish(
@@ -302,8 +290,6 @@ def publish(
     ] = None,
 ) -> None:
     """Only the report flow: stories, shift alerts, marts, the read-only snapshot and the run summary."""
-    settings = FlowSettings()
-    configure_runtime(settings)
     from flows.params import ReportParams
     from flows.report import report_flow
 

@@ -381,7 +381,6 @@ def retrain(
     Older predictions are kept with their model_version."""
     from classifier.settings import ClassifierSettings
     from flows.preflight import PreflightError, check_retrain
-    from flows.settings import FlowSettings, configure_runtime
     from labels.retrain import RetrainConfig, RetrainError
 
     config = RetrainConfig(
@@ -394,7 +393,6 @@ def retrain(
         check_retrain(resolve_db(db), settings.data_dir, models_dir or settings.models_dir, config)
     except PreflightError as exc:
         fail(str(exc))
-    configure_runtime(FlowSettings())
     from flows.retrain import retrain_flow
 
     try:
