@@ -1,13 +1,19 @@
-"""Flow commands: demo, monitor, import, serve, cron. Thin: parse options, run the flow, print the outcome."""
+"""Flow commands: demo, monitor, import, collect, score-stored, publish, serve, cron. Thin: parse options,
+check what the run needs, run the flow, print the outcome.
+
+Prefect's temporary API takes seconds to start: each command starts it in the background once its checks
+pass and imports the flow modules (seconds too) only then, so both overlap; the flow runs once the API
+answers (`flows.settings.start_temporary_api`)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from flows.settings import FlowSettings
+from flows.settings import FlowSettings, start_temporary_api
 from framewatch.cli.console import console, fail, print_table
 from framewatch.cli.options import (
     AddressOption,
@@ -50,12 +56,14 @@ def _preflight(
         fail(str(exc))
 
 
-def _run_or_fail(run: Any) -> Any:
-    """Run a flow; the errors a person can act on (another run took the lock meanwhile, a bad sources
-    file, a broken model) end in one line."""
+def _run_or_fail(run: Callable[[], Any], api_ready: Callable[[], None] | None = None) -> Any:
+    """Run a flow, once the API answers (`api_ready` waits for it); the errors a person can act on
+    (another run took the lock meanwhile, a bad sources file, a broken model) end in one line."""
     from flows.preflight import ACTIONABLE
 
     try:
+        if api_ready is not None:
+            api_ready()
         return run()
     except ACTIONABLE as exc:
         fail(str(exc))
@@ -102,12 +110,15 @@ def demo(
     """Serve the bundled demo corpus on 127.0.0.1, run the monitoring flow over it, show the comparison."""
     settings = FlowSettings()
     db_path = resolve_db(db)
-    from flows.demo import run_demo
-
     console.print(f"Serving the demo corpus on 127.0.0.1:{port} and running the monitor flow ...")
     run_on = runner_params(runner, address, workers)
     _preflight(db_path)
-    outcome = _run_or_fail(lambda: run_demo(db_path, settings.home, port=port, runner=run_on))
+    api_ready = start_temporary_api()
+    from flows.demo import run_demo
+
+    outcome = _run_or_fail(
+        lambda: run_demo(db_path, settings.home, port=port, runner=run_on, ready=api_ready)
+    )
     _print_outcome(db_path, outcome)
 
 
@@ -128,13 +139,14 @@ def monitor(
     ] = 0,
 ) -> None:
     """One monitoring run over the sources registry: collect, dedupe, score, store, report."""
-    from flows.monitor import monitor_flow
-    from flows.params import CollectParams, RetrainParams, ScoreParams
-
     db_path = resolve_db(db)
     run_on = runner_params(runner, address, workers)
     sources_path = resolve_sources(sources)
     _preflight(db_path, sources_path, model)
+    api_ready = start_temporary_api()
+    from flows.monitor import monitor_flow
+    from flows.params import CollectParams, RetrainParams, ScoreParams
+
     outcome = _run_or_fail(
         lambda: monitor_flow(
             db_path=str(db_path),
@@ -142,7 +154,8 @@ def monitor(
             score=ScoreParams(model_version=model),
             retrain=RetrainParams(min_new_gold=retrain_after),
             runner=run_on,
-        )
+        ),
+        api_ready,
     )
     _print_outcome(db_path, outcome)
 
@@ -175,9 +188,12 @@ def import_files(
     params = CollectParams(import_paths=[str(f) for f in files], import_outlet=outlet)
     outcome = settled_import(db_path, params)  # nothing new: answered without starting a flow
     if outcome is None:
+        api_ready = start_temporary_api()
         from flows.monitor import monitor_flow
 
-        outcome = _run_or_fail(lambda: monitor_flow(db_path=str(db_path), collect=params, runner=run_on))
+        outcome = _run_or_fail(
+            lambda: monitor_flow(db_path=str(db_path), collect=params, runner=run_on), api_ready
+        )
     _print_outcome(db_path, outcome)
     code, line = import_verdict(outcome["counts"])
     console.print(line, soft_wrap=True)
@@ -227,32 +243,24 @@ def _print_run(name: str, outcome: dict[str, Any]) -> None:
 
 
 def _run_part(
-    flow_module: str,
+    name: str,
+    flow: Any,
     params: Any,
+    db_path: Path,
+    api_ready: Callable[[], None],
     runner: Runner,
     address: str | None,
     workers: int,
-    db: Path | None,
 ) -> None:
-    """Run one of monitor's parts (flows.<flow_module>.<flow_module>_flow) on the chosen runner."""
-    import importlib
-
+    """Run `flow`, one of monitor's parts, on the chosen runner (a Dask cluster starts while the API does)."""
     from flows.cluster import cluster_for, on_runner
-
-    flow_obj = getattr(importlib.import_module(f"flows.{flow_module}"), f"{flow_module}_flow")
-    db_path = resolve_db(db)
-    _preflight(
-        db_path,
-        getattr(params, "sources_path", None),
-        getattr(params, "model_version", None),
-        need_model=flow_module == "score",
-    )
 
     def run() -> Any:
         with cluster_for(runner_params(runner, address, workers)) as run_on:
-            return on_runner(flow_obj, run_on)(str(db_path), params, run_on)
+            api_ready()
+            return on_runner(flow, run_on)(str(db_path), params, run_on)
 
-    _print_run(flow_module, _run_or_fail(run))
+    _print_run(name, _run_or_fail(run))
 
 
 def collect_cmd(
@@ -267,7 +275,12 @@ def collect_cmd(
     from flows.params import CollectParams
 
     params = CollectParams(sources_path=str(resolve_sources(sources)), max_items_per_feed=max_items)
-    _run_part("collect", params, runner, address, workers, db)
+    db_path = resolve_db(db)
+    _preflight(db_path, params.sources_path, need_model=False)
+    api_ready = start_temporary_api()
+    from flows.collect import collect_flow
+
+    _run_part("collect", collect_flow, params, db_path, api_ready, runner, address, workers)
 
 
 def score_cmd(
@@ -280,7 +293,13 @@ def score_cmd(
     """Only the score flow: score every stored article the model has not scored yet."""
     from flows.params import ScoreParams
 
-    _run_part("score", ScoreParams(model_version=model), runner, address, workers, db)
+    params = ScoreParams(model_version=model)
+    db_path = resolve_db(db)
+    _preflight(db_path, model=params.model_version)
+    api_ready = start_temporary_api()
+    from flows.score import score_flow
+
+    _run_part("score", score_flow, params, db_path, api_ready, runner, address, workers)
 
 
 def publish(
@@ -290,12 +309,13 @@ def publish(
     ] = None,
 ) -> None:
     """Only the report flow: stories, shift alerts, marts, the read-only snapshot and the run summary."""
+    db_path = resolve_db(db)
+    _preflight(db_path, need_model=False)
+    api_ready = start_temporary_api()
     from flows.params import ReportParams
     from flows.report import report_flow
 
-    db_path = resolve_db(db)
-    _preflight(db_path, need_model=False)
-    _print_run("report", _run_or_fail(lambda: report_flow(str(db_path), ReportParams(week=week))))
+    _print_run("report", _run_or_fail(lambda: report_flow(str(db_path), ReportParams(week=week)), api_ready))
 
 
 def cron(
