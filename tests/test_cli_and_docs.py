@@ -45,3 +45,20 @@ def test_readme_commands_exist():
     missing = named - top
     assert not missing, f"README names commands that do not exist: {missing}"
     assert "make demo" in text and "make test" in text
+
+
+def test_the_cli_starts_without_the_heavy_libraries():
+    """`framewatch --help` and the light commands stay quick: importing the CLI and its runtime setup
+    (the app callback) import neither scikit-learn, pandas, torch, transformers nor Prefect."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys\n"
+        "from framewatch.cli import runtime\n"
+        "runtime()\n"
+        "heavy = {'sklearn', 'scipy', 'pandas', 'torch', 'transformers', 'prefect'}\n"
+        "print(sorted(heavy & {m.split('.')[0] for m in sys.modules}))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]", out.stdout + out.stderr

@@ -15,13 +15,14 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from classifier.data import DataError
-from classifier.promotion import promote
 from classifier.registry import RegistryError, list_models
 from classifier.settings import ClassifierSettings
 from framewatch.cli.console import console, fail
 from framewatch.cli.options import ModelsDirOption, resolve_models_dir
 
+# The classifier's heavy modules (classifier.data, classifier.promotion, classifier.predict: pandas and
+# scikit-learn, over a second) are imported in the command bodies, so that `framewatch --help` and the
+# other commands do not pay for them.
 logger = logging.getLogger(__name__)
 
 app = typer.Typer(
@@ -65,6 +66,8 @@ def train(
 ) -> None:
     """Cross-validate the model's recipe beside the plain reference, train it on all labeled data, save it
     with its model card, and promote it when it beats the reference on every protocol figure."""
+    from classifier.data import DataError
+    from classifier.promotion import promote
     from classifier.train import train_model
 
     settings = ClassifierSettings()
@@ -172,6 +175,8 @@ def models_promote(
     models_dir: ModelsDirOption = None,
 ) -> None:
     """Make VERSION the model that scoring uses by default, once it has loaded and scored a probe text."""
+    from classifier.promotion import promote
+
     try:
         promote(version, resolve_models_dir(models_dir))
     except RegistryError as exc:
