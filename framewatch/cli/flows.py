@@ -1,5 +1,5 @@
-"""Flow commands: demo, monitor, import, collect, score-stored, publish, serve, cron. Thin: parse options,
-check what the run needs, run the flow, print the outcome.
+"""Flow commands: demo, monitor, import, collect, score-stored, refresh, serve-schedules, cron. Thin:
+parse options, check what the run needs, run the flow, print the outcome.
 
 Prefect's temporary API takes seconds to start: each command starts it in the background once its checks
 pass and imports the flow modules (seconds too) only then, so both overlap; the flow runs once the API
@@ -26,6 +26,7 @@ from framewatch.cli.options import (
     resolve_db,
     resolve_sources,
 )
+from framewatch.cli.renamed import under_old_name
 
 app = typer.Typer(help="Collect, score and store articles.", no_args_is_help=True)
 
@@ -200,11 +201,12 @@ def import_files(
     raise typer.Exit(code)
 
 
-def serve(
+def serve_schedules(
     sources: SourcesOption = None,
     db: DbOption = None,
 ) -> None:
-    """Serve the scheduled flows (flows/schedules.py) from this process; needs a running Prefect server."""
+    """Run the schedules (the daily monitor, the weekly refresh) from this process through a Prefect server
+    (PREFECT_API_URL); without one, run them with OS cron (`framewatch cron`)."""
     import os
 
     from flows.schedules import SCHEDULES, cron_lines
@@ -302,13 +304,14 @@ def score_cmd(
     _run_part("score", score_flow, params, db_path, api_ready, runner, address, workers)
 
 
-def publish(
+def refresh(
     db: DbOption = None,
     week: Annotated[
         str | None, typer.Option(help="A date in the week to check for shifts (default: latest).")
     ] = None,
 ) -> None:
-    """Only the report flow: stories, shift alerts, marts, the read-only snapshot and the run summary."""
+    """Refresh what is derived from the stored articles (the report flow on its own): stories, topics,
+    shift alerts, marts, the read-only snapshot and the run summary."""
     db_path = resolve_db(db)
     _preflight(db_path, need_model=False)
     api_ready = start_temporary_api()
@@ -331,8 +334,10 @@ def cron(
 app.command("demo")(demo)
 app.command("monitor")(monitor)
 app.command("import")(import_files)
-app.command("serve")(serve)
+app.command("serve-schedules")(serve_schedules)
 app.command("cron")(cron)
 app.command("collect")(collect_cmd)
 app.command("score-stored")(score_cmd)
-app.command("publish")(publish)
+app.command("refresh")(refresh)
+app.command("serve", hidden=True)(under_old_name(serve_schedules, "serve", "serve-schedules"))
+app.command("publish", hidden=True)(under_old_name(refresh, "publish", "refresh"))

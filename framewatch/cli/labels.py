@@ -1,4 +1,4 @@
-"""`framewatch label ...`: sample, serve, import, export, agreement, adjudicate. Thin over labels/*."""
+"""`framewatch label ...`: sample, serve, load, export, agreement, adjudicate, retrain. Thin over labels/*."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ import typer
 
 from framewatch.cli.console import console, fail, print_table
 from framewatch.cli.options import DbOption, ModelsDirOption, resolve_db
+from framewatch.cli.renamed import under_old_name
 from labels.codebook import LabelError, load_codebook
 from labels.settings import LabelSettings
 from warehouse.db import WarehouseError, connect, open_db
@@ -163,8 +164,8 @@ def serve(
     run_server(config, bind, bind_port)
 
 
-@app.command("import")
-def import_(
+@app.command("load")
+def load(
     file: Annotated[Path, typer.Argument(help="A Label Studio JSON export, or a .jsonl file of labels.")],
     db: DbOption = None,
     fmt: Annotated[
@@ -173,7 +174,7 @@ def import_(
     ] = None,
     annotator: Annotated[str | None, typer.Option(help="Annotator name for every label in the file.")] = None,
 ) -> None:
-    """Import labels; the whole file is validated first and nothing is stored if any record is bad.
+    """Load labels from a file: the whole file is validated first, and nothing is stored if a record is bad.
 
     JSONL: one object a line: article_id, annotator, frames (list), primary_frame, slant, tone.
     Optional: labeled_at, codebook_version. Label Studio: the project's JSON export."""
@@ -188,6 +189,9 @@ def import_(
         f"read {result.read} labels: stored {result.stored}, unchanged {result.unchanged} "
         f"(import {result.import_id})"
     )
+
+
+app.command("import", hidden=True)(under_old_name(load, "label import", "label load"))
 
 
 @app.command("export")
@@ -245,7 +249,7 @@ def agreement(
     with _reader(db) as con:
         labels = labels_store.current_labels(con)
     if not labels:
-        fail("no labels yet: label articles with `framewatch label serve` or `framewatch label import`")
+        fail("no labels yet: label articles with `framewatch label serve` or `framewatch label load`")
     report = compute(labels, book)
     if as_json:
         console.print_json(

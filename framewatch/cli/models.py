@@ -1,4 +1,4 @@
-"""`framewatch` classifier commands: train, score, models list/promote.
+"""`framewatch` classifier commands: train, classify, models list/promote/export-onnx.
 
 Thin: all logic lives in the library modules.
 """
@@ -19,6 +19,7 @@ from classifier.registry import RegistryError, list_models
 from classifier.settings import ClassifierSettings
 from framewatch.cli.console import console, fail
 from framewatch.cli.options import ModelsDirOption, resolve_models_dir
+from framewatch.cli.renamed import under_old_name
 
 # The classifier's heavy modules (classifier.data, classifier.promotion, classifier.predict: pandas and
 # scikit-learn, over a second) are imported in the command bodies, so that `framewatch --help` and the
@@ -61,7 +62,7 @@ def train(
         typer.Option("--max-slant-rows", min=1, help="Subsample the slant data to this many rows (faster)."),
     ] = None,
     promote_model: Annotated[
-        bool, typer.Option("--promote/--no-promote", help="Make the new model the one `score` uses.")
+        bool, typer.Option("--promote/--no-promote", help="Make the new model the one scoring uses.")
     ] = True,
 ) -> None:
     """Cross-validate the model's recipe beside the plain reference, train it on all labeled data, save it
@@ -97,8 +98,8 @@ def train(
         typer.echo(f"promoted {version}")
 
 
-@app.command()
-def score(
+@app.command("classify")
+def classify(
     file: Annotated[
         Path | None, typer.Argument(help="Text file with the article body; '-' or nothing reads stdin.")
     ] = None,
@@ -108,7 +109,8 @@ def score(
     ] = None,
     models_dir: ModelsDirOption = None,
 ) -> None:
-    """Score one article and print the prediction (frames, slant, tone, evidence) as JSON."""
+    """Classify one article's text and print its frames, slant, tone and evidence sentences as JSON
+    (nothing is stored; `framewatch score-stored` scores the warehouse's articles)."""
     from classifier.predict import load_scorer
     from classifier.scoring import Doc
 
@@ -184,10 +186,6 @@ def models_promote(
     typer.echo(f"promoted {version}")
 
 
-if __name__ == "__main__":
-    app()
-
-
 @models_app.command("export-onnx")
 def models_export_onnx(
     version: Annotated[str, typer.Argument(help="Transformer model version (see `framewatch models list`).")],
@@ -204,3 +202,6 @@ def models_export_onnx(
             typer.echo(str(path))
     except (RegistryError, FileNotFoundError) as exc:
         fail(str(exc))
+
+
+app.command("score", hidden=True)(under_old_name(classify, "score", "classify"))
