@@ -10,9 +10,13 @@ import typer
 from flows.settings import FlowSettings, configure_runtime
 from framewatch.cli import flows as flows_cli
 from framewatch.cli import labels as labels_cli
+from framewatch.cli import models as models_cli
 from framewatch.cli import sources as sources_cli
 from framewatch.cli import stories as stories_cli
 from framewatch.cli import warehouse as warehouse_cli
+from framewatch.cli.evaluate import evaluate
+from framewatch.cli.options import Panel
+from framewatch.cli.transformer import train_transformer_command
 
 app = typer.Typer(
     help="framewatch: collect news, score frames / slant / tone, compare outlets over time.",
@@ -28,30 +32,14 @@ def runtime() -> None:
     configure_runtime(FlowSettings())
 
 
-for command in (
-    flows_cli.app.registered_commands
-    + warehouse_cli.app.registered_commands
-    + stories_cli.app.registered_commands
-):
-    app.registered_commands.append(command)
-
-
-def _mount_classifier() -> None:
-    from framewatch.cli import models as classifier_cli
-    from framewatch.cli.evaluate import evaluate
-    from framewatch.cli.transformer import train_transformer_command
-
-    for command in classifier_cli.app.registered_commands:
-        app.registered_commands.append(command)
-    for group in classifier_cli.app.registered_groups:
-        app.registered_groups.append(group)
-    app.command("evaluate")(evaluate)
-    app.command("train-transformer")(train_transformer_command)
-
-
-_mount_classifier()
-app.add_typer(sources_cli.app, name="sources")
-app.add_typer(labels_cli.app, name="label")
+# Each command sits under a heading of `framewatch --help` (its rich_help_panel, see options.Panel).
+for cli in (flows_cli, warehouse_cli, stories_cli, models_cli):
+    app.registered_commands += cli.app.registered_commands
+app.registered_groups += models_cli.app.registered_groups  # framewatch models list|promote|export-onnx
+app.command("evaluate", rich_help_panel=Panel.models)(evaluate)
+app.command("train-transformer", rich_help_panel=Panel.models)(train_transformer_command)
+app.add_typer(labels_cli.app, name="label", rich_help_panel=Panel.labels)
+app.add_typer(sources_cli.app, name="sources", rich_help_panel=Panel.sources)
 
 
 def main() -> None:

@@ -113,7 +113,9 @@ def evaluate(
     ] = True,
     db: DbOption = None,
 ) -> None:
-    """Articles, outlets (ranking), events (order within a story) and frame shares (error of the
+    """Measure how well the model does on data it has not seen, beside a plain reference model.
+
+    Articles, outlets (ranking), events (order within a story) and frame shares (error of the
     warehouse's estimate), each beside a plain TF-IDF + logistic regression reference measured in the same
     run. Bad input (duplicate ids, unlabeled rows, unknown labels) is refused before anything is written."""
     from classifier.data import DataError

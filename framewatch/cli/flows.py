@@ -19,6 +19,7 @@ from framewatch.cli.options import (
     AddressOption,
     DbOption,
     ModelOption,
+    Panel,
     Runner,
     RunnerOption,
     SourcesOption,
@@ -108,7 +109,10 @@ def demo(
     address: AddressOption = None,
     workers: WorkersOption = 2,
 ) -> None:
-    """Serve the bundled demo corpus on 127.0.0.1, run the monitoring flow over it, show the comparison."""
+    """Try it out: serve a demo news site on 127.0.0.1, run the monitor over it, compare the outlets.
+
+    The bundled demo corpus: 8 fictional outlets covering the same events (plus the seed articles when
+    ../shared/seeds is there)."""
     settings = FlowSettings()
     db_path = resolve_db(db)
     console.print(f"Serving the demo corpus on 127.0.0.1:{port} and running the monitor flow ...")
@@ -172,8 +176,9 @@ def import_files(
     address: AddressOption = None,
     workers: WorkersOption = 2,
 ) -> None:
-    """Bulk-import articles from files, then score them. Every refused record is listed with its file:line
-    and reason, and all the others are stored.
+    """Bulk-import articles from files, then score them.
+
+    Every refused record is listed with its file:line and reason, and all the others are stored.
 
     Exit status: 0 all stored, 3 some refused (the rest stored), 4 nothing stored, 1 the import could not
     run (another run is writing, a bad option)."""
@@ -205,8 +210,10 @@ def serve_schedules(
     sources: SourcesOption = None,
     db: DbOption = None,
 ) -> None:
-    """Run the schedules (the daily monitor, the weekly refresh) from this process through a Prefect server
-    (PREFECT_API_URL); without one, run them with OS cron (`framewatch cron`)."""
+    """Run the schedules (the daily monitor, the weekly refresh) through a Prefect server.
+
+    Needs a running server (PREFECT_API_URL); without one, run the schedules with OS cron
+    (`framewatch cron`)."""
     import os
 
     from flows.schedules import SCHEDULES, cron_lines
@@ -273,7 +280,7 @@ def collect_cmd(
     address: AddressOption = None,
     workers: WorkersOption = 2,
 ) -> None:
-    """Only the collect flow: fetch feeds and pages, dedupe, store (no scoring)."""
+    """Collect only: fetch feeds and pages, dedupe and store the articles (no scoring)."""
     from flows.params import CollectParams
 
     params = CollectParams(sources_path=str(resolve_sources(sources)), max_items_per_feed=max_items)
@@ -292,7 +299,7 @@ def score_cmd(
     address: AddressOption = None,
     workers: WorkersOption = 2,
 ) -> None:
-    """Only the score flow: score every stored article the model has not scored yet."""
+    """Score only: every stored article the model has not scored yet."""
     from flows.params import ScoreParams
 
     params = ScoreParams(model_version=model)
@@ -310,8 +317,9 @@ def refresh(
         str | None, typer.Option(help="A date in the week to check for shifts (default: latest).")
     ] = None,
 ) -> None:
-    """Refresh what is derived from the stored articles (the report flow on its own): stories, topics,
-    shift alerts, marts, the read-only snapshot and the run summary."""
+    """Refresh stories, topics, shift alerts, marts and the analysts' snapshot from the stored articles.
+
+    The report flow on its own (the monitor runs it after each run; the schedules weekly)."""
     db_path = resolve_db(db)
     _preflight(db_path, need_model=False)
     api_ready = start_temporary_api()
@@ -331,13 +339,13 @@ def cron(
         print(line)
 
 
-app.command("demo")(demo)
-app.command("monitor")(monitor)
-app.command("import")(import_files)
-app.command("serve-schedules")(serve_schedules)
-app.command("cron")(cron)
-app.command("collect")(collect_cmd)
-app.command("score-stored")(score_cmd)
-app.command("refresh")(refresh)
+app.command("demo", rich_help_panel=Panel.run)(demo)
+app.command("monitor", rich_help_panel=Panel.run)(monitor)
+app.command("import", rich_help_panel=Panel.run)(import_files)
+app.command("collect", rich_help_panel=Panel.run)(collect_cmd)
+app.command("score-stored", rich_help_panel=Panel.run)(score_cmd)
+app.command("refresh", rich_help_panel=Panel.run)(refresh)
+app.command("serve-schedules", rich_help_panel=Panel.run)(serve_schedules)
+app.command("cron", rich_help_panel=Panel.run)(cron)
 app.command("serve", hidden=True)(under_old_name(serve_schedules, "serve", "serve-schedules"))
 app.command("publish", hidden=True)(under_old_name(refresh, "publish", "refresh"))

@@ -18,7 +18,7 @@ from rich.table import Table
 from classifier.registry import RegistryError, list_models
 from classifier.settings import ClassifierSettings
 from framewatch.cli.console import console, fail
-from framewatch.cli.options import ModelsDirOption, resolve_models_dir
+from framewatch.cli.options import ModelsDirOption, Panel, resolve_models_dir
 from framewatch.cli.renamed import under_old_name
 
 # The classifier's heavy modules (classifier.data, classifier.promotion, classifier.predict: pandas and
@@ -30,10 +30,10 @@ app = typer.Typer(
     help="Frame, slant and tone classifier: train, score, manage model versions.", no_args_is_help=True
 )
 models_app = typer.Typer(help="List saved model versions and choose the promoted one.", no_args_is_help=True)
-app.add_typer(models_app, name="models")
+app.add_typer(models_app, name="models", rich_help_panel=Panel.models)
 
 
-@app.command()
+@app.command("train", rich_help_panel=Panel.models)
 def train(
     frames: Annotated[
         list[Path] | None,
@@ -65,8 +65,10 @@ def train(
         bool, typer.Option("--promote/--no-promote", help="Make the new model the one scoring uses.")
     ] = True,
 ) -> None:
-    """Cross-validate the model's recipe beside the plain reference, train it on all labeled data, save it
-    with its model card, and promote it when it beats the reference on every protocol figure."""
+    """Train the frame, slant and tone model on the labeled corpora and save it with its model card.
+
+    Cross-validates the model's recipe beside the plain reference, trains it on all labeled data, saves
+    it, and promotes it when it beats the reference on every protocol figure."""
     from classifier.data import DataError
     from classifier.promotion import promote
     from classifier.train import train_model
@@ -98,7 +100,7 @@ def train(
         typer.echo(f"promoted {version}")
 
 
-@app.command("classify")
+@app.command("classify", rich_help_panel=Panel.models)
 def classify(
     file: Annotated[
         Path | None, typer.Argument(help="Text file with the article body; '-' or nothing reads stdin.")
@@ -109,8 +111,9 @@ def classify(
     ] = None,
     models_dir: ModelsDirOption = None,
 ) -> None:
-    """Classify one article's text and print its frames, slant, tone and evidence sentences as JSON
-    (nothing is stored; `framewatch score-stored` scores the warehouse's articles)."""
+    """Classify one text: print its frames, slant, tone and evidence sentences as JSON (stores nothing).
+
+    To score the articles in the warehouse, use `framewatch score-stored`."""
     from classifier.predict import load_scorer
     from classifier.scoring import Doc
 

@@ -10,6 +10,16 @@ from typing import Annotated
 import typer
 
 
+class Panel:
+    """The headings that `framewatch --help` groups its commands under."""
+
+    run = "Run"
+    read = "Read the warehouse"
+    models = "Models"
+    labels = "Labels"
+    sources = "Sources"
+
+
 class Runner(str, Enum):
     default = "default"
     dask = "dask"

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from framewatch.cli.console import console, fail, print_table
-from framewatch.cli.options import DbOption, resolve_db
+from framewatch.cli.options import DbOption, Panel, resolve_db
 from warehouse.db import WarehouseError, connect
 from warehouse.queries import latest_finished_run, recent_runs, run_readonly, run_summary
 from warehouse.settings import WarehouseSettings
@@ -87,8 +87,9 @@ def shifts(
         str | None, typer.Option(help="Monday of the week to test, YYYY-MM-DD (default: the latest week).")
     ] = None,
 ) -> None:
-    """Test each outlet's frame and slant shares of a week against its own 12 weeks before, and say what
-    was tested and why nothing (or what) fired."""
+    """Flag shifts: each outlet's frame and slant shares of a week against its own 12 weeks before.
+
+    Says what was tested and why nothing (or what) fired."""
     from datetime import date
 
     from flows.analysis.shifts import detect_shifts
@@ -133,9 +134,11 @@ def report(
     db: DbOption = None,
     outlets: Annotated[int, typer.Option(help="Show at most this many outlets (most articles first).")] = 12,
 ) -> None:
-    """Write one self-contained HTML report that works offline: slant by outlet, frames over time, each
-    outlet's frame emphasis against the others, with filters by outlet, topic and period, click-through to
-    the articles; stories, threads, blindspots and a page per story with its outlets side by side."""
+    """Write one HTML report that works offline: slant by outlet, frames over time, stories.
+
+    Each outlet's frame emphasis against the others, with filters by outlet, topic and period,
+    click-through to the articles; stories, threads, blindspots and a page per story with its outlets
+    side by side."""
     from flows.reporting.report import ReportOptions, write_report
 
     try:
@@ -191,8 +194,10 @@ def recover(
     db: DbOption = None,
     force: Annotated[bool, typer.Option("--force", help="Move the file aside even if it opens.")] = False,
 ) -> None:
-    """Recover a damaged database: move it aside (<name>.corrupt-<time>, never deleted), restore the
-    snapshot."""
+    """Recover a damaged database: move it aside and restore the latest snapshot.
+
+    The file becomes <name>.corrupt-<time> (never deleted); labeling work the snapshot lacks is carried
+    over from it and from the labels export."""
     from warehouse.recovery import recover as recover_db
 
     try:
@@ -203,10 +208,10 @@ def recover(
         console.print(step)
 
 
-app.command("query")(query)
-app.command("runs")(runs)
-app.command("shifts")(shifts)
-app.command("report")(report)
-app.command("export")(export)
-app.command("snapshot")(snapshot)
-app.command("recover")(recover)
+app.command("query", rich_help_panel=Panel.read)(query)
+app.command("runs", rich_help_panel=Panel.read)(runs)
+app.command("shifts", rich_help_panel=Panel.read)(shifts)
+app.command("report", rich_help_panel=Panel.read)(report)
+app.command("export", rich_help_panel=Panel.read)(export)
+app.command("snapshot", rich_help_panel=Panel.read)(snapshot)
+app.command("recover", rich_help_panel=Panel.run)(recover)
