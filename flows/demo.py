@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -113,7 +114,15 @@ def demo_fetch_settings() -> FetchSettings:
     )
 
 
-def run_demo(db_path: Path, home: Path, port: int = DEMO_PORT, runner: Any = None) -> dict[str, Any]:
+def run_demo(
+    db_path: Path,
+    home: Path,
+    port: int = DEMO_PORT,
+    runner: Any = None,
+    ready: Callable[[], None] | None = None,
+) -> dict[str, Any]:
+    """Serve the demo corpus and run the monitor flow over it; `ready` (when given) is called just before
+    the flow starts (the CLI waits there for the Prefect API it started in the background)."""
     from flows.monitor import monitor_flow  # imports Prefect: after configure_runtime
     from flows.params import CollectParams
 
@@ -129,6 +138,8 @@ def run_demo(db_path: Path, home: Path, port: int = DEMO_PORT, runner: Any = Non
             extra = list(SEED_OUTLETS.values())
             imports = [str(write_seed_import(seeds, home / "demo_seeds.jsonl"))]
         sources = write_sources(site.outlets(), extra, home / "demo_sources.toml")
+        if ready is not None:
+            ready()
         return monitor_flow(
             db_path=str(db_path),
             collect=CollectParams(

@@ -1,7 +1,8 @@
 """Every schedule in one place, used both ways:
 
-- Prefect: `framewatch serve` turns each into a deployment (`flow.to_deployment(name=..., cron=...)`) and
-  serves them; cron schedules only fire with a real API (`prefect server start`, PREFECT_API_URL set).
+- Prefect: `framewatch serve-schedules` turns each into a deployment
+  (`flow.to_deployment(name=..., cron=...)`) and serves them; cron schedules only fire with a real API
+  (`prefect server start`, PREFECT_API_URL set).
 - OS cron: `framewatch cron` prints the equivalent crontab lines calling the CLI.
 
 Cron strings are evaluated in UTC by Prefect; OS cron uses the machine's time zone (see `cron_lines`)."""
@@ -39,7 +40,7 @@ SCHEDULES: tuple[Schedule, ...] = (
         "report-weekly",
         "report",
         "0 7 * * 1",
-        "publish",
+        "refresh",
         "Flag outlet x frame / slant shifts for the week just ended, refresh marts and the snapshot "
         "every Monday at 07:00 UTC (after the daily run).",
     ),

@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 from framewatch.cli import app
 
 README = Path(__file__).resolve().parents[1] / "README.md"
+ISSUE_NUMBER = re.compile(r"issue[- ]?#?\d|#\d+", re.IGNORECASE)  # help is in users' words, not tracker refs
 runner = CliRunner()
 
 
@@ -36,6 +37,19 @@ def test_every_command_has_help(path):
     assert "Usage" in result.output
     # a one-line description is shown for the command itself
     assert len(result.output.strip().splitlines()) > 3
+    assert not ISSUE_NUMBER.search(result.output), ISSUE_NUMBER.search(result.output)
+
+
+def test_the_top_level_help_groups_every_command_under_a_heading():
+    import typer.main
+
+    shown = {name: cmd for name, cmd in typer.main.get_command(app).commands.items() if not cmd.hidden}
+    panels = {getattr(cmd, "rich_help_panel", None) for cmd in shown.values()}
+    assert None not in panels, [name for name, cmd in shown.items() if not cmd.rich_help_panel]
+    assert panels == {"Run", "Read the warehouse", "Models", "Labels", "Sources"}
+    text = runner.invoke(app, ["--help"], env={"COLUMNS": "200"}).output
+    for panel in panels:
+        assert f" {panel} " in text
 
 
 def test_readme_commands_exist():
@@ -45,3 +59,20 @@ def test_readme_commands_exist():
     missing = named - top
     assert not missing, f"README names commands that do not exist: {missing}"
     assert "make demo" in text and "make test" in text
+
+
+def test_the_cli_starts_without_the_heavy_libraries():
+    """`framewatch --help` and the light commands stay quick: importing the CLI and its runtime setup
+    (the app callback) import neither scikit-learn, pandas, torch, transformers nor Prefect."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys\n"
+        "from framewatch.cli import runtime\n"
+        "runtime()\n"
+        "heavy = {'sklearn', 'scipy', 'pandas', 'torch', 'transformers', 'prefect'}\n"
+        "print(sorted(heavy & {m.split('.')[0] for m in sys.modules}))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]", out.stdout + out.stderr

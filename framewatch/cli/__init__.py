@@ -7,11 +7,16 @@ import os
 
 import typer
 
+from flows.settings import FlowSettings, configure_runtime
 from framewatch.cli import flows as flows_cli
 from framewatch.cli import labels as labels_cli
+from framewatch.cli import models as models_cli
 from framewatch.cli import sources as sources_cli
 from framewatch.cli import stories as stories_cli
 from framewatch.cli import warehouse as warehouse_cli
+from framewatch.cli.evaluate import evaluate
+from framewatch.cli.options import Panel
+from framewatch.cli.transformer import train_transformer_command
 
 app = typer.Typer(
     help="framewatch: collect news, score frames / slant / tone, compare outlets over time.",
@@ -19,37 +24,28 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,
 )
 
-for command in (
-    flows_cli.app.registered_commands
-    + warehouse_cli.app.registered_commands
-    + stories_cli.app.registered_commands
-):
-    app.registered_commands.append(command)
+
+@app.callback()
+def runtime() -> None:
+    # Before any command: environment defaults for Prefect and Hugging Face (PREFECT_HOME, offline hub,
+    # no telemetry), set before either is imported. Cheap: imports neither.
+    configure_runtime(FlowSettings())
 
 
-def _mount_classifier() -> None:
-    from framewatch.cli import models as classifier_cli
-    from framewatch.cli.evaluate import evaluate
-    from framewatch.cli.transformer import train_transformer_command
-
-    for command in classifier_cli.app.registered_commands:
-        app.registered_commands.append(command)
-    for group in classifier_cli.app.registered_groups:
-        app.registered_groups.append(group)
-    app.command("evaluate")(evaluate)
-    app.command("train-transformer")(train_transformer_command)
-
-
-_mount_classifier()
-app.add_typer(sources_cli.app, name="sources")
-app.add_typer(labels_cli.app, name="label")
+# Each command sits under a heading of `framewatch --help` (its rich_help_panel, see options.Panel).
+for cli in (flows_cli, warehouse_cli, stories_cli, models_cli):
+    app.registered_commands += cli.app.registered_commands
+app.registered_groups += models_cli.app.registered_groups  # framewatch models list|promote|export-onnx
+app.command("evaluate", rich_help_panel=Panel.models)(evaluate)
+app.command("train-transformer", rich_help_panel=Panel.models)(train_transformer_command)
+app.add_typer(labels_cli.app, name="label", rich_help_panel=Panel.labels)
+app.add_typer(sources_cli.app, name="sources", rich_help_panel=Panel.sources)
 
 
 def main() -> None:
     logging.basicConfig(
         level=os.environ.get("FRAMEWATCH_LOG_LEVEL", "WARNING"), format="%(levelname)s %(name)s: %(message)s"
     )
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
     app()
 
 

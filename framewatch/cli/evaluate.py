@@ -12,15 +12,11 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
+
+from framewatch.cli.console import err_console, fail
+from framewatch.cli.options import DbOption, ModelsDirOption, resolve_db
 
 logger = logging.getLogger(__name__)
-_err = Console(stderr=True)
-
-
-def _fail(message: str) -> typer.Exit:
-    _err.print(f"[bold red]error:[/] {message}", highlight=False)
-    return typer.Exit(code=1)
 
 
 def _record(
@@ -41,9 +37,9 @@ def _record(
         with open_db(db) as con:
             register_evaluated_model(con, version, kind, card)
             n = record_metrics(con, version, dataset, flatten(metrics), data_hash, protocol)
-        _err.print(f"recorded {n} metric rows for {version} in {db}")
+        err_console.print(f"recorded {n} metric rows for {version} in {db}")
     except WarehouseError as exc:
-        _err.print(f"[yellow]warning:[/] metrics not written to the warehouse: {exc}")
+        err_console.print(f"[yellow]warning:[/] metrics not written to the warehouse: {exc}")
 
 
 def _write_predictions(path: Path, table: Any) -> None:
@@ -51,7 +47,7 @@ def _write_predictions(path: Path, table: Any) -> None:
     tmp = path.with_name(f".{path.name}.tmp")
     table.to_parquet(tmp, index=False)
     tmp.replace(path)
-    _err.print(f"wrote {len(table)} predictions to {path}")
+    err_console.print(f"wrote {len(table)} predictions to {path}")
 
 
 def evaluate(
@@ -110,17 +106,16 @@ def evaluate(
             "--slant", help="Slant-labeled files for cross-validation; default: the shared AllSides file."
         ),
     ] = None,
-    models_dir: Annotated[
-        Path | None,
-        typer.Option("--models-dir", help="Folder of model versions; default: FRAMEWATCH_MODELS_DIR."),
-    ] = None,
+    models_dir: ModelsDirOption = None,
     record: Annotated[
         bool,
         typer.Option("--record/--no-record", help="With --data: write the metrics to the warehouse."),
     ] = True,
-    db: Annotated[Path | None, typer.Option("--db", help="DuckDB file; default FRAMEWATCH_DB_PATH.")] = None,
+    db: DbOption = None,
 ) -> None:
-    """Articles, outlets (ranking), events (order within a story) and frame shares (error of the
+    """Measure how well the model does on data it has not seen, beside a plain reference model.
+
+    Articles, outlets (ranking), events (order within a story) and frame shares (error of the
     warehouse's estimate), each beside a plain TF-IDF + logistic regression reference measured in the same
     run. Bad input (duplicate ids, unlabeled rows, unknown labels) is refused before anything is written."""
     from classifier.data import DataError
@@ -136,15 +131,13 @@ def evaluate(
         else:
             result, table = _cross_validation(frames, slant, folds, settings, progress=not as_json)
     except (DataError, RegistryError, FileNotFoundError) as exc:
-        raise _fail(str(exc)) from exc
+        fail(str(exc))
     if predictions_out is not None:
         _write_predictions(predictions_out, table)
     if data is not None and record:
-        from warehouse.settings import WarehouseSettings
-
         version = result["model_version"]
         _record(
-            db or WarehouseSettings().db_path,
+            resolve_db(db),
             version,
             result.get("model_kind") or "unknown",
             result.get("model_card") or {},

@@ -1,42 +1,35 @@
-"""Flow commands: demo, monitor, import, serve, cron. Thin: parse options, run the flow, print the outcome."""
+"""Flow commands: demo, monitor, import, collect, score-stored, refresh, serve-schedules, cron. Thin:
+parse options, check what the run needs, run the flow, print the outcome.
+
+Prefect's temporary API takes seconds to start: each command starts it in the background once its checks
+pass and imports the flow modules (seconds too) only then, so both overlap; the flow runs once the API
+answers (`flows.settings.start_temporary_api`)."""
 
 from __future__ import annotations
 
-from enum import Enum
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from flows.settings import FlowSettings, configure_runtime
+from flows.settings import FlowSettings, start_temporary_api
 from framewatch.cli.console import console, fail, print_table
+from framewatch.cli.options import (
+    AddressOption,
+    DbOption,
+    ModelOption,
+    Panel,
+    Runner,
+    RunnerOption,
+    SourcesOption,
+    WorkersOption,
+    resolve_db,
+    resolve_sources,
+)
+from framewatch.cli.renamed import under_old_name
 
 app = typer.Typer(help="Collect, score and store articles.", no_args_is_help=True)
-
-
-class Runner(str, Enum):
-    default = "default"
-    dask = "dask"
-
-
-DbOpt = Annotated[Path | None, typer.Option("--db", help="DuckDB file (default ./framewatch.duckdb).")]
-RunnerOpt = Annotated[
-    Runner,
-    typer.Option(
-        "--runner",
-        help="Where extraction and scoring run: in this process (default) or on Dask through prefect-dask.",
-    ),
-]
-AddressOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--address",
-        help="Dask scheduler address, e.g. "
-        "tcp://10.0.0.5:8786 (default with --runner dask: a temporary "
-        "local cluster).",
-    ),
-]
-WorkersOpt = Annotated[int, typer.Option("--workers", help="Workers of the temporary local Dask cluster.")]
 
 
 def runner_params(runner: Runner, address: str | None, workers: int) -> Any:
@@ -65,12 +58,14 @@ def _preflight(
         fail(str(exc))
 
 
-def _run_or_fail(run: Any) -> Any:
-    """Run a flow; the errors a person can act on (another run took the lock meanwhile, a bad sources
-    file, a broken model) end in one line."""
+def _run_or_fail(run: Callable[[], Any], api_ready: Callable[[], None] | None = None) -> Any:
+    """Run a flow, once the API answers (`api_ready` waits for it); the errors a person can act on
+    (another run took the lock meanwhile, a bad sources file, a broken model) end in one line."""
     from flows.preflight import ACTIONABLE
 
     try:
+        if api_ready is not None:
+            api_ready()
         return run()
     except ACTIONABLE as exc:
         fail(str(exc))
@@ -108,39 +103,38 @@ def _print_outcome(db_path: Path, outcome: dict[str, Any]) -> None:
 
 
 def demo(
-    db: Annotated[
-        Path | None, typer.Option("--db", help="DuckDB file (default ./framewatch.duckdb).")
-    ] = None,
+    db: DbOption = None,
     port: Annotated[int, typer.Option(help="Loopback port for the demo website.")] = 8765,
-    runner: RunnerOpt = Runner.default,
-    address: AddressOpt = None,
-    workers: WorkersOpt = 2,
+    runner: RunnerOption = Runner.default,
+    address: AddressOption = None,
+    workers: WorkersOption = 2,
 ) -> None:
-    """Serve the bundled demo corpus on 127.0.0.1, run the monitoring flow over it, show the comparison."""
-    settings = FlowSettings()
-    configure_runtime(settings)
-    db_path = db or settings.db_path
-    from flows.demo import run_demo
+    """Try it out: serve a demo news site on 127.0.0.1, run the monitor over it, compare the outlets.
 
+    The bundled demo corpus: 8 fictional outlets covering the same events (plus the seed articles when
+    ../shared/seeds is there)."""
+    settings = FlowSettings()
+    db_path = resolve_db(db)
     console.print(f"Serving the demo corpus on 127.0.0.1:{port} and running the monitor flow ...")
     run_on = runner_params(runner, address, workers)
     _preflight(db_path)
-    outcome = _run_or_fail(lambda: run_demo(db_path, settings.home, port=port, runner=run_on))
+    api_ready = start_temporary_api()
+    from flows.demo import run_demo
+
+    outcome = _run_or_fail(
+        lambda: run_demo(db_path, settings.home, port=port, runner=run_on, ready=api_ready)
+    )
     _print_outcome(db_path, outcome)
 
 
 def monitor(
-    sources: Annotated[
-        Path | None, typer.Option(help="Sources TOML (default: the bundled registry).")
-    ] = None,
-    db: Annotated[
-        Path | None, typer.Option("--db", help="DuckDB file (default ./framewatch.duckdb).")
-    ] = None,
+    sources: SourcesOption = None,
+    db: DbOption = None,
     max_items: Annotated[int | None, typer.Option(help="At most this many items per feed.")] = None,
-    model: Annotated[str | None, typer.Option(help="Model version (default: the promoted one).")] = None,
-    runner: RunnerOpt = Runner.default,
-    address: AddressOpt = None,
-    workers: WorkersOpt = 2,
+    model: ModelOption = None,
+    runner: RunnerOption = Runner.default,
+    address: AddressOption = None,
+    workers: WorkersOption = 2,
     retrain_after: Annotated[
         int,
         typer.Option(
@@ -150,15 +144,14 @@ def monitor(
     ] = 0,
 ) -> None:
     """One monitoring run over the sources registry: collect, dedupe, score, store, report."""
-    settings = FlowSettings()
-    configure_runtime(settings)
+    db_path = resolve_db(db)
+    run_on = runner_params(runner, address, workers)
+    sources_path = resolve_sources(sources)
+    _preflight(db_path, sources_path, model)
+    api_ready = start_temporary_api()
     from flows.monitor import monitor_flow
     from flows.params import CollectParams, RetrainParams, ScoreParams
 
-    db_path = db or settings.db_path
-    run_on = runner_params(runner, address, workers)
-    sources_path = sources or settings.sources
-    _preflight(db_path, sources_path, model)
     outcome = _run_or_fail(
         lambda: monitor_flow(
             db_path=str(db_path),
@@ -166,7 +159,8 @@ def monitor(
             score=ScoreParams(model_version=model),
             retrain=RetrainParams(min_new_gold=retrain_after),
             runner=run_on,
-        )
+        ),
+        api_ready,
     )
     _print_outcome(db_path, outcome)
 
@@ -177,54 +171,54 @@ def import_files(
         typer.Argument(help="JSONL, JSON, CSV, Parquet or .txt files of articles, or datasets folders."),
     ],
     outlet: Annotated[str | None, typer.Option(help="Outlet id for rows without an `outlet` field.")] = None,
-    db: DbOpt = None,
-    runner: RunnerOpt = Runner.default,
-    address: AddressOpt = None,
-    workers: WorkersOpt = 2,
+    db: DbOption = None,
+    runner: RunnerOption = Runner.default,
+    address: AddressOption = None,
+    workers: WorkersOption = 2,
 ) -> None:
-    """Bulk-import articles from files, then score them. Every refused record is listed with its file:line
-    and reason, and all the others are stored.
+    """Bulk-import articles from files, then score them.
+
+    Every refused record is listed with its file:line and reason, and all the others are stored.
 
     Exit status: 0 all stored, 3 some refused (the rest stored), 4 nothing stored, 1 the import could not
     run (another run is writing, a bad option)."""
-    settings = FlowSettings()
-    configure_runtime(settings)
     from flows.import_check import settled_import
     from flows.params import CollectParams
     from flows.sources.bulk import NOTHING_STORED, import_verdict
 
     if not any(f.exists() for f in files):
         fail(f"no such file: {', '.join(map(str, files))}; nothing stored", NOTHING_STORED)
-    db_path = db or settings.db_path
+    db_path = resolve_db(db)
     run_on = runner_params(runner, address, workers)
     _preflight(db_path)
     params = CollectParams(import_paths=[str(f) for f in files], import_outlet=outlet)
     outcome = settled_import(db_path, params)  # nothing new: answered without starting a flow
     if outcome is None:
+        api_ready = start_temporary_api()
         from flows.monitor import monitor_flow
 
-        outcome = _run_or_fail(lambda: monitor_flow(db_path=str(db_path), collect=params, runner=run_on))
+        outcome = _run_or_fail(
+            lambda: monitor_flow(db_path=str(db_path), collect=params, runner=run_on), api_ready
+        )
     _print_outcome(db_path, outcome)
     code, line = import_verdict(outcome["counts"])
     console.print(line, soft_wrap=True)
     raise typer.Exit(code)
 
 
-def serve(
-    sources: Annotated[
-        Path | None, typer.Option(help="Sources TOML (default: the bundled registry).")
-    ] = None,
-    db: Annotated[
-        Path | None, typer.Option("--db", help="DuckDB file (default ./framewatch.duckdb).")
-    ] = None,
+def serve_schedules(
+    sources: SourcesOption = None,
+    db: DbOption = None,
 ) -> None:
-    """Serve the scheduled flows (flows/schedules.py) from this process; needs a running Prefect server."""
+    """Run the schedules (the daily monitor, the weekly refresh) through a Prefect server.
+
+    Needs a running server (PREFECT_API_URL); without one, run the schedules with OS cron
+    (`framewatch cron`)."""
     import os
 
     from flows.schedules import SCHEDULES, cron_lines
 
-    settings = FlowSettings()
-    db_path = db or settings.db_path
+    db_path = resolve_db(db)
     if not os.environ.get("PREFECT_API_URL"):
         fail(
             "PREFECT_API_URL is not set, and schedules never fire on Prefect's temporary API. "
@@ -232,12 +226,11 @@ def serve(
             "or use OS cron: run `framewatch cron` and add its lines with `crontab -e`:\n"
             + "\n".join(line for line in cron_lines(db_path) if not line.startswith("#"))
         )
-    configure_runtime(settings)
     import prefect
 
     from flows.schedules import build_deployments, stop_on_signals
 
-    deployments = build_deployments(db_path, sources or settings.sources)
+    deployments = build_deployments(db_path, resolve_sources(sources))
     for s in SCHEDULES:
         console.print(f"{s.name}: {s.flow} flow, cron {s.cron!r} (UTC)")
     stop_on_signals()  # SIGTERM/SIGINT stop serving even when the Prefect server is gone
@@ -259,104 +252,100 @@ def _print_run(name: str, outcome: dict[str, Any]) -> None:
 
 
 def _run_part(
-    flow_module: str,
+    name: str,
+    flow: Any,
     params: Any,
+    db_path: Path,
+    api_ready: Callable[[], None],
     runner: Runner,
     address: str | None,
     workers: int,
-    db: Path | None,
-    settings: FlowSettings,
 ) -> None:
-    """Run one of monitor's parts (flows.<flow_module>.<flow_module>_flow) on the chosen runner."""
-    import importlib
-
+    """Run `flow`, one of monitor's parts, on the chosen runner (a Dask cluster starts while the API does)."""
     from flows.cluster import cluster_for, on_runner
-
-    flow_obj = getattr(importlib.import_module(f"flows.{flow_module}"), f"{flow_module}_flow")
-    db_path = db or settings.db_path
-    _preflight(
-        db_path,
-        getattr(params, "sources_path", None),
-        getattr(params, "model_version", None),
-        need_model=flow_module == "score",
-    )
 
     def run() -> Any:
         with cluster_for(runner_params(runner, address, workers)) as run_on:
-            return on_runner(flow_obj, run_on)(str(db_path), params, run_on)
+            api_ready()
+            return on_runner(flow, run_on)(str(db_path), params, run_on)
 
-    _print_run(flow_module, _run_or_fail(run))
+    _print_run(name, _run_or_fail(run))
 
 
 def collect_cmd(
-    sources: Annotated[
-        Path | None, typer.Option(help="Sources TOML (default: the bundled registry).")
-    ] = None,
-    db: DbOpt = None,
+    sources: SourcesOption = None,
+    db: DbOption = None,
     max_items: Annotated[int | None, typer.Option(help="At most this many items per feed.")] = None,
-    runner: RunnerOpt = Runner.default,
-    address: AddressOpt = None,
-    workers: WorkersOpt = 2,
+    runner: RunnerOption = Runner.default,
+    address: AddressOption = None,
+    workers: WorkersOption = 2,
 ) -> None:
-    """Only the collect flow: fetch feeds and pages, dedupe, store (no scoring)."""
-    settings = FlowSettings()
-    configure_runtime(settings)
+    """Collect only: fetch feeds and pages, dedupe and store the articles (no scoring)."""
     from flows.params import CollectParams
 
-    params = CollectParams(sources_path=str(sources or settings.sources), max_items_per_feed=max_items)
-    _run_part("collect", params, runner, address, workers, db, settings)
+    params = CollectParams(sources_path=str(resolve_sources(sources)), max_items_per_feed=max_items)
+    db_path = resolve_db(db)
+    _preflight(db_path, params.sources_path, need_model=False)
+    api_ready = start_temporary_api()
+    from flows.collect import collect_flow
+
+    _run_part("collect", collect_flow, params, db_path, api_ready, runner, address, workers)
 
 
 def score_cmd(
-    db: DbOpt = None,
-    model: Annotated[str | None, typer.Option(help="Model version (default: the promoted one).")] = None,
-    runner: RunnerOpt = Runner.default,
-    address: AddressOpt = None,
-    workers: WorkersOpt = 2,
+    db: DbOption = None,
+    model: ModelOption = None,
+    runner: RunnerOption = Runner.default,
+    address: AddressOption = None,
+    workers: WorkersOption = 2,
 ) -> None:
-    """Only the score flow: score every stored article the model has not scored yet."""
-    settings = FlowSettings()
-    configure_runtime(settings)
+    """Score only: every stored article the model has not scored yet."""
     from flows.params import ScoreParams
 
-    _run_part("score", ScoreParams(model_version=model), runner, address, workers, db, settings)
+    params = ScoreParams(model_version=model)
+    db_path = resolve_db(db)
+    _preflight(db_path, model=params.model_version)
+    api_ready = start_temporary_api()
+    from flows.score import score_flow
+
+    _run_part("score", score_flow, params, db_path, api_ready, runner, address, workers)
 
 
-def publish(
-    db: DbOpt = None,
+def refresh(
+    db: DbOption = None,
     week: Annotated[
         str | None, typer.Option(help="A date in the week to check for shifts (default: latest).")
     ] = None,
 ) -> None:
-    """Only the report flow: stories, shift alerts, marts, the read-only snapshot and the run summary."""
-    settings = FlowSettings()
-    configure_runtime(settings)
+    """Refresh stories, topics, shift alerts, marts and the analysts' snapshot from the stored articles.
+
+    The report flow on its own (the monitor runs it after each run; the schedules weekly)."""
+    db_path = resolve_db(db)
+    _preflight(db_path, need_model=False)
+    api_ready = start_temporary_api()
     from flows.params import ReportParams
     from flows.report import report_flow
 
-    db_path = db or settings.db_path
-    _preflight(db_path, need_model=False)
-    _print_run("report", _run_or_fail(lambda: report_flow(str(db_path), ReportParams(week=week))))
+    _print_run("report", _run_or_fail(lambda: report_flow(str(db_path), ReportParams(week=week)), api_ready))
 
 
 def cron(
-    db: Annotated[
-        Path | None,
-        typer.Option("--db", help="DuckDB file the scheduled runs write (default FRAMEWATCH_DB_PATH)."),
-    ] = None,
+    db: DbOption = None,
 ) -> None:
     """Print crontab lines that run the schedules with OS cron (no Prefect server needed)."""
     from flows.schedules import cron_lines
 
-    for line in cron_lines(db or FlowSettings().db_path):
+    for line in cron_lines(resolve_db(db)):
         print(line)
 
 
-app.command("demo")(demo)
-app.command("monitor")(monitor)
-app.command("import")(import_files)
-app.command("serve")(serve)
-app.command("cron")(cron)
-app.command("collect")(collect_cmd)
-app.command("score-stored")(score_cmd)
-app.command("publish")(publish)
+app.command("demo", rich_help_panel=Panel.run)(demo)
+app.command("monitor", rich_help_panel=Panel.run)(monitor)
+app.command("import", rich_help_panel=Panel.run)(import_files)
+app.command("collect", rich_help_panel=Panel.run)(collect_cmd)
+app.command("score-stored", rich_help_panel=Panel.run)(score_cmd)
+app.command("refresh", rich_help_panel=Panel.run)(refresh)
+app.command("serve-schedules", rich_help_panel=Panel.run)(serve_schedules)
+app.command("cron", rich_help_panel=Panel.run)(cron)
+app.command("serve", hidden=True)(under_old_name(serve_schedules, "serve", "serve-schedules"))
+app.command("publish", hidden=True)(under_old_name(refresh, "publish", "refresh"))

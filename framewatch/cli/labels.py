@@ -1,4 +1,4 @@
-"""`framewatch label ...`: sample, serve, import, export, agreement, adjudicate. Thin over labels/*."""
+"""`framewatch label ...`: sample, serve, load, export, agreement, adjudicate, retrain. Thin over labels/*."""
 
 from __future__ import annotations
 
@@ -13,20 +13,16 @@ import duckdb
 import typer
 
 from framewatch.cli.console import console, fail, print_table
+from framewatch.cli.options import DbOption, ModelsDirOption, resolve_db
+from framewatch.cli.renamed import under_old_name
 from labels.codebook import LabelError, load_codebook
 from labels.settings import LabelSettings
 from warehouse.db import WarehouseError, connect, open_db
-from warehouse.settings import WarehouseSettings
 
 app = typer.Typer(
     help="Label articles, check agreement, adjudicate gold labels (the labeling workflow).",
     no_args_is_help=True,
 )
-
-DbOption = Annotated[
-    Path | None,
-    typer.Option("--db", help="DuckDB file (default: FRAMEWATCH_DB_PATH or ./framewatch.duckdb)."),
-]
 
 
 class ImportFormat(StrEnum):
@@ -40,14 +36,10 @@ class ExportWhat(StrEnum):
     gold = "gold"
 
 
-def _db(db: Path | None) -> Path:
-    return db or WarehouseSettings().db_path
-
-
 @contextmanager
 def _writer(db: Path | None) -> Iterator[duckdb.DuckDBPyConnection]:
     try:
-        with open_db(_db(db)) as con:
+        with open_db(resolve_db(db)) as con:
             yield con
     except WarehouseError as exc:
         fail(str(exc))
@@ -55,7 +47,7 @@ def _writer(db: Path | None) -> Iterator[duckdb.DuckDBPyConnection]:
 
 @contextmanager
 def _reader(db: Path | None) -> Iterator[duckdb.DuckDBPyConnection]:
-    path = _db(db)
+    path = resolve_db(db)
     try:
         con = connect(path, read_only=True)
     except WarehouseError as exc:
@@ -157,7 +149,7 @@ def serve(
         fail(f"FRAMEWATCH_LABEL_*: {exc.errors()[0]['msg']}")
     except AnnotatorError as exc:
         fail(str(exc))
-    path = _db(db)
+    path = resolve_db(db)
     if not path.exists():
         fail(f"no database at {path}: run `framewatch demo` or `framewatch monitor` first")
     bind, bind_port = host or settings.host, port or settings.port
@@ -172,8 +164,8 @@ def serve(
     run_server(config, bind, bind_port)
 
 
-@app.command("import")
-def import_(
+@app.command("load")
+def load(
     file: Annotated[Path, typer.Argument(help="A Label Studio JSON export, or a .jsonl file of labels.")],
     db: DbOption = None,
     fmt: Annotated[
@@ -182,7 +174,7 @@ def import_(
     ] = None,
     annotator: Annotated[str | None, typer.Option(help="Annotator name for every label in the file.")] = None,
 ) -> None:
-    """Import labels; the whole file is validated first and nothing is stored if any record is bad.
+    """Load labels from a file: the whole file is validated first, and nothing is stored if a record is bad.
 
     JSONL: one object a line: article_id, annotator, frames (list), primary_frame, slant, tone.
     Optional: labeled_at, codebook_version. Label Studio: the project's JSON export."""
@@ -197,6 +189,9 @@ def import_(
         f"read {result.read} labels: stored {result.stored}, unchanged {result.unchanged} "
         f"(import {result.import_id})"
     )
+
+
+app.command("import", hidden=True)(under_old_name(load, "label import", "label load"))
 
 
 @app.command("export")
@@ -254,7 +249,7 @@ def agreement(
     with _reader(db) as con:
         labels = labels_store.current_labels(con)
     if not labels:
-        fail("no labels yet: label articles with `framewatch label serve` or `framewatch label import`")
+        fail("no labels yet: label articles with `framewatch label serve` or `framewatch label load`")
     report = compute(labels, book)
     if as_json:
         console.print_json(
@@ -380,9 +375,7 @@ def retrain(
     rescore_days: Annotated[
         int, typer.Option(help="After a promotion, re-score articles of the last N days.")
     ] = 90,
-    models_dir: Annotated[
-        Path | None, typer.Option(help="Model registry (default FRAMEWATCH_MODELS_DIR).")
-    ] = None,
+    models_dir: ModelsDirOption = None,
 ) -> None:
     """Retrain: a challenger on gold labels, promoted only if it beats the champion on the test set.
 
@@ -392,7 +385,6 @@ def retrain(
     Older predictions are kept with their model_version."""
     from classifier.settings import ClassifierSettings
     from flows.preflight import PreflightError, check_retrain
-    from flows.settings import FlowSettings, configure_runtime
     from labels.retrain import RetrainConfig, RetrainError
 
     config = RetrainConfig(
@@ -402,15 +394,14 @@ def retrain(
     )
     settings = ClassifierSettings()
     try:  # every missing requirement at once, in seconds, before Prefect or any training starts
-        check_retrain(_db(db), settings.data_dir, models_dir or settings.models_dir, config)
+        check_retrain(resolve_db(db), settings.data_dir, models_dir or settings.models_dir, config)
     except PreflightError as exc:
         fail(str(exc))
-    configure_runtime(FlowSettings())
     from flows.retrain import retrain_flow
 
     try:
         out = retrain_flow(
-            db_path=str(_db(db)),
+            db_path=str(resolve_db(db)),
             models_dir=str(models_dir) if models_dir else None,
             config=config,
             rescore_days=rescore_days,

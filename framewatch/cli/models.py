@@ -1,4 +1,4 @@
-"""`framewatch` classifier commands: train, score, models list/promote.
+"""`framewatch` classifier commands: train, classify, models list/promote/export-onnx.
 
 Thin: all logic lives in the library modules.
 """
@@ -12,39 +12,28 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from classifier.data import DataError
-from classifier.promotion import promote
 from classifier.registry import RegistryError, list_models
 from classifier.settings import ClassifierSettings
+from framewatch.cli.console import console, fail
+from framewatch.cli.options import ModelsDirOption, Panel, resolve_models_dir
+from framewatch.cli.renamed import under_old_name
 
+# The classifier's heavy modules (classifier.data, classifier.promotion, classifier.predict: pandas and
+# scikit-learn, over a second) are imported in the command bodies, so that `framewatch --help` and the
+# other commands do not pay for them.
 logger = logging.getLogger(__name__)
 
 app = typer.Typer(
     help="Frame, slant and tone classifier: train, score, manage model versions.", no_args_is_help=True
 )
 models_app = typer.Typer(help="List saved model versions and choose the promoted one.", no_args_is_help=True)
-app.add_typer(models_app, name="models")
-
-_err = Console(stderr=True)
-
-ModelsDirOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--models-dir", help="Folder of model versions; default: FRAMEWATCH_MODELS_DIR or classifier/models."
-    ),
-]
+app.add_typer(models_app, name="models", rich_help_panel=Panel.models)
 
 
-def _fail(message: str) -> typer.Exit:
-    _err.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
-    return typer.Exit(code=1)
-
-
-@app.command()
+@app.command("train", rich_help_panel=Panel.models)
 def train(
     frames: Annotated[
         list[Path] | None,
@@ -73,11 +62,15 @@ def train(
         typer.Option("--max-slant-rows", min=1, help="Subsample the slant data to this many rows (faster)."),
     ] = None,
     promote_model: Annotated[
-        bool, typer.Option("--promote/--no-promote", help="Make the new model the one `score` uses.")
+        bool, typer.Option("--promote/--no-promote", help="Make the new model the one scoring uses.")
     ] = True,
 ) -> None:
-    """Cross-validate the model's recipe beside the plain reference, train it on all labeled data, save it
-    with its model card, and promote it when it beats the reference on every protocol figure."""
+    """Train the frame, slant and tone model on the labeled corpora and save it with its model card.
+
+    Cross-validates the model's recipe beside the plain reference, trains it on all labeled data, saves
+    it, and promotes it when it beats the reference on every protocol figure."""
+    from classifier.data import DataError
+    from classifier.promotion import promote
     from classifier.train import train_model
 
     settings = ClassifierSettings()
@@ -85,7 +78,7 @@ def train(
     slant_files = slant or [settings.slant_file]
     missing = [p for p in [*frame_files, *slant_files] if not p.exists()]
     if missing:
-        raise _fail(
+        fail(
             f"data file(s) not found: {', '.join(map(str, missing))}. Point FRAMEWATCH_DATA_DIR at the "
             f"folder with the labeled corpora (now {settings.data_dir}) or pass --frames/--slant."
         )
@@ -100,15 +93,15 @@ def train(
             ratings_file=settings.data_dir / "outlet_ratings.parquet",
         )
     except DataError as exc:
-        raise _fail(str(exc)) from exc
+        fail(str(exc))
     typer.echo(f"saved {version} in {target / version}")
     if promote_model:
         promote(version, target)
         typer.echo(f"promoted {version}")
 
 
-@app.command()
-def score(
+@app.command("classify", rich_help_panel=Panel.models)
+def classify(
     file: Annotated[
         Path | None, typer.Argument(help="Text file with the article body; '-' or nothing reads stdin.")
     ] = None,
@@ -118,24 +111,26 @@ def score(
     ] = None,
     models_dir: ModelsDirOption = None,
 ) -> None:
-    """Score one article and print the prediction (frames, slant, tone, evidence) as JSON."""
+    """Classify one text: print its frames, slant, tone and evidence sentences as JSON (stores nothing).
+
+    To score the articles in the warehouse, use `framewatch score-stored`."""
     from classifier.predict import load_scorer
     from classifier.scoring import Doc
 
     if file is None or str(file) == "-":
         text = sys.stdin.read()
     elif not file.exists():
-        raise _fail(f"{file}: no such file")
+        fail(f"{file}: no such file")
     else:
         text = file.read_text(encoding="utf-8", errors="replace")
     if not (title or text).strip():
-        raise _fail("empty input: give a text file or pipe text on stdin")
+        fail("empty input: give a text file or pipe text on stdin")
     try:
-        scorer = load_scorer(version, models_dir or ClassifierSettings().models_dir)
+        scorer = load_scorer(version, resolve_models_dir(models_dir))
     except RegistryError as exc:
-        raise _fail(str(exc)) from exc
+        fail(str(exc))
     except Exception as exc:  # a weight file that passed its hash check yet does not load
-        raise _fail(f"model {version or 'promoted'} does not load ({type(exc).__name__}: {exc})") from exc
+        fail(f"model {version or 'promoted'} does not load ({type(exc).__name__}: {exc})")
     prediction = scorer.score([Doc(title=title, text=text)])[0]
     output = {"model_version": scorer.version, **prediction.to_dict()}
     typer.echo(json.dumps(output, indent=2, ensure_ascii=False))
@@ -144,10 +139,10 @@ def score(
 @models_app.command("list")
 def models_list(models_dir: ModelsDirOption = None) -> None:
     """Show saved model versions, their cross-validated metrics and which one is promoted."""
-    root = models_dir or ClassifierSettings().models_dir
+    root = resolve_models_dir(models_dir)
     infos = list_models(root)
     if not infos:
-        raise _fail(f"no models in {root}; run `framewatch train`")
+        fail(f"no models in {root}; run `framewatch train`")
     table = Table(
         title=f"models in {root}", caption="F1 from cross-validation; slant on outlets unseen in training"
     )
@@ -169,11 +164,10 @@ def models_list(models_dir: ModelsDirOption = None) -> None:
             _f1(slant_f1),
             "ok" if info.problem is None else "broken",
         )
-    out = Console(width=None if sys.stdout.isatty() else 180)
-    out.print(table)
+    console.print(table)
     for info in infos:
         if info.problem is not None:
-            out.print(f"broken: {info.version}: {escape(info.problem)}", soft_wrap=True, highlight=False)
+            console.print(f"broken: {info.version}: {escape(info.problem)}", soft_wrap=True, highlight=False)
 
 
 def _f1(value: object) -> str:
@@ -186,15 +180,13 @@ def models_promote(
     models_dir: ModelsDirOption = None,
 ) -> None:
     """Make VERSION the model that scoring uses by default, once it has loaded and scored a probe text."""
+    from classifier.promotion import promote
+
     try:
-        promote(version, models_dir or ClassifierSettings().models_dir)
+        promote(version, resolve_models_dir(models_dir))
     except RegistryError as exc:
-        raise _fail(str(exc)) from exc
+        fail(str(exc))
     typer.echo(f"promoted {version}")
-
-
-if __name__ == "__main__":
-    app()
 
 
 @models_app.command("export-onnx")
@@ -207,9 +199,12 @@ def models_export_onnx(
     from classifier.registry import model_dir
     from classifier.transformer.store import export_model_dir
 
-    root = models_dir or ClassifierSettings().models_dir
+    root = resolve_models_dir(models_dir)
     try:
         for path in export_model_dir(model_dir(version, root), quantize=quantize):
             typer.echo(str(path))
     except (RegistryError, FileNotFoundError) as exc:
-        raise _fail(str(exc)) from exc
+        fail(str(exc))
+
+
+app.command("score", hidden=True)(under_old_name(classify, "score", "classify"))

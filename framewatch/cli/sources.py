@@ -13,23 +13,14 @@ import typer
 from rich.markup import escape
 
 from framewatch.cli.console import console, fail, print_table
+from framewatch.cli.options import DbOption, SourcesOption, resolve_db, resolve_sources
 
 app = typer.Typer(help="The source registry: outlets, feeds, feed health.", no_args_is_help=True)
 
-SourcesOpt = Annotated[
-    Path | None,
-    typer.Option("--sources", help="Sources TOML (default: the bundled flows/sources/sources.toml)."),
-]
 RatingsOpt = Annotated[
     Path | None,
     typer.Option("--ratings", help="outlet_ratings.parquet to fill `lean`/`lean_source` from (lean prior)."),
 ]
-
-
-def _sources_path(sources: Path | None) -> Path:
-    from flows.settings import FlowSettings
-
-    return sources or FlowSettings().sources
 
 
 def _default_ratings() -> Path | None:
@@ -50,7 +41,7 @@ def _print_lean_changes(changes: list) -> None:
 
 @app.command("list")
 def list_sources(
-    sources: SourcesOpt = None,
+    sources: SourcesOption = None,
     kind: Annotated[str | None, typer.Option(help="Only outlets of this kind, e.g. 'wire service'.")] = None,
     lean: Annotated[
         str | None, typer.Option(help="Only outlets with this lean prior: left, center, right.")
@@ -59,7 +50,7 @@ def list_sources(
     """List the outlets in the registry: kind, country, lean prior, number of feeds and sitemaps."""
     from flows.sources.registry import SourceError, load_registry
 
-    path = _sources_path(sources)
+    path = resolve_sources(sources)
     try:
         registry = load_registry(path)
     except SourceError as exc:
@@ -87,7 +78,7 @@ def list_sources(
 
 @app.command("validate")
 def validate(
-    sources: SourcesOpt = None,
+    sources: SourcesOption = None,
     ratings: RatingsOpt = None,
     write: Annotated[
         bool, typer.Option("--write", help="With --ratings: write the joined leans back (canonical form).")
@@ -101,7 +92,7 @@ def validate(
     from flows.sources.ratings import Ratings, RatingsError, join_leans
     from flows.sources.registry import check_registry, load_registry, write_registry
 
-    path = _sources_path(sources)
+    path = resolve_sources(sources)
     errors, warnings = check_registry(path)
     for w in warnings:
         console.print(f"[yellow]warning:[/] {escape(w)}", soft_wrap=True)
@@ -172,7 +163,7 @@ def add(
     replace_existing: Annotated[
         bool, typer.Option("--replace", help="Replace an outlet with the same slug instead of refusing.")
     ] = False,
-    sources: SourcesOpt = None,
+    sources: SourcesOption = None,
     ratings: RatingsOpt = None,
 ) -> None:
     """Add an outlet (or replace one with --replace), fill its lean prior from the ratings table when it
@@ -188,7 +179,7 @@ def add(
         write_registry,
     )
 
-    path = _sources_path(sources)
+    path = resolve_sources(sources)
     try:
         registry = load_registry(path) if path.exists() else Registry([], "1", None)
         outlet = outlet_from_dict(
@@ -236,9 +227,7 @@ def add(
 
 @app.command("health")
 def health(
-    db: Annotated[
-        Path | None, typer.Option("--db", help="DuckDB file (default ./framewatch.duckdb).")
-    ] = None,
+    db: DbOption = None,
     failing: Annotated[
         int, typer.Option(help="Only feeds with at least this many failures in a row (0 = all).")
     ] = 0,
@@ -246,11 +235,10 @@ def health(
     """Feed health from past runs: last success, failures in a row, last reason, items, new items (7 days)."""
     import duckdb
 
-    from flows.settings import FlowSettings
     from warehouse.collection import feed_health
     from warehouse.db import WarehouseError, connect
 
-    db_path = db or FlowSettings().db_path
+    db_path = resolve_db(db)
     try:
         con = connect(db_path, read_only=True)
     except WarehouseError as exc:

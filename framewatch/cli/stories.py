@@ -2,26 +2,17 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from framewatch.cli.console import console, fail, print_table
+from framewatch.cli.options import DbOption, Panel, resolve_db
 from warehouse.db import WarehouseError, connect
-from warehouse.settings import WarehouseSettings
 
 app = typer.Typer(help="Stories across outlets.", no_args_is_help=True)
 
-DbOption = Annotated[
-    Path | None,
-    typer.Option("--db", help="DuckDB file (default: FRAMEWATCH_DB_PATH or ./framewatch.duckdb)."),
-]
 LEAN_SHORT = {"left": "L", "center": "C", "right": "R", "unknown": "?"}
-
-
-def _db(db: Path | None) -> Path:
-    return db or WarehouseSettings().db_path
 
 
 def _short(text: str | None, n: int = 90) -> str:
@@ -43,13 +34,15 @@ def stories(
     ] = False,
     limit: Annotated[int, typer.Option(help="Show this many of the largest stories.")] = 15,
 ) -> None:
-    """Group articles about the same event across outlets (MiniLM embeddings + names, within a 21-day event
-    window), link stories of one ongoing topic into threads, and list the largest stories."""
+    """Group articles about the same event across outlets and list the largest stories.
+
+    Stories: MiniLM embeddings + names, within a 21-day event window; threads link the stories of one
+    ongoing topic. Also lists the largest threads and the blindspots (stories one side did not cover)."""
     from flows.analysis.stories import update_stories
     from warehouse import story_reads
 
     try:
-        con = connect(_db(db))
+        con = connect(resolve_db(db))
     except WarehouseError as exc:
         fail(str(exc))
     try:
@@ -117,12 +110,14 @@ def story(
     db: DbOption = None,
     top: Annotated[int, typer.Option(help="Frames to show per outlet.")] = 3,
 ) -> None:
-    """One story (or thread) side by side: each outlet's headline, the frames it emphasizes against the
-    story's other coverage, its slant and tone, the sentences behind them; coverage by lean; the thread."""
+    """Read one story (or thread) side by side, outlet by outlet.
+
+    Each outlet's headline, the frames it emphasizes against the story's other coverage, its slant and
+    tone, the sentences behind them; coverage by lean; the thread."""
     from flows.analysis.story_view import side_by_side
 
     try:
-        con = connect(_db(db), read_only=True)
+        con = connect(resolve_db(db), read_only=True)
     except WarehouseError as exc:
         fail(str(exc))
     try:
@@ -203,5 +198,5 @@ def _print_view(v) -> None:
             )
 
 
-app.command("stories")(stories)
-app.command("story")(story)
+app.command("stories", rich_help_panel=Panel.read)(stories)
+app.command("story", rich_help_panel=Panel.read)(story)

@@ -7,10 +7,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
+
+from framewatch.cli.console import fail
 
 logger = logging.getLogger(__name__)
-_err = Console(stderr=True)
 
 
 def train_transformer_command(
@@ -72,17 +72,18 @@ def train_transformer_command(
         bool,
         typer.Option(
             "--compare-baseline/--no-compare-baseline",
-            help="Also cross-validate "
-            "the TF-IDF baseline on the same folds and record the issue-4 targets "
-            "in the card.",
+            help="Also cross-validate the TF-IDF baseline on the same folds and record in the card "
+            "whether the transformer meets its targets against it (English frames, slant on unseen "
+            "outlets).",
         ),
     ] = True,
     promote_model: Annotated[
         bool, typer.Option("--promote/--no-promote", help="Make it the scoring model.")
     ] = False,
 ) -> None:
-    """Train the chunked MiniLM transformer classifier, fine-tuning its top layers (resumable: the frozen
-    layers' states and per-epoch checkpoints are cached)."""
+    """Train the MiniLM transformer classifier, fine-tuning its top layers.
+
+    Resumable: the frozen layers' states and per-epoch checkpoints are cached."""
     from classifier.data import DataError
     from classifier.promotion import promote
     from classifier.registry import RegistryError, seal
@@ -108,8 +109,7 @@ def train_transformer_command(
         overrides.update(parse_sets(settings_ or []))
         config = TransformerConfig(**overrides)
     except ValueError as exc:
-        _err.print(f"[bold red]error:[/] {exc}")
-        raise typer.Exit(1) from exc
+        fail(str(exc))
     target = out_dir or settings.models_dir
     try:
         version = train_transformer(
@@ -125,16 +125,14 @@ def train_transformer_command(
             compare_baseline=compare,
         )
     except (DataError, FileNotFoundError) as exc:
-        _err.print(f"[bold red]error:[/] {exc}")
-        raise typer.Exit(1) from exc
+        fail(str(exc))
     seal(version, target)  # sha256 of every weight file in the card, checked whenever the version opens
     typer.echo(f"saved {version} in {target / version}")
     if promote_model:
         try:
             promote(version, target)
         except RegistryError as exc:
-            _err.print(f"[bold red]error:[/] {exc}", soft_wrap=True, highlight=False)
-            raise typer.Exit(1) from exc
+            fail(str(exc))
         typer.echo(f"promoted {version}")
 
 

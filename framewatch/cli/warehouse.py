@@ -10,20 +10,12 @@ from typing import Annotated
 import typer
 
 from framewatch.cli.console import console, fail, print_table
+from framewatch.cli.options import DbOption, Panel, resolve_db
 from warehouse.db import WarehouseError, connect
 from warehouse.queries import latest_finished_run, recent_runs, run_readonly, run_summary
 from warehouse.settings import WarehouseSettings
 
 app = typer.Typer(help="Query the DuckDB warehouse.", no_args_is_help=True)
-
-DbOption = Annotated[
-    Path | None,
-    typer.Option("--db", help="DuckDB file (default: FRAMEWATCH_DB_PATH or ./framewatch.duckdb)."),
-]
-
-
-def _db(db: Path | None) -> Path:
-    return db or WarehouseSettings().db_path
 
 
 def query(
@@ -63,7 +55,7 @@ def runs(
 ) -> None:
     """Recent monitoring runs: status, counts, failures."""
     try:
-        con = connect(_db(db), read_only=True)
+        con = connect(resolve_db(db), read_only=True)
     except WarehouseError as exc:
         fail(str(exc))
     try:
@@ -95,8 +87,9 @@ def shifts(
         str | None, typer.Option(help="Monday of the week to test, YYYY-MM-DD (default: the latest week).")
     ] = None,
 ) -> None:
-    """Test each outlet's frame and slant shares of a week against its own 12 weeks before, and say what
-    was tested and why nothing (or what) fired."""
+    """Flag shifts: each outlet's frame and slant shares of a week against its own 12 weeks before.
+
+    Says what was tested and why nothing (or what) fired."""
     from datetime import date
 
     from flows.analysis.shifts import detect_shifts
@@ -110,7 +103,7 @@ def shifts(
     except ValueError:
         fail(f"--week {week!r} is not a date; give the Monday of the week as YYYY-MM-DD")
     try:
-        con = connect(_db(db))
+        con = connect(resolve_db(db))
     except WarehouseError as exc:
         fail(str(exc))
     try:
@@ -141,13 +134,15 @@ def report(
     db: DbOption = None,
     outlets: Annotated[int, typer.Option(help="Show at most this many outlets (most articles first).")] = 12,
 ) -> None:
-    """Write one self-contained HTML report that works offline: slant by outlet, frames over time, each
-    outlet's frame emphasis against the others, with filters by outlet, topic and period, click-through to
-    the articles; stories, threads, blindspots and a page per story with its outlets side by side."""
+    """Write one HTML report that works offline: slant by outlet, frames over time, stories.
+
+    Each outlet's frame emphasis against the others, with filters by outlet, topic and period,
+    click-through to the articles; stories, threads, blindspots and a page per story with its outlets
+    side by side."""
     from flows.reporting.report import ReportOptions, write_report
 
     try:
-        con = connect(_db(db), read_only=True)
+        con = connect(resolve_db(db), read_only=True)
     except WarehouseError as exc:
         fail(str(exc))
     try:
@@ -165,7 +160,7 @@ def export(
     from warehouse.snapshot import export_parquet
 
     try:
-        path = export_parquet(_db(db), out)
+        path = export_parquet(resolve_db(db), out)
     except WarehouseError as exc:
         fail(str(exc))
     console.print(
@@ -189,7 +184,7 @@ def snapshot(
     from warehouse.snapshot import publish_snapshot
 
     try:
-        path = publish_snapshot(_db(db), out)
+        path = publish_snapshot(resolve_db(db), out)
     except WarehouseError as exc:
         fail(str(exc))
     console.print(f"snapshot: {path.resolve()} (open it read-only: duckdb.connect(path, read_only=True))")
@@ -199,22 +194,24 @@ def recover(
     db: DbOption = None,
     force: Annotated[bool, typer.Option("--force", help="Move the file aside even if it opens.")] = False,
 ) -> None:
-    """Recover a damaged database: move it aside (<name>.corrupt-<time>, never deleted), restore the
-    snapshot."""
+    """Recover a damaged database: move it aside and restore the latest snapshot.
+
+    The file becomes <name>.corrupt-<time> (never deleted); labeling work the snapshot lacks is carried
+    over from it and from the labels export."""
     from warehouse.recovery import recover as recover_db
 
     try:
-        steps = recover_db(_db(db), force=force)
+        steps = recover_db(resolve_db(db), force=force)
     except WarehouseError as exc:
         fail(str(exc))
     for step in steps:
         console.print(step)
 
 
-app.command("query")(query)
-app.command("runs")(runs)
-app.command("shifts")(shifts)
-app.command("report")(report)
-app.command("export")(export)
-app.command("snapshot")(snapshot)
-app.command("recover")(recover)
+app.command("query", rich_help_panel=Panel.read)(query)
+app.command("runs", rich_help_panel=Panel.read)(runs)
+app.command("shifts", rich_help_panel=Panel.read)(shifts)
+app.command("report", rich_help_panel=Panel.read)(report)
+app.command("export", rich_help_panel=Panel.read)(export)
+app.command("snapshot", rich_help_panel=Panel.read)(snapshot)
+app.command("recover", rich_help_panel=Panel.run)(recover)

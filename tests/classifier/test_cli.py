@@ -14,7 +14,7 @@ runner = CliRunner()
 
 
 def test_help_for_every_command() -> None:
-    for args in ([], ["train"], ["score"], ["models"], ["models", "list"], ["models", "promote"]):
+    for args in ([], ["train"], ["classify"], ["models"], ["models", "list"], ["models", "promote"]):
         result = runner.invoke(app, [*args, "--help"])
         assert result.exit_code == 0, result.output
         assert "Usage" in result.output
@@ -32,16 +32,21 @@ def test_models_list_on_empty_dir(tmp_path: Path) -> None:
     assert result.exit_code == 1 and "framewatch train" in " ".join(result.output.split())
 
 
-def test_models_and_score(small_model_dir: tuple[Path, str], tmp_path: Path) -> None:
+def test_models_and_classify(small_model_dir: tuple[Path, str], tmp_path: Path) -> None:
     root, version = small_model_dir
     result = runner.invoke(app, ["models", "promote", version, "--models-dir", str(root)])
     assert result.exit_code == 0 and registry.promoted_version(root) == version
     listed = runner.invoke(app, ["models", "list", "--models-dir", str(root)])
     assert listed.exit_code == 0 and version[:20] in listed.output
     text = "Police arrested two men after a robbery. The court will hear the case next week."
-    scored = runner.invoke(app, ["score", "--models-dir", str(root), "--title", "Robbery"], input=text)
+    args = ["--models-dir", str(root), "--title", "Robbery"]
+    scored = runner.invoke(app, ["classify", *args], input=text)
     assert scored.exit_code == 0, scored.output
     out = json.loads(scored.output)
     assert out["model_version"] == version
     assert out["primary_frame"] in out["frames"]
     assert abs(sum(out["slant_probs"].values()) - 1) < 1e-6
+    old = runner.invoke(app, ["score", *args], input=text)  # the old name: a note, then the same answer
+    note, answer = old.output.split("\n", 1)
+    assert old.exit_code == 0 and note == "note: `framewatch score` is now `framewatch classify`"
+    assert json.loads(answer) == out

@@ -95,7 +95,7 @@ def test_a_weight_file_that_differs_from_its_card_is_refused_on_load(models: Pat
     with pytest.raises(registry.RegistryError, match="heads.safetensors does not match the sha256"):
         load_scorer(TRANSFORMER, models)
     one_clear_line(
-        _invoke(models, "score", "--version", TRANSFORMER, str(SHIPPED.parent / "registry.py")),
+        _invoke(models, "classify", "--version", TRANSFORMER, str(SHIPPED.parent / "registry.py")),
         "does not match the sha256",
         "restore the file or retrain",
     )
@@ -106,10 +106,10 @@ def test_corrupt_skops_and_safetensors_get_one_clear_line(models: Path, tmp_path
     text.write_text("The council approved the budget.")
     for version, name in ((BASELINE, "model.skops"), (TRANSFORMER, "towers.safetensors")):
         (models / version / name).write_bytes(b"junk" * 100)
-        one_clear_line(_invoke(models, "score", "--version", version, str(text)), version, name)
+        one_clear_line(_invoke(models, "classify", "--version", version, str(text)), version, name)
     registry.seal(BASELINE, models)  # a hash that matches the junk: the loader itself refuses it
     one_clear_line(
-        _invoke(models, "score", "--version", BASELINE, str(text)), "not a readable skops model file"
+        _invoke(models, "classify", "--version", BASELINE, str(text)), "not a readable skops model file"
     )
 
 

@@ -63,7 +63,7 @@ def held(tmp_path: Path):
         ["monitor", "--sources", "{sources}"],
         ["collect", "--sources", "{sources}"],
         ["score-stored"],
-        ["publish"],
+        ["refresh"],
         ["import", "{file}"],
     ],
 )

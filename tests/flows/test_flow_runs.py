@@ -169,7 +169,7 @@ def test_cli_runs_each_part_on_its_own(prefect_harness, tmp_path, import_file, m
 
     monkeypatch.setenv("FRAMEWATCH_HOME", str(tmp_path / "home"))
     cli, db = CliRunner(), str(tmp_path / "fw.duckdb")
-    steps = [["import", str(import_file), "--db", db], ["score-stored", "--db", db], ["publish", "--db", db]]
+    steps = [["import", str(import_file), "--db", db], ["score-stored", "--db", db], ["refresh", "--db", db]]
     outputs = []
     for args, code in zip(steps, (3, 0, 0), strict=True):  # import: one row refused (exit 3), the rest stored
         result = cli.invoke(app, args)

@@ -1,5 +1,6 @@
 """Scheduling both ways: Prefect deployments built from flows/schedules.py (no server needed to build
-them), `framewatch serve` refusing without a real API, and `framewatch cron` printing valid crontab lines."""
+them), `framewatch serve-schedules` refusing without a real API, and `framewatch cron` printing valid
+crontab lines."""
 
 from __future__ import annotations
 
@@ -42,7 +43,7 @@ def test_serve_refuses_without_prefect_api_url(monkeypatch, tmp_path):
     monkeypatch.setattr(
         prefect, "serve", lambda *a, **k: pytest.fail("serve must not start without a server")
     )
-    result = runner.invoke(app, ["serve"])
+    result = runner.invoke(app, ["serve-schedules"])
     assert result.exit_code == 1
     text = " ".join(result.output.split())
     assert "PREFECT_API_URL" in text and "prefect server start" in text
@@ -57,7 +58,7 @@ def test_serve_with_a_server_serves_every_schedule(monkeypatch, tmp_path):
     monkeypatch.setenv("PREFECT_API_URL", "http://127.0.0.1:4200/api")
     monkeypatch.setenv("FRAMEWATCH_HOME", str(tmp_path))
     monkeypatch.setattr(prefect, "serve", lambda *deployments, **k: served.extend(deployments))
-    result = runner.invoke(app, ["serve", "--db", str(tmp_path / "fw.duckdb")])
+    result = runner.invoke(app, ["serve-schedules", "--db", str(tmp_path / "fw.duckdb")])
     assert result.exit_code == 0, result.output
     assert [d.name for d in served] == [s.name for s in SCHEDULES]
 
@@ -75,6 +76,7 @@ def test_cron_prints_valid_crontab_lines(tmp_path, monkeypatch):
     for line in lines:
         fields = line.split(None, 5)
         assert len(fields) == 6 and all(re.fullmatch(CRON_FIELD, f) for f in fields[:5]), line
+    assert any(" .venv/bin/framewatch refresh --db " in ln for ln in lines)  # the weekly report flow
     monitor = next(ln for ln in lines if " monitor " in ln)
     assert monitor.startswith("0 6 * * * ")
     assert monitor.endswith(

@@ -1,7 +1,7 @@
-"""Scheduling with a real Prefect server: `prefect server start` on 127.0.0.1, `framewatch serve` registers
-the cron deployments, a run of one deployment (triggered through the API, as its schedule would) executes
-in the serving process, is recorded in the warehouse and its logs reach the server (the Prefect UI shows
-them); when the server goes away, SIGTERM still stops `framewatch serve`."""
+"""Scheduling with a real Prefect server: `prefect server start` on 127.0.0.1, `framewatch serve-schedules`
+registers the cron deployments, a run of one deployment (triggered through the API, as its schedule would)
+executes in the serving process, is recorded in the warehouse and its logs reach the server (the Prefect UI
+shows them); when the server goes away, SIGTERM still stops `framewatch serve-schedules`."""
 
 from __future__ import annotations
 
@@ -106,7 +106,7 @@ def test_serve_registers_deployments_and_runs_them_on_a_real_server(tmp_path):
         )
         db = tmp_path / "fw.duckdb"
         serve = subprocess.Popen(
-            [str(BIN / "framewatch"), "serve", "--db", str(db)],
+            [str(BIN / "framewatch"), "serve-schedules", "--db", str(db)],
             env={**env, "PREFECT_API_URL": api},
             cwd=REPO,
             stdout=subprocess.PIPE,
@@ -149,7 +149,7 @@ def test_serve_registers_deployments_and_runs_them_on_a_real_server(tmp_path):
         deadline = time.monotonic() + 300
         while serve.poll() is None and time.monotonic() < deadline:
             time.sleep(0.5)
-        assert serve.poll() is not None, "framewatch serve ignored SIGTERM once the server was gone"
+        assert serve.poll() is not None, "framewatch serve-schedules ignored SIGTERM once the server was gone"
     finally:
         for p in reversed(procs):
             _stop(p)

@@ -1,4 +1,4 @@
-"""`framewatch label ...` commands on a real warehouse: sample, import, agreement, adjudicate, export."""
+"""`framewatch label ...` commands on a real warehouse: sample, load, agreement, adjudicate, export."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from warehouse import labels_store
 from warehouse.db import connect
 
 runner = CliRunner()
-COMMANDS = ["sample", "serve", "import", "export", "agreement", "adjudicate", "retrain"]
+COMMANDS = ["sample", "serve", "load", "export", "agreement", "adjudicate", "retrain"]
 
 
 @pytest.mark.parametrize("command", COMMANDS)
@@ -48,7 +48,7 @@ def test_the_workflow_from_the_command_line(warehouse, tmp_path):
     ]
     good = tmp_path / "labels.jsonl"
     good.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    code, out = _invoke("import", str(good), *db)
+    code, out = _invoke("load", str(good), *db)
     assert code == 0 and "stored 32" in out
 
     bad = tmp_path / "bad.jsonl"
@@ -65,7 +65,7 @@ def test_the_workflow_from_the_command_line(warehouse, tmp_path):
         )
         + "\n"
     )
-    code, out = _invoke("import", str(bad), *db)
+    code, out = _invoke("load", str(bad), *db)
     assert code == 1 and "unknown article 'nope'" in " ".join(out.split())
 
     code, out = _invoke("agreement", *db, "--json")
