@@ -51,17 +51,27 @@ def probe(version: str, models_dir: Path | str | None = None) -> dict[str, Any]:
     return prediction
 
 
-def promote(version: str, models_dir: Path | str | None = None) -> Path:
+class NotEarned(RegistryError):
+    """The version loads, but its card does not show that it beats the plain reference."""
+
+
+def promote(version: str, models_dir: Path | str | None = None, require_evidence: bool = False) -> Path:
     """Point ``PROMOTED`` at ``version`` once it has loaded and scored a probe text (a version whose card
-    lacks weight hashes gets them now); returns the PROMOTED file. On any problem PROMOTED is unchanged."""
+    lacks weight hashes gets them now); returns the PROMOTED file. With `require_evidence`, also only when
+    its card shows it beats the plain reference on every protocol figure (`earned`; NotEarned otherwise).
+    On any problem PROMOTED is unchanged."""
     root = models_root(models_dir)
     before = read_promoted(root)
+    kept = f"PROMOTED still points at {before}" if before else "nothing is promoted"
     try:
         path = model_dir(version, root)
         probe(version, root)
     except RegistryError as exc:
-        kept = f"PROMOTED still points at {before}" if before else "nothing is promoted"
         raise RegistryError(f"cannot promote {version!r}: {exc} ({kept})") from exc
+    if require_evidence:
+        ok, why = earned(version, root)
+        if not ok:
+            raise NotEarned(f"{version} is not promoted: {why} ({kept})")
     if verify_weights(load_card(path), path):
         seal(version, root)
     pointer = root / PROMOTED_FILE

@@ -328,3 +328,26 @@ def summary(result: Mapping[str, Any]) -> str:
             )
             lines.append(f"worst-placed outlets, {n}: {shown}")
     return "\n".join(lines)
+
+
+def decision(figures: Mapping[str, Any], model: str, reference: str) -> dict[str, Any]:
+    """Where `model` stands against the plain `reference` on the protocol's main figures (same folds, same
+    run): each figure with both values and whether the model is better, and `beats_reference` (all are).
+    The card keeps it under "decision"; classifier.promotion.earned reads it."""
+    rows = {
+        "frames micro-F1": (("frames",), ("article", "micro_f1"), True),
+        "frames micro-F1 (English)": (("frames",), ("article", "by_language", "en", "micro_f1"), True),
+        "frame share MAE": (("frames",), ("prevalence", "mae"), False),
+        "slant macro-F1": (("slant",), ("article", "macro_f1"), True),
+        "outlet Spearman": (("slant",), ("outlet", "spearman"), True),
+        "same-event pair order": (("slant",), ("events", "accuracy"), True),
+    }
+    out: dict[str, Any] = {}
+    for label, ((section,), path, higher) in rows.items():
+        mine = get_path(figures.get(section, {}).get(model, {}), *path)
+        ref = get_path(figures.get(section, {}).get(reference, {}), *path)
+        if mine is None or ref is None:
+            continue
+        out[label] = {"model": mine, "reference": ref, "better": (mine > ref) if higher else (mine < ref)}
+    out["beats_reference"] = bool(out) and all(v["better"] for v in out.values() if isinstance(v, dict))
+    return out

@@ -24,9 +24,10 @@ from classifier.composite import CompositeModel, save_composite
 from classifier.data import DataError, dataset_hash, frame_rows, load_labeled, slant_rows, texts_of
 from classifier.folds import slant_groups
 from classifier.progress import progress_bar
-from classifier.protocol import Candidate, cross_validate, get_path
+from classifier.protocol import Candidate, cross_validate, decision
 from classifier.ratings import outlet_ratings
 from classifier.recipes import MODEL, masked_names, product, reference
+from classifier.reference import NAME as REFERENCE
 from classifier.registry import seal
 from labels.codebook import load_codebook
 
@@ -72,27 +73,6 @@ def _libraries() -> dict[str, str]:
             out[name] = dist_version(name)
         except PackageNotFoundError:  # pragma: no cover - all are dependencies
             out[name] = "not installed"
-    return out
-
-
-def decision(figures: dict[str, Any]) -> dict[str, Any]:
-    """Where the model stands against the plain reference on the protocol's main figures (same folds)."""
-    rows = {
-        "frames micro-F1": (("frames",), ("article", "micro_f1"), True),
-        "frames micro-F1 (English)": (("frames",), ("article", "by_language", "en", "micro_f1"), True),
-        "frame share MAE": (("frames",), ("prevalence", "mae"), False),
-        "slant macro-F1": (("slant",), ("article", "macro_f1"), True),
-        "outlet Spearman": (("slant",), ("outlet", "spearman"), True),
-        "same-event pair order": (("slant",), ("events", "accuracy"), True),
-    }
-    out: dict[str, Any] = {}
-    for label, ((section,), path, higher) in rows.items():
-        mine = get_path(figures.get(section, {}).get(MODEL, {}), *path)
-        ref = get_path(next((v for k, v in figures.get(section, {}).items() if k != MODEL), {}), *path)
-        if mine is None or ref is None:
-            continue
-        out[label] = {"model": mine, "reference": ref, "better": (mine > ref) if higher else (mine < ref)}
-    out["beats_reference"] = bool(out) and all(v["better"] for v in out.values() if isinstance(v, dict))
     return out
 
 
@@ -188,7 +168,7 @@ def train_model(
         "evaluation": {
             k: figures[k] for k in ("protocol", "frames", "slant", "dev_check", "summary") if k in figures
         },
-        "decision": decision(figures) if figures else {},
+        "decision": decision(figures, MODEL, REFERENCE) if figures else {},
         "tone": {
             "method": tone.METHOD,
             "negative_below": tone.NEGATIVE_BELOW,

@@ -31,8 +31,9 @@ from classifier.data import dataset_hash
 from classifier.folds import frame_folds, slant_folds, slant_groups
 from classifier.metrics import frame_metrics, slant_metrics
 from classifier.progress import progress_bar
-from classifier.protocol import Outputs, report, run_estimators
+from classifier.protocol import Outputs, decision, report, run_estimators
 from classifier.recipes import candidates
+from classifier.reference import NAME as REFERENCE
 from classifier.transformer import KIND
 from classifier.transformer.config import TransformerConfig
 from classifier.transformer.data import Encoded, TrainingInputs, load_inputs
@@ -421,6 +422,7 @@ def train_transformer(
     }
     if benchmark is not None:
         card["benchmark"] = benchmark
+        card["decision"] = decision(benchmark, "transformer", REFERENCE)
     save_transformer(
         out_dir,
         card,

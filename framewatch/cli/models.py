@@ -62,7 +62,12 @@ def train(
         typer.Option("--max-slant-rows", min=1, help="Subsample the slant data to this many rows (faster)."),
     ] = None,
     promote_model: Annotated[
-        bool, typer.Option("--promote/--no-promote", help="Make the new model the one scoring uses.")
+        bool,
+        typer.Option(
+            "--promote/--no-promote",
+            help="Make the new model the one scoring uses when its card shows it beats the plain reference "
+            "on every protocol figure.",
+        ),
     ] = True,
 ) -> None:
     """Train the frame, slant and tone model on the labeled corpora and save it with its model card.
@@ -70,7 +75,6 @@ def train(
     Cross-validates the model's recipe beside the plain reference, trains it on all labeled data, saves
     it, and promotes it when it beats the reference on every protocol figure."""
     from classifier.data import DataError
-    from classifier.promotion import promote
     from classifier.train import train_model
 
     settings = ClassifierSettings()
@@ -96,8 +100,16 @@ def train(
         fail(str(exc))
     typer.echo(f"saved {version} in {target / version}")
     if promote_model:
-        promote(version, target)
-        typer.echo(f"promoted {version}")
+        from classifier.promotion import NotEarned, promote
+
+        try:
+            promote(version, target, require_evidence=True)
+        except NotEarned as exc:
+            typer.echo(f"{exc}; the promoted model stays as it was")
+            return
+        except RegistryError as exc:
+            fail(str(exc))
+        typer.echo(f"promoted {version}: it beats the plain reference on every protocol figure")
 
 
 @app.command("classify", rich_help_panel=Panel.models)
@@ -178,14 +190,31 @@ def _f1(value: object) -> str:
 def models_promote(
     version: Annotated[str, typer.Argument(help="The version to promote (see `models list`).")],
     models_dir: ModelsDirOption = None,
+    anyway: Annotated[
+        bool,
+        typer.Option(
+            "--anyway",
+            help="Promote even though its card does not show it beats the plain reference (for example a "
+            "model trained without cross-validation); the reason is still printed.",
+        ),
+    ] = False,
 ) -> None:
-    """Make VERSION the model that scoring uses by default, once it has loaded and scored a probe text."""
-    from classifier.promotion import promote
+    """Make VERSION the model that scoring uses by default.
+
+    The version must load and score a probe text, and its card must show that it beats the plain reference
+    on every figure of the evaluation protocol (`--anyway` skips only the second check)."""
+    from classifier.promotion import NotEarned, earned, promote
 
     try:
-        promote(version, resolve_models_dir(models_dir))
+        promote(version, resolve_models_dir(models_dir), require_evidence=not anyway)
+    except NotEarned as exc:
+        fail(f"{exc}. Pass --anyway to promote it all the same.")
     except RegistryError as exc:
         fail(str(exc))
+    if anyway:
+        ok, why = earned(version, resolve_models_dir(models_dir))
+        if not ok:
+            typer.echo(f"note: promoted without evidence: {why}")
     typer.echo(f"promoted {version}")
 
 

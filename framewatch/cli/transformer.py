@@ -78,14 +78,18 @@ def train_transformer_command(
         ),
     ] = True,
     promote_model: Annotated[
-        bool, typer.Option("--promote/--no-promote", help="Make it the scoring model.")
+        bool,
+        typer.Option(
+            "--promote/--no-promote",
+            help="Make it the scoring model when --compare-baseline shows it beats the plain reference.",
+        ),
     ] = False,
 ) -> None:
     """Train the MiniLM transformer classifier, fine-tuning its top layers.
 
     Resumable: the frozen layers' states and per-epoch checkpoints are cached."""
     from classifier.data import DataError
-    from classifier.promotion import promote
+    from classifier.promotion import NotEarned, promote
     from classifier.registry import RegistryError, seal
     from classifier.settings import ClassifierSettings
     from classifier.transformer.config import TransformerConfig
@@ -130,10 +134,13 @@ def train_transformer_command(
     typer.echo(f"saved {version} in {target / version}")
     if promote_model:
         try:
-            promote(version, target)
+            promote(version, target, require_evidence=True)
+        except NotEarned as exc:
+            typer.echo(f"{exc}; the promoted model stays as it was (--compare-baseline gives the evidence)")
+            return
         except RegistryError as exc:
             fail(str(exc))
-        typer.echo(f"promoted {version}")
+        typer.echo(f"promoted {version}: it beats the plain reference on every protocol figure")
 
 
 def parse_sets(items: list[str]) -> dict[str, object]:

@@ -34,7 +34,7 @@ def test_models_list_on_empty_dir(tmp_path: Path) -> None:
 
 def test_models_and_classify(small_model_dir: tuple[Path, str], tmp_path: Path) -> None:
     root, version = small_model_dir
-    result = runner.invoke(app, ["models", "promote", version, "--models-dir", str(root)])
+    result = runner.invoke(app, ["models", "promote", version, "--anyway", "--models-dir", str(root)])
     assert result.exit_code == 0 and registry.promoted_version(root) == version
     listed = runner.invoke(app, ["models", "list", "--models-dir", str(root)])
     assert listed.exit_code == 0 and version[:20] in listed.output

@@ -136,9 +136,38 @@ def test_promote_loads_scores_and_seals(models: Path):
     (models / version / "card.json").write_text(json.dumps(card))
     prediction = promotion.probe(version, models)
     assert prediction["slant"] in prediction["slant_probs"]
-    result = _invoke(models, "models", "promote", version)
+    result = _invoke(models, "models", "promote", version, "--anyway")
     assert result.exit_code == 0 and f"promoted {version}" in result.output
     assert registry.promoted_version(models) == version
     assert registry.read_card(version, models)["sha256"]["model.skops"] == registry.file_sha256(
         models / version / "model.skops"
     )
+
+
+def _with_decision(models: Path, name: str, better: dict[str, bool]) -> str:
+    target = _copy(models, BASELINE, name)
+    card = json.loads((target / "card.json").read_text())
+    card["decision"] = {
+        figure: {"model": 0.6, "reference": 0.5, "better": ok} for figure, ok in better.items()
+    } | {"beats_reference": all(better.values())}
+    (target / "card.json").write_text(json.dumps(card))
+    return name
+
+
+def test_promote_needs_evidence_that_the_version_beats_the_reference(models: Path):
+    # the shipped baseline's card predates the protocol: no evidence, so refused unless asked for anyway
+    plain = _copy(models, BASELINE, "baseline-no-evidence").name
+    one_clear_line(_invoke(models, "models", "promote", plain), "is not promoted", "--anyway")
+    assert registry.promoted_version(models) == BASELINE
+    loser = _with_decision(models, "model-loses", {"slant macro-F1": True, "outlet Spearman": False})
+    one_clear_line(
+        _invoke(models, "models", "promote", loser), "does not beat the plain reference on: outlet"
+    )
+    assert registry.promoted_version(models) == BASELINE
+
+    winner = _with_decision(models, "model-wins", {"slant macro-F1": True, "outlet Spearman": True})
+    result = _invoke(models, "models", "promote", winner)
+    assert result.exit_code == 0 and registry.promoted_version(models) == winner
+    anyway = _invoke(models, "models", "promote", plain, "--anyway")
+    assert anyway.exit_code == 0 and "promoted without evidence" in anyway.output
+    assert registry.promoted_version(models) == plain
