@@ -15,7 +15,8 @@ from classifier import registry
 from flows.cluster import cluster_for, on_runner
 from flows.collect import collect_flow
 from flows.params import CollectParams, ReportParams, RetrainParams, RunnerParams, ScoreParams
-from flows.report import report_due, report_flow, snapshot_target
+from flows.report import report_flow
+from flows.report_state import report_due, snapshot_target
 from flows.runs import recorded_run, writer
 from flows.score import score_flow
 from warehouse import labels_store, load
@@ -79,7 +80,8 @@ def monitor_flow(
         if new_gold is not None:
             run.counts["new_gold"] = new_gold
             _retrain(db_path, retrain, run)
-        why = report_due(db_path, report)
+        with writer(db_path) as con:
+            why = report_due(con, db_path, report)
         if why is None:  # nothing new since the last report: it stands as published
             run.counts["report"] = "skipped: the warehouse is as the last report showed it"
             snapshot = str(snapshot_target(db_path, report))

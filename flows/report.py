@@ -4,7 +4,6 @@ analysts and the markdown summary artifact. Runs after every monitor run and wee
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from prefect import flow, get_run_logger
@@ -13,44 +12,13 @@ from prefect.artifacts import create_markdown_artifact
 from flows.analysis.shifts import detect_shifts
 from flows.analysis.stories import update_stories
 from flows.analysis.topics import assign_topics, load_taxonomy
-from flows.analysis.weeks import week_of
 from flows.params import ReportParams
+from flows.report_state import report_key, snapshot_target
 from flows.reporting.report import markdown_summary
 from flows.runs import recorded_run, writer
 from flows.settings import FlowSettings
-from warehouse import state
-from warehouse.db import snapshot_path
 from warehouse.marts import refresh_marts
 from warehouse.snapshot import publish_snapshot
-
-
-def snapshot_target(db_path: str, params: ReportParams) -> Path:
-    """params.snapshot_dir when set, else the warehouse's own snapshot path (warehouse.db.snapshot_path)."""
-    return Path(params.snapshot_dir) if params.snapshot_dir else snapshot_path(db_path)
-
-
-def report_key(con: Any, topics_version: str, today: date | None = None) -> str:
-    """What a report is made of: the warehouse state it reads (warehouse.state), the topic taxonomy
-    version and the current week (a new week brings a new shift check). Equal keys: the same report."""
-    week = week_of(today or date.today())
-    return f"{state.fingerprint(con)}|topics {topics_version}|week {week.isoformat()}"
-
-
-def report_due(db_path: str, params: ReportParams) -> str | None:
-    """Why the report must run now, or None when the last completed report already shows the warehouse
-    as it is (a monitoring run that stored and scored nothing, in the same week: no new report)."""
-    if params.week:
-        return "a week was asked for"
-    if not snapshot_target(db_path, params).exists():
-        return "no snapshot yet"
-    taxonomy = load_taxonomy(params.topics_file or FlowSettings().topics_file)
-    with writer(db_path) as con:
-        last = state.last_report_state(con)
-        if last is None:
-            return "no report yet"
-        if last != report_key(con, taxonomy.version):
-            return "the warehouse changed since the last report"
-    return None
 
 
 @flow(name="report", log_prints=False, validate_parameters=True)

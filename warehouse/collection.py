@@ -187,5 +187,10 @@ def article_ids(con: duckdb.DuckDBPyConnection) -> set[str]:
     return {row[0] for row in con.execute(sql("article_ids")).fetchall()}
 
 
+def pages_failed_last(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """Page URLs whose fetch or extraction failed in the latest completed collect run."""
+    return {row[0] for row in con.execute(sql("collection_pages_failed_last")).fetchall()}
+
+
 def outlet_ids(con: duckdb.DuckDBPyConnection) -> set[str]:
     return {row[0] for row in con.execute(sql("outlet_ids")).fetchall()}

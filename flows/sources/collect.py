@@ -269,6 +269,28 @@ async def _fetch_and_extract(
         return row
 
 
+def _pending(
+    batches: Iterable[list[tuple[Feed, FeedItem]]],
+    known_ids: set[str],
+    max_items_per_feed: int | None,
+    out: CollectResult,
+) -> dict[str, tuple[Feed, FeedItem]]:
+    """The feeds' items whose article is not stored yet, one per article id."""
+    todo: dict[str, tuple[Feed, FeedItem]] = {}
+    for batch in batches:
+        for feed, item in batch[:max_items_per_feed]:
+            try:
+                aid = article_id(item.url)
+            except UrlError as exc:
+                out.error("feed", feed.url, "bad_item_url", str(exc))
+                continue
+            if aid in known_ids:
+                out.bump("items_already_stored")
+            elif aid not in todo:
+                todo[aid] = (feed, item)
+    return todo
+
+
 def _round_robin(todo: Iterable[tuple[Feed, FeedItem]]) -> list[tuple[Feed, FeedItem]]:
     """Interleave pages by host so a big host's queue never blocks the others' turns."""
     by_host: dict[str, deque[tuple[Feed, FeedItem]]] = defaultdict(deque)
@@ -303,18 +325,7 @@ async def collect_async(
     )
     async with Fetcher(settings) as fetcher, pool:
         batches = await asyncio.gather(*(_read_feed(fetcher, f, out, validators, known_ids) for f in feeds))
-        todo: dict[str, tuple[Feed, FeedItem]] = {}
-        for batch in batches:
-            for feed, item in batch[:max_items_per_feed]:
-                try:
-                    aid = article_id(item.url)
-                except UrlError as exc:
-                    out.error("feed", feed.url, "bad_item_url", str(exc))
-                    continue
-                if aid in known_ids:
-                    out.bump("items_already_stored")
-                elif aid not in todo:
-                    todo[aid] = (feed, item)
+        todo = _pending(batches, known_ids, max_items_per_feed, out)
         if on_progress:
             on_progress("pages", len(todo))
         slots = asyncio.Semaphore(settings.max_pages_in_memory)
@@ -347,6 +358,24 @@ async def probe_feeds_async(feeds: Iterable[Feed], settings: FetchSettings | Non
     async with Fetcher(settings or FetchSettings()) as fetcher:
         await asyncio.gather(*(_read_feed(fetcher, f, out, {}, set()) for f in feeds))
     return out
+
+
+async def pending_items_async(
+    feeds: Iterable[Feed],
+    known_ids: set[str],
+    settings: FetchSettings | None = None,
+    validators: Validators | None = None,
+    max_items_per_feed: int | None = None,
+) -> tuple[CollectResult, list[str]]:
+    """Fetch the feeds only (conditionally, as collection does) and list the URLs of the items whose
+    article is not stored yet: a quiet run's check (flows.monitor_check). No page is fetched, no extractor
+    started."""
+    out = CollectResult()
+    async with Fetcher(settings or FetchSettings()) as fetcher:
+        batches = await asyncio.gather(
+            *(_read_feed(fetcher, f, out, validators or {}, known_ids) for f in feeds)
+        )
+    return out, [item.url for _feed, item in _pending(batches, known_ids, max_items_per_feed, out).values()]
 
 
 def collect(feeds: Iterable[Feed], known_ids: set[str], **kwargs: Any) -> CollectResult:

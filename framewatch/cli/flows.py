@@ -148,20 +148,22 @@ def monitor(
     run_on = runner_params(runner, address, workers)
     sources_path = resolve_sources(sources)
     _preflight(db_path, sources_path, model)
-    api_ready = start_temporary_api()
-    from flows.monitor import monitor_flow
+    from flows.monitor_check import settled_monitor
     from flows.params import CollectParams, RetrainParams, ScoreParams
 
-    outcome = _run_or_fail(
-        lambda: monitor_flow(
-            db_path=str(db_path),
-            collect=CollectParams(sources_path=str(sources_path), max_items_per_feed=max_items),
-            score=ScoreParams(model_version=model),
-            retrain=RetrainParams(min_new_gold=retrain_after),
-            runner=run_on,
-        ),
-        api_ready,
-    )
+    collect = CollectParams(sources_path=str(sources_path), max_items_per_feed=max_items)
+    score, retrain = ScoreParams(model_version=model), RetrainParams(min_new_gold=retrain_after)
+    outcome = settled_monitor(db_path, collect, score, retrain, run_on)  # nothing new: no flow started
+    if outcome is None:
+        api_ready = start_temporary_api()
+        from flows.monitor import monitor_flow
+
+        outcome = _run_or_fail(
+            lambda: monitor_flow(
+                db_path=str(db_path), collect=collect, score=score, retrain=retrain, runner=run_on
+            ),
+            api_ready,
+        )
     _print_outcome(db_path, outcome)
 
 

@@ -3,13 +3,17 @@ file, the promoted model. Faults are recorded with reasons; a second run adds no
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
 
 from flows.demo import write_seed_import, write_sources
 from flows.monitor import monitor_flow
-from flows.params import CollectParams
+from flows.monitor_check import settled_monitor
+from flows.params import CollectParams, RetrainParams, RunnerParams, ScoreParams
+from flows.sources.collect import pending_items_async
+from flows.sources.registry import load_sources
 from tests.flows.patient import patient_fetch_settings
 from warehouse.db import connect
 
@@ -28,12 +32,24 @@ def demo_runs(prefect_harness, tmp_path_factory):
         second = monitor_flow(
             db_path=str(db), collect=CollectParams(sources_path=str(sources), fetch=patient_fetch_settings())
         )
+        # a third run, as `framewatch monitor` answers a quiet one: the feeds are checked without a flow
+        third = settled_monitor(
+            db,
+            CollectParams(sources_path=str(sources), fetch=patient_fetch_settings()),
+            ScoreParams(),
+            RetrainParams(),
+            RunnerParams(),
+        )
+        outlets = load_sources(sources)
+        probed, pending = asyncio.run(
+            pending_items_async([f for o in outlets for f in o.feeds], set(), patient_fetch_settings())
+        )
         corpus_size = len(site.corpus.articles)
-    return db, first, second, corpus_size
+    return db, first, second, corpus_size, third, pending
 
 
 def test_first_run_stores_and_scores_the_corpus(demo_runs):
-    db, first, _second, corpus_size = demo_runs
+    db, first, _second, corpus_size, *_ = demo_runs
     con = connect(db, read_only=True)
     n_articles = con.execute("select count(*) from articles").fetchone()[0]
     assert n_articles == corpus_size  # every corpus page; the video-only page is a recorded failure
@@ -50,7 +66,7 @@ def test_first_run_stores_and_scores_the_corpus(demo_runs):
 
 
 def test_faults_are_recorded_with_reasons(demo_runs):
-    db, first, _second, _n = demo_runs
+    db, first, _second, _n, *_ = demo_runs
     reasons = {(e["stage"], e["reason"]) for e in first["errors"]}
     assert ("feed", "malformed_feed") in reasons
     assert ("feed", "connect_error") in reasons
@@ -65,7 +81,7 @@ def test_faults_are_recorded_with_reasons(demo_runs):
 
 
 def test_second_run_adds_nothing(demo_runs):
-    db, first, second, _n = demo_runs
+    db, first, second, _n, *_ = demo_runs
     assert second["counts"]["articles_new"] == 0
     assert second["counts"]["scored"] == 0
     assert second["counts"]["items_already_stored"] >= first["counts"]["articles_new"]
@@ -73,10 +89,32 @@ def test_second_run_adds_nothing(demo_runs):
     assert con.execute("select count(*) from articles").fetchone()[0] == first["counts"]["articles_new"]
     flows = con.execute("select flow_name, count(*) from runs group by all order by 1").fetchall()
     # the second monitor run collects, finds nothing new, and starts neither a score nor a report run
-    assert flows == [("collect", 2), ("monitor", 2), ("report", 1), ("score", 1)]
+    assert flows[:2] == [("collect", 2), ("monitor", 3)] and flows[2:] == [("report", 1), ("score", 1)]
     assert second["counts"]["score"] == "skipped: every article is scored"
     assert second["counts"]["report"] == "skipped: the warehouse is as the last report showed it"
     assert Path(second["snapshot"]).exists()
+
+
+def test_a_quiet_run_is_answered_without_a_flow(demo_runs):
+    """Nothing new on the feeds, every article scored, the report current: `settled_monitor` records the
+    run (its feed fetches and the same feed failures the flow records) and starts no flow; the same feeds
+    with nothing stored list every corpus article as pending, which sends a run to the flow."""
+    db, first, second, corpus_size, third, pending = demo_runs
+    assert third is not None and third["counts"]["articles_new"] == 0
+    assert third["counts"]["items_already_stored"] == second["counts"]["items_already_stored"]
+    assert {(e["stage"], e["reason"]) for e in third["errors"]} == {
+        (e["stage"], e["reason"]) for e in second["errors"] if e["stage"] == "feed"
+    }
+    assert len(pending) >= corpus_size
+    # the video-only page failed in the last collect run: left for the next flow run, not new work
+    failed = {e["source"] for e in first["errors"] if e["stage"] in ("fetch", "extract")}
+    assert third["counts"]["pages_left_for_the_next_flow_run"] == len(failed) >= 1
+    con = connect(db, read_only=True)
+    run = con.execute("select flow_name, status, n_errors from runs where run_id = ?", [third["run_id"]])
+    assert run.fetchone() == ("monitor", "completed", len(third["errors"]))
+    fetched = con.execute("select count(*) from feed_fetches where run_id = ?", [third["run_id"]]).fetchone()
+    assert fetched[0] == third["counts"]["feeds"]
+    assert Path(third["snapshot"]).exists()
 
 
 def test_seed_articles_are_scored_and_stored(prefect_harness, seeds_dir, tmp_path):

@@ -111,7 +111,7 @@ def test_each_warehouse_has_its_own_snapshot_readable_by_other_analysts(tmp_path
     from typer.testing import CliRunner
 
     from flows.params import ReportParams
-    from flows.report import snapshot_target
+    from flows.report_state import snapshot_target
     from framewatch.cli import app
     from warehouse.db import connect, snapshot_path
 
