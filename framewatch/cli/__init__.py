@@ -22,6 +22,7 @@ app = typer.Typer(
     help="framewatch: collect news, score frames / slant / tone, compare outlets over time.",
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,
+    rich_markup_mode="markdown",  # docstring paragraphs reflow to the terminal's width
 )
 
 
