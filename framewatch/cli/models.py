@@ -100,16 +100,22 @@ def train(
         fail(str(exc))
     typer.echo(f"saved {version} in {target / version}")
     if promote_model:
-        from classifier.promotion import NotEarned, promote
+        promote_on_evidence(version, target)
 
-        try:
-            promote(version, target, require_evidence=True)
-        except NotEarned as exc:
-            typer.echo(f"{exc}; the promoted model stays as it was")
-            return
-        except RegistryError as exc:
-            fail(str(exc))
-        typer.echo(f"promoted {version}: it beats the plain reference on every protocol figure")
+
+def promote_on_evidence(version: str, target: Path, hint: str = "") -> None:
+    """Promote `version` when its card shows it beats the plain reference on every protocol figure; else
+    say why (and `hint`) and keep the promoted model."""
+    from classifier.promotion import NotEarned, promote
+
+    try:
+        promote(version, target, require_evidence=True)
+    except NotEarned as exc:
+        typer.echo(f"{exc}; the promoted model stays as it was{hint}")
+        return
+    except RegistryError as exc:
+        fail(str(exc))
+    typer.echo(f"promoted {version}: it beats the plain reference on every protocol figure")
 
 
 @app.command("classify", rich_help_panel=Panel.models)

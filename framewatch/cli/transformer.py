@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from framewatch.cli.console import fail
+from framewatch.cli.models import promote_on_evidence
 
 logger = logging.getLogger(__name__)
 
@@ -89,8 +90,7 @@ def train_transformer_command(
 
     Resumable: the frozen layers' states and per-epoch checkpoints are cached."""
     from classifier.data import DataError
-    from classifier.promotion import NotEarned, promote
-    from classifier.registry import RegistryError, seal
+    from classifier.registry import seal
     from classifier.settings import ClassifierSettings
     from classifier.transformer.config import TransformerConfig
     from classifier.transformer.settings import TransformerSettings
@@ -133,14 +133,7 @@ def train_transformer_command(
     seal(version, target)  # sha256 of every weight file in the card, checked whenever the version opens
     typer.echo(f"saved {version} in {target / version}")
     if promote_model:
-        try:
-            promote(version, target, require_evidence=True)
-        except NotEarned as exc:
-            typer.echo(f"{exc}; the promoted model stays as it was (--compare-baseline gives the evidence)")
-            return
-        except RegistryError as exc:
-            fail(str(exc))
-        typer.echo(f"promoted {version}: it beats the plain reference on every protocol figure")
+        promote_on_evidence(version, target, " (--compare-baseline measures the evidence)")
 
 
 def parse_sets(items: list[str]) -> dict[str, object]:
