@@ -13,80 +13,20 @@ import duckdb
 import pyarrow as pa
 
 from warehouse.load import run_batch
+from warehouse.schemas import batch_for
 from warehouse.sqlfiles import sql
 
 log = logging.getLogger(__name__)
-
-FEED_FETCH_SCHEMA = pa.schema(
-    [
-        ("run_id", pa.string()),
-        ("feed_url", pa.string()),
-        ("outlet_id", pa.string()),
-        ("kind", pa.string()),
-        ("fetched_at", pa.timestamp("us")),
-        ("outcome", pa.string()),
-        ("http_status", pa.int32()),
-        ("reason", pa.string()),
-        ("detail", pa.string()),
-        ("items", pa.int32()),
-        ("new_items", pa.int32()),
-        ("etag", pa.string()),
-        ("last_modified", pa.string()),
-        ("elapsed_ms", pa.int32()),
-    ]
-)
-
-ARTICLE_COLLECTION_SCHEMA = pa.schema(
-    [
-        ("article_id", pa.string()),
-        ("run_id", pa.string()),
-        ("final_url", pa.string()),
-        ("paywalled", pa.bool_()),
-        ("paywall_signal", pa.string()),
-        ("encoding", pa.string()),
-        ("encoding_source", pa.string()),
-        ("recorded_at", pa.timestamp("us")),
-    ]
-)
-
-MINHASH_SCHEMA = pa.schema(
-    [
-        ("article_id", pa.string()),
-        ("cluster_id", pa.string()),
-        ("scheme", pa.string()),
-        ("num_perm", pa.int32()),
-        ("seed", pa.int32()),
-        ("shingle_words", pa.int32()),
-        ("hashvalues", pa.list_(pa.uint64())),
-        ("created_at", pa.timestamp("us")),
-    ]
-)
-
-LINK_SCHEMA = pa.schema(
-    [
-        ("article_id", pa.string()),
-        ("linked_article_id", pa.string()),
-        ("relation", pa.string()),
-        ("similarity", pa.float64()),
-        ("cluster_id", pa.string()),
-        ("outlet_id", pa.string()),
-        ("url", pa.string()),
-        ("run_id", pa.string()),
-        ("linked_at", pa.timestamp("us")),
-    ]
-)
 
 
 def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-def _insert(
-    con: duckdb.DuckDBPyConnection, name: str, schema: pa.Schema, rows: Sequence[dict[str, Any]]
-) -> int:
+def _insert(con: duckdb.DuckDBPyConnection, name: str, table: str, rows: Sequence[dict[str, Any]]) -> int:
     if not rows:
         return 0
-    batch = pa.Table.from_pylist([{c: r.get(c) for c in schema.names} for r in rows], schema=schema)
+    batch = batch_for(con, table, list(rows))
     run_batch(con, sql(name), batch)
     return batch.num_rows
 
@@ -98,7 +38,7 @@ def record_feed_fetches(
     return _insert(
         con,
         "collection_insert_feed_fetches",
-        FEED_FETCH_SCHEMA,
+        "feed_fetches",
         [
             {**row, "run_id": run_id, "items": row.get("items") or 0, "new_items": row.get("new_items") or 0}
             for row in feed_status
@@ -116,15 +56,15 @@ def record_article_collection(
         for a in articles
         if a.get("extractor") != "import"
     ]
-    return _insert(con, "collection_insert_article_collection", ARTICLE_COLLECTION_SCHEMA, rows)
+    return _insert(con, "collection_insert_article_collection", "article_collection", rows)
 
 
 def record_minhashes(con: duckdb.DuckDBPyConnection, signatures: Sequence[dict[str, Any]]) -> int:
-    return _insert(con, "collection_insert_minhashes", MINHASH_SCHEMA, signatures)
+    return _insert(con, "collection_insert_minhashes", "article_minhashes", signatures)
 
 
 def record_links(con: duckdb.DuckDBPyConnection, links: Sequence[dict[str, Any]]) -> int:
-    return _insert(con, "collection_insert_links", LINK_SCHEMA, links)
+    return _insert(con, "collection_insert_links", "article_links", links)
 
 
 def feed_validators(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str | None, str | None]]:

@@ -19,66 +19,10 @@ import pyarrow as pa
 from warehouse import labels_export
 from warehouse.load import ArticleText, now, run_batch
 from warehouse.rows import one_row
+from warehouse.schemas import batch_for, table_schema
 from warehouse.sqlfiles import sql
 
 log = logging.getLogger(__name__)
-
-LABEL_SCHEMA = pa.schema(
-    [
-        ("label_id", pa.string()),
-        ("article_id", pa.string()),
-        ("annotator", pa.string()),
-        ("action", pa.string()),
-        ("undoes", pa.string()),
-        ("frames", pa.list_(pa.string())),
-        ("primary_frame", pa.string()),
-        ("slant", pa.string()),
-        ("tone", pa.string()),
-        ("codebook_version", pa.string()),
-        ("labeled_at", pa.timestamp("us")),
-        ("source", pa.string()),
-        ("import_id", pa.string()),
-        ("note", pa.string()),
-    ]
-)
-
-SAMPLE_SCHEMA = pa.schema(
-    [
-        ("batch_id", pa.string()),
-        ("article_id", pa.string()),
-        ("outlet_id", pa.string()),
-        ("strategy", pa.string()),
-        ("score", pa.float64()),
-        ("position", pa.int32()),
-        ("annotator", pa.string()),
-        ("created_at", pa.timestamp("us")),
-    ]
-)
-
-TEST_SET_SCHEMA = pa.schema(
-    [
-        ("article_id", pa.string()),
-        ("outlet_id", pa.string()),
-        ("batch_id", pa.string()),
-        ("frozen_at", pa.timestamp("us")),
-    ]
-)
-
-GOLD_SCHEMA = pa.schema(
-    [
-        ("article_id", pa.string()),
-        ("frames", pa.list_(pa.string())),
-        ("primary_frame", pa.string()),
-        ("slant", pa.string()),
-        ("tone", pa.string()),
-        ("codebook_version", pa.string()),
-        ("method", pa.string()),
-        ("adjudicator", pa.string()),
-        ("n_annotators", pa.int32()),
-        ("decided_at", pa.timestamp("us")),
-        ("note", pa.string()),
-    ]
-)
 
 
 def new_id() -> str:
@@ -137,7 +81,7 @@ def append_labels(con: duckdb.DuckDBPyConnection, rows: Sequence[dict[str, Any]]
     """Append label (or undo) rows in one transaction: all are stored or none."""
     if not rows:
         return 0
-    return _append(con, sql("labels_insert"), pa.Table.from_pylist(list(rows), schema=LABEL_SCHEMA), "labels")
+    return _append(con, sql("labels_insert"), batch_for(con, "labels", list(rows)), "labels")
 
 
 def undo_last(con: duckdb.DuckDBPyConnection, annotator: str, codebook_version: str) -> str | None:
@@ -242,14 +186,14 @@ def test_set(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
 def freeze_test_set(con: duckdb.DuckDBPyConnection, rows: Sequence[dict[str, Any]]) -> int:
     if not rows:
         return 0
-    batch = pa.Table.from_pylist(list(rows), schema=TEST_SET_SCHEMA)
+    batch = batch_for(con, "label_test_set", list(rows))
     return _append(con, sql("labels_insert_test_set"), batch, "label_test_set")
 
 
 def append_samples(con: duckdb.DuckDBPyConnection, rows: Sequence[dict[str, Any]]) -> int:
     if not rows:
         return 0
-    batch = pa.Table.from_pylist(list(rows), schema=SAMPLE_SCHEMA)
+    batch = batch_for(con, "label_samples", list(rows))
     return _append(con, sql("labels_insert_samples"), batch, "label_samples")
 
 
@@ -259,7 +203,7 @@ def append_samples(con: duckdb.DuckDBPyConnection, rows: Sequence[dict[str, Any]
 def append_gold(con: duckdb.DuckDBPyConnection, rows: Sequence[dict[str, Any]]) -> int:
     if not rows:
         return 0
-    batch = pa.Table.from_pylist(list(rows), schema=GOLD_SCHEMA)
+    batch = batch_for(con, "gold_labels", list(rows))
     return _append(con, sql("labels_insert_gold"), batch, "gold_labels")
 
 
@@ -288,17 +232,12 @@ def new_gold_since_retrain(con: duckdb.DuckDBPyConnection) -> int:
 
 # -- recovery ---------------------------------------------------------------------------------------------
 
-SCHEMAS = {
-    "labels": LABEL_SCHEMA,
-    "gold_labels": GOLD_SCHEMA,
-    "label_test_set": TEST_SET_SCHEMA,
-    "label_samples": SAMPLE_SCHEMA,
-}
+TABLES = ("labels", "gold_labels", "label_test_set", "label_samples")  # the labeling work
 
 
-def _typed_rows(table: str, rows: Sequence[dict[str, Any]]) -> pa.Table:
+def _typed_rows(con: duckdb.DuckDBPyConnection, table: str, rows: Sequence[dict[str, Any]]) -> pa.Table:
     """Rows read back from JSON (timestamps as ISO strings) as an Arrow table of the table's schema."""
-    schema = SCHEMAS[table]
+    schema = table_schema(con, table)
     stamps = [f.name for f in schema if pa.types.is_timestamp(f.type)]
     fixed = []
     for row in rows:
@@ -317,10 +256,10 @@ def restore_rows(
     by article, queue entries by batch, article and annotator); returns how many per table. Restored
     rows are not appended to the export again (they came from it, or from the damaged file)."""
     added = {}
-    for table in SCHEMAS:
+    for table in TABLES:
         rows = rows_by_table.get(table) or []
         added[table] = (
-            len(run_batch(con, sql(f"labels_restore_{table}"), _typed_rows(table, rows))) if rows else 0
+            len(run_batch(con, sql(f"labels_restore_{table}"), _typed_rows(con, table, rows))) if rows else 0
         )
     return added
 
@@ -333,8 +272,8 @@ def orphaned_labels(con: duckdb.DuckDBPyConnection) -> int:
 def rows_in_database(con: duckdb.DuckDBPyConnection) -> dict[str, list[dict[str, Any]]]:
     """Every row of the labeling tables (to carry them from a damaged file that still reads)."""
     out = {}
-    for table, schema in SCHEMAS.items():
-        columns = ", ".join(f.name for f in schema)
+    for table in TABLES:
+        columns = ", ".join(table_schema(con, table).names)
         out[table] = _dicts(
             con.execute(sql("labels_all_rows").replace("{table}", table).replace("{columns}", columns))
         )

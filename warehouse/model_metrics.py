@@ -7,25 +7,10 @@ from collections.abc import Sequence
 from typing import Any
 
 import duckdb
-import pyarrow as pa
 
 from warehouse.load import now, run_batch, run_statements
+from warehouse.schemas import batch_for
 from warehouse.sqlfiles import sql
-
-METRIC_SCHEMA = pa.schema(
-    [
-        ("model_version", pa.string()),
-        ("evaluated_at", pa.timestamp("us")),
-        ("dataset", pa.string()),
-        ("data_hash", pa.string()),
-        ("protocol", pa.string()),
-        ("task", pa.string()),
-        ("slice", pa.string()),
-        ("metric", pa.string()),
-        ("value", pa.float64()),
-        ("n", pa.int32()),
-    ]
-)
 
 
 def register_evaluated_model(
@@ -48,7 +33,9 @@ def record_metrics(
     if not rows:
         return 0
     stamp = now()
-    table = pa.Table.from_pylist(
+    table = batch_for(
+        con,
+        "model_metrics",
         [
             {
                 "model_version": version,
@@ -64,7 +51,6 @@ def record_metrics(
             }
             for r in rows
         ],
-        schema=METRIC_SCHEMA,
     )
     run_batch(con, sql("model_metrics_insert"), table)
     return table.num_rows
