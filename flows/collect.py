@@ -10,6 +10,7 @@ from typing import Any
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
+from flows.outcome import RunOutcome
 from flows.params import CollectParams, RunnerParams
 from flows.runs import recorded_run, writer
 from flows.sources.collect import CollectResult, collect
@@ -94,7 +95,7 @@ def store_new(
 @flow(name="collect", log_prints=False, validate_parameters=True)
 def collect_flow(
     db_path: str, params: CollectParams | None = None, runner: RunnerParams | None = None
-) -> dict[str, Any]:
+) -> RunOutcome:
     """Collect the registry's feeds and the bulk files; store what is new. Returns counts and errors."""
     params = params or CollectParams()
     runner = runner or RunnerParams()

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from flows.demo_site import DemoSite
+from flows.outcome import RunOutcome
 from flows.sources.registry import Outlet
 from flows.sources.settings import FetchSettings
 
@@ -120,7 +121,7 @@ def run_demo(
     port: int = DEMO_PORT,
     runner: Any = None,
     ready: Callable[[], None] | None = None,
-) -> dict[str, Any]:
+) -> RunOutcome:
     """Serve the demo corpus and run the monitor flow over it; `ready` (when given) is called just before
     the flow starts (the CLI waits there for the Prefect API it started in the background)."""
     from flows.monitor import monitor_flow  # imports Prefect: after configure_runtime

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from classifier import registry
+from flows.outcome import RunOutcome
 from flows.params import CollectParams
 from flows.sources.imports import read_imports
 from warehouse import load
@@ -19,7 +20,7 @@ from warehouse.db import open_db
 QUICK_MAX_BYTES = 50_000_000  # bigger imports are read once, by the flow
 
 
-def settled_import(db_path: Path | str, params: CollectParams) -> dict[str, Any] | None:
+def settled_import(db_path: Path | str, params: CollectParams) -> RunOutcome | None:
     """The recorded outcome of an import with nothing to store or score, or None when it needs a flow."""
     files = [Path(p) for p in params.import_paths]
     if not Path(db_path).exists() or any(p.is_dir() or not p.exists() for p in files):

@@ -14,6 +14,7 @@ from prefect import flow, get_run_logger
 from classifier import registry
 from flows.cluster import cluster_for, on_runner
 from flows.collect import collect_flow
+from flows.outcome import RunOutcome
 from flows.params import CollectParams, ReportParams, RetrainParams, RunnerParams, ScoreParams
 from flows.report import report_flow
 from flows.report_state import report_due, snapshot_target
@@ -58,7 +59,7 @@ def monitor_flow(
     report: ReportParams | None = None,
     retrain: RetrainParams | None = None,
     runner: RunnerParams | None = None,
-) -> dict[str, Any]:
+) -> RunOutcome:
     """One monitoring run. Returns the run's id, counts, errors and snapshot (also stored in `runs`)."""
     collect, score = collect or CollectParams(), score or ScoreParams()
     report, retrain, runner = report or ReportParams(), retrain or RetrainParams(), runner or RunnerParams()
@@ -94,7 +95,7 @@ def monitor_flow(
     return {"run_id": run.run_id, "counts": run.counts, "errors": run.errors, "snapshot": snapshot}
 
 
-def _score_or_skip(db_path: str, params: ScoreParams, runner: Any, run: Any) -> dict[str, Any] | None:
+def _score_or_skip(db_path: str, params: ScoreParams, runner: Any, run: Any) -> RunOutcome | None:
     """The score flow, unless no stored article waits for the model (then no flow run is started)."""
     version = params.model_version or registry.promoted_version()
     with writer(db_path) as con:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from classifier import registry
+from flows.outcome import RunOutcome
 from flows.params import CollectParams, ReportParams, RetrainParams, RunnerParams, ScoreParams
 from flows.report_state import report_due, snapshot_target
 from flows.sources.collect import pending_items_async
@@ -32,7 +33,7 @@ def settled_monitor(
     retrain: RetrainParams,
     runner: RunnerParams,
     report: ReportParams | None = None,
-) -> dict[str, Any] | None:
+) -> RunOutcome | None:
     """The recorded outcome of a monitoring run with nothing to collect, score, retrain or report, or None
     when the run needs the flow."""
     report = report or ReportParams()
@@ -60,7 +61,11 @@ def settled_monitor(
         if len(retry_later) < len(pending):
             return None
         run_id = str(uuid.uuid4())
-        summary = {"sources_path": collect.sources_path, "import_paths": [], "runner": runner.kind}
+        summary: dict[str, Any] = {
+            "sources_path": collect.sources_path,
+            "import_paths": [],
+            "runner": runner.kind,
+        }
         load.start_run(con, run_id, "monitor", {**summary, "model_version": version, **load.run_owner()})
         load.upsert_outlets(con, [o.row() for o in outlets])
         load.upsert_feeds(con, [{"feed_url": f.url, "outlet_id": f.outlet_id, "kind": f.kind} for f in feeds])

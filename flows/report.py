@@ -4,7 +4,6 @@ analysts and the markdown summary artifact. Runs after every monitor run and wee
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from prefect import flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact
@@ -12,6 +11,7 @@ from prefect.artifacts import create_markdown_artifact
 from flows.analysis.shifts import detect_shifts
 from flows.analysis.stories import update_stories
 from flows.analysis.topics import assign_topics, load_taxonomy
+from flows.outcome import RunOutcome
 from flows.params import ReportParams
 from flows.report_state import report_key, snapshot_target
 from flows.reporting.report import markdown_summary
@@ -22,7 +22,7 @@ from warehouse.snapshot import publish_snapshot
 
 
 @flow(name="report", log_prints=False, validate_parameters=True)
-def report_flow(db_path: str, params: ReportParams | None = None) -> dict[str, Any]:
+def report_flow(db_path: str, params: ReportParams | None = None) -> RunOutcome:
     """Group stories, flag shifts, refresh marts, publish a snapshot and the summary artifact."""
     params = params or ReportParams()
     week = date.fromisoformat(params.week) if params.week else None

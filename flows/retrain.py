@@ -23,6 +23,7 @@ from classifier.scoring import Doc, Prediction
 from classifier.settings import ClassifierSettings
 from classifier.slant import CueStrippedSlant
 from classifier.train import train_model
+from flows.outcome import RunOutcome
 from flows.retrain_check import protocol_check
 from flows.runs import recorded_run, writer
 from flows.score import score_and_store
@@ -117,7 +118,7 @@ def retrain_flow(
     config: RetrainConfig | None = None,
     rescore_days: int = 90,
     rescore_since: date | None = None,
-) -> dict[str, Any]:
+) -> RunOutcome:
     """One turn of the loop. Returns the decision (scores of both models), the versions and counts;
     the run is recorded in `runs` (flow_name 'retrain')."""
     logger = get_run_logger()
@@ -171,4 +172,4 @@ def retrain_flow(
     finally:
         if scratch is not None:
             scratch.cleanup()
-    return {"run_id": run.run_id, "decision": decision.as_dict(), "counts": run.counts}
+    return {"run_id": run.run_id, "counts": run.counts, "errors": run.errors, "decision": decision.as_dict()}

@@ -15,6 +15,7 @@ from classifier import registry
 from classifier.embedding import MODEL_NAME, Embedder, embed_articles, shared_embedder
 from classifier.predict import load_scorer
 from classifier.scoring import Doc
+from flows.outcome import RunOutcome
 from flows.params import RunnerParams, ScoreParams
 from flows.retries import infrastructure_failure
 from flows.runs import recorded_run, writer
@@ -128,7 +129,7 @@ def _scored(
 @flow(name="score", log_prints=False, validate_parameters=True)
 def score_flow(
     db_path: str, params: ScoreParams | None = None, runner: RunnerParams | None = None
-) -> dict[str, Any]:
+) -> RunOutcome:
     """Score what the chosen model has not scored yet. Idempotent: a second run scores nothing."""
     params = params or ScoreParams()
     runner = runner or RunnerParams()
