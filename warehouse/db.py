@@ -37,11 +37,7 @@ def connect(
     except duckdb.IOException as exc:
         msg = " ".join(str(exc).split())
         if "lock" in msg.lower():
-            raise WarehouseError(
-                f"{path} is locked by another process (a monitoring run is writing). "
-                "Wait for it to finish, or query the read-only snapshot the run publishes. "
-                f"DuckDB said: {msg}"
-            ) from exc
+            raise _locked(path, exc) from exc
         raise WarehouseError(
             f"cannot open {path}: {msg}. If the file is damaged, move it aside and restore the latest "
             f"snapshot: `framewatch recover --db {path}` does both (it never deletes the file); "
@@ -54,9 +50,23 @@ def connect(
             "the file); or start a fresh file with FRAMEWATCH_DB_PATH."
         ) from exc
     if not read_only:
-        migrate(con)
-        refresh_views(con)
+        try:
+            migrate(con)
+            refresh_views(con)
+        except (duckdb.Error, WarehouseError) as exc:
+            con.close()
+            if "conflicting lock" in str(exc).lower() or "could not set lock" in str(exc).lower():
+                raise _locked(path, exc) from exc  # another process took the file between connect and commit
+            raise
     return con
+
+
+def _locked(path: Path, exc: BaseException) -> WarehouseError:
+    return WarehouseError(
+        f"{path} is locked by another process (a monitoring run is writing). "
+        "Wait for it to finish, or query the read-only snapshot the run publishes. "
+        f"DuckDB said: {' '.join(str(exc).split())}"
+    )
 
 
 def ensure_writable(path: Path | str) -> None:

@@ -32,8 +32,8 @@ _EXPLAIN = re.compile(
 _HINTS = {
     "COPY": "COPY writes files; to get Parquet use `framewatch export --out DIR`, or print rows with --json",
     "EXPORT": "EXPORT DATABASE writes files; use `framewatch export --out DIR` or `framewatch snapshot`",
-    "ATTACH": "ATTACH opens another database (possibly for writing); query a snapshot with "
-    "`framewatch query --db .framewatch/snapshots/framewatch-latest.duckdb` (framewatch.duckdb's snapshot)",
+    "ATTACH": "ATTACH opens another database (possibly for writing); query a snapshot directly with "
+    "`framewatch query --db <db folder>/.framewatch/snapshots/<db name>-latest.duckdb`",
     "DETACH": "the query runs on one database, opened read-only",
     "LOAD": "INSTALL / LOAD of extensions are off (they would reach the network or run native code)",
     "SET": "settings are locked for analysts' queries",

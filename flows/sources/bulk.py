@@ -53,8 +53,8 @@ def _hf_records(path: Path) -> Iterator[Item]:
         if "text" not in dataset.column_names:
             raise ImportFileError(f"{path}: no `text` column (columns: {', '.join(dataset.column_names)})")
         label = f"{path}[{split}]" if split else str(path)
-        for n, rec in enumerate(dataset):
-            yield f"{label}:{n}", dict(rec)
+        for n, rec in enumerate(dataset, 1):
+            yield f"{label}:row {n}", dict(rec)
 
 
 def _utf8(raw: bytes) -> str:
@@ -158,8 +158,8 @@ def _parquet_rows(path: Path) -> Iterator[Item]:
     try:
         for batch in parquet.iter_batches(batch_size=PARQUET_BATCH_ROWS):
             for rec in batch.to_pylist():
-                yield f"{path}:{n}", rec
                 n += 1
+                yield f"{path}:row {n}", rec  # rows counted from 1, as lines are
     except (pa.ArrowException, OSError) as exc:
         raise ImportFileError(
             f"{path}: Parquet data unreadable after row {n} ({exc}); export it again"

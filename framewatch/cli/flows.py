@@ -58,6 +58,18 @@ def _preflight(
         fail(str(exc))
 
 
+def _model_loads(model: str | None) -> None:
+    """Load the model a run will score with (and score a probe text) before any flow starts: a damaged
+    weight file whose card still matches it then ends in one line, not in tracebacks from a failed flow."""
+    from classifier import registry
+    from classifier.promotion import probe
+
+    try:
+        probe(model or registry.promoted_version())
+    except registry.RegistryError as exc:
+        fail(f"{exc}; nothing was collected or scored")
+
+
 def _run_or_fail(run: Callable[[], Any], api_ready: Callable[[], None] | None = None) -> Any:
     """Run a flow, once the API answers (`api_ready` waits for it); the errors a person can act on
     (another run took the lock meanwhile, a bad sources file, a broken model) end in one line."""
@@ -82,7 +94,8 @@ def _print_outcome(db_path: Path, outcome: dict[str, Any]) -> None:
         f"{len(outcome['errors'])} failures recorded, {counts.get('duration_s')} s"
     )
     if outcome["errors"]:
-        console.print("recorded failures (the run finished and stored everything else):")
+        stored = "stored everything else" if counts.get("articles_new", 0) else "stored nothing new"
+        console.print(f"recorded failures (the run finished and {stored}):")
         for e in outcome["errors"]:  # one line each, so file:line stays whole and greppable
             console.print(
                 f"  {e['stage']} {e['source']}: {e['reason']}: {_short(e.get('detail'))}",
@@ -155,6 +168,7 @@ def monitor(
     score, retrain = ScoreParams(model_version=model), RetrainParams(min_new_gold=retrain_after)
     outcome = settled_monitor(db_path, collect, score, retrain, run_on)  # nothing new: no flow started
     if outcome is None:
+        _model_loads(model)
         api_ready = start_temporary_api()
         from flows.monitor import monitor_flow
 
@@ -196,6 +210,7 @@ def import_files(
     params = CollectParams(import_paths=[str(f) for f in files], import_outlet=outlet)
     outcome = settled_import(db_path, params)  # nothing new: answered without starting a flow
     if outcome is None:
+        _model_loads(None)
         api_ready = start_temporary_api()
         from flows.monitor import monitor_flow
 
@@ -307,6 +322,7 @@ def score_cmd(
     params = ScoreParams(model_version=model)
     db_path = resolve_db(db)
     _preflight(db_path, model=params.model_version)
+    _model_loads(params.model_version)
     api_ready = start_temporary_api()
     from flows.score import score_flow
 

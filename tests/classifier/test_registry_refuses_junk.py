@@ -171,3 +171,22 @@ def test_promote_needs_evidence_that_the_version_beats_the_reference(models: Pat
     anyway = _invoke(models, "models", "promote", plain, "--anyway")
     assert anyway.exit_code == 0 and "promoted without evidence" in anyway.output
     assert registry.promoted_version(models) == plain
+
+
+@pytest.mark.parametrize("command", [["score-stored"], ["monitor", "--sources", "{sources}"]])
+def test_a_run_with_a_damaged_model_stops_in_one_line_before_any_flow(
+    models: Path, tmp_path: Path, command: list[str]
+):
+    """A weight file damaged before its card was written (the card's hash matches the junk): the flow
+    commands load the model first, so the user sees one line, not a failed flow's tracebacks."""
+    (models / BASELINE / "model.skops").write_bytes(b"junk" * 100)
+    registry.seal(BASELINE, models)
+    sources = tmp_path / "sources.toml"
+    sources.write_text(
+        'schema = 1\nversion = "1"\n[[outlet]]\nslug = "loop"\nname = "Loop"\ndomain = "127.0.0.1"\n'
+        'country = "US"\nkind = "blog"\nfeeds = ["http://127.0.0.1:9/feed.xml"]\n'
+    )
+    db = tmp_path / "fw.duckdb"
+    args = [a.replace("{sources}", str(sources)) for a in command]
+    result = runner.invoke(app, [*args, "--db", str(db)], env={"FRAMEWATCH_MODELS_DIR": str(models)})
+    one_clear_line(result, BASELINE, "not a readable skops model file", "nothing was collected or scored")

@@ -89,7 +89,7 @@ def test_hugging_face_dataset_on_disk(tmp_path):
     Dataset.from_list(rows).save_to_disk(str(single))
     good, bad = read_import_file(single)
     assert [r["title"] for r in good] == ["One"] and str(good[0]["published"]) == "2026-11-01"
-    assert bad[0]["source"] == f"{single}:1" and "no `text`" in bad[0]["detail"]
+    assert bad[0]["source"] == f"{single}:row 2" and "no `text`" in bad[0]["detail"]
 
     splits = tmp_path / "splits"
     DatasetDict({"train": Dataset.from_list(rows[:1]), "test": Dataset.from_list(rows[:1])}).save_to_disk(
