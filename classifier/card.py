@@ -28,8 +28,9 @@ LIMITATIONS = [
 HEADS = {
     "calibrated-char-tfidf": "character 2-5 gram TF-IDF, a logistic regression per frame, Platt calibration "
     "with per-language intercepts, one global threshold plus the most probable frame",
-    "cue-stripped-tfidf": "outlet cues stripped, word 1-2 grams used by >= 3 training outlets, logistic "
-    "regression with capped outlet weights and balanced classes",
+    "cue-stripped-tfidf": "outlet cues stripped (names, bylines, datelines, credits, house boilerplate), "
+    "word 1-2 grams used by many training outlets and owned by none (`min_outlets`, `max_outlet_share` in "
+    "the card's params), a log-loss linear model with capped outlet weights and balanced classes",
 }
 
 

@@ -160,9 +160,9 @@ def select_evidence(
     min_words: int = MIN_EVIDENCE_WORDS,
 ) -> dict[str, list[str]]:
     """Top-``k`` sentences per predicted frame and for the predicted slant, from per-sentence probabilities
-    (rows = sentences), ranked by how much the label stands out in the sentence. Each label takes sentences
-    no other label took first while there are any; sentences shorter than ``min_words`` words are used only
-    if nothing longer exists."""
+    (rows = sentences), ranked by how much the label stands out in the sentence. Frames take sentences no
+    other frame took while there are any, one per frame per round; sentences shorter than ``min_words``
+    words are used only if nothing longer exists."""
     if not len(sentences):
         return {**{f: [] for f in frames}, SLANT_KEY: []}
     long_enough = np.array([len(s.split()) >= min_words for s in sentences])
@@ -171,20 +171,21 @@ def select_evidence(
     f_spec, s_spec = _specificity(frame_probs), _specificity(slant_probs)
     scores = {f: f_spec[:, frame_col[f]] for f in frames}
     scores[SLANT_KEY] = s_spec[:, list(slant_labels).index(slant)]
-    used: set[int] = set()
-    out: dict[str, list[str]] = {}
-    # the labels that have the clearest evidence choose first
-    for label in sorted(scores, key=lambda lab: -float(scores[lab][candidates].max())):
-        order = candidates[np.argsort(-scores[label][candidates], kind="stable")]
-        fresh = [i for i in order if i not in used]
-        picked: list[str] = []
-        for i in [*fresh, *(i for i in order if i in used)]:
-            if sentences[i] not in picked:
-                picked.append(sentences[i])
-                used.add(int(i))
-            if len(picked) == k:
-                break
-        out[label] = picked
+    orders = {label: candidates[np.argsort(-scores[label][candidates], kind="stable")] for label in scores}
+    out: dict[str, list[str]] = {label: [] for label in scores}
+    used: set[int] = set()  # sentences a frame took: other frames take them only when nothing else is left
+    # in rounds, so every frame gets its best distinct sentence before any frame takes a second one; the
+    # labels with the clearest evidence choose first; the slant may show a sentence a frame shows too
+    ranked = sorted(scores, key=lambda lab: -float(scores[lab][candidates].max()))
+    for _ in range(k):
+        for label in ranked:
+            open_ = [i for i in orders[label] if sentences[i] not in out[label]]
+            fresh = open_ if label == SLANT_KEY else [i for i in open_ if i not in used]
+            pool = fresh or open_
+            if pool:
+                out[label].append(sentences[pool[0]])
+                if label != SLANT_KEY:
+                    used.add(int(pool[0]))
     return {**{f: out[f] for f in frames}, SLANT_KEY: out[SLANT_KEY]}
 
 

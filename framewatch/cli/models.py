@@ -162,30 +162,49 @@ def models_list(models_dir: ModelsDirOption = None) -> None:
     if not infos:
         fail(f"no models in {root}; run `framewatch train`")
     table = Table(
-        title=f"models in {root}", caption="F1 from cross-validation; slant on outlets unseen in training"
+        title=f"models in {root}",
+        caption="figures from each card's cross-validation (slant and outlets: outlets unseen in training); "
+        "beats reference: the protocol's verdict (cards older than the protocol carry none)",
     )
     table.add_column("version", no_wrap=True)
     table.add_column("promoted")
     table.add_column("created (UTC)", no_wrap=True)
-    for column in ("frames micro-F1", "slant macro-F1"):
+    for column in ("frames micro-F1", "slant macro-F1", "outlet Spearman", "beats reference"):
         table.add_column(column)
     table.add_column("status")
     for info in infos:
-        metrics = info.card.get("metrics", {}) if isinstance(info.card.get("metrics"), dict) else {}
-        frames_f1 = (metrics.get("frames") or {}).get("micro_f1")
-        slant_f1 = (metrics.get("slant") or {}).get("macro_f1")
+        frames_f1, slant_f1, spearman, verdict = _figures(info.card)
         table.add_row(
             info.version,
             "*" if info.promoted else "",
             str(info.card.get("created", ""))[:16].replace("T", " "),
             _f1(frames_f1),
             _f1(slant_f1),
+            _f1(spearman),
+            verdict,
             "ok" if info.problem is None else "broken",
         )
     console.print(table)
     for info in infos:
         if info.problem is not None:
             console.print(f"broken: {info.version}: {escape(info.problem)}", soft_wrap=True, highlight=False)
+
+
+def _figures(card: dict) -> tuple[object, object, object, str]:
+    """Frames micro-F1, slant macro-F1, outlet Spearman and whether the version beats the plain reference:
+    from the card's protocol decision, or (cards older than the protocol) its cross-validation metrics."""
+    decision = card.get("decision") if isinstance(card.get("decision"), dict) else {}
+    if decision and "beats_reference" in decision:
+
+        def model(name: str) -> object:
+            row = decision.get(name)
+            return row.get("model") if isinstance(row, dict) else None
+
+        verdict = "yes" if decision["beats_reference"] else "no"
+        return model("frames micro-F1"), model("slant macro-F1"), model("outlet Spearman"), verdict
+    metrics = card.get("metrics", {}) if isinstance(card.get("metrics"), dict) else {}
+    frames_f1 = (metrics.get("frames") or {}).get("micro_f1")
+    return frames_f1, (metrics.get("slant") or {}).get("macro_f1"), None, "no evidence"
 
 
 def _f1(value: object) -> str:

@@ -50,9 +50,12 @@ def test_promoted_model_card_matches_codebook(scorer: Scorer) -> None:
     assert scorer.version == promoted_version(MODELS_DIR)
     card = read_card(scorer.version, MODELS_DIR)
     assert card["codebook_version"] == BOOK.version
-    assert card["metrics"]["frames"]["n_rows"] > 1000 and card["metrics"]["slant"]["n_rows"] > 20000
+    data = card["data"]
+    assert data["frames"]["rows"] > 1000 and data["slant"]["rows"] > 20000
+    # promoted on evidence: it beats the plain reference on every figure of the protocol
+    assert card["decision"]["beats_reference"] is True
     size = sum(p.stat().st_size for p in (MODELS_DIR / scorer.version).iterdir())
-    assert size < 20e6
+    assert size < 30e6  # committed to git: keep it small
 
 
 def test_scores_seed_articles(scorer: Scorer, seed_docs: list[tuple[str, str]]) -> None:
@@ -83,3 +86,63 @@ def test_directional_expectations(scorer: Scorer) -> None:
     assert crime_p.frame_probs[crime_frame] > economy_p.frame_probs[crime_frame]
     assert economy_p.frame_probs[econ_frame] > crime_p.frame_probs[econ_frame]
     assert crime_p.primary_frame == crime_frame
+
+
+# Hand-written articles: every sentence is written about one frame. The sentence the model shows as
+# evidence for a frame it predicts should be one written about that frame.
+ECON, CRIME, LAW = "Economic", "Crime and punishment", "Legality, constitutionality and jurisprudence"
+HEALTH, POLITICAL, OPINION = "Health and safety", "Political", "Public opinion"
+SECURITY, MORALITY = "Security and defense", "Morality"
+EVIDENCE_ARTICLES = [
+    (
+        "Council weighs sanctuary ordinance",
+        {
+            ECON: "The program will cost the city $12 million a year, and the budget office warned "
+            "that property taxes may have to rise to pay for it.",
+            CRIME: "Police arrested 14 people last month, and prosecutors charged several of them "
+            "with felony assault and burglary.",
+            LAW: "A federal judge ruled that the ordinance is unconstitutional because it conflicts "
+            "with federal law, and the city will appeal the ruling.",
+            HEALTH: "Doctors at the county hospital said the clinics had treated hundreds of patients "
+            "for flu and measles, and health officials urged residents to get vaccinated.",
+            POLITICAL: "The mayor, a Democrat facing reelection, clashed with Republican council "
+            "members, who accused her of playing politics before the election.",
+            OPINION: "A poll released Tuesday found that 58 percent of residents support the policy, "
+            "while hundreds of protesters rallied outside city hall.",
+        },
+    ),
+    (
+        "Border bill heads to Senate",
+        {
+            SECURITY: "Military commanders said troops and drones will patrol the border to stop "
+            "smugglers and armed groups, calling it a national security threat.",
+            ECON: "Economists said the tariffs would raise prices for consumers and cost farmers "
+            "billions of dollars in lost exports and jobs.",
+            CRIME: "Federal agents arrested the cartel leader, and prosecutors charged him with drug "
+            "trafficking and murder; he faces life in prison.",
+            POLITICAL: "Senate Republicans and Democrats traded blame ahead of the midterm elections, "
+            "and party leaders counted votes for the bill.",
+            MORALITY: "Religious leaders called the policy a moral failure, saying it is wrong to "
+            "separate children from their families and that faith demands compassion.",
+        },
+    ),
+]
+
+
+def test_evidence_for_a_frame_is_a_sentence_about_that_frame(scorer: Scorer) -> None:
+    shown = matched = 0
+    misses = []
+    for title, by_frame in EVIDENCE_ARTICLES:
+        text = " ".join(by_frame.values())
+        prediction = scorer.score([Doc(title=title, text=text)])[0]
+        _check(prediction, Doc(title=title, text=text))
+        for frame, sentences in prediction.evidence.items():
+            if frame not in by_frame:  # the slant's evidence, or a frame no sentence was written for
+                continue
+            shown += 1
+            if sentences[0] == by_frame[frame]:
+                matched += 1
+            else:
+                misses.append((frame, sentences[0][:60]))
+    assert shown >= 4, "the model predicted too few of the frames the articles were written about"
+    assert matched / shown >= 0.75, misses
