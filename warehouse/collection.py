@@ -13,7 +13,7 @@ import duckdb
 import pyarrow as pa
 
 from warehouse.load import run_batch
-from warehouse.schemas import batch_for
+from warehouse.schema import arrow_rows
 from warehouse.sqlfiles import sql
 
 log = logging.getLogger(__name__)
@@ -26,7 +26,7 @@ def _now() -> datetime:
 def _insert(con: duckdb.DuckDBPyConnection, name: str, table: str, rows: Sequence[dict[str, Any]]) -> int:
     if not rows:
         return 0
-    batch = batch_for(con, table, list(rows))
+    batch = arrow_rows(con, table, list(rows))
     run_batch(con, sql(name), batch)
     return batch.num_rows
 

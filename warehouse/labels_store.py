@@ -19,7 +19,7 @@ import pyarrow as pa
 from warehouse import labels_export
 from warehouse.load import ArticleText, now, run_batch
 from warehouse.rows import one_row
-from warehouse.schemas import batch_for, table_schema
+from warehouse.schema import arrow_rows, arrow_schema
 from warehouse.sqlfiles import sql
 
 log = logging.getLogger(__name__)
@@ -81,7 +81,7 @@ def append_labels(con: duckdb.DuckDBPyConnection, rows: Sequence[dict[str, Any]]
     """Append label (or undo) rows in one transaction: all are stored or none."""
     if not rows:
         return 0
-    return _append(con, sql("labels_insert"), batch_for(con, "labels", list(rows)), "labels")
+    return _append(con, sql("labels_insert"), arrow_rows(con, "labels", list(rows)), "labels")
 
 
 def undo_last(con: duckdb.DuckDBPyConnection, annotator: str, codebook_version: str) -> str | None:
@@ -186,14 +186,14 @@ def test_set(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
 def freeze_test_set(con: duckdb.DuckDBPyConnection, rows: Sequence[dict[str, Any]]) -> int:
     if not rows:
         return 0
-    batch = batch_for(con, "label_test_set", list(rows))
+    batch = arrow_rows(con, "label_test_set", list(rows))
     return _append(con, sql("labels_insert_test_set"), batch, "label_test_set")
 
 
 def append_samples(con: duckdb.DuckDBPyConnection, rows: Sequence[dict[str, Any]]) -> int:
     if not rows:
         return 0
-    batch = batch_for(con, "label_samples", list(rows))
+    batch = arrow_rows(con, "label_samples", list(rows))
     return _append(con, sql("labels_insert_samples"), batch, "label_samples")
 
 
@@ -203,7 +203,7 @@ def append_samples(con: duckdb.DuckDBPyConnection, rows: Sequence[dict[str, Any]
 def append_gold(con: duckdb.DuckDBPyConnection, rows: Sequence[dict[str, Any]]) -> int:
     if not rows:
         return 0
-    batch = batch_for(con, "gold_labels", list(rows))
+    batch = arrow_rows(con, "gold_labels", list(rows))
     return _append(con, sql("labels_insert_gold"), batch, "gold_labels")
 
 
@@ -237,7 +237,7 @@ TABLES = ("labels", "gold_labels", "label_test_set", "label_samples")  # the lab
 
 def _typed_rows(con: duckdb.DuckDBPyConnection, table: str, rows: Sequence[dict[str, Any]]) -> pa.Table:
     """Rows read back from JSON (timestamps as ISO strings) as an Arrow table of the table's schema."""
-    schema = table_schema(con, table)
+    schema = arrow_schema(con, table)
     stamps = [f.name for f in schema if pa.types.is_timestamp(f.type)]
     fixed = []
     for row in rows:
@@ -273,7 +273,7 @@ def rows_in_database(con: duckdb.DuckDBPyConnection) -> dict[str, list[dict[str,
     """Every row of the labeling tables (to carry them from a damaged file that still reads)."""
     out = {}
     for table in TABLES:
-        columns = ", ".join(table_schema(con, table).names)
+        columns = ", ".join(arrow_schema(con, table).names)
         out[table] = _dicts(
             con.execute(sql("labels_all_rows").replace("{table}", table).replace("{columns}", columns))
         )

@@ -9,7 +9,7 @@ from typing import Any
 import duckdb
 
 from warehouse.load import now, run_batch, run_statements
-from warehouse.schemas import batch_for
+from warehouse.schema import arrow_rows
 from warehouse.sqlfiles import sql
 
 
@@ -33,7 +33,7 @@ def record_metrics(
     if not rows:
         return 0
     stamp = now()
-    table = batch_for(
+    table = arrow_rows(
         con,
         "model_metrics",
         [

@@ -22,24 +22,31 @@ def arrow_schema(
     column's type in place."""
     key = (table, tuple(columns or ()))
     if key not in _CACHE:
-        known = [row[0] for row in con.execute(sql("table_columns"), [table]).fetchall()]
-        if not known:
-            raise ValueError(f"no warehouse table {table!r}")
-        wanted = list(columns) if columns else known
-        unknown = sorted(set(wanted) - set(known))
-        if unknown:
-            raise ValueError(f"table {table!r} has no column(s) {unknown}")
-        # names were checked against the catalog above, so quoting them into the select is safe
-        select = ", ".join(f'"{c}"' for c in wanted)
-        _CACHE[key] = con.sql(f'select {select} from "{table}" limit 0').to_arrow_table().schema
+        cur = con.cursor()  # a cursor of its own: a result the caller has not finished reading stays intact
+        try:
+            known = [row[0] for row in cur.execute(sql("table_columns"), [table]).fetchall()]
+            if not known:
+                raise ValueError(f"no warehouse table {table!r}")
+            wanted = list(columns) if columns else known
+            unknown = sorted(set(wanted) - set(known))
+            if unknown:
+                raise ValueError(f"table {table!r} has no column(s) {unknown}")
+            # names were checked against the catalog above, so quoting them into the select is safe
+            select = ", ".join(f'"{c}"' for c in wanted)
+            _CACHE[key] = cur.sql(f'select {select} from "{table}" limit 0').to_arrow_table().schema
+        finally:
+            cur.close()
     return _CACHE[key]
 
 
 def arrow_rows(
-    con: duckdb.DuckDBPyConnection, table: str, rows: Sequence[dict[str, Any]], columns: Sequence[str]
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    rows: Sequence[dict[str, Any]],
+    columns: Sequence[str] | None = None,
 ) -> pa.Table:
-    """`rows` (dicts; a missing key is null) as an Arrow table typed like `table`'s `columns`. Map
-    columns take Python dicts."""
+    """`rows` (dicts; a missing key is null, a key that is not a column is left out) as an Arrow table
+    typed like `table`'s `columns` (default: all of them). Map columns take Python dicts."""
     schema = arrow_schema(con, table, columns)
     prepared = []
     for row in rows:
