@@ -352,14 +352,6 @@ async def collect_async(
     return out
 
 
-async def probe_feeds_async(feeds: Iterable[Feed], settings: FetchSettings | None = None) -> CollectResult:
-    """Fetch and parse feeds only (no pages): `feed_status` says which work (`sources validate --online`)."""
-    out = CollectResult()
-    async with Fetcher(settings or FetchSettings()) as fetcher:
-        await asyncio.gather(*(_read_feed(fetcher, f, out, {}, set()) for f in feeds))
-    return out
-
-
 async def pending_items_async(
     feeds: Iterable[Feed],
     known_ids: set[str],
@@ -368,8 +360,9 @@ async def pending_items_async(
     max_items_per_feed: int | None = None,
 ) -> tuple[CollectResult, list[str]]:
     """Fetch the feeds only (conditionally, as collection does) and list the URLs of the items whose
-    article is not stored yet: a quiet run's check (flows.monitor_check). No page is fetched, no extractor
-    started."""
+    article is not stored yet: a quiet run's check (flows.monitor_check), and with nothing known and no
+    validators, `sources validate --online` (its `feed_status` says which feeds work). No page is fetched,
+    no extractor started."""
     out = CollectResult()
     async with Fetcher(settings or FetchSettings()) as fetcher:
         batches = await asyncio.gather(

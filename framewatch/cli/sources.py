@@ -130,10 +130,10 @@ def validate(
 
 
 def _probe(feeds: list) -> None:
-    from flows.sources.collect import probe_feeds_async
+    from flows.sources.collect import pending_items_async
 
     console.print(f"fetching {len(feeds)} feeds once each (per-host delay and robots.txt apply) ...")
-    result = asyncio.run(probe_feeds_async(feeds))
+    result, _new = asyncio.run(pending_items_async(feeds, set()))
     rows = [
         (s["outlet_id"], s["feed_url"], s["outcome"], s["http_status"] or "", s["items"], s["reason"] or "")
         for s in sorted(result.feed_status, key=lambda s: (s["outcome"] == "ok", s["outlet_id"]))
