@@ -160,9 +160,9 @@ def select_evidence(
     min_words: int = MIN_EVIDENCE_WORDS,
 ) -> dict[str, list[str]]:
     """Top-``k`` sentences per predicted frame and for the predicted slant, from per-sentence probabilities
-    (rows = sentences), ranked by how much the label stands out in the sentence. Frames take sentences no
-    other frame took while there are any, one per frame per round; sentences shorter than ``min_words``
-    words are used only if nothing longer exists."""
+    (rows = sentences), ranked by how much the label stands out in the sentence. Labels take sentences no
+    other label took while there are any, one per label per round (frames first, the slant last);
+    sentences shorter than ``min_words`` words are used only if nothing longer exists."""
     if not len(sentences):
         return {**{f: [] for f in frames}, SLANT_KEY: []}
     long_enough = np.array([len(s.split()) >= min_words for s in sentences])
@@ -173,19 +173,19 @@ def select_evidence(
     scores[SLANT_KEY] = s_spec[:, list(slant_labels).index(slant)]
     orders = {label: candidates[np.argsort(-scores[label][candidates], kind="stable")] for label in scores}
     out: dict[str, list[str]] = {label: [] for label in scores}
-    used: set[int] = set()  # sentences a frame took: other frames take them only when nothing else is left
-    # in rounds, so every frame gets its best distinct sentence before any frame takes a second one; the
-    # labels with the clearest evidence choose first; the slant may show a sentence a frame shows too
-    ranked = sorted(scores, key=lambda lab: -float(scores[lab][candidates].max()))
+    used: set[int] = set()  # sentences a label took: others take them only when nothing else is left
+    # in rounds, so every frame gets its best distinct sentence before any label takes a second one; the
+    # frames with the clearest evidence choose first, the slant last in each round
+    frames_first = sorted(
+        (lab for lab in scores if lab != SLANT_KEY), key=lambda lab: -float(scores[lab][candidates].max())
+    )
     for _ in range(k):
-        for label in ranked:
+        for label in [*frames_first, SLANT_KEY]:
             open_ = [i for i in orders[label] if sentences[i] not in out[label]]
-            fresh = open_ if label == SLANT_KEY else [i for i in open_ if i not in used]
-            pool = fresh or open_
+            pool = [i for i in open_ if i not in used] or open_
             if pool:
                 out[label].append(sentences[pool[0]])
-                if label != SLANT_KEY:
-                    used.add(int(pool[0]))
+                used.add(int(pool[0]))
     return {**{f: out[f] for f in frames}, SLANT_KEY: out[SLANT_KEY]}
 
 
