@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import json
 import logging
-import shutil
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +17,7 @@ from safetensors.numpy import load_file, save_file
 
 from classifier.card import render_card
 from classifier.frames import CalibratedFrames
+from classifier.registry import staged_version
 from classifier.slant import CueStrippedSlant
 
 logger = logging.getLogger(__name__)
@@ -76,13 +75,10 @@ class CompositeModel:
 def save_composite(model: CompositeModel, card: dict[str, Any], models_dir: Path | str) -> Path:
     """Write the version folder atomically (staged in a temporary folder, then renamed into place)."""
     root = Path(models_dir)
-    root.mkdir(parents=True, exist_ok=True)
     version = card["version"]
     card = {**card, "kind": KIND, "heads": {t: head_name(getattr(model, t)) for t in TASKS}}
     target = root / version
-    with tempfile.TemporaryDirectory(dir=root, prefix=f".{version}-") as tmp:
-        staging = Path(tmp) / version
-        staging.mkdir()
+    with staged_version(root, version) as staging:
         for task in TASKS:
             meta, arrays = getattr(model, task).to_state()
             (staging / f"{task}.json").write_text(json.dumps(meta, ensure_ascii=False), "utf-8")
@@ -91,10 +87,6 @@ def save_composite(model: CompositeModel, card: dict[str, Any], models_dir: Path
             )
         (staging / CARD_FILE).write_text(json.dumps(card, indent=2, ensure_ascii=False) + "\n", "utf-8")
         (staging / README_FILE).write_text(render_card(card), "utf-8")
-        if target.exists():
-            logger.warning("replacing existing model dir %s", target)
-            shutil.rmtree(target)
-        staging.rename(target)
     size = sum(p.stat().st_size for p in target.iterdir()) / 1e6
     logger.info("saved model %s (%.1f MB)", version, size)
     return target

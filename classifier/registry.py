@@ -19,6 +19,8 @@ import re
 import shutil
 import tempfile
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -95,21 +97,29 @@ def save_model(model: BaselineModel, card: dict[str, Any], models_dir: Path | st
             f"refusing to save {version}: it holds types outside TRUSTED_TYPES: {unexpected}; "
             "add them to classifier.registry.TRUSTED_TYPES only if they are safe to load"
         )
+    with staged_version(root, version) as staging:
+        (staging / MODEL_FILE).write_bytes(data)
+        card = {**card, SHA_KEY: {MODEL_FILE: hashlib.sha256(data).hexdigest()}}
+        (staging / CARD_FILE).write_text(json.dumps(card, indent=2, ensure_ascii=False) + "\n", "utf-8")
+        (staging / README_FILE).write_text(render_card(card), "utf-8")
+    logger.info("saved model %s (%.1f MB)", version, len(data) / 1e6)
+    return root / version
+
+
+@contextmanager
+def staged_version(root: Path, version: str) -> Iterator[Path]:
+    """A staging folder for a new `version` inside `root`. On a clean exit it replaces `<root>/<version>`
+    in one rename, so a half-written version is never seen; on an error nothing is replaced."""
     root.mkdir(parents=True, exist_ok=True)
     target = root / version
     with tempfile.TemporaryDirectory(dir=root, prefix=f".{version}-") as tmp:
         staging = Path(tmp) / version
         staging.mkdir()
-        (staging / MODEL_FILE).write_bytes(data)
-        card = {**card, SHA_KEY: {MODEL_FILE: hashlib.sha256(data).hexdigest()}}
-        (staging / CARD_FILE).write_text(json.dumps(card, indent=2, ensure_ascii=False) + "\n", "utf-8")
-        (staging / README_FILE).write_text(render_card(card), "utf-8")
+        yield staging
         if target.exists():
             logger.warning("replacing existing model dir %s", target)
             shutil.rmtree(target)
         staging.rename(target)
-    logger.info("saved model %s (%.1f MB)", version, len(data) / 1e6)
-    return target
 
 
 def load_model(path: Path | str) -> BaselineModel:

@@ -17,7 +17,6 @@ from __future__ import annotations
 import json
 import logging
 import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,6 +25,7 @@ import numpy as np
 from safetensors.numpy import load_file, save_file
 from safetensors.torch import save_file as save_torch
 
+from classifier.registry import staged_version
 from classifier.transformer.chunking import TOKENIZER_FILE, load_tokenizer
 from classifier.transformer.model import NumpyHead, PooledHead, head_arrays
 from classifier.transformer.onnx_export import export_encoder, quantize_int8
@@ -58,12 +58,9 @@ def save_transformer(
     """Write the version folder atomically (staged in a temp dir, then renamed). ``keep_fp32=False`` keeps
     only the int8 encoder (about 23 MB instead of 90 + 23 MB for all-MiniLM-L6-v2)."""
     root = Path(out_dir)
-    root.mkdir(parents=True, exist_ok=True)
     version = card["version"]
     target = root / version
-    with tempfile.TemporaryDirectory(dir=root, prefix=f".{version}-") as tmp:
-        staging = Path(tmp) / version
-        staging.mkdir()
+    with staged_version(root, version) as staging:
         arrays = {f"frames.{k}": v for k, v in head_arrays(frames_head).items()}
         arrays.update({f"slant.{k}": v for k, v in head_arrays(slant_head).items()})
         save_file(arrays, str(staging / HEADS_FILE), metadata={"version": version})
@@ -97,10 +94,6 @@ def save_transformer(
         write_card(staging, card)
         for item in staging.iterdir():
             item.chmod(0o644)
-        if target.exists():
-            logger.warning("replacing existing model dir %s", target)
-            shutil.rmtree(target)
-        staging.rename(target)
     logger.info("saved transformer model %s", target)
     return target
 
