@@ -20,6 +20,7 @@ import duckdb
 from warehouse import story_reads
 
 LEANS = ("left", "center", "right", "unknown")
+LEAN_SHORT = {"left": "L", "center": "C", "right": "R", "unknown": "?"}
 TOP_FRAMES = 3
 ALL_FRAMES = 1000  # every frame's emphasis is read: the evidence comes from the most emphasized with any
 SENTENCES = 2
@@ -171,3 +172,8 @@ def side_by_side(con: duckdb.DuckDBPyConnection, any_id: str, top: int = TOP_FRA
         outlets=sorted(outlets.values(), key=lambda o: (LEANS.index(o.lean), o.outlet)),
         scored=any(r["primary_frame"] for r in rows),
     )
+
+
+def coverage_by_lean(row: dict[str, Any]) -> str:
+    """A story's articles by the outlets' lean prior, e.g. "L2 C4 R5" (from its n_left .. n_unknown)."""
+    return " ".join(f"{LEAN_SHORT[k]}{row[f'n_{k}']}" for k in LEANS if row[f"n_{k}"])

@@ -16,7 +16,7 @@ from typing import Any
 import duckdb
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from flows.analysis.story_view import side_by_side
+from flows.analysis.story_view import coverage_by_lean, side_by_side
 from flows.reporting import charts
 from flows.reporting.assets import TEMPLATES, page_script, page_style, script_json, vega_bundle
 from warehouse.report_data import ReportOptions, gather
@@ -175,11 +175,7 @@ def markdown_summary(con: duckdb.DuckDBPyConnection, opts: ReportOptions = Repor
     for st in data["stories"]:
         if st["n_outlets"] < 2:
             continue
-        by_lean = " ".join(
-            f"{k[0].upper() if k != 'unknown' else '?'}{st['n_' + k]}"
-            for k in ("left", "center", "right", "unknown")
-            if st["n_" + k]
-        )
+        by_lean = coverage_by_lean(st)
         thread = f"{st['thread_id']} ({st['thread_stories']} stories)" if st["thread_stories"] > 1 else ""
         lines.append(
             f"| {_md(st['headline'])} (`{st['story_id']}`) | {st['first_day']} to {st['last_day']} | "

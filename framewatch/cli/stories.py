@@ -6,25 +6,17 @@ from typing import Annotated
 
 import typer
 
+from flows.analysis.story_view import coverage_by_lean, side_by_side
 from framewatch.cli.console import console, fail, print_table
 from framewatch.cli.options import DbOption, Panel, resolve_db
 from warehouse.db import WarehouseError, connect
 
 app = typer.Typer(help="Stories across outlets.", no_args_is_help=True)
 
-LEAN_SHORT = {"left": "L", "center": "C", "right": "R", "unknown": "?"}
-
 
 def _short(text: str | None, n: int = 90) -> str:
     text = " ".join((text or "").split())
     return text if len(text) <= n else text[: n - 1] + "…"
-
-
-def _by_lean(row: dict) -> str:
-    parts = [
-        f"{LEAN_SHORT[k]}{row[f'n_{k}']}" for k in ("left", "center", "right", "unknown") if row[f"n_{k}"]
-    ]
-    return " ".join(parts)
 
 
 def stories(
@@ -68,7 +60,7 @@ def stories(
                 f"{r['span_days']}d",
                 r["n_articles"],
                 r["n_outlets"],
-                _by_lean(r) + (" blindspot" if r["blindspot"] else ""),
+                coverage_by_lean(r) + (" blindspot" if r["blindspot"] else ""),
                 f"{r['thread_id']} ({r['thread_stories']} stories)" if r["thread_stories"] > 1 else "",
             )
             for r in largest
@@ -114,8 +106,6 @@ def story(
 
     Each outlet's headline, the frames it emphasizes against the story's other coverage, its slant and
     tone, the sentences behind them; coverage by lean; the thread."""
-    from flows.analysis.story_view import side_by_side
-
     try:
         con = connect(resolve_db(db), read_only=True)
     except WarehouseError as exc:
