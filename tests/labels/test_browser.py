@@ -8,7 +8,6 @@ the browser or the playwright package is absent."""
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import threading
 import time
@@ -20,29 +19,15 @@ import pytest
 
 from labels.sampling import SampleConfig, draw
 from labels.web.app import PageConfig, create_app
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, HAS_CHROMIUM, NO_CHROMIUM
 from tests.labels.corpus import HOSTILE_ID
 from tests.labels.test_web import queue_hostile
 from warehouse import labels_store
 from warehouse.db import connect, open_db
 
-CHROMIUM = os.environ.get("FRAMEWATCH_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
 playwright_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
-if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
-    pytest.skip(
-        f"no Chromium at {CHROMIUM}: run `sudo bash tests/setup_browser.sh` (installs Debian's chromium) "
-        "or set FRAMEWATCH_CHROMIUM",
-        allow_module_level=True,
-    )
+if not HAS_CHROMIUM:
+    pytest.skip(NO_CHROMIUM, allow_module_level=True)
 
 
 def _free_port() -> int:

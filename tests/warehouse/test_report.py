@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from flows.reporting.report import markdown_summary, write_report
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, HAS_CHROMIUM, NO_CHROMIUM
 from tests.warehouse.corpus import _article, _prediction
 from tests.warehouse.test_stories import SEED_IDS
 from warehouse import load
@@ -23,16 +24,6 @@ from warehouse.db import connect
 from warehouse.marts import refresh_marts
 from warehouse.predictions import insert_predictions
 
-CHROMIUM = os.environ.get("FRAMEWATCH_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 HOSTILE_TITLE = '</script><script>window.pwned = 1</script><img src=x onerror="window.pwned = 2"> Lakeport'
 # the data of a chart's mark items of one type that carry a key (legends' items do not)
 DATUMS = """([name, type, key]) => {
@@ -112,10 +103,7 @@ def test_markdown_summary_states_the_last_shift_check(corpus_copy):
 
 
 playwright_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
-needs_chromium = pytest.mark.skipif(
-    not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)),
-    reason=f"no Chromium at {CHROMIUM}: run `sudo bash tests/setup_browser.sh` or set FRAMEWATCH_CHROMIUM",
-)
+needs_chromium = pytest.mark.skipif(not HAS_CHROMIUM, reason=NO_CHROMIUM)
 
 
 @pytest.fixture(scope="module")
