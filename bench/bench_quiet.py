@@ -30,11 +30,6 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 TARGET_S = 10.0
-LOOPBACK_ENV = {  # politeness off for our own loopback server only (the same as the demo)
-    "FRAMEWATCH_FETCH_POLITE_HOSTS_EXEMPT": '["127.0.0.1"]',
-    "FRAMEWATCH_FETCH_PER_HOST_DELAY_S": "0",
-    "FRAMEWATCH_FETCH_PER_HOST_CONCURRENCY": "32",
-}
 SERVER_PROBE = """
 import time
 t0 = time.perf_counter()
@@ -79,7 +74,7 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
 
     from bench_collect import Site
-    from bench_monitor import write_bench_sources
+    from bench_monitor import LOOPBACK_ENV, write_bench_sources
 
     from classifier.hardware import cpu_report
 
