@@ -4,9 +4,6 @@ line is all the user sees."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
-import textwrap
 from pathlib import Path
 
 import pytest
@@ -14,6 +11,7 @@ from typer.testing import CliRunner
 
 from framewatch.cli import app
 from tests.clichecks import one_clear_line
+from tests.locks import lock_held
 from warehouse.db import connect
 
 runner = CliRunner()
@@ -34,27 +32,8 @@ def held(tmp_path: Path):
     """A warehouse whose write lock another process holds (a monitoring run writing)."""
     db = tmp_path / "fw.duckdb"
     connect(db).close()
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            textwrap.dedent(f"""
-            import duckdb, sys
-            con = duckdb.connect({str(db)!r})
-            print("holding", flush=True)
-            sys.stdin.read()  # until the test closes our stdin
-            """),
-        ],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert holder.stdout.readline().strip() == "holding"
+    with lock_held(db):
         yield db
-    finally:
-        holder.stdin.close()
-        holder.wait(timeout=120)
 
 
 @pytest.mark.parametrize(

@@ -7,6 +7,7 @@ from datetime import date, datetime
 import duckdb
 import pytest
 
+from tests.locks import lock_held
 from tests.warehouse import synthetic
 from warehouse import load, predictions
 from warehouse.db import WarehouseError, connect, open_db
@@ -133,32 +134,8 @@ def test_runs_record_counts_and_errors(tmp_path):
 
 def test_locked_database_error_names_what_to_do(tmp_path):
     """A second process cannot open a file another process writes; the error says what to do."""
-    import subprocess
-    import sys
-    import textwrap
-
     path = tmp_path / "w.duckdb"
     connect(path).close()
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            textwrap.dedent(f"""
-            import duckdb, sys
-            con = duckdb.connect({str(path)!r})
-            print("ready", flush=True)
-            sys.stdin.read()  # holds the lock until the test closes our stdin: no clock involved
-        """),
-        ],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert holder.stdout.readline().strip() == "ready"
-        with pytest.raises(WarehouseError, match="locked"):
-            connect(path, read_only=True)
-    finally:
-        holder.stdin.close()
-        holder.wait(timeout=120)
+    with lock_held(path), pytest.raises(WarehouseError, match="locked"):
+        connect(path, read_only=True)
     assert isinstance(connect(path, read_only=True), duckdb.DuckDBPyConnection)

@@ -3,8 +3,6 @@ file aside (never deletes it) and restores the latest snapshot."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from datetime import date, datetime
 from pathlib import Path
 
@@ -12,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from framewatch.cli import app
+from tests.locks import lock_held
 from warehouse import load
 from warehouse.db import WarehouseError, connect, snapshot_path
 from warehouse.recovery import recover
@@ -115,29 +114,12 @@ def test_recover_leaves_a_healthy_file_alone(tmp_path):
 def test_locked_file_is_explained_and_never_moved(tmp_path):
     db = tmp_path / "fw.duckdb"
     _warehouse(db, ["1"], snapshot=False)
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            # holds the lock until the test closes our stdin: no clock involved
-            "import duckdb, sys; con = duckdb.connect(sys.argv[1]); print('ready', flush=True); "
-            "sys.stdin.read()",
-            str(db),
-        ],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert holder.stdout.readline().strip() == "ready"  # waits as long as start-up takes
+    with lock_held(db):
         with pytest.raises(WarehouseError, match="locked by another process"):
             connect(db, read_only=True)
         result = runner.invoke(app, ["recover", "--db", str(db)])
         assert result.exit_code == 1 and "nothing was moved" in result.output
         assert db.exists() and [p for p in tmp_path.iterdir() if "corrupt" in p.name] == []
-    finally:
-        holder.stdin.close()
-        holder.wait(timeout=120)
 
 
 def _label(aid: str, who: str) -> dict:
