@@ -334,23 +334,21 @@ def train_transformer(
     metrics: dict[str, Any] = {}
     benchmark: dict[str, Any] | None = None
     if cv_folds >= 2:
-        f_folds = frame_folds(fr.df, cv_folds, config.seed)
-        f_probs, f_pred = oof_frames(fr, f_folds, config, names, progress=progress)
+        f_folds, s_folds, outputs = _out_of_fold(fr, sl, cv_folds, config, names, labels, progress)
+        f_probs, f_pred, s_probs = outputs
         metrics["frames"] = frame_metrics(fr.df, f_probs, f_pred, names)
         metrics["frames"]["protocol"] = f"{cv_folds}-fold StratifiedKFold by language; " + (
             f"thresholds tuned on a held-out {config.val_fraction:.0%} of each training fold"
             if config.finetune_layers
             else "thresholds tuned on inner folds"
         )
-        s_folds = slant_folds(sl.df, cv_folds)
-        s_probs = oof_slant(sl, s_folds, config, labels, progress=progress)
         metrics["slant"] = slant_metrics(sl.df, s_probs, labels)
         metrics["slant"]["protocol"] = (
-            f"{cv_folds}-fold GroupKFold by outlet_domain on <= {config.slant_per_outlet} articles per outlet"
+            f"{cv_folds}-fold StratifiedGroupKFold by outlet_domain (strata: label) on <= "
+            f"{config.slant_per_outlet} articles per outlet"
         )
         if compare_baseline:
-            outputs = Outputs(frame_probs=f_probs, frame_decided=f_pred, slant_probs=s_probs)
-            benchmark = _compare(fr, sl, f_folds, s_folds, names, labels, outputs)
+            benchmark = _compare(fr, sl, f_folds, s_folds, names, labels, Outputs(f_probs, f_pred, s_probs))
     data_hash = hashlib.sha256((dataset_hash(fr.df) + dataset_hash(sl.df)).encode()).hexdigest()
     ckpt = (cache_dir / "checkpoints" / data_hash[:16]) if cache_dir else None
     run_key = data_hash[:16] + str(sorted(config.to_dict().items()))
@@ -463,9 +461,23 @@ def compare_cv(
         threads=threads,
     )
     fr, sl = inputs.frames, inputs.slant
-    f_folds, s_folds = frame_folds(fr.df, folds, config.seed), slant_folds(sl.df, folds)
+    f_folds, s_folds, oof = _out_of_fold(fr, sl, folds, config, names, labels, progress)
+    f_probs, f_pred, s_probs = oof
+    return _compare(fr, sl, f_folds, s_folds, names, labels, Outputs(f_probs, f_pred, s_probs))
 
-    t_probs, t_pred = oof_frames(fr, f_folds, config, names, progress=progress)
+
+def _out_of_fold(
+    fr: Encoded,
+    sl: Encoded,
+    folds: int,
+    config: TransformerConfig,
+    names: Sequence[str],
+    labels: Sequence[str],
+    progress: bool,
+) -> tuple[list, list, tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """The protocol's folds for both tasks and the transformer's out-of-fold frame probabilities, frame
+    decisions and slant probabilities on them."""
+    f_folds, s_folds = frame_folds(fr.df, folds, config.seed), slant_folds(sl.df, folds)
+    f_probs, f_pred = oof_frames(fr, f_folds, config, names, progress=progress)
     s_probs = oof_slant(sl, s_folds, config, labels, progress=progress)
-    outputs = Outputs(frame_probs=t_probs, frame_decided=t_pred, slant_probs=s_probs)
-    return _compare(fr, sl, f_folds, s_folds, names, labels, outputs)
+    return f_folds, s_folds, (f_probs, f_pred, s_probs)
