@@ -198,12 +198,7 @@ def main() -> None:
         n = min(CHUNK, args.rows - start)
         arts = articles_chunk(start, n, rng)
         t0 = time.perf_counter()
-        cur = con.cursor()
-        cur.register("batch", arts)
-        cur.execute("begin transaction")
-        cur.execute(sql("insert_articles")).fetchall()
-        cur.execute("commit")
-        cur.close()
+        load.run_batch(con, sql("insert_articles"), arts)
         art_s += time.perf_counter() - t0
         preds = predictions_chunk(start, n, frames, rng)
         t0 = time.perf_counter()
@@ -231,12 +226,7 @@ def main() -> None:
     # a run that adds 1,000 articles (with topics) on recent days, then the incremental refresh
     add = 1000
     arts = articles_chunk(args.rows, add, rng)
-    cur = con.cursor()
-    cur.register("batch", arts)
-    cur.execute("begin transaction")
-    cur.execute(sql("insert_articles")).fetchall()
-    cur.execute("commit")
-    cur.close()
+    load.run_batch(con, sql("insert_articles"), arts)
     later = predictions_chunk(args.rows, add, frames, rng).set_column(
         2, "scored_at", pa.array([datetime(2027, 1, 2)] * add, pa.timestamp("us"))
     )
