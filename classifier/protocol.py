@@ -330,20 +330,25 @@ def summary(result: Mapping[str, Any]) -> str:
     return "\n".join(lines)
 
 
+# The protocol's main figures: label -> (section, path inside a candidate's figures, higher is better).
+# Promotion compares them against the reference (`decision`), the retraining gate champion against
+# challenger (flows.retrain_check).
+MAIN_FIGURES: dict[str, tuple[str, tuple[str, ...], bool]] = {
+    "frames micro-F1": ("frames", ("article", "micro_f1"), True),
+    "frames micro-F1 (English)": ("frames", ("article", "by_language", "en", "micro_f1"), True),
+    "frame share MAE": ("frames", ("prevalence", "mae"), False),
+    "slant macro-F1": ("slant", ("article", "macro_f1"), True),
+    "outlet Spearman": ("slant", ("outlet", "spearman"), True),
+    "same-event pair order": ("slant", ("events", "accuracy"), True),
+}
+
+
 def decision(figures: Mapping[str, Any], model: str, reference: str) -> dict[str, Any]:
     """Where `model` stands against the plain `reference` on the protocol's main figures (same folds, same
     run): each figure with both values and whether the model is better, and `beats_reference` (all are).
     The card keeps it under "decision"; classifier.promotion.earned reads it."""
-    rows = {
-        "frames micro-F1": (("frames",), ("article", "micro_f1"), True),
-        "frames micro-F1 (English)": (("frames",), ("article", "by_language", "en", "micro_f1"), True),
-        "frame share MAE": (("frames",), ("prevalence", "mae"), False),
-        "slant macro-F1": (("slant",), ("article", "macro_f1"), True),
-        "outlet Spearman": (("slant",), ("outlet", "spearman"), True),
-        "same-event pair order": (("slant",), ("events", "accuracy"), True),
-    }
     out: dict[str, Any] = {}
-    for label, ((section,), path, higher) in rows.items():
+    for label, (section, path, higher) in MAIN_FIGURES.items():
         mine = get_path(figures.get(section, {}).get(model, {}), *path)
         ref = get_path(figures.get(section, {}).get(reference, {}), *path)
         if mine is None or ref is None:

@@ -110,7 +110,7 @@ def collect_flow(
     with recorded_run(db_path, "collect", summary) as run, writer(db_path) as con:
         run.counts.update(outlets=len(outlets), feeds=len(feeds))
         load.upsert_outlets(con, [o.row() for o in outlets])
-        load.upsert_feeds(con, [{"feed_url": f.url, "outlet_id": f.outlet_id, "kind": f.kind} for f in feeds])
+        load.upsert_feeds(con, [f.row() for f in feeds])
         known_ids = collection.article_ids(con)
         new_rows: list[dict[str, Any]] = []
         links: list[dict[str, Any]] = []

@@ -68,7 +68,7 @@ def settled_monitor(
         }
         load.start_run(con, run_id, "monitor", {**summary, "model_version": version, **load.run_owner()})
         load.upsert_outlets(con, [o.row() for o in outlets])
-        load.upsert_feeds(con, [{"feed_url": f.url, "outlet_id": f.outlet_id, "kind": f.kind} for f in feeds])
+        load.upsert_feeds(con, [f.row() for f in feeds])
         collection.record_feed_fetches(con, run_id, probed.feed_status)
         counts: dict[str, Any] = {
             "outlets": len(outlets),

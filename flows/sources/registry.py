@@ -65,6 +65,9 @@ class Feed:
     outlet_id: str
     kind: str = "rss"
 
+    def row(self) -> dict[str, Any]:
+        return {"feed_url": self.url, "outlet_id": self.outlet_id, "kind": self.kind}
+
 
 @dataclass(frozen=True)
 class Outlet:
