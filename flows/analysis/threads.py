@@ -54,7 +54,7 @@ class ThreadParams:
     def describe(self) -> str:
         return (
             f"subject-threads cos>={self.min_cosine} subject-idf>={self.min_subject_idf} "
-            f"share>={self.min_subject_share} "
+            f"share>={self.min_subject_share} no-house-names "
             f"stories<={self.max_stories} recurring>={self.recurring_share}"
         )
 
@@ -99,6 +99,25 @@ def profiles(
         recurring = frozenset(n for n, c in counts.items() if c >= need)
         out.append(StoryProfile(sid, min(days[i] for i in idxs), centroid.astype(np.float32), recurring))
     return out
+
+
+def house_names(docs: Sequence[StoryDoc], share: float = 0.25, min_articles: int = 10) -> frozenset[str]:
+    """Names an outlet prints in its own articles rather than about a subject (a site's boilerplate, e.g. a
+    "MORE" link after every name): in at least `share` of one outlet's articles (of `min_articles` or more)
+    and mostly (over half of their occurrences) in that outlet's. They never make a thread's subject."""
+    per_outlet: dict[str | None, int] = {}
+    counts: dict[tuple[str | None, str], int] = {}
+    totals: dict[str, int] = {}
+    for d in docs:
+        per_outlet[d.outlet_id] = per_outlet.get(d.outlet_id, 0) + 1
+        for n in d.names:
+            counts[(d.outlet_id, n)] = counts.get((d.outlet_id, n), 0) + 1
+            totals[n] = totals.get(n, 0) + 1
+    return frozenset(
+        n
+        for (outlet, n), c in counts.items()
+        if per_outlet[outlet] >= min_articles and c >= share * per_outlet[outlet] and c > totals[n] / 2
+    )
 
 
 def thread_id(story_id: str) -> str:
@@ -168,14 +187,31 @@ def link_threads(
 
 
 def headline(subject: frozenset[str], name_idf: dict[str, float], texts: Sequence[str], k: int) -> str:
-    """The thread's subject for people: its most specific names (longest runs first), as written."""
+    """The thread's subject for people: its most specific names, as the articles write them, joined into
+    the runs the articles write them in ("Supreme Court", not "Supreme · Court")."""
     unseen = max(name_idf.values(), default=1.0) + 1
-    ranked = sorted(subject, key=lambda n: (-(n.count(" ") + 1) * name_idf.get(n, unseen), n))
+    words = sorted((n for n in subject if " " not in n), key=len, reverse=True)
+    runs: dict[str, int] = {}
+    if words:
+        alternatives = "|".join(re.escape(w) for w in words)
+        pattern = re.compile(rf"\b(?:{alternatives})(?:\s+(?:{alternatives}))+\b", re.IGNORECASE)
+        for text in texts:
+            for m in pattern.finditer(text):
+                key = " ".join(m.group(0).lower().split())
+                runs[key] = runs.get(key, 0) + 1
+    # names and runs of names, the most specific (and most written) first
+    candidates = set(subject) | {r for r, c in runs.items() if c >= 2}
+    ranked = sorted(
+        candidates,
+        key=lambda n: (-sum(name_idf.get(w, unseen) for w in n.split()) - runs.get(n, 0), n),
+    )
     shown: list[str] = []
+    covered: set[str] = set()
     for n in ranked:
-        if any(n in s.lower() for s in shown):
-            continue  # "joe" when "joe manchin" is shown
+        if set(n.split()) <= covered:
+            continue  # "court" when "Supreme Court" is shown
         shown.append(_as_written(n, texts))
+        covered |= set(n.split())
         if len(shown) == k:
             break
     return " · ".join(shown)
@@ -214,8 +250,10 @@ def link_new_stories(
     if missing:  # stories whose articles were not read this run (rare: a run stopped half way)
         log.warning("%d stories without a thread were not in this run's articles", len(missing))
     days = [d.day.toordinal() for d in docs]
-    stories = profiles(members, days, vectors, [d.names for d in docs], params.recurring_share)
-    name_idf, _ = idf((d.names for d in docs), min_docs=MIN_IDF_DOCS)
+    house = house_names(docs)
+    names = [d.names - house for d in docs]
+    stories = profiles(members, days, vectors, names, params.recurring_share)
+    name_idf, _ = idf(names, min_docs=MIN_IDF_DOCS)
     known: list[_Thread] = []
     if not relink:
         wanted = sorted({n for s in stories for n in s.names})
