@@ -138,6 +138,19 @@ def _doc(aid: str, outlet: str, day: date, names_: set[str]) -> StoryDoc:
     return StoryDoc(aid, outlet, day, "", "", frozenset(names_))
 
 
+def test_a_new_article_joins_an_open_story_without_regrouping(corpus_copy):
+    """An article not yet grouped (here: one taken out of its story) joins the open story it reports; no
+    other article moves and the story's summary counts it again."""
+    con = connect(corpus_copy)
+    before = _stories(con)
+    story = before["mw-lakeport-ice-1"]
+    assert story == before["il-lakeport-ice-1"]
+    con.execute("delete from story_articles where article_id = 'mw-lakeport-ice-1'")
+    assert update_stories(con)["articles_assigned"] == 1
+    assert _stories(con) == before
+    assert con.execute("select n_articles from stories where story_id = ?", [story]).fetchone()[0] == 3
+
+
 def test_group_rules_with_given_vectors():
     """Event window and complete linkage with hand-made embeddings (no model): months later is a new story
     of the same thread; an article close to one member but not the other does not join."""
