@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import argparse
 import time
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -96,6 +96,7 @@ def main() -> None:
     ap.add_argument("--cut", type=date.fromisoformat, default=CUT)
     ap.add_argument("--slant", type=int, default=0, help="also check N full-text articles (pseudo-events)")
     ap.add_argument("--cache", type=Path, default=None, help="keep embeddings here (outside the repo)")
+    ap.add_argument("--cv", action="store_true", help="also cross-validate by three time blocks")
     args = ap.parse_args()
     gold = roundups()
     t0 = time.perf_counter()
@@ -125,8 +126,25 @@ def main() -> None:
     ):
         ref, new = _score(gold.subset(mask), vectors[mask], model)
         print(f"{name}:\n  previous   {ref}\n  event-link {new}")
+    if args.cv:
+        _time_blocks(gold, vectors)
     if args.slant:
         _slant_check(args.slant, model, args.cache)
+
+
+def _time_blocks(gold: GoldSet, vectors: np.ndarray) -> None:
+    """Fit on two time blocks, score the third (each in turn): how stable the fitted method is."""
+    edges = [date(2021, 4, 1), date(2021, 6, 16), date(2021, 8, 16), date(2021, 11, 1)]
+    days = np.array([d.day for d in gold.docs])
+    print("\ncross-validation by time blocks (fit on the other two blocks, score this one):")
+    for lo, hi in zip(edges, edges[1:], strict=False):
+        test = (days >= lo) & (days < hi)
+        model, _ = fit(gold.subset(~test), vectors[~test])
+        ref, new = _score(gold.subset(test), vectors[test], model)
+        print(
+            f"  {lo} .. {hi - timedelta(days=1)} (threshold {model.threshold:.2f}):\n    previous   {ref}\n"
+            f"    event-link {new}"
+        )
 
 
 if __name__ == "__main__":
