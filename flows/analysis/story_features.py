@@ -21,8 +21,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+from functools import lru_cache
 
 LEAD_CHARS = 600
 
@@ -128,9 +127,15 @@ def numbers(title: str, text: str) -> frozenset[str]:
 
 def terms(title: str, text: str) -> frozenset[str]:
     """Content words of the title and lead (lower case, English stop words out, 3 letters or more)."""
-    return frozenset(
-        w for w in _WORD.findall(f"{title} {text}".lower()) if len(w) > 2 and w not in ENGLISH_STOP_WORDS
-    )
+    stop = _stop_words()
+    return frozenset(w for w in _WORD.findall(f"{title} {text}".lower()) if len(w) > 2 and w not in stop)
+
+
+@lru_cache(maxsize=1)
+def _stop_words() -> frozenset[str]:
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS  # scikit-learn's list, loaded when used
+
+    return frozenset(ENGLISH_STOP_WORDS)
 
 
 def idf(key_sets: Iterable[frozenset[str]], min_docs: int = 0) -> tuple[dict[str, float], int]:
