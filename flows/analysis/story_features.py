@@ -24,6 +24,7 @@ from datetime import date
 from functools import lru_cache
 
 LEAD_CHARS = 600
+MIN_DOCS = 500  # a run of fewer articles weighs keys as if it had this many (its idf would say little)
 
 _STOP = frozenset(
     """the a an and or but in on at of for to by with from as it its this that these those he she they we
@@ -167,11 +168,11 @@ class KeyWeights:
     n_docs: int
 
     @classmethod
-    def of(cls, docs: Sequence[StoryDoc]) -> KeyWeights:
-        name_idf, n = idf(d.names for d in docs)
-        term_idf, _ = idf(d.terms for d in docs)
+    def of(cls, docs: Sequence[StoryDoc], min_docs: int = MIN_DOCS) -> KeyWeights:
+        name_idf, n = idf((d.names for d in docs), min_docs)
+        term_idf, _ = idf((d.terms for d in docs), min_docs)
         return cls(name_idf, term_idf, n)
 
     def unseen(self) -> float:
         """The weight of a key none of the articles had (as rare as can be)."""
-        return math.log(self.n_docs + 1) + 1
+        return math.log(max(self.n_docs, MIN_DOCS) + 1) + 1
