@@ -18,6 +18,7 @@ within `event_days` of them (their members' embeddings and leads); older stories
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -55,8 +56,16 @@ class _Stories:
     first: np.ndarray = field(init=False)  # day ordinals
     last: np.ndarray = field(init=False)
     by_id: dict[str, int] = field(default_factory=dict)
+    # centroid cosines of a block of new articles against the stories as they were when it started (one
+    # matrix product instead of one pass over every story per article); stories changed since are
+    # recomputed
+    block_rows: dict[int, int] = field(default_factory=dict)
+    block_cos: np.ndarray = field(init=False)
+    block_n: int = 0
+    touched: set[int] = field(default_factory=set)
 
     def __post_init__(self) -> None:
+        self.block_cos = np.zeros((0, 0), np.float32)
         self.sums = np.zeros((0, self.dim), np.float32)
         self.norms = np.zeros(0, np.float32)
         self.first = np.zeros(0, np.int64)
@@ -75,19 +84,40 @@ class _Stories:
                 )
             self.first[k] = self.last[k] = day
         self.members[k].append(i)
+        self.touched.add(k)
         self.sums[k] += vec
         self.norms[k] = np.linalg.norm(self.sums[k])
         self.first[k], self.last[k] = min(self.first[k], day), max(self.last[k], day)
 
-    def candidates(self, vec: np.ndarray, day: int, model: LinkModel) -> np.ndarray:
+    def start_block(self, rows: Sequence[int], vectors: np.ndarray) -> None:
+        """Centroid cosines of the docs `rows` against every story now (BLAS on all cores)."""
+        n = self.block_n = len(self.ids)
+        self.block_rows = {i: r for r, i in enumerate(rows)}
+        self.touched = set()
+        with threadpool_limits(len(os.sched_getaffinity(0))):  # the article loop runs on one thread
+            sums = self.sums[:n] / np.maximum(self.norms[:n], 1e-9)[:, None]
+            self.block_cos = vectors[list(rows)] @ sums.T if n else np.zeros((len(rows), 0), np.float32)
+
+    def candidates(self, i: int, vec: np.ndarray, day: int, model: LinkModel) -> np.ndarray:
         """Stories that, with `day`, would still span at most event_days and whose centroid is not far
         (vectorized; the centroid floor only saves time: members that far never pass the link)."""
         n = len(self.ids)
         if n == 0:
             return np.zeros(0, dtype=int)
         span = np.maximum(self.last[:n], day) - np.minimum(self.first[:n], day)
-        cos = (self.sums[:n] @ vec) / np.maximum(self.norms[:n], 1e-9)
+        row = self.block_rows.get(i)
+        if row is None:
+            cos = (self.sums[:n] @ vec) / np.maximum(self.norms[:n], 1e-9)
+        else:
+            cos = np.empty(n, np.float32)
+            cos[: self.block_n] = self.block_cos[row]
+            fresh = np.array(sorted(self.touched | set(range(self.block_n, n))), dtype=int)
+            if len(fresh):
+                cos[fresh] = (self.sums[fresh] @ vec) / np.maximum(self.norms[fresh], 1e-9)
         return np.flatnonzero((span <= model.event_days) & (cos >= model.prefilter_cosine))
+
+
+BLOCK = 256  # new articles whose centroid cosines are computed in one matrix product
 
 
 def group(
@@ -115,12 +145,13 @@ def _single_pass(
         if docs[i].article_id in existing:
             stories.add(existing[docs[i].article_id], i, vectors[i], days[i])
     new: list[StoryLink] = []
-    for i in order:
+    todo = [i for i in order if docs[i].article_id not in existing]
+    for pos, i in enumerate(todo):
         doc = docs[i]
-        if doc.article_id in existing:
-            continue
+        if pos % BLOCK == 0:
+            stories.start_block(todo[pos : pos + BLOCK], vectors)
         best: StoryLink | None = None
-        for k in stories.candidates(vectors[i], days[i], model):
+        for k in stories.candidates(i, vectors[i], days[i], model):
             idxs = stories.members[k][-model.max_members :]
             cos = vectors[idxs] @ vectors[i]
             ranked = np.argsort(cos, kind="stable")  # the least similar first: most likely to fail
