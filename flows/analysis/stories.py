@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -222,6 +223,7 @@ def update_stories(
     # stopped between writing stories and linking them
     relink = rebuild or state.unthreaded > 0
     relink = relink or (state.n_stories > 0 and state.thread_methods != {thread_params.describe()})
+    clock = _Clock()
     rows = stories_store.articles_to_group(con, everything=relink)
     if not rows:
         return _counts(con, 0)  # nothing new: nothing to read
@@ -231,11 +233,17 @@ def update_stories(
         window = stories_store.open_story_articles(con, since)
         existing = {r.article_id: r.story_id for r in window if r.story_id}
         rows = window + rows
+    clock.lap(f"read {len(rows):,} articles ({len(existing):,} of open stories)")
     docs = [StoryDoc.of(r.article_id, r.outlet_id, r.day, r.title or "", r.lead or "") for r in rows]
+    clock.lap("names, numbers and words of their leads")
     vectors = _embeddings(con, docs, embedder)
+    clock.lap("embeddings read")
     new = group(docs, vectors, model, existing)
+    clock.lap(f"{len(new):,} articles linked")
     stories_store.write_assignments(con, new, model.describe(), rebuild=rebuild)
+    clock.lap("assignments and story summaries written")
     link_new_stories(con, docs, vectors, thread_params, relink=relink, embedder=embedder)
+    clock.lap("new stories linked into threads")
     counts = _counts(con, len(new))
     log.info(
         "stories: %d new assignments, %d stories (%d across outlets), %d threads",
@@ -245,6 +253,18 @@ def update_stories(
         counts["threads"],
     )
     return counts
+
+
+class _Clock:
+    """Logs how long each step of a grouping run took."""
+
+    def __init__(self) -> None:
+        self.t = time.perf_counter()
+
+    def lap(self, what: str) -> None:
+        now = time.perf_counter()
+        log.info("stories: %s in %.1f s", what, now - self.t)
+        self.t = now
 
 
 def _counts(con: duckdb.DuckDBPyConnection, assigned: int) -> dict[str, int]:
