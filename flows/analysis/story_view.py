@@ -17,6 +17,7 @@ from typing import Any
 
 import duckdb
 
+from flows.analysis.story_link import LinkModel
 from warehouse import story_reads
 
 LEANS = ("left", "center", "right", "unknown")
@@ -131,7 +132,7 @@ def side_by_side(con: duckdb.DuckDBPyConnection, any_id: str, top: int = TOP_FRA
         side = outlets.setdefault(key, OutletSide(key, r["outlet"] or key, r["lean_prior"] or "unknown"))
         side.articles.append(
             {k: r[k] for k in ("story_id", "article_id", "day", "title", "url", "link_score", "cosine")}
-            | {"name_overlap": r["name_overlap"]}
+            | {k: r[k] for k in ("name_overlap", "term_overlap", "number_match", "gap_days", "best_score")}
         )
     for key, side in outlets.items():
         mine = [r for r in rows if (r["outlet_id"] or "?") == key]
@@ -150,12 +151,10 @@ def side_by_side(con: duckdb.DuckDBPyConnection, any_id: str, top: int = TOP_FRA
         for lean in LEANS
     }
     days = [r["day"] for r in rows if r["day"] is not None]
-    if kind == "thread":
-        headline = (
-            max(stories, key=lambda s: (s["n_articles"], -s["first_day"].toordinal()))["headline"]
-            if stories
-            else None
-        )
+    headline: str | None
+    if kind == "thread":  # headlined by the subject its stories share
+        row = story_reads.thread(con, group_id)
+        headline = row["headline"] if row else None
     else:
         headline = next((s["headline"] for s in stories if s["story_id"] == group_id), None)
         headline = headline or (rows[0]["title"] if rows else None)
@@ -171,6 +170,19 @@ def side_by_side(con: duckdb.DuckDBPyConnection, any_id: str, top: int = TOP_FRA
         coverage=coverage,
         outlets=sorted(outlets.values(), key=lambda o: (LEANS.index(o.lean), o.outlet)),
         scored=any(r["primary_frame"] for r in rows),
+    )
+
+
+def joined(a: dict[str, Any]) -> str:
+    """How an article joined its story, in words: its weakest link to the members and the evidence of its
+    strongest."""
+    numbers = {1: "a number in common", -1: "different numbers"}.get(a.get("number_match") or 0, "no numbers")
+    gap = a.get("gap_days") or 0
+    return (
+        f"joined with p={a['link_score']:.2f} (weakest link to the story's members; needs "
+        f"{LinkModel.load().threshold:.2f}); closest member p={a.get('best_score') or 0:.2f}: cosine "
+        f"{a['cosine']:.2f}, words {a.get('term_overlap') or 0:.2f}, names {a.get('name_overlap') or 0:.2f}, "
+        f"{numbers}, {gap} day{'s' if gap != 1 else ''} apart"
     )
 
 

@@ -186,7 +186,7 @@ def markdown_summary(con: duckdb.DuckDBPyConnection, opts: ReportOptions = Repor
         for b in data["blindspots"]:
             lines.append(
                 f"- {_md(b['headline'])} ({b['first_day']}): {b['covered_by']} only ({_md(b['outlets'])}), "
-                f"missed by the {b['missed_by']}"
+                f"missed by the {b['missed_by']}: {_md(b['why'])}"
             )
     else:
         lines.append("None.")

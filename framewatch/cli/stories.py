@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from flows.analysis.story_view import coverage_by_lean, side_by_side
+from flows.analysis.story_view import coverage_by_lean, joined, side_by_side
 from framewatch.cli.console import console, fail, print_table
 from framewatch.cli.options import DbOption, Panel, resolve_db
 from warehouse.db import WarehouseError, connect
@@ -28,8 +28,10 @@ def stories(
 ) -> None:
     """Group articles about the same event across outlets and list the largest stories.
 
-    Stories: MiniLM embeddings + names, within a 21-day event window; threads link the stories of one
-    ongoing topic. Also lists the largest threads and the blindspots (stories one side did not cover)."""
+    A story is one event: an article joins when it is linked to every member (title/lead similarity, shared
+    words, names and numbers, days apart), within 21 days; threads link the stories of one subject. Also
+    lists the largest threads (headlined by their shared subject) and the blindspots (stories passing the
+    size and cohesion bar that one side did not cover), each with why it counts."""
     from flows.analysis.stories import update_stories
     from warehouse import story_reads
 
@@ -85,12 +87,19 @@ def stories(
         )
     if blind:
         print_table(
-            ["story", "headline", "covered by", "missed by", "outlets"],
+            ["story", "headline", "covered by", "missed by", "outlets", "why it counts"],
             [
-                (b["story_id"], _short(b["headline"], 60), b["covered_by"], b["missed_by"], b["outlets"])
+                (
+                    b["story_id"],
+                    _short(b["headline"], 60),
+                    b["covered_by"],
+                    b["missed_by"],
+                    b["outlets"],
+                    b["why"],
+                )
                 for b in blind
             ],
-            title="blindspots: covered by one side only",
+            title="blindspots: covered by one side only (3+ articles, 2+ outlets, every link >= 0.5)",
         )
     console.print(
         "Read one side by side: framewatch story ID (a story, thread or article id)", highlight=False
@@ -151,11 +160,7 @@ def _print_view(v) -> None:
             if a["url"]:
                 _line(f"      {a['url']}", "dim")
             if a["link_score"] is not None and a["cosine"] is not None:
-                _line(
-                    f"      joined with link score {a['link_score']:.2f} = cosine {a['cosine']:.2f} + names "
-                    f"{a['name_overlap']:.2f} (0..2; needs 0.60)",
-                    "dim",
-                )
+                _line(f"      {joined(a)}", "dim")
         if o.emphasis:
             parts = []
             for e in o.emphasis:

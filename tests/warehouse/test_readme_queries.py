@@ -4,10 +4,12 @@ seeds, topics from the default taxonomy, stories and threads) and returns rows t
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
 
+from warehouse.db import connect
 from warehouse.queries import run_readonly
 
 README = Path(__file__).resolve().parents[2] / "README.md"
@@ -63,12 +65,26 @@ def test_3_frames_one_outlet_emphasises(analyst_db):
     assert all(r["stands_out"] == (r["lift_lo"] > 1 or r["lift_hi"] < 1) for r in rows)
 
 
-def test_4_blindspots(analyst_db):
-    rows = _run(analyst_db, 4)
+def test_4_blindspots(analyst_db, tmp_path):
+    """On the demo every story that passes the blindspot bar (3+ articles, 2+ outlets, every link >= 0.5)
+    reached both sides; with every right lean prior read as center, the left-only ones are blindspots, each
+    with why it counts."""
+    assert _run(analyst_db, 4) == []
+    copy = tmp_path / "blind.duckdb"
+    shutil.copyfile(analyst_db, copy)
+    con = connect(copy)
+    con.execute("update outlets set lean_prior = 'center' where lean_prior = 'right'")
+    con.close()
+    rows = _run(copy, 4)
     assert rows
     for r in rows:
-        assert r["n_outlets"] >= 2 and {r["covered_by"], r["missed_by"]} == {"left", "right"}
-    assert any("ballpark" in r["headline"] for r in rows)  # the Lakeport Gazette and Westmora Sentinel only
+        assert (
+            r["n_articles"] >= 3
+            and r["n_outlets"] >= 2
+            and (r["covered_by"], r["missed_by"]) == ("left", "right")
+        )
+        assert "weakest link" in r["why"] and "no right outlet covered it" in r["why"]
+    assert any("$18" in r["headline"] for r in rows)  # the minimum wage signed
 
 
 def test_5_topic_week_by_week(analyst_db):

@@ -1,2 +1,5 @@
-insert into story_articles (story_id, article_id, score, linked_to, assigned_at, cosine, name_overlap)
-select story_id, article_id, score, linked_to, assigned_at, cosine, name_overlap from batch;
+insert into story_articles (story_id, article_id, score, linked_to, assigned_at, cosine, name_overlap,
+                            term_overlap, number_match, gap_days, best_score)
+select story_id, article_id, score, linked_to, assigned_at, cosine, name_overlap, term_overlap,
+       number_match, gap_days, best_score
+from batch;

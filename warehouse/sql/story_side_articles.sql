@@ -3,7 +3,8 @@
 select sa.story_id, t.thread_id, a.article_id, a.outlet_id, coalesce(o.name, a.outlet_id) as outlet,
        o.lean_prior, a.day, a.title, a.url, m.topic, m.frames, m.primary_frame, m.slant,
        m.slant_right - m.slant_left as slant_score, m.tone, m.tone_score, m.evidence,
-       sa.score as link_score, sa.cosine, sa.name_overlap, sa.linked_to
+       sa.score as link_score, sa.cosine, sa.name_overlap, sa.term_overlap, sa.number_match, sa.gap_days,
+       sa.best_score, sa.linked_to
 from story_articles sa
 join stg_articles a using (article_id)
 left join mart_articles m using (article_id)

@@ -6,9 +6,13 @@
 -- outlets_left, outlets_center, outlets_right, outlets_unknown (distinct outlets of that lean), outlets
 -- (outlet names, left to right), covered_by ('both sides' | 'left only' | 'right only' | 'center only' |
 -- 'unknown only'), nearby_left, nearby_right (outlets of that lean that covered another story of the same
--- thread within 21 days, the story grouping's event window, of this story's days), blindspot (at least
--- two outlets covered the story, outlets of one side only, left or right, and the other side did not cover
--- the thread nearby either: a story split in two by the grouping is no blindspot; see story_blindspots).
+-- thread within 21 days, the story grouping's event window, of this story's days), cohesion (the weakest
+-- link that admitted one of its articles: the probability that it reports the story's event, 0..1; null for
+-- a one-article story), blindspot (a story one side missed: it passes the bar, at least 3 articles from at
+-- least 2 outlets with cohesion >= 0.5, so it is one event several outlets reported and not a lone link at
+-- the threshold; its outlets are of one side only, left or right; and the other side did not cover its
+-- thread nearby either: a story split in two by the grouping is no blindspot; see story_blindspots),
+-- blindspot_why (why it counts, in words; null when it does not).
 create or replace view story_coverage as
 with members as (
     select sa.story_id, a.article_id, a.outlet_id, coalesce(o.name, a.outlet_id) as outlet,
@@ -51,7 +55,10 @@ nearby as (
     where a.day between s.first_day - interval 21 days and s.last_day + interval 21 days
     group by s.story_id
 ),
-final as (
+links as (
+    select story_id, min(score) as cohesion from story_articles group by story_id
+),
+final_rows as (
     select s.story_id, t.thread_id, s.headline, s.first_day, s.last_day,
            datediff('day', s.first_day, s.last_day) as span_days,
            s.n_articles, s.n_outlets,
@@ -66,29 +73,44 @@ final as (
                 when c.outlets_center > 0 then 'center only'
                 else 'unknown only' end as covered_by,
            coalesce(n.nearby_left, 0) as nearby_left, coalesce(n.nearby_right, 0) as nearby_right,
-           s.n_outlets >= 2
-               and ((c.outlets_left > 0 and c.outlets_right = 0 and coalesce(n.nearby_right, 0) = 0)
-                    or (c.outlets_right > 0 and c.outlets_left = 0 and coalesce(n.nearby_left, 0) = 0))
-               as blindspot
+           l.cohesion,
+           s.n_articles >= 3 and s.n_outlets >= 2 and coalesce(l.cohesion, 0) >= 0.5 as passes_bar,
+           (c.outlets_left > 0 and c.outlets_right = 0 and coalesce(n.nearby_right, 0) = 0)
+               or (c.outlets_right > 0 and c.outlets_left = 0 and coalesce(n.nearby_left, 0) = 0) as one_sided
     from stories s
     join counted c using (story_id)
     left join story_threads t using (story_id)
     left join nearby n using (story_id)
+    left join links l using (story_id)
+),
+final as (
+    select * exclude (passes_bar, one_sided),
+           passes_bar and one_sided as blindspot,
+           case when passes_bar and one_sided then
+               n_articles || ' articles from ' || n_outlets || ' outlets, '
+               || case when outlets_left > 0 then outlets_left || ' of them left' else outlets_right || ' of them right' end
+               || ', every article linked to the whole story (weakest link ' || round(cohesion, 2)
+               || '); no ' || case when outlets_left > 0 then 'right' else 'left' end
+               || ' outlet covered it or its thread within 21 days'
+           end as blindspot_why
+    from final_rows
 )
 select * from final;
 
--- story_blindspots: stories that outlets of one side covered and the other side did not: at least two
--- outlets covered the story, some of them with a left lean prior and none with a right one, or the
--- reverse (center and unknown outlets may have covered it too), and no outlet of the missing side covered
--- the same thread within 21 days of it. Largest first.
+-- story_blindspots: stories that outlets of one side covered and the other side did not: the story passes
+-- the bar (at least 3 articles from at least 2 outlets, every article linked to the story with probability
+-- >= 0.5), some of its outlets have a left lean prior and none a right one, or the reverse (center and
+-- unknown outlets may have covered it too), and no outlet of the missing side covered the same thread within
+-- 21 days of it. Largest first.
 -- Columns: story_id, thread_id, headline, first_day, last_day, n_articles, n_outlets, covered_by ('left'
--- | 'right'), missed_by (the other side), n_left, n_center, n_right, n_unknown, outlets.
+-- | 'right'), missed_by (the other side), n_left, n_center, n_right, n_unknown, outlets, cohesion, why (in
+-- words: why the story counts as a blindspot).
 create or replace view story_blindspots as
 with final as (
     select story_id, thread_id, headline, first_day, last_day, n_articles, n_outlets,
            case when outlets_left > 0 then 'left' else 'right' end as covered_by,
            case when outlets_left > 0 then 'right' else 'left' end as missed_by,
-           n_left, n_center, n_right, n_unknown, outlets
+           n_left, n_center, n_right, n_unknown, outlets, cohesion, blindspot_why as why
     from story_coverage
     where blindspot
     order by n_outlets desc, n_articles desc, first_day desc, story_id

@@ -1,0 +1,151 @@
+"""Story grouping against gold events: the AllSides roundups (one event told by a left, a center and a right
+outlet; FRAMEWATCH_DATA_DIR/allsides_roundups.parquet), pairwise precision, recall (all same-event pairs and
+those within 21 days), F1 and adjusted Rand index, for the event-link model (flows/analysis/story_link.json)
+beside the previous method (single link at cosine + names >= 0.60), both run here on the same articles.
+
+Split by time: roundups dated before --cut (Apr 22 - Jul 24, 2021) tune the model, the later ones (Jul 25 -
+Oct 18) are held out; every figure is printed for both. --fit refits the model on the tuning block and
+writes story_link.json. --slant N adds a full-text check: N articles (Apr-Aug 2018, the 12 largest outlets
+of allsides_slant) grouped by both methods, scored against pseudo-events (classifier/events.py: different
+outlets, 2 days, TF-IDF title+lead >= 0.35: a secondary check, not gold).
+
+    .venv/bin/python bench/bench_story_gold.py [--fit] [--slant 1200] [--cache DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from classifier.embedding import embed_articles, shared_embedder
+from flows.analysis.stories import group
+from flows.analysis.story_features import StoryDoc
+from flows.analysis.story_gold import GoldSet, data_dir, pair_scores, roundups
+from flows.analysis.story_link import MODEL_FILE, LinkModel
+from flows.analysis.story_tuning import fit, reference_group
+
+CUT = date(2021, 7, 25)
+
+
+def _vectors(texts: list[tuple[str, str]], name: str, cache: Path | None) -> np.ndarray:
+    path = cache / f"{name}-{len(texts)}.npy" if cache else None
+    if path and path.exists():
+        return np.load(path)
+    vectors = embed_articles(shared_embedder(), texts)
+    if path:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        np.save(path, vectors)
+    return vectors
+
+
+def _score(gold: GoldSet, vectors: np.ndarray, model: LinkModel) -> tuple[str, str]:
+    days = np.array([d.day.toordinal() for d in gold.docs])
+    t0 = time.perf_counter()
+    ref = reference_group(gold.docs, vectors, gold.texts)
+    t1 = time.perf_counter()
+    links = {a.article_id: a.story_id for a in group(gold.docs, vectors, model)}
+    t2 = time.perf_counter()
+    new = [links[d.article_id] for d in gold.docs]
+    return (
+        f"{pair_scores(gold.events, np.array(ref), days).line()} [{t1 - t0:.1f} s]",
+        f"{pair_scores(gold.events, np.array(new), days).line()} [{t2 - t1:.1f} s]",
+    )
+
+
+def _slant_check(n: int, model: LinkModel, cache: Path | None) -> None:
+    from classifier.events import event_groups
+
+    df = pd.read_parquet(
+        data_dir() / "allsides_slant.parquet", columns=["id", "outlet", "title", "text", "published"]
+    )
+    df = df[(df.published >= date(2018, 4, 1)) & (df.published <= date(2018, 8, 31))]
+    df = df[df.outlet.isin(df.outlet.value_counts().index[:12])].sort_values(["published", "id"]).head(n)
+    df = df.reset_index(drop=True)
+    texts = list(zip(df.title.fillna(""), df.text, strict=True))
+    vectors = _vectors(texts, "slant2018", cache)
+    docs = [StoryDoc.of(r.id, r.outlet, r.published, r.title or "", r.text) for r in df.itertuples()]
+    pseudo = event_groups(df, list(df.outlet))
+    grouped = np.array([e is not None for e in pseudo])
+    days = np.array([d.day.toordinal() for d in docs])
+    links = {a.article_id: a.story_id for a in group(docs, vectors, model)}
+    outcomes = {
+        "previous": np.array(reference_group(docs, vectors, texts)),
+        "event-link": np.array([links[d.article_id] for d in docs]),
+    }
+    print(
+        f"\nfull texts: {len(df)} allsides_slant articles, 2018-04..08, 12 outlets; {grouped.sum()} in "
+        f"{len(set(pseudo[grouped]))} pseudo-events (secondary check: recall of pseudo-event pairs)"
+    )
+    for name, pred in outcomes.items():
+        s = pair_scores(pseudo[grouped].astype(str), pred[grouped], days[grouped])
+        sizes = pd.Series(pred).value_counts()
+        print(
+            f"  {name:10s} pseudo-pair recall {s.recall:.3f} (precision {s.precision:.3f}); "
+            f"{len(sizes)} stories, largest {sizes.iloc[0]} articles, {int((sizes >= 10).sum())} of 10+"
+        )
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--fit", action="store_true", help="refit on the tuning block and write story_link.json")
+    ap.add_argument("--cut", type=date.fromisoformat, default=CUT)
+    ap.add_argument("--slant", type=int, default=0, help="also check N full-text articles (pseudo-events)")
+    ap.add_argument("--cache", type=Path, default=None, help="keep embeddings here (outside the repo)")
+    ap.add_argument("--cv", action="store_true", help="also cross-validate by three time blocks")
+    args = ap.parse_args()
+    gold = roundups()
+    t0 = time.perf_counter()
+    vectors = _vectors(gold.texts, "roundups", args.cache)
+    print(
+        f"{len(gold.docs)} roundup articles, {len(set(gold.events.tolist()))} events; embedded in "
+        f"{time.perf_counter() - t0:.1f} s"
+    )
+    tune = np.array([d.day < args.cut for d in gold.docs])
+    if args.fit:
+        model, tried = fit(gold.subset(tune), vectors[tune])
+        model = LinkModel(
+            **{
+                **model.__dict__,
+                "tuned": {**model.tuned, "tuning_block": f"< {args.cut}", "held_out_block": f">= {args.cut}"},
+            }
+        )
+        for t, line in tried:
+            print(f"  tune threshold {t:.2f}: {line}")
+        model.save(MODEL_FILE)
+        print(f"wrote {MODEL_FILE}: {model.describe()}")
+    model = LinkModel.load()
+    for name, mask in (
+        ("tuning block", tune),
+        ("held-out block", ~tune),
+        ("all roundups", np.ones_like(tune)),
+    ):
+        ref, new = _score(gold.subset(mask), vectors[mask], model)
+        print(f"{name}:\n  previous   {ref}\n  event-link {new}")
+    if args.cv:
+        _time_blocks(gold, vectors)
+    if args.slant:
+        _slant_check(args.slant, model, args.cache)
+
+
+def _time_blocks(gold: GoldSet, vectors: np.ndarray) -> None:
+    """Fit on two time blocks, score the third (each in turn): how stable the fitted method is."""
+    edges = [date(2021, 4, 1), date(2021, 6, 16), date(2021, 8, 16), date(2021, 11, 1)]
+    days = np.array([d.day for d in gold.docs])
+    print("\ncross-validation by time blocks (fit on the other two blocks, score this one):")
+    for lo, hi in zip(edges, edges[1:], strict=False):
+        test = (days >= lo) & (days < hi)
+        model, _ = fit(gold.subset(~test), vectors[~test])
+        ref, new = _score(gold.subset(test), vectors[test], model)
+        print(
+            f"  {lo} .. {hi - timedelta(days=1)} (threshold {model.threshold:.2f}):\n    previous   {ref}\n"
+            f"    event-link {new}"
+        )
+
+
+if __name__ == "__main__":
+    main()

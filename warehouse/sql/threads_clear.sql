@@ -1,0 +1,3 @@
+-- Relinking every story: the threads are made again from scratch.
+delete from story_threads;
+delete from threads;
