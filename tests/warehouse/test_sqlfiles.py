@@ -1,11 +1,42 @@
-"""The warehouse's SQL at its boundaries: SQL files are split into statements by DuckDB's own parser."""
+"""The warehouse's SQL at its boundaries: shipped migrations never change (their sha256 is recorded in
+warehouse/migrations/SHA256SUMS), and SQL files are split into statements by DuckDB's own parser."""
 
 from __future__ import annotations
 
+import hashlib
+
 from warehouse import load
 from warehouse.db import connect
-from warehouse.sqlfiles import statements
+from warehouse.sqlfiles import MIGRATIONS_DIR, statements
 from warehouse.transaction import execute_file, transaction
+
+MANIFEST = MIGRATIONS_DIR / "SHA256SUMS"
+
+
+def _manifest() -> dict[str, str]:
+    """file name -> sha256, from `sha256sum *.sql` output (so `sha256sum -c SHA256SUMS` checks it too)."""
+    out = {}
+    for line in MANIFEST.read_text(encoding="utf-8").splitlines():
+        digest, name = line.split(maxsplit=1)
+        out[name.lstrip("*")] = digest
+    return out
+
+
+def test_shipped_migrations_are_unchanged():
+    recorded = _manifest()
+    files = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in MIGRATIONS_DIR.glob("*.sql")}
+    changed = sorted(n for n in recorded.keys() & files.keys() if recorded[n] != files[n])
+    assert not changed, (
+        f"shipped migration(s) {changed} changed: a database that already applied them keeps the old "
+        "schema. Restore them and put the change in a new migration."
+    )
+    gone = sorted(recorded.keys() - files.keys())
+    assert not gone, f"shipped migration(s) {gone} were removed; restore them"
+    unrecorded = sorted(files.keys() - recorded.keys())
+    assert not unrecorded, (
+        f"migration(s) {unrecorded} are not recorded in {MANIFEST.name}: when one ships, add its line "
+        f"(cd warehouse/migrations && sha256sum {' '.join(unrecorded)} >> {MANIFEST.name})"
+    )
 
 
 def test_statements_are_split_by_duckdbs_parser_not_on_every_semicolon():
