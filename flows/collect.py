@@ -10,13 +10,13 @@ from typing import Any
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
+from flows.imports import read_imports, store_imported_topics
 from flows.outcome import RunOutcome
 from flows.params import CollectParams, RunnerParams
 from flows.runs import recorded_run, writer
 from flows.sources.collect import CollectResult, collect
 from flows.sources.dedup import dedupe_and_link
 from flows.sources.extract_batch import BatchingExtractor, extract_batch
-from flows.sources.imports import read_imports, store_imported_topics
 from flows.sources.neardup import MinHashConfig, NearDupIndex
 from flows.sources.registry import load_sources
 from warehouse import collection, load

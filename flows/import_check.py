@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from classifier import registry
+from flows.imports import read_imports
 from flows.outcome import RunOutcome
 from flows.params import CollectParams
-from flows.sources.imports import read_imports
 from warehouse import load
 from warehouse.db import open_db
 

@@ -12,7 +12,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from warehouse.load import run_batch
+from warehouse.load import ARTICLE_COLUMNS, run_batch
 from warehouse.schema import arrow_rows
 from warehouse.sqlfiles import sql
 
@@ -23,10 +23,16 @@ def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-def _insert(con: duckdb.DuckDBPyConnection, name: str, table: str, rows: Sequence[dict[str, Any]]) -> int:
+def _insert(
+    con: duckdb.DuckDBPyConnection,
+    name: str,
+    table: str,
+    rows: Sequence[dict[str, Any]],
+    elsewhere: Sequence[str] = (),
+) -> int:
     if not rows:
         return 0
-    batch = arrow_rows(con, table, list(rows))
+    batch = arrow_rows(con, table, list(rows), elsewhere=elsewhere)
     run_batch(con, sql(name), batch)
     return batch.num_rows
 
@@ -56,7 +62,7 @@ def record_article_collection(
         for a in articles
         if a.get("extractor") != "import"
     ]
-    return _insert(con, "collection_insert_article_collection", "article_collection", rows)
+    return _insert(con, "collection_insert_article_collection", "article_collection", rows, ARTICLE_COLUMNS)
 
 
 def record_minhashes(con: duckdb.DuckDBPyConnection, signatures: Sequence[dict[str, Any]]) -> int:

@@ -39,6 +39,10 @@ ARTICLE_COLUMNS = (
     "first_run_id",
     "fetched_at",
 )
+# A collected or imported article row also carries what other tables keep: the collection metadata
+# (article_collection, written by warehouse.collection) and an imported record's own topic (article_topics).
+COLLECTION_KEYS = ("final_url", "paywalled", "paywall_signal", "encoding", "encoding_source")
+ARTICLE_ROW_EXTRAS = (*COLLECTION_KEYS, "topic")
 ERROR_COLUMNS = ("run_id", "stage", "source", "reason", "detail", "occurred_at")
 
 
@@ -79,7 +83,7 @@ def insert_articles(con: duckdb.DuckDBPyConnection, articles: Sequence[dict[str,
     """Insert articles not already stored (by article_id). Returns the ids actually added."""
     if not articles:
         return []
-    batch = arrow_rows(con, "articles", articles, ARTICLE_COLUMNS)
+    batch = arrow_rows(con, "articles", articles, ARTICLE_COLUMNS, elsewhere=ARTICLE_ROW_EXTRAS)
     return [row[0] for row in run_batch(con, sql("insert_articles"), batch)]
 
 

@@ -102,7 +102,7 @@ def open_sandbox(db_path: Path | str, allowed_dirs: Sequence[Path | str]) -> duc
     try:
         folders = [str(Path(d).resolve()).rstrip("/") + "/" for d in allowed_dirs]
         for statement in statements("sandbox_lock"):
-            con.execute(statement, {"dirs": folders} if "$dirs" in statement else None)
+            con.execute(statement, {"dirs": folders} if "dirs" in statement.named_parameters else None)
     except BaseException:
         con.close()
         raise

@@ -3,7 +3,7 @@ description of a table): rows built in Python are converted with exactly the col
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 import duckdb
@@ -44,12 +44,22 @@ def arrow_rows(
     table: str,
     rows: Sequence[dict[str, Any]],
     columns: Sequence[str] | None = None,
+    elsewhere: Collection[str] = (),
 ) -> pa.Table:
-    """`rows` (dicts; a missing key is null, a key that is not a column is left out) as an Arrow table
-    typed like `table`'s `columns` (default: all of them). Map columns take Python dicts."""
+    """`rows` (dicts; a missing key is null) as an Arrow table typed like `table`'s `columns` (default: all
+    of them). Map columns take Python dicts. A key that is neither one of those columns nor named in
+    `elsewhere` (keys the caller knows another table keeps) raises ValueError naming the key and the
+    table: a misspelled key must fail, not lose its value."""
     schema = arrow_schema(con, table, columns)
+    known = set(schema.names) | set(elsewhere)
     prepared = []
-    for row in rows:
+    for i, row in enumerate(rows):
+        unknown = row.keys() - known
+        if unknown:
+            raise ValueError(
+                f"row {i} for table {table!r} has key(s) {sorted(unknown)} that are not among its columns "
+                f"written here ({', '.join(schema.names)}); nothing was stored"
+            )
         out = {}
         for f in schema:
             value = row.get(f.name)

@@ -77,7 +77,8 @@ def replace_week(
     summary: str,
 ) -> None:
     """Store the week's tests and its summary for `model_version` (an earlier check of the week replaced)."""
-    batch = arrow_rows(con, "shift_tests", tests, TEST_COLUMNS)
+    # a test is a cell of `cells()` with its result: its z statistic gave p and q, which are what is kept
+    batch = arrow_rows(con, "shift_tests", tests, TEST_COLUMNS, elsewhere=("z",))
     check = {
         "week": week,
         "model_version": model_version,

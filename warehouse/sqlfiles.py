@@ -5,6 +5,8 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
+import duckdb
+
 ROOT = Path(__file__).parent
 SQL_DIR = ROOT / "sql"
 VIEWS_DIR = ROOT / "views"
@@ -37,7 +39,7 @@ def views() -> list[tuple[str, str]]:
     ]
 
 
-def statements(name: str) -> list[str]:
-    """The statements of warehouse/sql/<name>.sql, comment lines dropped, split on ';'."""
-    body = "\n".join(line for line in sql(name).splitlines() if not line.strip().startswith("--"))
-    return [s.strip() for s in body.split(";") if s.strip()]
+def statements(name: str) -> list[duckdb.Statement]:
+    """The statements of warehouse/sql/<name>.sql as DuckDB's own parser splits them: a ';' inside a
+    string literal or a comment does not end a statement. Each knows its `named_parameters`."""
+    return duckdb.extract_statements(sql(name))

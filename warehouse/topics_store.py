@@ -52,8 +52,3 @@ def store_topics(
     with transaction(con, batch) as cur:
         execute_file(cur, "topics_insert")
     return batch.num_rows
-
-
-def topic_counts(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, int]]:
-    """(topic, method, articles) over every article's current topic."""
-    return con.execute(sql("topics_counts")).fetchall()

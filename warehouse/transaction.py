@@ -39,4 +39,4 @@ def transaction(
 def execute_file(cur: duckdb.DuckDBPyConnection, name: str, params: Mapping[str, Any] | None = None) -> None:
     """Every statement of warehouse/sql/<name>.sql, each given the ``$params`` it uses."""
     for statement in statements(name):
-        cur.execute(statement, {k: v for k, v in (params or {}).items() if f"${k}" in statement})
+        cur.execute(statement, {k: v for k, v in (params or {}).items() if k in statement.named_parameters})

@@ -6,8 +6,6 @@ import logging
 import warnings
 from pathlib import Path
 
-import numpy as np
-
 logger = logging.getLogger(__name__)
 
 OPSET = 17
@@ -82,18 +80,3 @@ def quantize_int8(fp32_file: str | Path, out_file: str | Path) -> Path:
     )
     logger.info("quantized %s (%.1f MB)", out_file, Path(out_file).stat().st_size / 1e6)
     return Path(out_file)
-
-
-def max_abs_diff(model_dir: str | Path, onnx_file: str | Path, seq: int = 32) -> float:
-    """Largest absolute difference of token states between PyTorch and the ONNX file on a random batch
-    (a plain base model dir, exported without fine-tuned layers)."""
-    from classifier.transformer.encoder import OnnxEncoder, TorchEncoder
-
-    rng = np.random.default_rng(0)
-    ids = rng.integers(1000, 5000, size=(3, seq)).astype(np.int64)
-    mask = np.ones_like(ids)
-    mask[2, seq // 2 :] = 0
-    ref = TorchEncoder(model_dir, device="cpu")(ids, mask)["frames"]
-    got = OnnxEncoder(onnx_file)(ids, mask)["frames"]
-    keep = mask.astype(bool)
-    return float(np.abs(ref[keep] - got[keep]).max())

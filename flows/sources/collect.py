@@ -23,7 +23,6 @@ from flows.sources.extract import (
     EXTRACTOR_VERSION,
     Extracted,
     ExtractionError,
-    extract_article,
     extracted_from_payload,
 )
 from flows.sources.extract_pool import ExtractorPool
@@ -205,13 +204,6 @@ def build_row(
         "encoding": encoding[0] if encoding else None,
         "encoding_source": encoding[1] if encoding else None,
     }
-
-
-def page_row(
-    feed: Feed, item: FeedItem, final_url: str, html: str, body: bytes, run_id: str | None
-) -> dict[str, Any]:
-    """Extract one page in this process (no hard timeout) into an article row (raises ExtractionError)."""
-    return build_row(feed, item, final_url, extract_article(html, final_url), body, run_id)
 
 
 def _is_html(content_type: str | None) -> bool:

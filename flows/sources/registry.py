@@ -26,7 +26,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 LEANS = ("left", "center", "right")
-FEED_KINDS = ("rss", "atom", "sitemap")
 KINDS = (
     "wire service",
     "national paper",

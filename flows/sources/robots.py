@@ -53,10 +53,6 @@ def origin_of(url: str) -> str:
     return f"{parts.scheme.lower()}://{parts.netloc.lower()}"
 
 
-def robots_url(url: str) -> str:
-    return origin_of(url) + "/robots.txt"
-
-
 def rules_from_answer(origin: str, answer: _Answer, max_bytes: int) -> RobotsRules:
     """Rules from the answer to GET /robots.txt (after redirects), per RFC 9309 section 2.3.1."""
     now = time.monotonic()

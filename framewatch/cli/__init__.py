@@ -8,15 +8,15 @@ import os
 import typer
 
 from flows.settings import FlowSettings, configure_runtime
+from framewatch.cli import evaluate as evaluate_cli
 from framewatch.cli import flows as flows_cli
 from framewatch.cli import labels as labels_cli
 from framewatch.cli import models as models_cli
 from framewatch.cli import sources as sources_cli
 from framewatch.cli import stories as stories_cli
+from framewatch.cli import transformer as transformer_cli
 from framewatch.cli import warehouse as warehouse_cli
-from framewatch.cli.evaluate import evaluate
 from framewatch.cli.options import Panel
-from framewatch.cli.transformer import train_transformer_command
 
 app = typer.Typer(
     help="framewatch: collect news, score frames / slant / tone, compare outlets over time.",
@@ -33,12 +33,12 @@ def runtime() -> None:
     configure_runtime(FlowSettings())
 
 
-# Each command sits under a heading of `framewatch --help` (its rich_help_panel, see options.Panel).
-for cli in (flows_cli, warehouse_cli, stories_cli, models_cli):
-    app.registered_commands += cli.app.registered_commands
-app.registered_groups += models_cli.app.registered_groups  # framewatch models list|promote|export-onnx
-app.command("evaluate", rich_help_panel=Panel.models)(evaluate)
-app.command("train-transformer", rich_help_panel=Panel.models)(train_transformer_command)
+# One way to register commands: each module registers its own on its Typer app, each with the heading of
+# `framewatch --help` it sits under (its rich_help_panel, see options.Panel); every app is mounted here,
+# merged into the top level or as a group (`framewatch models ...`), in the order of the help.
+for cli in (flows_cli, warehouse_cli, stories_cli, models_cli, evaluate_cli, transformer_cli):
+    app.add_typer(cli.app)
+app.add_typer(models_cli.models_app, name="models", rich_help_panel=Panel.models)
 app.add_typer(labels_cli.app, name="label", rich_help_panel=Panel.labels)
 app.add_typer(sources_cli.app, name="sources", rich_help_panel=Panel.sources)
 

@@ -14,7 +14,7 @@ from typing import Annotated, Any
 import typer
 
 from framewatch.cli.console import err_console, fail
-from framewatch.cli.options import DbOption, ModelsDirOption, resolve_db
+from framewatch.cli.options import DbOption, ModelsDirOption, Panel, resolve_db
 
 logger = logging.getLogger(__name__)
 
@@ -268,7 +268,7 @@ class _steps:
 
 
 app = typer.Typer(help="Evaluate models.", no_args_is_help=False)
-app.command()(evaluate)
+app.command("evaluate", rich_help_panel=Panel.models)(evaluate)
 
 if __name__ == "__main__":
     app()

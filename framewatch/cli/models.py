@@ -30,7 +30,6 @@ app = typer.Typer(
     help="Frame, slant and tone classifier: train, score, manage model versions.", no_args_is_help=True
 )
 models_app = typer.Typer(help="List saved model versions and choose the promoted one.", no_args_is_help=True)
-app.add_typer(models_app, name="models", rich_help_panel=Panel.models)
 
 
 @app.command("train", rich_help_panel=Panel.models)

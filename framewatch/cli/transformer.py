@@ -10,6 +10,7 @@ import typer
 
 from framewatch.cli.console import fail
 from framewatch.cli.models import promote_on_evidence
+from framewatch.cli.options import Panel
 
 logger = logging.getLogger(__name__)
 
@@ -164,7 +165,7 @@ def parse_sets(items: list[str]) -> dict[str, object]:
 
 
 app = typer.Typer(help="Transformer classifier.")
-app.command("train-transformer")(train_transformer_command)
+app.command("train-transformer", rich_help_panel=Panel.models)(train_transformer_command)
 
 if __name__ == "__main__":
     logging.basicConfig(level=logging.INFO)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -73,3 +74,23 @@ def small_model_dir(
         template=small_template(),
     )
     return out, version
+
+
+@pytest.fixture(scope="session")
+def tiny_transformer_trained(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, dict[str, Path]]:
+    """The tiny transformer (transformer_helpers.train_tiny), trained once per session."""
+    from tests.classifier.transformer_helpers import train_tiny
+
+    return train_tiny(tmp_path_factory.mktemp("tiny-transformer"))
+
+
+@pytest.fixture(scope="module")
+def tiny_transformer(
+    tiny_transformer_trained: tuple[Path, str, dict[str, Path]], tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Path, str, dict[str, Path]]:
+    """(models_dir, version, files): the session's tiny transformer in a models dir of the module's own
+    (a test may promote it or write beside it); files: its base model and synthetic training data."""
+    models, version, files = tiny_transformer_trained
+    own = tmp_path_factory.mktemp("tiny-models") / "models"
+    shutil.copytree(models, own)
+    return own, version, files

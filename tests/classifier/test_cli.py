@@ -8,7 +8,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from classifier import registry
-from framewatch.cli.models import app
+from framewatch.cli import app
 
 runner = CliRunner()
 

@@ -15,14 +15,14 @@ from classifier.metrics import calibration, flatten, frame_metrics, slant_metric
 from classifier.reference import NAME as REFERENCE
 from classifier.transformer.train import compare_cv
 from framewatch.cli.evaluate import app
-from tests.classifier.transformer_helpers import tiny_config, train_tiny
+from tests.classifier.transformer_helpers import tiny_config
 
 NAMES = ["Economic", "Morality", "Other"]
 
 
 @pytest.fixture(scope="module")
-def tiny(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, dict[str, Path]]:
-    return train_tiny(tmp_path_factory.mktemp("tiny-eval"))
+def tiny(tiny_transformer: tuple[Path, str, dict[str, Path]]) -> tuple[Path, str, dict[str, Path]]:
+    return tiny_transformer
 
 
 def test_calibration_error_is_zero_when_confidence_matches_accuracy() -> None:

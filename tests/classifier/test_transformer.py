@@ -23,43 +23,21 @@ from classifier.transformer.heads import fit_head
 from classifier.transformer.predict import load_transformer_scorer
 from classifier.transformer.store import CARD_FILE, HEADS_FILE, ONNX_INT8
 from labels.codebook import load_codebook
-from tests.classifier.transformer_helpers import (
-    synthetic_frames,
-    synthetic_slant,
-    tiny_base_model,
-    tiny_config,
-)
 
 BOOK = load_codebook()
 
 
 @pytest.fixture(scope="module")
-def tiny(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    root = tmp_path_factory.mktemp("tiny")
-    base = tiny_base_model(root / "base")
-    return {
-        "root": root,
-        "base": base,
-        "frames": synthetic_frames(root / "frames.parquet"),
-        "slant": synthetic_slant(root / "slant.parquet"),
-    }
+def tiny(tiny_transformer: tuple[Path, str, dict[str, Path]]) -> dict[str, Path]:
+    """The tiny base model and synthetic data the session's tiny transformer was trained on."""
+    return tiny_transformer[2]
 
 
 @pytest.fixture(scope="module")
-def trained(tiny: dict[str, Path]) -> tuple[Path, str]:
-    from classifier.transformer.train import train_transformer
-
-    models = tiny["root"] / "models"
-    version = train_transformer(
-        [tiny["frames"]],
-        [tiny["slant"]],
-        models,
-        tiny_config(tiny["base"]),
-        cv_folds=2,
-        cache_dir=tiny["root"] / "cache",
-        progress=False,
-        export_onnx=True,
-    )
+def trained(tiny_transformer: tuple[Path, str, dict[str, Path]]) -> tuple[Path, str]:
+    """The tiny transformer (transformer_helpers.train_tiny: these files, tiny_config, 2-fold CV, ONNX
+    export), trained once per session, in this module's own models dir."""
+    models, version, _files = tiny_transformer
     return models, version
 
 
