@@ -153,16 +153,27 @@ def report(
 
 
 def export(
-    out: Annotated[Path, typer.Option("--out", help="Folder to (re)write.")] = Path("framewatch-parquet"),
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out",
+            help="Folder to write: a new or empty one, or one an earlier export wrote (its files are "
+            "replaced; nothing else in it is touched).",
+        ),
+    ] = Path("framewatch-parquet"),
     db: DbOption = None,
 ) -> None:
-    """Write Parquet: article scores partitioned by month and outlet, plus the marts, for any tool."""
+    """Write Parquet: article scores partitioned by month and outlet, plus the marts, for any tool.
+
+    Writes only its own files: any other folder that is not empty is refused."""
     from warehouse.snapshot import export_parquet
 
     try:
         path = export_parquet(resolve_db(db), out)
     except WarehouseError as exc:
         fail(str(exc))
+    except OSError as exc:
+        fail(f"cannot write the export to {out}: {exc.strerror or exc}; nothing was deleted")
     console.print(
         f"Parquet written to {path.resolve()} (read with duckdb: select * from "
         f"read_parquet('{path}/article_scores/**/*.parquet', hive_partitioning = true))"
