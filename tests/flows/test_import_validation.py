@@ -236,3 +236,23 @@ def test_outlet_option_and_rules(tmp_path):
     batch = ImportBatch(RecordRules(outlet_id="given"))
     batch.add_file(path)
     assert [r["outlet_id"] for r in batch.rows] == ["given", "given"]
+
+
+def test_a_stray_quote_costs_its_own_line_and_a_quoted_multiline_field_still_reads(tmp_path):
+    """Python's csv lets a quote at the start of a field run over the following lines (PITFALLS.md): the
+    record that does not parse costs its first line only, and the lines after it are read on their own."""
+    path = tmp_path / "s.csv"
+    path.write_text(
+        "url,title,text,outlet\n"
+        f"https://s.example/1,One,{TEXT},s\n"
+        f'https://s.example/2,"Two,{TEXT},s\n'  # line 3: the stray quote
+        f"https://s.example/3,Three,{TEXT},s\n"
+        f'https://s.example/4,Four,"{TEXT}\nits second line",s\n'  # lines 5-6: one record, quoted
+        f'https://s.example/5,"Five" and more,{TEXT},s\n',  # line 7: a quote closed mid-field
+        encoding="utf-8",
+    )
+    rows, errors = read_import_file(path)
+    assert [r["title"] for r in rows] == ["One", "Three", "Four"]
+    assert rows[2]["text"].endswith("its second line")
+    assert _reasons(errors) == [("s.csv:3", "bad_csv"), ("s.csv:7", "bad_csv")]
+    assert "runs over lines 3-" in errors[0]["detail"] and "read on their own" in errors[0]["detail"]
