@@ -8,6 +8,7 @@ layout), into a folder that holds nothing but its own files (warehouse.export_fo
 
 from __future__ import annotations
 
+import fcntl
 import logging
 import os
 import shutil
@@ -88,12 +89,41 @@ def publish_snapshot(
     return dest
 
 
+TEMP_PREFIX, TEMP_SUFFIX = ".snapshot-", ".duckdb"
+
+
+def remove_stale_copies(folder: Path | str) -> list[Path]:
+    """Remove the temporary copies (`.snapshot-*.duckdb`) that a publisher killed mid-copy left in
+    `folder`; returns them. A copy being written holds an flock on its file, so one that can be locked is
+    nobody's: no clock involved."""
+    removed = []
+    for tmp in Path(folder).glob(f"{TEMP_PREFIX}*{TEMP_SUFFIX}"):
+        try:
+            fd = os.open(tmp, os.O_RDONLY)
+        except OSError:
+            continue
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            continue  # a live publisher is writing it
+        else:
+            tmp.unlink(missing_ok=True)
+            removed.append(tmp)
+        finally:
+            os.close(fd)
+    if removed:
+        log.warning("removed %d temporary snapshot copies left by a killed run: %s", len(removed), removed)
+    return removed
+
+
 def _copy(source: Path, dest: Path) -> None:
-    fd, tmp_name = tempfile.mkstemp(prefix=".snapshot-", suffix=".duckdb", dir=dest.parent)
-    os.close(fd)
+    remove_stale_copies(dest.parent)
+    fd, tmp_name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=dest.parent)
     tmp = Path(tmp_name)
     try:
-        shutil.copyfile(source, tmp)
+        fcntl.flock(fd, fcntl.LOCK_EX)  # held until published: remove_stale_copies leaves it alone
+        with source.open("rb") as src, open(fd, "wb", closefd=False) as out:
+            shutil.copyfileobj(src, out, 1 << 20)
         check = duckdb.connect(str(tmp), read_only=True)  # refuse to publish a copy that does not open
         try:
             check.execute("select count(*) from schema_migrations").fetchone()
@@ -104,6 +134,8 @@ def _copy(source: Path, dest: Path) -> None:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+    finally:
+        os.close(fd)
 
 
 def export_parquet(
