@@ -91,14 +91,16 @@ def check_reads_only(query: str) -> list[str]:
     return texts
 
 
-def open_sandbox(db_path: Path | str, allowed_dirs: Sequence[Path | str]) -> duckdb.DuckDBPyConnection:
+def open_sandbox(
+    db_path: Path | str, allowed_dirs: Sequence[Path | str], memory_limit: str | None = None
+) -> duckdb.DuckDBPyConnection:
     """A read-only connection to `db_path` that can read files only under `allowed_dirs`, loads no
-    extension and cannot change its own settings."""
-    con = connect(
-        db_path,
-        read_only=True,
-        config={"autoinstall_known_extensions": False, "autoload_known_extensions": False},
-    )
+    extension and cannot change its own settings; `memory_limit` (a DuckDB size, '2GB') caps what its
+    queries may hold in memory."""
+    config: dict[str, Any] = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+    if memory_limit:
+        config["memory_limit"] = memory_limit
+    con = connect(db_path, read_only=True, config=config)
     try:
         folders = [str(Path(d).resolve()).rstrip("/") + "/" for d in allowed_dirs]
         for statement in statements("sandbox_lock"):
@@ -109,30 +111,47 @@ def open_sandbox(db_path: Path | str, allowed_dirs: Sequence[Path | str]) -> duc
     return con
 
 
+def execute_reads(
+    con: duckdb.DuckDBPyConnection, texts: Sequence[str], dirs: Sequence[Path | str]
+) -> duckdb.DuckDBPyConnection | None:
+    """Run the checked statements `texts` (check_reads_only) on a sandbox connection; the cursor of the
+    last one, with its rows still to fetch. A read outside `dirs` or a failure is one clear error. An
+    interrupt (duckdb.InterruptException) and running out of memory (duckdb.OutOfMemoryException) are
+    raised as they are, for the caller to explain with its limits."""
+    cur = None
+    for text in texts:
+        try:
+            cur = con.execute(text)
+        except duckdb.PermissionException as exc:
+            shown = ", ".join(str(Path(d)) for d in dirs) or "(none)"
+            raise QueryRefused(
+                f"query refused: it reads a file outside the allowed folders ({shown}). Put the file "
+                f"in one of them, or list its folder in FRAMEWATCH_QUERY_DIRS. DuckDB said: "
+                f"{str(exc).splitlines()[0]}"
+            ) from exc
+        except (duckdb.InterruptException, duckdb.OutOfMemoryException):
+            raise
+        except duckdb.Error as exc:
+            hint = ""
+            if "read-only" in str(exc).lower() or "read only" in str(exc).lower():
+                hint = " (`framewatch query` is read-only: it cannot change the warehouse)"
+            raise WarehouseError(f"query failed: {' '.join(str(exc).split())}{hint}") from exc
+    return cur
+
+
 def run_query(
     db_path: Path | str, query: str, allowed_dirs: Sequence[Path | str] | None = None
 ) -> tuple[list[str], list[tuple[Any, ...]]]:
-    """Run an analyst's SQL in the sandbox; (columns, rows) of the last statement."""
+    """Run an analyst's SQL in the sandbox, in this process; (columns, rows) of the last statement. The
+    command (`framewatch query`) runs it in a process of its own with limits: warehouse.query_limits."""
     texts = check_reads_only(query)
     dirs = list(allowed_dirs) if allowed_dirs is not None else default_dirs(db_path)
     con = open_sandbox(db_path, dirs)
     try:
-        cur = None
-        for text in texts:
-            try:
-                cur = con.execute(text)
-            except duckdb.PermissionException as exc:
-                shown = ", ".join(str(Path(d)) for d in dirs) or "(none)"
-                raise QueryRefused(
-                    f"query refused: it reads a file outside the allowed folders ({shown}). Put the file "
-                    f"in one of them, or list its folder in FRAMEWATCH_QUERY_DIRS. DuckDB said: "
-                    f"{str(exc).splitlines()[0]}"
-                ) from exc
-            except duckdb.Error as exc:
-                hint = ""
-                if "read-only" in str(exc).lower() or "read only" in str(exc).lower():
-                    hint = " (`framewatch query` is read-only: it cannot change the warehouse)"
-                raise WarehouseError(f"query failed: {exc}{hint}") from exc
+        try:
+            cur = execute_reads(con, texts, dirs)
+        except (duckdb.InterruptException, duckdb.OutOfMemoryException) as exc:
+            raise WarehouseError(f"query failed: {' '.join(str(exc).split())}") from exc
         if cur is None or cur.description is None:
             return [], []
         return [d[0] for d in cur.description], cur.fetchall()

@@ -9,10 +9,10 @@ from typing import Annotated
 
 import typer
 
-from framewatch.cli.console import console, fail, print_table
-from framewatch.cli.options import DbOption, Panel, resolve_db
+from framewatch.cli.console import console, err_console, fail, print_table
+from framewatch.cli.options import DbOption, Panel, at_least, resolve_db
 from warehouse.db import WarehouseError, connect
-from warehouse.queries import latest_finished_run, recent_runs, run_readonly, run_summary
+from warehouse.queries import latest_finished_run, recent_runs, run_summary
 from warehouse.settings import WarehouseSettings
 
 app = typer.Typer(help="Query the DuckDB warehouse.", no_args_is_help=True)
@@ -22,25 +22,43 @@ def query(
     sql: Annotated[str, typer.Argument(help='SQL to run read-only, e.g. "select * from outlet_summary".')],
     db: DbOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print rows as JSON lines.")] = False,
-    limit: Annotated[int, typer.Option(help="Show at most this many rows (0 = all).")] = 200,
+    limit: Annotated[
+        int, typer.Option(help="Show at most this many rows (0 = up to FRAMEWATCH_QUERY_MAX_ROWS).")
+    ] = 200,
 ) -> None:
     """Run SQL read-only (views: frame_share_weekly, outlet_summary, article_scores).
 
     Only SELECT runs (and EXPLAIN of a SELECT); files can be read only under FRAMEWATCH_QUERY_DIRS
-    (default: the snapshot folder and ./framewatch-parquet); no COPY, ATTACH, INSTALL/LOAD or SET."""
+    (default: the snapshot folder and ./framewatch-parquet); no COPY, ATTACH, INSTALL/LOAD or SET.
+    A query stops after FRAMEWATCH_QUERY_TIMEOUT_S (120 s) or past FRAMEWATCH_QUERY_MEMORY_LIMIT (2GB);
+    only the rows shown are fetched (at most FRAMEWATCH_QUERY_MAX_ROWS, 100000)."""
+    from warehouse.query_limits import QueryInterrupted, run_limited
+
+    limit = at_least("--limit", limit, 0)
     settings = WarehouseSettings()
+    limits = settings.query_limits()
     try:
-        columns, rows = run_readonly(settings.db_path if db is None else db, sql, settings.query_dirs or None)
+        result = run_limited(
+            settings.db_path if db is None else db, sql, limits, settings.query_dirs or None, limit
+        )
+    except QueryInterrupted as exc:
+        fail(str(exc), 130)
     except WarehouseError as exc:
         fail(str(exc))
-    shown = rows if limit == 0 else rows[:limit]
     if as_json:
-        for row in shown:
-            console.print_json(json.dumps(dict(zip(columns, row, strict=True)), default=str))
+        for row in result.rows:
+            console.print_json(json.dumps(dict(zip(result.columns, row, strict=True)), default=str))
     else:
-        print_table(columns, shown)
-        if len(shown) < len(rows):
-            console.print(f"[dim]{len(rows) - len(shown)} more rows; use --limit 0 to see all[/]")
+        print_table(result.columns, result.rows)
+    if result.more:
+        cap = limit == 0 or limit > limits.max_rows
+        more = (
+            f"stopped at {limits.max_rows} rows (FRAMEWATCH_QUERY_MAX_ROWS); for all of them use "
+            "`framewatch export`, or narrow the query"
+            if cap
+            else f"more rows not shown; use --limit N (0: up to {limits.max_rows}) or narrow the query"
+        )
+        err_console.print(more, style="dim", soft_wrap=True, markup=False, highlight=False)
 
 
 def runs(

@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from flows.demo_site import DemoCorpus
+from tests.processes import alive, children
 from warehouse.db import connect
 
 REPO = Path(__file__).resolve().parents[2]
@@ -237,22 +238,6 @@ def test_kill_while_fetching_and_while_writing(tmp_path):
     _assert_recovered(db, result, killed=2)
 
 
-def _children(pid: int) -> list[int]:
-    """The child processes of `pid` (every thread's children: Prefect's server is started by a thread)."""
-    kids: list[int] = []
-    for task in Path(f"/proc/{pid}/task").iterdir():
-        kids += [int(k) for k in (task / "children").read_text().split()]
-    return kids
-
-
-def _alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (FileNotFoundError, ProcessLookupError):
-        return False
-    return state not in ("Z", "X")  # a zombie is dead, only not yet reaped by whoever adopted it
-
-
 @pytest.mark.timeout(1800)  # the waits inside are conditions with generous limits, not margins
 def test_kill_during_the_report_then_a_quiet_import_repairs_what_it_left(prefect_harness, tmp_path):
     """Issue 20, point 6, with the real commands: `framewatch import` is killed (SIGKILL, the CLI process
@@ -300,15 +285,15 @@ def test_kill_during_the_report_then_a_quiet_import_repairs_what_it_left(prefect
             if time.monotonic() > deadline:
                 pytest.fail(f"the import never reached its report flow:\n{log.read_text()}")
             time.sleep(0.1)
-    server = _children(proc.pid)
+    server = children(proc.pid)
     proc.kill()
     proc.wait(timeout=120)
     os.close(writer)
     assert "for flow 'report'" in log.read_text() and server, log.read_text()
     deadline = time.monotonic() + 300
-    while any(_alive(pid) for pid in server) and time.monotonic() < deadline:
+    while any(alive(pid) for pid in server) and time.monotonic() < deadline:
         time.sleep(0.2)
-    assert not any(_alive(pid) for pid in server), "Prefect's temporary server outlived the killed command"
+    assert not any(alive(pid) for pid in server), "Prefect's temporary server outlived the killed command"
 
     snapshots = db.parent / ".framewatch" / "snapshots"
     snapshots.mkdir(parents=True, exist_ok=True)
