@@ -12,7 +12,7 @@ from typing import Annotated
 import duckdb
 import typer
 
-from framewatch.cli.console import console, fail, print_table
+from framewatch.cli.console import console, fail, print_table, styled
 from framewatch.cli.options import DbOption, ModelsDirOption, resolve_db
 from framewatch.cli.renamed import under_old_name
 from labels.codebook import LabelError, load_codebook
@@ -292,7 +292,9 @@ def agreement(
                 title=f"{variable}: {pair.a} vs {pair.b} ({pair.n_shared} shared articles)",
             )
     if report.n_overlap == 0:
-        console.print("[yellow]no article has two annotators: queue the same batch for several people[/]")
+        console.print(
+            "no article has two annotators: queue the same batch for several people", style="yellow"
+        )
 
 
 @app.command("adjudicate")
@@ -352,7 +354,7 @@ def adjudicate(
         labels_store.append_gold(con, decided)
     console.print(f"{len(decided)} new gold labels ({len(done)} articles already had one)")
     for c in conflicts:
-        console.print(f"[yellow]conflict[/] {c.article_id}: {'; '.join(c.reasons)}")
+        console.print(styled(("conflict", "yellow"), f" {c.article_id}: {'; '.join(c.reasons)}"))
         for who, lab in sorted(c.labels.items()):
             console.print(
                 f"    {who}: {', '.join(lab['frames'])} | primary {lab['primary_frame']} | "
@@ -417,5 +419,5 @@ def retrain(
     print_table(
         ["model", "test articles", "frame macro-F1", "slant macro-F1", "score"], rows, title="frozen test set"
     )
-    verdict = "[green]promoted[/]" if d["promote"] else "[yellow]champion kept[/]"
-    console.print(f"{verdict}: {d['reason']}; re-scored {out['counts'].get('rescored', 0)} articles")
+    verdict = ("promoted", "green") if d["promote"] else ("champion kept", "yellow")
+    console.print(styled(verdict, f": {d['reason']}; re-scored {out['counts'].get('rescored', 0)} articles"))
