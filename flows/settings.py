@@ -95,7 +95,8 @@ def tie_server_to_this_process() -> None:
     """Make the server process that Prefect's temporary API starts (`uvicorn`, prefect.server.api.server)
     get SIGTERM when the thread that started it ends, whatever ends it: kill -9 of this command leaves no
     server behind. Linux only (prctl PR_SET_PDEATHSIG, set in the child before it runs uvicorn); elsewhere
-    Prefect's own exit handler is all there is."""
+    Prefect's own exit handler is all there is. The server runs in a process group of its own, so that a
+    Ctrl+C meant for the command does not stop it under the command's feet."""
     if not sys.platform.startswith("linux"):
         return
     from prefect.server.api import server as prefect_server
@@ -107,7 +108,7 @@ def tie_server_to_this_process() -> None:
 
 class _ChildrenDieWithParent:
     """The `subprocess` module as prefect.server.api.server sees it: the same, except that each Popen
-    child asks the kernel for SIGTERM when its parent thread ends."""
+    child asks the kernel for SIGTERM when its parent thread ends, in a process group of its own."""
 
     def __init__(self, prctl: Callable[..., int]) -> None:
         self._prctl = prctl  # looked up here, in the parent: the child only calls it
@@ -124,4 +125,7 @@ class _ChildrenDieWithParent:
                 os._exit(1)
 
         kwargs.setdefault("preexec_fn", die_with_parent)
+        # A group of its own: Ctrl+C in a terminal reaches the command, which then finishes talking to the
+        # server (recording the interrupted run) before its exit handler stops it.
+        kwargs.setdefault("process_group", 0)
         return subprocess.Popen(*args, **kwargs)  # type: ignore[call-overload]

@@ -3,6 +3,9 @@ kill a command and check what it leaves behind."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import time
 from pathlib import Path
 
 
@@ -25,3 +28,22 @@ def alive(pid: int) -> bool:
     except (FileNotFoundError, ProcessLookupError):
         return False
     return state not in ("Z", "X")
+
+
+def wait_until_read(pipe: Path, proc: subprocess.Popen, log: Path, limit: float = 900) -> int:
+    """Wait until `proc` opens the named pipe `pipe` for reading (and so waits there); returns a write end
+    of it, open, so that the reader keeps waiting until the caller closes it. A condition, not a clock:
+    opening a pipe's write end without blocking succeeds exactly when a reader has it open. `log`: the
+    process's output, shown when it ends first."""
+    deadline = time.monotonic() + limit
+    while True:
+        try:
+            return os.open(pipe, os.O_WRONLY | os.O_NONBLOCK)
+        except OSError:
+            if proc.poll() is not None:
+                raise AssertionError(
+                    f"ended before reading {pipe} (rc {proc.returncode}):\n{log.read_text()}"
+                )
+            if time.monotonic() > deadline:
+                raise AssertionError(f"never read {pipe}:\n{log.read_text()}") from None
+            time.sleep(0.1)

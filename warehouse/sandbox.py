@@ -41,7 +41,24 @@ _HINTS = {
     "PRAGMA": "PRAGMA changes settings; for table info use `describe TABLE` or `show tables`",
     "CALL": "CALL runs procedures; use SELECT * FROM the table function instead",
     "MULTI": "PIVOT without a column list creates a type; list the values: PIVOT ... ON col IN (...)",
+    "CHECKPOINT": "CHECKPOINT writes the database file (every run checkpoints after it writes)",
+    "VACUUM": "VACUUM / ANALYZE rewrite the database's statistics",
+    "ANALYZE": "VACUUM / ANALYZE rewrite the database's statistics",
+    "INSTALL": "INSTALL / LOAD of extensions are off (they would reach the network or run native code)",
+    "USE": "the query runs on one database, opened read-only",
+    "RESET": "settings are locked for analysts' queries",
 }
+_LEADING = re.compile(
+    r"^(?:\s+|--[^\n]*\n|/\*.*?\*/)*(?:force\s+)?(?P<verb>[a-z_]+)", re.IGNORECASE | re.DOTALL
+)
+
+
+def _verb(text: str, kind: str) -> str:
+    """What a statement does, as a person wrote it: its first keyword when DuckDB files it under another
+    type (CHECKPOINT is a CALL, USE and RESET are SET, ANALYZE is VACUUM, INSTALL is LOAD)."""
+    match = _LEADING.match(text)
+    verb = match.group("verb").upper() if match else kind
+    return verb if verb in _HINTS else kind
 
 
 class QueryRefused(WarehouseError):
@@ -81,7 +98,7 @@ def check_reads_only(query: str) -> list[str]:
                     "(EXPLAIN ANALYZE would run it); `framewatch query` is read-only and runs only reads"
                 )
         elif kind not in READS:
-            name = kind.name
+            name = _verb(text, kind.name)
             hint = _HINTS.get(name, "it would change data or settings")
             raise QueryRefused(
                 f"query refused: statement {n} is {name}, not a read; `framewatch query` is read-only "

@@ -30,6 +30,14 @@ HF_MARKERS = ("dataset_info.json", "state.json", "dataset_dict.json")  # what `s
 PARQUET_BATCH_ROWS = 2048
 
 
+TOO_DEEP = "arrays or objects nested thousands of levels deep: too deep to read, and no article record"
+
+
+def json_problem(exc: json.JSONDecodeError) -> str:
+    """Where and what in a JSON text, without Python's dangling 'at' ('Unterminated string starting at')."""
+    return f"{exc.msg.removesuffix(' at')} at line {exc.lineno}, column {exc.colno}"
+
+
 class ImportFileError(ValueError):
     """A file that cannot be imported at all (missing, unknown format, unreadable, no text column)."""
 
@@ -82,24 +90,31 @@ def _json_lines(path: Path) -> Iterator[Item]:
             if not raw.strip():
                 continue
             try:
-                line = _utf8(raw)
+                record = json.loads(_utf8(raw))
             except RecordError as exc:
                 yield where, exc
                 continue
-            try:
-                yield where, json.loads(line)
             except json.JSONDecodeError as exc:
-                yield where, RecordError("bad_json", f"not valid JSON ({exc.msg} at column {exc.colno})")
+                yield where, RecordError("bad_json", f"not valid JSON ({json_problem(exc)})")
+                continue
+            except RecursionError:
+                yield where, RecordError("bad_json", TOO_DEEP)
+                continue
+            yield where, record
 
 
 def _json_array(path: Path, raw: bytes) -> Iterator[Item]:
     """A .json file holding one array of records (the whole file must parse)."""
     try:
         records = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except json.JSONDecodeError as exc:
         raise ImportFileError(
-            f"{path}: not a valid UTF-8 JSON array ({exc}); or give one object per line"
+            f"{path}: not a valid JSON array ({json_problem(exc)}); or give one object per line"
         ) from exc
+    except UnicodeDecodeError as exc:
+        raise ImportFileError(f"{path}: not UTF-8 ({exc}); save the file as UTF-8") from exc
+    except RecursionError as exc:
+        raise ImportFileError(f"{path}: {TOO_DEEP}") from exc
     for n, rec in enumerate(records):
         yield f"{path}[{n}]", rec
 

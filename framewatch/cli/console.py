@@ -39,3 +39,24 @@ def fail(message: str, code: int = 1) -> NoReturn:
 
     err_console.print(styled(("error:", "bold red"), " ", message), soft_wrap=True, highlight=False)
     raise typer.Exit(code)
+
+
+def interrupted(message: str) -> NoReturn:
+    """End after Ctrl+C with one line (exit 130). What the interrupted flow left (Prefect keeps its crashed
+    state, and the DuckDB objects its frames hold, until the interpreter ends) makes DuckDB's bindings
+    (nanobind) print ~45 lines of 'leaked instance' warnings on stderr at exit: noise after the one line
+    that matters, so the rest of this process's stderr goes to /dev/null. Only when stderr is the real
+    file descriptor 2 (not under a test runner that captures it)."""
+    import os
+
+    import typer
+
+    err_console.print(styled(("error:", "bold red"), " ", message), soft_wrap=True, highlight=False)
+    try:
+        real = sys.stderr.fileno() == 2
+    except (AttributeError, OSError, ValueError):
+        real = False
+    if real:
+        sys.stderr.flush()
+        os.dup2(os.open(os.devnull, os.O_WRONLY), 2)
+    raise typer.Exit(130)

@@ -14,7 +14,7 @@ from typing import Annotated, Any
 import typer
 
 from flows.settings import FlowSettings, start_temporary_api
-from framewatch.cli.console import console, fail, print_table, styled
+from framewatch.cli.console import console, fail, interrupted, print_table, styled
 from framewatch.cli.options import (
     AddressOption,
     DbOption,
@@ -81,6 +81,11 @@ def _run_or_fail(run: Callable[[], Any], api_ready: Callable[[], None] | None = 
         return run()
     except ACTIONABLE as exc:
         fail(str(exc))
+    except KeyboardInterrupt:
+        interrupted(
+            "interrupted (Ctrl+C): the run is recorded as failed; everything it stored stays, and the next "
+            "run carries on from there"
+        )
 
 
 def _print_outcome(db_path: Path, outcome: dict[str, Any]) -> None:

@@ -152,7 +152,10 @@ def serve(
     path = resolve_db(db)
     if not path.exists():
         fail(f"no database at {path}: run `framewatch demo` or `framewatch monitor` first")
-    bind, bind_port = host or settings.host, port or settings.port
+    bind, bind_port = host or settings.host, settings.port if port is None else port
+    if not 1 <= bind_port <= 65535:
+        fail(f"--port {bind_port} is not a port: give one from 1 to 65535 (default {settings.port})")
+    _check_free(bind, bind_port)
     console.print(
         f"labeling page: http://{bind}:{bind_port}/  for {', '.join(names)}  (Ctrl+C to stop; labels go to "
         f"{path} and to its labels export)",
@@ -162,6 +165,19 @@ def serve(
         db_path=path, annotators=names, allowed_hosts=[*LOOPBACK_HOSTS, *(allowed_host or [])]
     )
     run_server(config, bind, bind_port)
+
+
+def _check_free(host: str, port: int) -> None:
+    """One line, before anything starts, when the address cannot be served (in use, not ours)."""
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        with socket.socket(infos[0][0], socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server will
+            probe.bind(infos[0][4])
+    except OSError as exc:
+        fail(f"cannot serve on {host}:{port}: {exc.strerror or exc}; choose another --port or --host")
 
 
 @app.command("load")

@@ -72,6 +72,7 @@ def runs(
     ] = False,
 ) -> None:
     """Recent monitoring runs: status, counts, failures."""
+    last = at_least("--last", last, 1)
     try:
         con = connect(resolve_db(db), read_only=True)
     except WarehouseError as exc:
@@ -148,7 +149,9 @@ def shifts(
 
 
 def report(
-    out: Annotated[Path, typer.Option("--out", help="HTML file to write.")] = Path("framewatch-report.html"),
+    out: Annotated[
+        Path, typer.Option("--out", help="HTML file to write (a folder: framewatch-report.html in it).")
+    ] = Path("framewatch-report.html"),
     db: DbOption = None,
     outlets: Annotated[int, typer.Option(help="Show at most this many outlets (most articles first).")] = 12,
 ) -> None:
@@ -159,12 +162,20 @@ def report(
     side by side."""
     from flows.reporting.report import ReportOptions, write_report
 
+    outlets = at_least("--outlets", outlets, 1)
+    if out.is_dir():  # a folder: the report goes in it, under its usual name
+        out = out / "framewatch-report.html"
     try:
         con = connect(resolve_db(db), read_only=True)
     except WarehouseError as exc:
         fail(str(exc))
     try:
         path = write_report(con, out, ReportOptions(max_outlets=outlets))
+    except OSError as exc:
+        fail(
+            f"cannot write the report to {out}: {exc.strerror or exc}; give --out a file in a folder "
+            "you can write"
+        )
     finally:
         con.close()
     console.print(f"report: {path.resolve()}")

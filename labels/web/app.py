@@ -275,6 +275,12 @@ def create_app(config: PageConfig) -> Starlette:
             return await _article(request, session, queue, error=message, chosen=chosen)
         annotator = str(session.annotator)
         form_id = _one(form, "form_id")
+        if not _one(form, "form_id"):  # each page's form carries one: without it, Save could store twice
+            return PlainTextResponse(
+                "This label has no form id, so it did not come from the labeling page; nothing was stored. "
+                "Reload the page and save again.",
+                status_code=400,
+            )
         if not sessions.claim_form(session, form_id):
             session.flash = "Already saved: Save was pressed again for the same form; nothing stored twice."
             return redirect(PREFIX[queue])
