@@ -51,6 +51,10 @@ def configure_runtime(settings: FlowSettings) -> None:
     Path(os.environ["PREFECT_HOME"]).mkdir(parents=True, exist_ok=True)
 
 
+_PR_SET_PDEATHSIG = 1
+BOOT_THREAD = "prefect-temporary-api"  # starts Prefect's server and lives as long as the process
+
+
 def start_temporary_api() -> Callable[[], None]:
     """Start Prefect's temporary API server (used when PREFECT_API_URL is unset) in the background now,
     so its start-up (seconds, in its own process) overlaps the command's own imports and checks; returns
@@ -84,11 +88,8 @@ def start_temporary_api() -> Callable[[], None]:
     def wait() -> None:
         ready.wait()
 
-    threading.Thread(target=boot, name="prefect-temporary-api", daemon=True).start()
+    threading.Thread(target=boot, name=BOOT_THREAD, daemon=True).start()
     return wait
-
-
-_PR_SET_PDEATHSIG = 1
 
 
 def tie_server_to_this_process() -> None:
@@ -124,7 +125,9 @@ class _ChildrenDieWithParent:
             if os.getppid() != parent:  # the parent was gone before the request: go now
                 os._exit(1)
 
-        kwargs.setdefault("preexec_fn", die_with_parent)
+        here = threading.current_thread()
+        if here is threading.main_thread() or here.name == BOOT_THREAD:  # threads that live as long as we do
+            kwargs.setdefault("preexec_fn", die_with_parent)
         # A group of its own: Ctrl+C in a terminal reaches the command, which then finishes talking to the
         # server (recording the interrupted run) before its exit handler stops it.
         kwargs.setdefault("process_group", 0)
