@@ -44,6 +44,8 @@ def write_bench_sources(base: str, feeds: int, path: Path) -> Path:
             "slug": f"bench-{i}",
             "name": f"Bench outlet {i}",
             "domain": f"bench-{i}.example",
+            "country": "US",  # a registry `framewatch sources validate` accepts: monitor checks it first
+            "kind": "digital native",
             "feeds": [f"{base}/feed/{i}.xml"],
         }
         for i in range(feeds)

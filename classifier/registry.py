@@ -163,6 +163,16 @@ def check_name(version: str, root: Path) -> None:
         )
 
 
+def check_real_folder(path: Path) -> None:
+    """Refuse a version folder that is a symbolic link: a version lives inside the models dir, where its
+    card's hashes vouch for it, not wherever a link points."""
+    if path.is_symlink():
+        raise RegistryError(
+            f"model {path.name!r} is a symbolic link (to {os.readlink(path)}), not a folder in "
+            f"{path.parent}: copy the version into the models dir instead"
+        )
+
+
 def load_card(path: Path) -> dict[str, Any]:
     try:
         card = json.loads((path / CARD_FILE).read_text("utf-8"))
@@ -215,6 +225,11 @@ def verify_weights(card: dict[str, Any], path: Path) -> list[str]:
                 "restore the file or retrain the version"
             )
     unsealed = [name for name in weight_files(card, path) if name not in hashes]
+    for name in unsealed:
+        if Path(name).name != name or not (path / name).is_file():
+            raise RegistryError(
+                f"model {path.name!r}: weight file {name} is missing; restore it or retrain the version"
+            )
     if unsealed:
         logger.warning("model %s: no sha256 in the card for %s", path.name, ", ".join(unsealed))
     return unsealed
@@ -249,6 +264,7 @@ def model_dir(version: str, models_dir: Path | str | None = None, verify: bool =
     root = models_root(models_dir)
     check_name(version, root)
     path = root / version
+    check_real_folder(path)
     if not (path / CARD_FILE).is_file():
         known = [m.version for m in list_models(root) if m.problem is None]
         hint = f"known versions: {', '.join(known)}" if known else "no usable versions there"
@@ -277,6 +293,7 @@ def list_models(models_dir: Path | str | None = None) -> list[ModelInfo]:
         problem = None
         try:
             check_name(path.name, root)
+            check_real_folder(path)
             card = load_card(path)
             verify_weights(card, path)
         except RegistryError as exc:

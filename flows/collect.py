@@ -128,6 +128,10 @@ def collect_flow(
             run.errors.extend(imported.errors)
             new_rows.extend(imported.rows)
         added = store_new(con, new_rows, links, run.run_id, run.counts)
+        if params.import_paths and len(added) < len(new_rows):  # some were copies of a stored text
+            for line in imported.note_copies(set(added), collection.known_hashes(con)):
+                logger.info("import %s", line)
+            run.counts["import_copies"] = imported.copies
         store_imported_topics(con, new_rows, added)
         run.counts["articles_new"] = len(added)
         logger.info("stored %d new articles (%d failures recorded)", len(added), len(run.errors))

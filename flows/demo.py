@@ -32,7 +32,7 @@ SEED_OUTLETS = {
     "004_4c4af3e25f1da198": {
         "slug": "seed-blog",
         "name": "Seed blog post",
-        "domain": "unknown",
+        "domain": "seed-blog.example",
         "kind": "blog",
         "country": "US",
     },
@@ -55,8 +55,9 @@ def _toml_value(value: Any) -> str:
 
 
 def write_sources(outlets: list[Outlet], extra: list[dict[str, Any]], path: Path) -> Path:
-    """A sources TOML the flow can read: the demo site's outlets and feeds, plus extra outlets."""
-    lines = []
+    """A sources TOML the flow can read (and `framewatch sources validate` accepts): the demo site's outlets
+    and feeds, plus extra outlets."""
+    lines = ['version = "1"', ""]
     for o in outlets:
         entry = {
             "slug": o.outlet_id,

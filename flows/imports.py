@@ -23,7 +23,9 @@ def read_imports(con: Any, params: CollectParams, run_id: str) -> ImportBatch:
     batch = ImportBatch(RecordRules(params.import_outlet, params.fetch.max_bytes), run_id)
     for path in params.import_paths:
         batch.add_file(Path(path))
-    batch.settle_with_stored(collection.stored_hashes(con, [r["article_id"] for r in batch.rows]))
+    stored = collection.stored_hashes(con, [r["article_id"] for r in batch.rows])
+    record_ids = [r["record_id"] for r in batch.rows if r.get("record_id")]
+    batch.settle_with_stored(stored, collection.stored_record_ids(con, record_ids))
     _match_outlets(con, params, batch.rows)
     return batch
 
@@ -40,7 +42,8 @@ def _match_outlets(con: Any, params: CollectParams, rows: list[dict[str, Any]]) 
         row["outlet_id"] = match.outlet_id
         if match.matched_on not in ("new", "stored"):
             registry_ids.add(match.outlet_id)
-    load.upsert_outlets(con, resolver.registry_rows(registry_ids - stored) + list(resolver.new.values()))
+    load.upsert_outlets(con, resolver.registry_rows(registry_ids - stored))
+    load.insert_new_outlets(con, list(resolver.new.values()))  # an outlet already stored keeps its name
 
 
 def store_imported_topics(con: Any, rows: list[dict[str, Any]], added: list[str]) -> None:

@@ -6,7 +6,9 @@ run, started by anything new, tries them again. Then no flow
 (and no Prefect server) is started: the feed fetches are recorded (feed health, the validators of the
 next conditional GET) and the run is recorded in `runs` as flow 'monitor' with the counts and the feed
 failures the flow would record. Anything else goes through the monitor flow, which fetches the feeds again
-with the validators of the previous run (this check stores none of its own in that case)."""
+with the validators of the previous run (this check stores none of its own in that case). Runs a killed
+process left 'running' are marked 'interrupted' first and its temporary snapshot copies removed; the report
+it did not finish is due, so the flow runs."""
 
 from __future__ import annotations
 
@@ -24,6 +26,7 @@ from flows.sources.collect import pending_items_async
 from flows.sources.registry import load_sources
 from warehouse import collection, labels_store, load
 from warehouse.db import open_db
+from warehouse.snapshot import remove_stale_copies
 
 
 def settled_monitor(
@@ -43,6 +46,8 @@ def settled_monitor(
     outlets = load_sources(Path(collect.sources_path)) if collect.sources_path else []
     feeds = [feed for o in outlets for feed in o.feeds]
     with open_db(db_path) as con:
+        load.mark_interrupted_runs(con, "")  # a run killed mid-way: marked, and its report is due below
+        remove_stale_copies(snapshot_target(str(db_path), report).parent)
         try:
             version = score.model_version or registry.promoted_version()
         except registry.RegistryError:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from classifier import registry
 from classifier.registry import RegistryError
-from flows.sources.registry import SourceError, load_registry
+from flows.sources.registry import SourceError, check_registry
 from labels.retrain import RetrainConfig, missing_requirements
 from warehouse import labels_store
 from warehouse.db import WarehouseError, connect, ensure_writable
@@ -31,11 +31,23 @@ def check_run(
     try:
         ensure_writable(db_path)
         if sources is not None:
-            load_registry(Path(sources))
+            check_sources(Path(sources))
         if need_model:
             registry.check_version(model or registry.promoted_version())
     except ACTIONABLE as exc:
         raise PreflightError(str(exc)) from exc
+
+
+def check_sources(path: Path) -> None:
+    """The sources registry as `framewatch sources validate` checks it: SourceError (one line) naming the
+    first of its problems, so a run never starts from a registry the validator rejects."""
+    errors, _warnings = check_registry(path)
+    if errors:
+        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        raise SourceError(
+            f"{errors[0]}{more}; fix the sources file and check it with `framewatch sources validate "
+            f"--sources {path}`"
+        )
 
 
 def check_retrain(db_path: Path | str, data_dir: Path, models_dir: Path, config: RetrainConfig) -> None:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import os
+import signal
+import subprocess
+import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -47,16 +51,24 @@ def configure_runtime(settings: FlowSettings) -> None:
     Path(os.environ["PREFECT_HOME"]).mkdir(parents=True, exist_ok=True)
 
 
+_PR_SET_PDEATHSIG = 1
+BOOT_THREAD = "prefect-temporary-api"  # starts Prefect's server and lives as long as the process
+
+
 def start_temporary_api() -> Callable[[], None]:
     """Start Prefect's temporary API server (used when PREFECT_API_URL is unset) in the background now,
     so its start-up (seconds, in its own process) overlaps the command's own imports and checks; returns
     the function to call before the first flow runs, which waits until the server answers. Prefect keeps
-    one such server per process and stops it at exit. Nothing is started when a real server is set."""
+    one such server per process and stops it at exit; `tie_server_to_this_process` makes it die with this
+    process even when that is killed (kill -9), which Prefect's exit handler cannot see. Nothing is
+    started when a real server is set."""
     from prefect.settings import get_current_settings
 
     current = get_current_settings()
     if current.api.url or not current.server.ephemeral.enabled:
         return lambda: None
+    tie_server_to_this_process()
+    ready = threading.Event()
 
     def boot() -> None:
         from prefect.server.api.server import SubprocessASGIServer
@@ -67,7 +79,56 @@ def start_temporary_api() -> Callable[[], None]:
             logging.getLogger(__name__).warning(
                 "the temporary Prefect API did not start early", exc_info=True
             )
+        finally:
+            ready.set()
+        # The server is this thread's child: Linux signals it when this thread ends (PR_SET_PDEATHSIG), so
+        # the thread lives as long as the process (a daemon thread: it never holds the process up).
+        threading.Event().wait()
 
-    thread = threading.Thread(target=boot, name="prefect-temporary-api", daemon=True)
-    thread.start()
-    return thread.join
+    def wait() -> None:
+        ready.wait()
+
+    threading.Thread(target=boot, name=BOOT_THREAD, daemon=True).start()
+    return wait
+
+
+def tie_server_to_this_process() -> None:
+    """Make the server process that Prefect's temporary API starts (`uvicorn`, prefect.server.api.server)
+    get SIGTERM when the thread that started it ends, whatever ends it: kill -9 of this command leaves no
+    server behind. Linux only (prctl PR_SET_PDEATHSIG, set in the child before it runs uvicorn); elsewhere
+    Prefect's own exit handler is all there is. The server runs in a process group of its own, so that a
+    Ctrl+C meant for the command does not stop it under the command's feet."""
+    if not sys.platform.startswith("linux"):
+        return
+    from prefect.server.api import server as prefect_server
+
+    if isinstance(prefect_server.subprocess, _ChildrenDieWithParent):
+        return
+    prefect_server.subprocess = _ChildrenDieWithParent(ctypes.CDLL(None, use_errno=True).prctl)  # type: ignore[assignment]
+
+
+class _ChildrenDieWithParent:
+    """The `subprocess` module as prefect.server.api.server sees it: the same, except that each Popen
+    child asks the kernel for SIGTERM when its parent thread ends, in a process group of its own."""
+
+    def __init__(self, prctl: Callable[..., int]) -> None:
+        self._prctl = prctl  # looked up here, in the parent: the child only calls it
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(subprocess, name)
+
+    def Popen(self, *args: object, **kwargs: object) -> subprocess.Popen:  # noqa: N802 - subprocess's name
+        parent, prctl = os.getpid(), self._prctl
+
+        def die_with_parent() -> None:  # runs in the child, between fork and exec
+            prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+            if os.getppid() != parent:  # the parent was gone before the request: go now
+                os._exit(1)
+
+        here = threading.current_thread()
+        if here is threading.main_thread() or here.name == BOOT_THREAD:  # threads that live as long as we do
+            kwargs.setdefault("preexec_fn", die_with_parent)
+        # A group of its own: Ctrl+C in a terminal reaches the command, which then finishes talking to the
+        # server (recording the interrupted run) before its exit handler stops it.
+        kwargs.setdefault("process_group", 0)
+        return subprocess.Popen(*args, **kwargs)  # type: ignore[call-overload]

@@ -166,7 +166,12 @@ def read_jsonl(path: Path) -> list[RawLabel]:
             try:
                 rec = json.loads(line)
             except json.JSONDecodeError as exc:
-                problems.append(f"line {n}: not valid JSON ({exc.msg})")
+                problems.append(
+                    f"line {n}: not valid JSON ({exc.msg.removesuffix(' at')} at column {exc.colno})"
+                )
+                continue
+            except RecursionError:
+                problems.append(f"line {n}: JSON nested thousands of levels deep, not a label")
                 continue
             if not isinstance(rec, dict):
                 problems.append(f"line {n}: expected a JSON object, got {type(rec).__name__}")
@@ -206,10 +211,14 @@ def read_label_studio(path: Path, annotator: str | None = None) -> list[RawLabel
     """Annotations from a Label Studio JSON export (a list of tasks, each with `annotations`)."""
     try:
         tasks = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
+    except (json.JSONDecodeError, RecursionError) as exc:
+        where = (
+            f"{exc.msg.removesuffix(' at')} at line {exc.lineno}"
+            if isinstance(exc, json.JSONDecodeError)
+            else "nested thousands of levels deep"
+        )
         raise LabelImportError(
-            f"{path}: not valid JSON ({exc.msg} at line {exc.lineno}); export the project "
-            "from Label Studio as 'JSON'"
+            f"{path}: not valid JSON ({where}); export the project from Label Studio as 'JSON'"
         ) from exc
     if not isinstance(tasks, list):
         raise LabelImportError(f"{path}: expected a list of tasks (Label Studio 'JSON' export)")

@@ -14,7 +14,7 @@ class LabelSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="FRAMEWATCH_LABEL_", extra="ignore")
 
     host: str = Field("127.0.0.1", description="Address the labeling page binds to (loopback by default).")
-    port: int = Field(8766, description="Port of the labeling page.")
+    port: int = Field(8766, ge=1, le=65535, description="Port of the labeling page.")
     margin: float = Field(
         0.01, description="Macro-F1 a challenger must gain over the champion on the test set to be promoted."
     )

@@ -138,5 +138,21 @@ def pages_failed_last(con: duckdb.DuckDBPyConnection) -> set[str]:
     return {row[0] for row in con.execute(sql("collection_pages_failed_last")).fetchall()}
 
 
+def stored_record_ids(
+    con: duckdb.DuckDBPyConnection, record_ids: Sequence[str]
+) -> dict[str, tuple[str, str]]:
+    """record id -> (article_id, content hash) of the stored articles imported without a URL under one of
+    `record_ids` (their own `id` field), from whichever file."""
+    if not record_ids:
+        return {}
+    cur = con.cursor()
+    try:
+        cur.register("batch", pa.table({"record_id": pa.array(list(dict.fromkeys(record_ids)), pa.string())}))
+        return {rid: (aid, h) for rid, aid, h in cur.execute(sql("collection_stored_record_ids")).fetchall()}
+    finally:
+        cur.unregister("batch")
+        cur.close()
+
+
 def outlet_ids(con: duckdb.DuckDBPyConnection) -> set[str]:
     return {row[0] for row in con.execute(sql("outlet_ids")).fetchall()}

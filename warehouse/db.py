@@ -32,22 +32,27 @@ def connect(
         )
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
+    if path.is_dir():
+        raise WarehouseError(
+            f"{path} is a folder, not a database file: point --db or FRAMEWATCH_DB_PATH at the warehouse file"
+        )
     try:
         con = duckdb.connect(str(path), read_only=read_only, config=config or {})
-    except duckdb.IOException as exc:
-        msg = " ".join(str(exc).split())
-        if "lock" in msg.lower():
-            raise _locked(path, exc) from exc
-        raise WarehouseError(
-            f"cannot open {path}: {msg}. If the file is damaged, move it aside and restore the latest "
-            f"snapshot: `framewatch recover --db {path}` does both (it never deletes the file); "
-            "the next `framewatch monitor` fills in what is missing."
-        ) from exc
     except duckdb.Error as exc:
+        msg = " ".join(str(exc).split())
+        if is_lock_error(exc):
+            raise _locked(path, exc) from exc
+        why = damaged_warehouse(path)
+        if why is None:
+            raise WarehouseError(
+                f"cannot open {path}: {msg}. It is not a framewatch warehouse (not a DuckDB file, and no "
+                "snapshot or labels export of one by that name): point --db or FRAMEWATCH_DB_PATH at the "
+                "warehouse file"
+            ) from exc
         raise WarehouseError(
-            f"{path} is not a readable DuckDB database ({' '.join(str(exc).split())}). Move it aside and "
-            f"restore the latest snapshot: `framewatch recover --db {path}` does both (it never deletes "
-            "the file); or start a fresh file with FRAMEWATCH_DB_PATH."
+            f"cannot open {path} ({why}): {msg}. If the file is damaged, move it aside and restore the "
+            f"latest snapshot: `framewatch recover --db {path}` does both (it never deletes the file); "
+            "the next `framewatch monitor` fills in what is missing."
         ) from exc
     if not read_only:
         try:
@@ -55,10 +60,40 @@ def connect(
             refresh_views(con)
         except (duckdb.Error, WarehouseError) as exc:
             con.close()
-            if "conflicting lock" in str(exc).lower() or "could not set lock" in str(exc).lower():
+            if is_lock_error(exc):
                 raise _locked(path, exc) from exc  # another process took the file between connect and commit
             raise
     return con
+
+
+def is_lock_error(exc: BaseException) -> bool:
+    """Whether DuckDB refused because another process holds the file's lock (not a damaged file, whose
+    messages mention a 'block')."""
+    text = str(exc).lower()
+    return "conflicting lock" in text or "could not set lock" in text
+
+
+DUCKDB_MAGIC = b"DUCK"  # bytes 8-11 of every DuckDB database file
+
+
+def damaged_warehouse(path: Path | str) -> str | None:
+    """Why `path`, a file that does not open, is recognisably a warehouse of ours (so `framewatch recover`
+    may move it aside): it is a DuckDB file (its header says so), or a snapshot or labels export of a
+    warehouse by its name sits beside it. None: nothing says it is one (a copy of /etc/passwd, a CSV)."""
+    from warehouse.labels_export import export_path
+
+    path = Path(path)
+    try:
+        with path.open("rb") as fh:
+            if fh.read(12)[8:12] == DUCKDB_MAGIC:
+                return "a DuckDB file"
+    except OSError:
+        return None
+    if snapshot_path(path).is_file():
+        return f"its snapshot {snapshot_path(path)} exists"
+    if export_path(path).is_file():
+        return f"its labels export {export_path(path)} exists"
+    return None
 
 
 def _locked(path: Path, exc: BaseException) -> WarehouseError:

@@ -106,7 +106,7 @@ def read(path: Path | str) -> ExportContents:
             table, row = entry["table"], entry["row"]
             if table not in TABLES or not isinstance(row, dict):
                 raise ValueError(f"unknown table {table!r}")
-        except (UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
+        except (UnicodeDecodeError, ValueError, KeyError, TypeError, RecursionError) as exc:
             out.bad_lines.append((n, f"{type(exc).__name__}: {exc}"))
             continue
         out.rows[table].append(row)

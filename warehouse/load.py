@@ -71,6 +71,15 @@ def upsert_outlets(con: duckdb.DuckDBPyConnection, outlets: Sequence[dict[str, A
     run_batch(con, sql("upsert_outlets"), batch)
 
 
+def insert_new_outlets(con: duckdb.DuckDBPyConnection, outlets: Sequence[dict[str, Any]]) -> None:
+    """Add outlets (found in imported records) that are not stored yet; a stored one is left as it is."""
+    if not outlets:
+        return
+    cols = ["outlet_id", "name", "domain", "country", "kind", "lean_prior", "lean_source"]
+    batch = pa.Table.from_pylist([{c: o.get(c) for c in cols} for o in outlets])
+    run_batch(con, sql("insert_new_outlets"), batch)
+
+
 def upsert_feeds(con: duckdb.DuckDBPyConnection, feeds: Sequence[dict[str, Any]]) -> None:
     if not feeds:
         return

@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 
 from warehouse import labels_export, labels_store
-from warehouse.db import WarehouseError, connect, snapshot_path
+from warehouse.db import WarehouseError, connect, damaged_warehouse, is_lock_error, snapshot_path
 
 log = logging.getLogger(__name__)
 
@@ -108,21 +108,45 @@ def recover(path: Path | str, force: bool = False, stamp: str | None = None) -> 
     never deleting anything, then restore its snapshot (warehouse.db.snapshot_path) when
     it exists and opens, and carry over the labeling work the snapshot lacks (from the damaged file when it
     still reads, and from the labels export). Returns what was done, one line per step. A file that opens
-    is left alone unless `force`; a locked file (a run is writing) is never touched."""
+    is left alone unless `force`; so is a file that is not recognisably a warehouse (db.damaged_warehouse:
+    not a DuckDB file, no snapshot or labels export by its name) or a DuckDB database without our schema;
+    a locked file (a run is writing) and a folder are never touched."""
     path = Path(path)
     done: list[str] = []
     wal = path.with_name(path.name + ".wal")
     aside: Path | None = None
+    if path.is_dir():
+        raise WarehouseError(
+            f"{path} is a folder, not a warehouse file; nothing was moved: give --db the damaged file"
+        )
     if path.exists():
         try:
             _check_opens(path)
+        except duckdb.CatalogException as exc:  # it opens, as some other DuckDB database
+            if not force:
+                raise WarehouseError(
+                    f"{path} opens as a DuckDB database but is not a framewatch warehouse (no "
+                    "schema_migrations table): there is nothing to recover and nothing was moved (--force "
+                    "moves it aside all the same)"
+                ) from exc
+            done.append(f"{path} is not a framewatch warehouse; moving it aside because --force was given")
         except duckdb.Error as exc:
-            if "lock" in str(exc).lower():
+            if is_lock_error(exc):
                 raise WarehouseError(
                     f"{path} is locked by another process (a monitoring run is writing): it is in use, "
                     "not damaged. Wait for the run to finish; nothing was moved."
                 ) from exc
-            done.append(f"{path} does not open: {' '.join(str(exc).split())}")
+            why = damaged_warehouse(path)
+            if why is None and not force:
+                raise WarehouseError(
+                    f"{path} does not open and is not recognisably a framewatch warehouse (not a DuckDB "
+                    "file, and no snapshot or labels export of one by that name): nothing was moved. If it "
+                    "is a warehouse whose header was destroyed, --force moves it aside"
+                ) from exc
+            done.append(
+                f"{path} does not open ({why or 'moved because --force was given'}): "
+                f"{' '.join(str(exc).split())}"
+            )
         else:
             if not force:
                 return [f"{path} opens fine; nothing to recover (use --force to move it aside anyway)"]

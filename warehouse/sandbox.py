@@ -41,7 +41,24 @@ _HINTS = {
     "PRAGMA": "PRAGMA changes settings; for table info use `describe TABLE` or `show tables`",
     "CALL": "CALL runs procedures; use SELECT * FROM the table function instead",
     "MULTI": "PIVOT without a column list creates a type; list the values: PIVOT ... ON col IN (...)",
+    "CHECKPOINT": "CHECKPOINT writes the database file (every run checkpoints after it writes)",
+    "VACUUM": "VACUUM / ANALYZE rewrite the database's statistics",
+    "ANALYZE": "VACUUM / ANALYZE rewrite the database's statistics",
+    "INSTALL": "INSTALL / LOAD of extensions are off (they would reach the network or run native code)",
+    "USE": "the query runs on one database, opened read-only",
+    "RESET": "settings are locked for analysts' queries",
 }
+_LEADING = re.compile(
+    r"^(?:\s+|--[^\n]*\n|/\*.*?\*/)*(?:force\s+)?(?P<verb>[a-z_]+)", re.IGNORECASE | re.DOTALL
+)
+
+
+def _verb(text: str, kind: str) -> str:
+    """What a statement does, as a person wrote it: its first keyword when DuckDB files it under another
+    type (CHECKPOINT is a CALL, USE and RESET are SET, ANALYZE is VACUUM, INSTALL is LOAD)."""
+    match = _LEADING.match(text)
+    verb = match.group("verb").upper() if match else kind
+    return verb if verb in _HINTS else kind
 
 
 class QueryRefused(WarehouseError):
@@ -81,7 +98,7 @@ def check_reads_only(query: str) -> list[str]:
                     "(EXPLAIN ANALYZE would run it); `framewatch query` is read-only and runs only reads"
                 )
         elif kind not in READS:
-            name = kind.name
+            name = _verb(text, kind.name)
             hint = _HINTS.get(name, "it would change data or settings")
             raise QueryRefused(
                 f"query refused: statement {n} is {name}, not a read; `framewatch query` is read-only "
@@ -91,14 +108,16 @@ def check_reads_only(query: str) -> list[str]:
     return texts
 
 
-def open_sandbox(db_path: Path | str, allowed_dirs: Sequence[Path | str]) -> duckdb.DuckDBPyConnection:
+def open_sandbox(
+    db_path: Path | str, allowed_dirs: Sequence[Path | str], memory_limit: str | None = None
+) -> duckdb.DuckDBPyConnection:
     """A read-only connection to `db_path` that can read files only under `allowed_dirs`, loads no
-    extension and cannot change its own settings."""
-    con = connect(
-        db_path,
-        read_only=True,
-        config={"autoinstall_known_extensions": False, "autoload_known_extensions": False},
-    )
+    extension and cannot change its own settings; `memory_limit` (a DuckDB size, '2GB') caps what its
+    queries may hold in memory."""
+    config: dict[str, Any] = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+    if memory_limit:
+        config["memory_limit"] = memory_limit
+    con = connect(db_path, read_only=True, config=config)
     try:
         folders = [str(Path(d).resolve()).rstrip("/") + "/" for d in allowed_dirs]
         for statement in statements("sandbox_lock"):
@@ -109,30 +128,47 @@ def open_sandbox(db_path: Path | str, allowed_dirs: Sequence[Path | str]) -> duc
     return con
 
 
+def execute_reads(
+    con: duckdb.DuckDBPyConnection, texts: Sequence[str], dirs: Sequence[Path | str]
+) -> duckdb.DuckDBPyConnection | None:
+    """Run the checked statements `texts` (check_reads_only) on a sandbox connection; the cursor of the
+    last one, with its rows still to fetch. A read outside `dirs` or a failure is one clear error. An
+    interrupt (duckdb.InterruptException) and running out of memory (duckdb.OutOfMemoryException) are
+    raised as they are, for the caller to explain with its limits."""
+    cur = None
+    for text in texts:
+        try:
+            cur = con.execute(text)
+        except duckdb.PermissionException as exc:
+            shown = ", ".join(str(Path(d)) for d in dirs) or "(none)"
+            raise QueryRefused(
+                f"query refused: it reads a file outside the allowed folders ({shown}). Put the file "
+                f"in one of them, or list its folder in FRAMEWATCH_QUERY_DIRS. DuckDB said: "
+                f"{str(exc).splitlines()[0]}"
+            ) from exc
+        except (duckdb.InterruptException, duckdb.OutOfMemoryException):
+            raise
+        except duckdb.Error as exc:
+            hint = ""
+            if "read-only" in str(exc).lower() or "read only" in str(exc).lower():
+                hint = " (`framewatch query` is read-only: it cannot change the warehouse)"
+            raise WarehouseError(f"query failed: {' '.join(str(exc).split())}{hint}") from exc
+    return cur
+
+
 def run_query(
     db_path: Path | str, query: str, allowed_dirs: Sequence[Path | str] | None = None
 ) -> tuple[list[str], list[tuple[Any, ...]]]:
-    """Run an analyst's SQL in the sandbox; (columns, rows) of the last statement."""
+    """Run an analyst's SQL in the sandbox, in this process; (columns, rows) of the last statement. The
+    command (`framewatch query`) runs it in a process of its own with limits: warehouse.query_limits."""
     texts = check_reads_only(query)
     dirs = list(allowed_dirs) if allowed_dirs is not None else default_dirs(db_path)
     con = open_sandbox(db_path, dirs)
     try:
-        cur = None
-        for text in texts:
-            try:
-                cur = con.execute(text)
-            except duckdb.PermissionException as exc:
-                shown = ", ".join(str(Path(d)) for d in dirs) or "(none)"
-                raise QueryRefused(
-                    f"query refused: it reads a file outside the allowed folders ({shown}). Put the file "
-                    f"in one of them, or list its folder in FRAMEWATCH_QUERY_DIRS. DuckDB said: "
-                    f"{str(exc).splitlines()[0]}"
-                ) from exc
-            except duckdb.Error as exc:
-                hint = ""
-                if "read-only" in str(exc).lower() or "read only" in str(exc).lower():
-                    hint = " (`framewatch query` is read-only: it cannot change the warehouse)"
-                raise WarehouseError(f"query failed: {exc}{hint}") from exc
+        try:
+            cur = execute_reads(con, texts, dirs)
+        except (duckdb.InterruptException, duckdb.OutOfMemoryException) as exc:
+            raise WarehouseError(f"query failed: {' '.join(str(exc).split())}") from exc
         if cur is None or cur.description is None:
             return [], []
         return [d[0] for d in cur.description], cur.fetchall()

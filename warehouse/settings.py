@@ -24,6 +24,22 @@ class WarehouseSettings(BaseSettings):
         "./framewatch-parquet.",
     )
 
+    query_timeout_s: float = Field(
+        120.0, gt=0, description="`framewatch query` stops a query that runs longer (seconds)."
+    )
+    query_memory_limit: str = Field(
+        "2GB", description="Memory one `framewatch query` may use (a DuckDB size: 2GB, 500MB)."
+    )
+    query_max_rows: int = Field(
+        100_000, gt=0, description="Rows `framewatch query` fetches at most, even with --limit 0."
+    )
+
+    def query_limits(self) -> Any:
+        """The limits of analysts' queries (warehouse.query_limits.QueryLimits)."""
+        from warehouse.query_limits import QueryLimits
+
+        return QueryLimits(self.query_timeout_s, self.query_memory_limit, self.query_max_rows)
+
     @field_validator("query_dirs", mode="before")
     @classmethod
     def _split_dirs(cls, value: Any) -> Any:

@@ -4,10 +4,11 @@
 <db folder>/.framewatch/snapshots/<db name>-latest.duckdb atomically (temporary file + os.replace): an
 analyst who has the old snapshot open keeps reading it; the next open sees the new one. `export_parquet`
 writes the marts and the article-level scores as Parquet, the scores partitioned by month and outlet (hive
-layout)."""
+layout), into a folder that holds nothing but its own files (warehouse.export_folder)."""
 
 from __future__ import annotations
 
+import fcntl
 import logging
 import os
 import shutil
@@ -16,6 +17,7 @@ from pathlib import Path
 
 import duckdb
 
+from warehouse import export_folder
 from warehouse.db import WarehouseError, connect, snapshot_path
 from warehouse.marts import marts_fresh, refresh_marts
 from warehouse.sqlfiles import sql
@@ -87,12 +89,41 @@ def publish_snapshot(
     return dest
 
 
+TEMP_PREFIX, TEMP_SUFFIX = ".snapshot-", ".duckdb"
+
+
+def remove_stale_copies(folder: Path | str) -> list[Path]:
+    """Remove the temporary copies (`.snapshot-*.duckdb`) that a publisher killed mid-copy left in
+    `folder`; returns them. A copy being written holds an flock on its file, so one that can be locked is
+    nobody's: no clock involved."""
+    removed = []
+    for tmp in Path(folder).glob(f"{TEMP_PREFIX}*{TEMP_SUFFIX}"):
+        try:
+            fd = os.open(tmp, os.O_RDONLY)
+        except OSError:
+            continue
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            continue  # a live publisher is writing it
+        else:
+            tmp.unlink(missing_ok=True)
+            removed.append(tmp)
+        finally:
+            os.close(fd)
+    if removed:
+        log.warning("removed %d temporary snapshot copies left by a killed run: %s", len(removed), removed)
+    return removed
+
+
 def _copy(source: Path, dest: Path) -> None:
-    fd, tmp_name = tempfile.mkstemp(prefix=".snapshot-", suffix=".duckdb", dir=dest.parent)
-    os.close(fd)
+    remove_stale_copies(dest.parent)
+    fd, tmp_name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=dest.parent)
     tmp = Path(tmp_name)
     try:
-        shutil.copyfile(source, tmp)
+        fcntl.flock(fd, fcntl.LOCK_EX)  # held until published: remove_stale_copies leaves it alone
+        with source.open("rb") as src, open(fd, "wb", closefd=False) as out:
+            shutil.copyfileobj(src, out, 1 << 20)
         check = duckdb.connect(str(tmp), read_only=True)  # refuse to publish a copy that does not open
         try:
             check.execute("select count(*) from schema_migrations").fetchone()
@@ -103,6 +134,8 @@ def _copy(source: Path, dest: Path) -> None:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+    finally:
+        os.close(fd)
 
 
 def export_parquet(
@@ -111,31 +144,27 @@ def export_parquet(
     """Write Parquet for tools that do not speak DuckDB:
     out_dir/article_scores/month=.../outlet_id=.../*.parquet (article-level current-model scores) and
     out_dir/<name>.parquet for the marts in EXPORT_WHOLE. Reads a snapshot or an idle warehouse
-    read-only; the folder is replaced atomically."""
+    read-only. Writes only its own files (warehouse.export_folder): a new or empty folder, or one a previous
+    export wrote, whose files it replaces; any other folder is refused before anything is written."""
     out_dir = Path(out_dir)
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".export-", dir=out_dir.parent))
+    target = out_dir.absolute()  # `.` too has a parent to stage in
+    previous = export_folder.check_target(target, EXPORT_WHOLE)
     con = connect(db_path, read_only=True)
     try:
-        con.sql(sql("analytics_export_article_scores")).write_parquet(
-            str(staging / "article_scores"), partition_by=list(partition_by), overwrite=True
-        )
-        for name in EXPORT_WHOLE:
-            con.sql(sql("analytics_export_relation"), params=[name]).write_parquet(
-                str(staging / f"{name}.parquet")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.export-", dir=target.parent))
+        try:
+            con.sql(sql("analytics_export_article_scores")).write_parquet(
+                str(staging / export_folder.SCORES_DIR), partition_by=list(partition_by), overwrite=True
             )
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+            for name in EXPORT_WHOLE:
+                con.sql(sql("analytics_export_relation"), params=[name]).write_parquet(
+                    str(staging / f"{name}.parquet")
+                )
+            export_folder.install(staging, target, previous, Path(db_path))
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)  # ours: gone once installed, or on failure
     finally:
         con.close()
-    old = None
-    if out_dir.exists():
-        old = out_dir.with_name(f".{out_dir.name}.old")
-        shutil.rmtree(old, ignore_errors=True)
-        os.replace(out_dir, old)
-    os.replace(staging, out_dir)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
     log.info("exported Parquet to %s", out_dir)
     return out_dir

@@ -112,10 +112,15 @@ def write_report(
 ) -> Path:
     """Render the report to `path` (written whole, then renamed into place)."""
     path = Path(path)
+    html = render_html(con, opts)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(render_html(con, opts), encoding="utf-8")
-    tmp.replace(path)
+    try:
+        tmp.write_text(html, encoding="utf-8")
+        tmp.replace(path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)  # a failed write (a folder there, no room) leaves no temporary file
+        raise
     log.info("report written to %s", path)
     return path
 

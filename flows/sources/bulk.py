@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 import logging
 from collections.abc import Iterator
@@ -27,6 +28,14 @@ log = logging.getLogger(__name__)
 SUPPORTED = (".jsonl", ".json", ".csv", ".parquet", ".txt")
 HF_MARKERS = ("dataset_info.json", "state.json", "dataset_dict.json")  # what `save_to_disk` writes
 PARQUET_BATCH_ROWS = 2048
+
+
+TOO_DEEP = "arrays or objects nested thousands of levels deep: too deep to read, and no article record"
+
+
+def json_problem(exc: json.JSONDecodeError) -> str:
+    """Where and what in a JSON text, without Python's dangling 'at' ('Unterminated string starting at')."""
+    return f"{exc.msg.removesuffix(' at')} at line {exc.lineno}, column {exc.colno}"
 
 
 class ImportFileError(ValueError):
@@ -81,67 +90,100 @@ def _json_lines(path: Path) -> Iterator[Item]:
             if not raw.strip():
                 continue
             try:
-                line = _utf8(raw)
+                record = json.loads(_utf8(raw))
             except RecordError as exc:
                 yield where, exc
                 continue
-            try:
-                yield where, json.loads(line)
             except json.JSONDecodeError as exc:
-                yield where, RecordError("bad_json", f"not valid JSON ({exc.msg} at column {exc.colno})")
+                yield where, RecordError("bad_json", f"not valid JSON ({json_problem(exc)})")
+                continue
+            except RecursionError:
+                yield where, RecordError("bad_json", TOO_DEEP)
+                continue
+            yield where, record
 
 
 def _json_array(path: Path, raw: bytes) -> Iterator[Item]:
     """A .json file holding one array of records (the whole file must parse)."""
     try:
         records = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except json.JSONDecodeError as exc:
         raise ImportFileError(
-            f"{path}: not a valid UTF-8 JSON array ({exc}); or give one object per line"
+            f"{path}: not a valid JSON array ({json_problem(exc)}); or give one object per line"
         ) from exc
+    except UnicodeDecodeError as exc:
+        raise ImportFileError(f"{path}: not UTF-8 ({exc}); save the file as UTF-8") from exc
+    except RecursionError as exc:
+        raise ImportFileError(f"{path}: {TOO_DEEP}") from exc
     for n, rec in enumerate(records):
         yield f"{path}[{n}]", rec
 
 
 def _csv_rows(path: Path) -> Iterator[Item]:
     """Rows of a CSV file with a header line, by line number; a row with bad bytes or the wrong number of
-    fields is refused on its own."""
+    fields is refused on its own. Quoting is read strictly, and a row that spans several lines and does not
+    parse (a stray quote at the start of a field runs to the next quote, or to the end of the file: see
+    PITFALLS.md) costs only its first line: the lines after it are read again on their own, so each record
+    is either stored or named."""
     text = path.read_bytes().decode("utf-8", errors="surrogateescape").removeprefix("\ufeff")
     csv.field_size_limit(2**31 - 1)  # big texts are refused by the size cap, with a reason
-    reader = csv.reader(io.StringIO(text, newline=""))
+    lines = list(io.StringIO(text, newline=""))  # physical lines, endings kept (what csv reads)
+    header_reader = csv.reader(lines, strict=True)
     try:
-        header = next(reader)
+        header = next(header_reader)
     except StopIteration:
         return
     except csv.Error as exc:
         raise ImportFileError(f"{path}: the header line is not CSV ({exc})") from exc
     if "text" not in header:
         raise ImportFileError(f"{path}: no `text` column (columns: {', '.join(header)})")
-    start = reader.line_num + 1
-    while True:
-        try:
-            values = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            yield f"{path}:{start}", RecordError("bad_csv", f"not a CSV row ({exc})")
-            start = reader.line_num + 1
-            continue
-        where, start = f"{path}:{start}", reader.line_num + 1
-        if not any(v.strip() for v in values):
-            continue
-        if any("\udc80" <= ch <= "\udcff" for v in values for ch in v):
-            yield where, RecordError("not_utf8", "not valid UTF-8; save the file as UTF-8")
-        elif len(values) != len(header):
-            yield (
-                where,
-                RecordError(
-                    "bad_csv",
-                    f"{len(values)} fields where the header has {len(header)}; quote fields with commas",
-                ),
-            )
-        else:
-            yield where, dict(zip(header, values, strict=True))
+    pos = header_reader.line_num  # index of the next physical line to read
+    while pos < len(lines):
+        base = pos
+        reader = csv.reader(itertools.islice(lines, base, None), strict=True)
+        while True:
+            start = pos  # the record about to be read starts on line start + 1
+            try:
+                values = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                yield f"{path}:{start + 1}", _bad_quoting(exc, start, base + reader.line_num)
+                pos = start + 1 if base + reader.line_num > start + 1 else base + reader.line_num
+                break  # read on with a fresh reader from the next line
+            pos = base + reader.line_num
+            where = f"{path}:{start + 1}"
+            if not any(v.strip() for v in values):
+                continue
+            if len(values) != len(header) and pos > start + 1:
+                yield where, _bad_quoting(None, start, pos, (len(values), len(header)))
+                pos = start + 1
+                break
+            yield where, _csv_record(values, header)
+
+
+def _bad_quoting(
+    exc: csv.Error | None, start: int, end: int, fields: tuple[int, int] | None = None
+) -> RecordError:
+    """Why the CSV record starting on line start + 1 (0-based `start`, read up to line `end`) is refused."""
+    if end > start + 1:
+        what = f"{fields[0]} fields where the header has {fields[1]}" if fields else str(exc)
+        return RecordError(
+            "bad_csv",
+            f"a quote opens a field that runs over lines {start + 1}-{end} ({what}): this line is refused "
+            'and the lines after it are read on their own; write a quote inside a field as ""',
+        )
+    return RecordError("bad_csv", f'not a CSV row ({exc}); write a quote inside a field as ""')
+
+
+def _csv_record(values: list[str], header: list[str]) -> dict[str, str] | RecordError:
+    if any("\udc80" <= ch <= "\udcff" for v in values for ch in v):
+        return RecordError("not_utf8", "not valid UTF-8; save the file as UTF-8")
+    if len(values) != len(header):
+        return RecordError(
+            "bad_csv", f"{len(values)} fields where the header has {len(header)}; quote fields with commas"
+        )
+    return dict(zip(header, values, strict=True))
 
 
 def _parquet_rows(path: Path) -> Iterator[Item]:
@@ -220,7 +262,9 @@ class ImportBatch:
     repeats: int = 0  # the same id with the same text again: nothing new, nothing lost
     already_stored: int = 0  # records the warehouse holds already, same text
     files_failed: int = 0
+    copies: int = 0  # records whose text a stored or earlier article has already: stored once, linked
     _first: dict[str, tuple[str, str]] = field(default_factory=dict)  # article_id -> (where, content hash)
+    _ids: dict[str, tuple[str, str]] = field(default_factory=dict)  # record id -> (where, content hash)
 
     @property
     def rejected(self) -> int:
@@ -248,6 +292,23 @@ class ImportBatch:
         except RecordError as exc:
             self.errors.append(_error(where, exc.reason, str(exc)))
             return
+        record_id = row.get("record_id")
+        same_id = self._ids.get(record_id) if record_id is not None else None
+        if record_id is not None and same_id is None:
+            self._ids[record_id] = (where, row["content_hash"])
+        elif same_id is not None and row["article_id"] not in self._first:  # the id again, in another file
+            if same_id[1] == row["content_hash"]:
+                self.repeats += 1
+            else:
+                self.errors.append(
+                    _error(
+                        where,
+                        "duplicate_id",
+                        f"id {record_id!r} was already given a different text by {same_id[0]}; the first is "
+                        "kept: give each article its own url or id",
+                    )
+                )
+            return
         first = self._first.get(row["article_id"])
         if first is None:
             self._first[row["article_id"]] = (where, row["content_hash"])
@@ -264,28 +325,51 @@ class ImportBatch:
                 )
             )
 
-    def settle_with_stored(self, stored: dict[str, str]) -> None:
-        """Set aside rows whose id the warehouse holds already (`stored`: article_id -> content hash):
-        the same text is simply already stored; a different text is refused with the reason, since
-        stored articles are never overwritten."""
+    def settle_with_stored(
+        self, stored: dict[str, str], stored_ids: dict[str, tuple[str, str]] | None = None
+    ) -> None:
+        """Set aside rows whose id the warehouse holds already (`stored`: article_id -> content hash;
+        `stored_ids`: a record's own `id` -> (article_id, content hash) of the article stored under it,
+        from whichever file): the same text is simply already stored; a different text is refused with the
+        reason, since stored articles are never overwritten."""
         kept = []
         for row in self.rows:
             held = stored.get(row["article_id"])
+            by_id = (stored_ids or {}).get(row.get("record_id") or "")
+            if held is None and by_id is not None:
+                held = by_id[1]
             if held is None:
                 kept.append(row)
             elif held == row["content_hash"]:
                 self.already_stored += 1
             else:
                 where = self._first[row["article_id"]][0]
+                what = f"article id {row['article_id']}" if by_id is None else f"id {row['record_id']!r}"
                 self.errors.append(
                     _error(
                         where,
                         "duplicate_id",
-                        f"article id {row['article_id']} is already stored with a different text; the stored "
-                        "article is kept (articles are never overwritten): give this one its own url or id",
+                        f"{what} is already stored with a different text; the stored article is kept "
+                        "(articles are never overwritten): give this one its own url or id",
                     )
                 )
         self.rows = kept
+
+    def note_copies(self, added: set[str], stored_by_hash: dict[str, str]) -> list[str]:
+        """After the rows went through the exact-copy check (flows.sources.dedup): one line for each row
+        not stored because a stored or earlier article has the same text (`stored_by_hash`: content hash ->
+        article_id), naming the record and that article. Counted in `copies`."""
+        lines = []
+        for row in self.rows:
+            if row["article_id"] in added:
+                continue
+            self.copies += 1
+            original = stored_by_hash.get(row["content_hash"], "?")
+            lines.append(
+                f"{self._first[row['article_id']][0]}: the same text as article {original}, stored once "
+                "and linked to it (article_links), not stored twice"
+            )
+        return lines
 
     def counts(self) -> dict[str, int]:
         return {
@@ -293,6 +377,7 @@ class ImportBatch:
             "imported_rows": len(self.rows),
             "import_already_stored": self.already_stored,
             "import_repeats": self.repeats,
+            "import_copies": self.copies,
             "import_rejected": self.rejected,
             "import_files_failed": self.files_failed,
         }
@@ -324,12 +409,14 @@ def import_verdict(counts: dict[str, Any]) -> tuple[int, str]:
     """(exit status, one line) for an import's counts: every record stored (0), some refused and the
     rest stored (3), nothing stored (4)."""
     total = int(counts.get("import_records", 0))
-    new = int(counts.get("imported_rows", 0))
-    held = int(counts.get("import_already_stored", 0)) + int(counts.get("import_repeats", 0))
+    copies = int(counts.get("import_copies", 0))  # rows whose text was stored already: linked, not new
+    new = int(counts.get("imported_rows", 0)) - copies
+    held = int(counts.get("import_already_stored", 0)) + int(counts.get("import_repeats", 0)) + copies
     refused = int(counts.get("import_rejected", 0))
     files = int(counts.get("import_files_failed", 0))
     stored = new + held
-    what = f"{stored} of {total} records stored ({new} new, {held} already there)"
+    same = f", {copies} of them the same text as another article" if copies else ""
+    what = f"{stored} of {total} records stored ({new} new, {held} already there{same})"
     if refused == 0 and stored:
         return ALL_STORED, f"all stored: {what}"
     if refused == 0:

@@ -1,7 +1,12 @@
 """Imported articles name their outlet however their file does ('foxnews.com', 'Fox News', 'fox-news', a
 URL); this maps each to a registry outlet (flows/sources/sources.toml) by domain, name or slug, so its
 name and lean prior show in every mart. An outlet the registry does not know gets its own outlet row,
-named after its domain (or the name given), with the lean prior the ratings file has for it, if any."""
+named after its domain (or the name given), with the lean prior the ratings file has for it, if any.
+
+An outlet name given in the record is the outlet's identity: a name the registry does not know becomes an
+outlet of that name (its slug as id), never the registry outlet or the unknown outlet that its URL's host
+points at, since one host carries many outlets (a syndication host, a local server). The URL's host names
+the outlet only when the record names none. An outlet already stored is never renamed by an import."""
 
 from __future__ import annotations
 
@@ -89,14 +94,20 @@ class OutletResolver:
         if value and (o := self.by_name.get(name_key(value))):
             return OutletMatch(o.outlet_id, None, "name")
         host = urlsplit(url).hostname if url else None
-        if host and (o := self._domain_match(host)):
+        named = bool(value) and domain_key(value) != domain_key(host or "")  # not just the URL's host
+        if not named and host and (o := self._domain_match(host)):
             return OutletMatch(o.outlet_id, None, "url")
         return self._new(value, host)
 
     def _new(self, value: str, host: str | None) -> OutletMatch:
-        domain = domain_key(value) if value and _looks_like_domain(value) else domain_key(host or "")
-        name = value if value and not _looks_like_domain(value) else (domain or "unknown")
+        if value and not _looks_like_domain(value) and domain_key(value) != domain_key(host or ""):
+            domain, name = "", value  # a name: the outlet is that name, whatever host its URLs are on
+        else:
+            domain = domain_key(value) if value and _looks_like_domain(value) else domain_key(host or "")
+            name = value if value and not _looks_like_domain(value) else (domain or "unknown")
         outlet_id = domain or _slug(name)
+        if outlet_id in self.stored:
+            return OutletMatch(outlet_id, None, "stored")  # kept as stored: never renamed
         if outlet_id not in self.new:
             lean = lean_source = None
             if self.ratings is not None:

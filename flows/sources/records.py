@@ -220,10 +220,13 @@ def record_to_row(
             normalized, aid = normalize_url(url), article_id(url)
         except UrlError as exc:
             raise RecordError("bad_url", str(exc)) from exc
+        record_id = None
     else:  # no URL: a stable id from where the record came from and its own id or text
-        key = f"import:{source}:{_record_id(rec) or content_hash(text)}"
+        record_id = _record_id(rec)
+        key = f"import:{source}:{record_id or content_hash(text)}"
         normalized, aid = key, hashlib.sha256(key.encode()).hexdigest()[:16]
     return {
+        "record_id": record_id,  # the record's own `id` (no URL): one article, whichever file gives it
         "article_id": aid,
         "outlet_id": outlet,
         "url": url or normalized,

@@ -50,6 +50,7 @@ OUTLET_KEYS = (
     "sitemaps",
     "notes",
 )
+_SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9._-]{0,126}[a-z0-9])?$")  # ends up in ids, file names, URLs
 _DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
 
@@ -148,6 +149,11 @@ def outlet_from_dict(data: Any, where: str) -> Outlet:
     for key in ("slug", "name", "domain"):
         if not data.get(key):
             raise SourceError(f"{where}: outlet entry lacks `{key}`: {data!r:.200}")
+    if not _SLUG.match(slug) or ".." in slug:
+        raise SourceError(
+            f"{where}: outlet slug {slug!r} is not a plain id: use lower-case letters, digits, '.', '-' and "
+            "'_' (by convention the outlet's domain, e.g. 'apnews.com')"
+        )
     lean = data.get("lean")
     if lean is not None and lean not in LEANS:
         raise SourceError(f"{where}: outlet {slug!r} has lean {lean!r}; use one of {', '.join(LEANS)}")
@@ -259,7 +265,10 @@ def check_registry(path: Path) -> tuple[list[str], list[str]]:
         if o.lean_prior and not o.lean_source:
             errors.append(f"{where}: has lean {o.lean_prior!r} but no lean_source; name where it comes from")
         if not o.feeds:
-            errors.append(f"{where}: no feeds and no sitemaps; add at least one URL to collect from")
+            warnings.append(
+                f"{where}: no feeds and no sitemaps: nothing is collected from it (fine for an outlet known "
+                "only through imports)"
+            )
         for feed in o.feeds:
             if feed.url in seen_feeds:
                 errors.append(f"{where}: feed {feed.url} is also listed under {seen_feeds[feed.url]!r}")

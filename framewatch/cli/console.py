@@ -1,4 +1,8 @@
-"""Shared terminal output: one rich console and a table printer."""
+"""Shared terminal output: one rich console and a table printer.
+
+Everything printed is text, never Rich markup: stored data (titles, outlet names, SQL results, file
+names) may hold `[/x]` or `[bold red]`, which markup would choke on or render. Styling is given
+explicitly (`style=`, `styled`), never inside the string."""
 
 from __future__ import annotations
 
@@ -7,20 +11,25 @@ from collections.abc import Sequence
 from typing import Any, NoReturn
 
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 # Piped output (logs, CI) gets a wide fixed width so tables stay readable instead of folding to 80 columns.
-console = Console(width=None if sys.stdout.isatty() else 180)
-err_console = Console(stderr=True, width=None if sys.stderr.isatty() else 180)
+console = Console(width=None if sys.stdout.isatty() else 180, markup=False)
+err_console = Console(stderr=True, width=None if sys.stderr.isatty() else 180, markup=False)
+
+
+def styled(*parts: str | tuple[str, str]) -> Text:
+    """A line from plain parts and (text, style) parts, none of them read as markup."""
+    return Text.assemble(*parts)
 
 
 def print_table(columns: Sequence[str], rows: Sequence[Sequence[Any]], title: str | None = None) -> None:
-    table = Table(title=title, show_lines=False)
+    table = Table(title=None if title is None else Text(title), show_lines=False)
     for col in columns:
-        table.add_column(str(col), overflow="fold")
+        table.add_column(Text(str(col)), overflow="fold")
     for row in rows:
-        table.add_row(*["" if v is None else str(v) for v in row])
+        table.add_row(*[Text("" if v is None else str(v)) for v in row])
     console.print(table)
 
 
@@ -28,5 +37,26 @@ def fail(message: str, code: int = 1) -> NoReturn:
     """Print an error a person can act on (one line, never wrapped, no markup read from it) and exit."""
     import typer
 
-    err_console.print(f"[bold red]error:[/] {escape(message)}", soft_wrap=True, highlight=False)
+    err_console.print(styled(("error:", "bold red"), " ", message), soft_wrap=True, highlight=False)
     raise typer.Exit(code)
+
+
+def interrupted(message: str) -> NoReturn:
+    """End after Ctrl+C with one line (exit 130). What the interrupted flow left (Prefect keeps its crashed
+    state, and the DuckDB objects its frames hold, until the interpreter ends) makes DuckDB's bindings
+    (nanobind) print ~45 lines of 'leaked instance' warnings on stderr at exit: noise after the one line
+    that matters, so the rest of this process's stderr goes to /dev/null. Only when stderr is the real
+    file descriptor 2 (not under a test runner that captures it)."""
+    import os
+
+    import typer
+
+    err_console.print(styled(("error:", "bold red"), " ", message), soft_wrap=True, highlight=False)
+    try:
+        real = sys.stderr.fileno() == 2
+    except (AttributeError, OSError, ValueError):
+        real = False
+    if real:
+        sys.stderr.flush()
+        os.dup2(os.open(os.devnull, os.O_WRONLY), 2)
+    raise typer.Exit(130)

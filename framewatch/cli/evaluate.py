@@ -13,7 +13,7 @@ from typing import Annotated, Any
 
 import typer
 
-from framewatch.cli.console import err_console, fail
+from framewatch.cli.console import err_console, fail, styled
 from framewatch.cli.options import DbOption, ModelsDirOption, Panel, resolve_db
 
 logger = logging.getLogger(__name__)
@@ -39,7 +39,7 @@ def _record(
             n = record_metrics(con, version, dataset, flatten(metrics), data_hash, protocol)
         err_console.print(f"recorded {n} metric rows for {version} in {db}")
     except WarehouseError as exc:
-        err_console.print(f"[yellow]warning:[/] metrics not written to the warehouse: {exc}")
+        err_console.print(styled(("warning:", "yellow"), f" metrics not written to the warehouse: {exc}"))
 
 
 def _write_predictions(path: Path, table: Any) -> None:

@@ -14,7 +14,7 @@ from typing import Annotated, Any
 import typer
 
 from flows.settings import FlowSettings, start_temporary_api
-from framewatch.cli.console import console, fail, print_table
+from framewatch.cli.console import console, fail, interrupted, print_table, styled
 from framewatch.cli.options import (
     AddressOption,
     DbOption,
@@ -81,6 +81,11 @@ def _run_or_fail(run: Callable[[], Any], api_ready: Callable[[], None] | None = 
         return run()
     except ACTIONABLE as exc:
         fail(str(exc))
+    except KeyboardInterrupt:
+        interrupted(
+            "interrupted (Ctrl+C): the run is recorded as failed; everything it stored stays, and the next "
+            "run carries on from there"
+        )
 
 
 def _print_outcome(db_path: Path, outcome: dict[str, Any]) -> None:
@@ -89,9 +94,12 @@ def _print_outcome(db_path: Path, outcome: dict[str, Any]) -> None:
 
     counts = outcome["counts"]
     console.print(
-        f"[bold]run {outcome['run_id']}[/]: {counts.get('articles_new', 0)} new articles, "
-        f"{counts.get('scored', 0)} scored with {counts.get('model_version')}, "
-        f"{len(outcome['errors'])} failures recorded, {counts.get('duration_s')} s"
+        styled(
+            (f"run {outcome['run_id']}", "bold"),
+            f": {counts.get('articles_new', 0)} new articles, "
+            f"{counts.get('scored', 0)} scored with {counts.get('model_version')}, "
+            f"{len(outcome['errors'])} failures recorded, {counts.get('duration_s')} s",
+        )
     )
     if outcome["errors"]:
         stored = "stored everything else" if counts.get("articles_new", 0) else "stored nothing new"
@@ -110,8 +118,11 @@ def _print_outcome(db_path: Path, outcome: dict[str, Any]) -> None:
         con.close()
     print_table(columns, rows, title="outlet comparison (current model)")
     console.print(
-        f"Data: [bold]{db_path.resolve()}[/]\n"
-        f'Try: framewatch query "select * from frame_share_weekly order by week, outlet, share desc"'
+        styled(
+            "Data: ",
+            (str(db_path.resolve()), "bold"),
+            '\nTry: framewatch query "select * from frame_share_weekly order by week, outlet, share desc"',
+        )
     )
 
 
@@ -259,7 +270,7 @@ def serve_schedules(
 
 def _print_run(name: str, outcome: dict[str, Any]) -> None:
     counts = ", ".join(f"{k}={v}" for k, v in outcome["counts"].items())
-    console.print(f"[bold]{name} run {outcome['run_id']}[/]: {counts}")
+    console.print(styled((f"{name} run {outcome['run_id']}", "bold"), f": {counts}"))
     if outcome["errors"]:
         from flows.runs import failures_by_reason
 

@@ -12,7 +12,7 @@ from typing import Annotated
 import duckdb
 import typer
 
-from framewatch.cli.console import console, fail, print_table
+from framewatch.cli.console import console, fail, print_table, styled
 from framewatch.cli.options import DbOption, ModelsDirOption, resolve_db
 from framewatch.cli.renamed import under_old_name
 from labels.codebook import LabelError, load_codebook
@@ -152,7 +152,10 @@ def serve(
     path = resolve_db(db)
     if not path.exists():
         fail(f"no database at {path}: run `framewatch demo` or `framewatch monitor` first")
-    bind, bind_port = host or settings.host, port or settings.port
+    bind, bind_port = host or settings.host, settings.port if port is None else port
+    if not 1 <= bind_port <= 65535:
+        fail(f"--port {bind_port} is not a port: give one from 1 to 65535 (default {settings.port})")
+    _check_free(bind, bind_port)
     console.print(
         f"labeling page: http://{bind}:{bind_port}/  for {', '.join(names)}  (Ctrl+C to stop; labels go to "
         f"{path} and to its labels export)",
@@ -162,6 +165,19 @@ def serve(
         db_path=path, annotators=names, allowed_hosts=[*LOOPBACK_HOSTS, *(allowed_host or [])]
     )
     run_server(config, bind, bind_port)
+
+
+def _check_free(host: str, port: int) -> None:
+    """One line, before anything starts, when the address cannot be served (in use, not ours)."""
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        with socket.socket(infos[0][0], socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server will
+            probe.bind(infos[0][4])
+    except OSError as exc:
+        fail(f"cannot serve on {host}:{port}: {exc.strerror or exc}; choose another --port or --host")
 
 
 @app.command("load")
@@ -292,7 +308,9 @@ def agreement(
                 title=f"{variable}: {pair.a} vs {pair.b} ({pair.n_shared} shared articles)",
             )
     if report.n_overlap == 0:
-        console.print("[yellow]no article has two annotators: queue the same batch for several people[/]")
+        console.print(
+            "no article has two annotators: queue the same batch for several people", style="yellow"
+        )
 
 
 @app.command("adjudicate")
@@ -352,7 +370,7 @@ def adjudicate(
         labels_store.append_gold(con, decided)
     console.print(f"{len(decided)} new gold labels ({len(done)} articles already had one)")
     for c in conflicts:
-        console.print(f"[yellow]conflict[/] {c.article_id}: {'; '.join(c.reasons)}")
+        console.print(styled(("conflict", "yellow"), f" {c.article_id}: {'; '.join(c.reasons)}"))
         for who, lab in sorted(c.labels.items()):
             console.print(
                 f"    {who}: {', '.join(lab['frames'])} | primary {lab['primary_frame']} | "
@@ -417,5 +435,5 @@ def retrain(
     print_table(
         ["model", "test articles", "frame macro-F1", "slant macro-F1", "score"], rows, title="frozen test set"
     )
-    verdict = "[green]promoted[/]" if d["promote"] else "[yellow]champion kept[/]"
-    console.print(f"{verdict}: {d['reason']}; re-scored {out['counts'].get('rescored', 0)} articles")
+    verdict = ("promoted", "green") if d["promote"] else ("champion kept", "yellow")
+    console.print(styled(verdict, f": {d['reason']}; re-scored {out['counts'].get('rescored', 0)} articles"))

@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 
+from classifier import registry
 from classifier.registry import RegistryError, list_models
 from classifier.settings import ClassifierSettings
 from framewatch.cli.console import console, fail
@@ -142,28 +142,64 @@ def classify(
         text = file.read_text(encoding="utf-8", errors="replace")
     if not (title or text).strip():
         fail("empty input: give a text file or pipe text on stdin")
+    root = resolve_models_dir(models_dir)
     try:
-        scorer = load_scorer(version, resolve_models_dir(models_dir))
+        version = version or registry.promoted_version(root)
+        scorer = load_scorer(version, root)
     except RegistryError as exc:
         fail(str(exc))
     except Exception as exc:  # a weight file that passed its hash check yet does not load
-        fail(f"model {version or 'promoted'} does not load ({type(exc).__name__}: {exc})")
+        fail(
+            f"model {version!r} does not load ({type(exc).__name__}: {' '.join(str(exc).split())}); fix or "
+            "retrain it, or promote another version (`framewatch models list --load` shows which load)"
+        )
     prediction = scorer.score([Doc(title=title, text=text)])[0]
     output = {"model_version": scorer.version, **prediction.to_dict()}
     typer.echo(json.dumps(output, indent=2, ensure_ascii=False))
 
 
 @models_app.command("list")
-def models_list(models_dir: ModelsDirOption = None) -> None:
-    """Show saved model versions, their cross-validated metrics and which one is promoted."""
+def models_list(
+    models_dir: ModelsDirOption = None,
+    load: Annotated[
+        bool,
+        typer.Option(
+            "--load", help="Also load each version the way scoring does and score a probe text (slower)."
+        ),
+    ] = False,
+) -> None:
+    """Show saved model versions, their cross-validated metrics and which one is promoted.
+
+    Status: "files ok" when the card reads and the weight files match its hashes (not loaded: `--load`
+    loads each version and scores a probe text, "loads"), "broken" with the reason otherwise."""
+    from dataclasses import replace
+
     root = resolve_models_dir(models_dir)
     infos = list_models(root)
     if not infos:
         fail(f"no models in {root}; run `framewatch train`")
+    if load:
+        from classifier.promotion import probe
+
+        checked = []
+        for info in infos:
+            if info.problem is None:
+                try:
+                    probe(info.version, root)
+                except RegistryError as exc:
+                    info = replace(info, problem=str(exc))
+            checked.append(info)
+        infos = checked
+    ok = "loads" if load else "files ok"
     table = Table(
         title=f"models in {root}",
         caption="figures from each card's cross-validation (slant and outlets: outlets unseen in training); "
-        "beats reference: the protocol's verdict (cards older than the protocol carry none)",
+        "beats reference: the protocol's verdict (cards older than the protocol carry none); status: "
+        + (
+            "each version loaded and scored a probe text"
+            if load
+            else "files match the card, not loaded (--load)"
+        ),
     )
     table.add_column("version", no_wrap=True)
     table.add_column("promoted")
@@ -181,12 +217,12 @@ def models_list(models_dir: ModelsDirOption = None) -> None:
             _f1(slant_f1),
             _f1(spearman),
             verdict,
-            "ok" if info.problem is None else "broken",
+            ok if info.problem is None else "broken",
         )
     console.print(table)
     for info in infos:
         if info.problem is not None:
-            console.print(f"broken: {info.version}: {escape(info.problem)}", soft_wrap=True, highlight=False)
+            console.print(f"broken: {info.version}: {info.problem}", soft_wrap=True, highlight=False)
 
 
 def _figures(card: dict) -> tuple[object, object, object, str]:

@@ -82,3 +82,15 @@ def resolve_sources(sources: Path | None) -> Path:
     from flows.settings import FlowSettings
 
     return sources or FlowSettings().sources
+
+
+BIGGEST = 2**62  # past this a count means "all": DuckDB's LIMIT takes a BIGINT
+
+
+def at_least(option: str, value: int, lowest: int) -> int:
+    """`value` of `option`, refused in one line when under `lowest`; a huge one means all (BIGGEST)."""
+    if value < lowest:
+        from framewatch.cli.console import fail
+
+        fail(f"{option} must be {lowest} or more, got {value}")
+    return min(value, BIGGEST)

@@ -10,9 +10,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 
-from framewatch.cli.console import console, fail, print_table
+from framewatch.cli.console import console, fail, print_table, styled
 from framewatch.cli.options import DbOption, SourcesOption, resolve_db, resolve_sources
 
 app = typer.Typer(help="The source registry: outlets, feeds, feed health.", no_args_is_help=True)
@@ -95,9 +94,9 @@ def validate(
     path = resolve_sources(sources)
     errors, warnings = check_registry(path)
     for w in warnings:
-        console.print(f"[yellow]warning:[/] {escape(w)}", soft_wrap=True)
+        console.print(styled(("warning:", "yellow"), " ", w), soft_wrap=True)
     for e in errors:
-        console.print(f"[bold red]error:[/] {escape(e)}", soft_wrap=True)
+        console.print(styled(("error:", "bold red"), " ", e), soft_wrap=True)
     if errors:
         fail(f"{len(errors)} problem(s) in {path}; fix them and run `framewatch sources validate` again")
     registry = load_registry(path)
@@ -215,7 +214,7 @@ def add(
     write_registry(updated, candidate)
     errors, warnings = check_registry(candidate)
     for w in warnings:
-        console.print(f"[yellow]warning:[/] {escape(w)}", soft_wrap=True)
+        console.print(styled(("warning:", "yellow"), " ", w), soft_wrap=True)
     if errors:
         candidate.unlink()
         fail("not added: " + "; ".join(errors))

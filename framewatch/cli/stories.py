@@ -8,7 +8,7 @@ import typer
 
 from flows.analysis.story_view import coverage_by_lean, joined, side_by_side
 from framewatch.cli.console import console, fail, print_table
-from framewatch.cli.options import DbOption, Panel, resolve_db
+from framewatch.cli.options import DbOption, Panel, at_least, resolve_db
 from warehouse.db import WarehouseError, connect
 
 app = typer.Typer(help="Stories across outlets.", no_args_is_help=True)
@@ -35,6 +35,7 @@ def stories(
     from flows.analysis.stories import update_stories
     from warehouse import story_reads
 
+    limit = at_least("--limit", limit, 0)
     try:
         con = connect(resolve_db(db))
     except WarehouseError as exc:
@@ -115,6 +116,7 @@ def story(
 
     Each outlet's headline, the frames it emphasizes against the story's other coverage, its slant and
     tone, the sentences behind them; coverage by lean; the thread."""
+    top = at_least("--top", top, 1)
     try:
         con = connect(resolve_db(db), read_only=True)
     except WarehouseError as exc:

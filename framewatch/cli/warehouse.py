@@ -9,10 +9,10 @@ from typing import Annotated
 
 import typer
 
-from framewatch.cli.console import console, fail, print_table
-from framewatch.cli.options import DbOption, Panel, resolve_db
+from framewatch.cli.console import console, err_console, fail, print_table
+from framewatch.cli.options import DbOption, Panel, at_least, resolve_db
 from warehouse.db import WarehouseError, connect
-from warehouse.queries import latest_finished_run, recent_runs, run_readonly, run_summary
+from warehouse.queries import latest_finished_run, recent_runs, run_summary
 from warehouse.settings import WarehouseSettings
 
 app = typer.Typer(help="Query the DuckDB warehouse.", no_args_is_help=True)
@@ -22,25 +22,43 @@ def query(
     sql: Annotated[str, typer.Argument(help='SQL to run read-only, e.g. "select * from outlet_summary".')],
     db: DbOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print rows as JSON lines.")] = False,
-    limit: Annotated[int, typer.Option(help="Show at most this many rows (0 = all).")] = 200,
+    limit: Annotated[
+        int, typer.Option(help="Show at most this many rows (0 = up to FRAMEWATCH_QUERY_MAX_ROWS).")
+    ] = 200,
 ) -> None:
     """Run SQL read-only (views: frame_share_weekly, outlet_summary, article_scores).
 
     Only SELECT runs (and EXPLAIN of a SELECT); files can be read only under FRAMEWATCH_QUERY_DIRS
-    (default: the snapshot folder and ./framewatch-parquet); no COPY, ATTACH, INSTALL/LOAD or SET."""
+    (default: the snapshot folder and ./framewatch-parquet); no COPY, ATTACH, INSTALL/LOAD or SET.
+    A query stops after FRAMEWATCH_QUERY_TIMEOUT_S (120 s) or past FRAMEWATCH_QUERY_MEMORY_LIMIT (2GB);
+    only the rows shown are fetched (at most FRAMEWATCH_QUERY_MAX_ROWS, 100000)."""
+    from warehouse.query_limits import QueryInterrupted, run_limited
+
+    limit = at_least("--limit", limit, 0)
     settings = WarehouseSettings()
+    limits = settings.query_limits()
     try:
-        columns, rows = run_readonly(settings.db_path if db is None else db, sql, settings.query_dirs or None)
+        result = run_limited(
+            settings.db_path if db is None else db, sql, limits, settings.query_dirs or None, limit
+        )
+    except QueryInterrupted as exc:
+        fail(str(exc), 130)
     except WarehouseError as exc:
         fail(str(exc))
-    shown = rows if limit == 0 else rows[:limit]
     if as_json:
-        for row in shown:
-            console.print_json(json.dumps(dict(zip(columns, row, strict=True)), default=str))
+        for row in result.rows:
+            console.print_json(json.dumps(dict(zip(result.columns, row, strict=True)), default=str))
     else:
-        print_table(columns, shown)
-        if len(shown) < len(rows):
-            console.print(f"[dim]{len(rows) - len(shown)} more rows; use --limit 0 to see all[/]")
+        print_table(result.columns, result.rows)
+    if result.more:
+        cap = limit == 0 or limit > limits.max_rows
+        more = (
+            f"stopped at {limits.max_rows} rows (FRAMEWATCH_QUERY_MAX_ROWS); for all of them use "
+            "`framewatch export`, or narrow the query"
+            if cap
+            else f"more rows not shown; use --limit N (0: up to {limits.max_rows}) or narrow the query"
+        )
+        err_console.print(more, style="dim", soft_wrap=True, markup=False, highlight=False)
 
 
 def runs(
@@ -54,6 +72,7 @@ def runs(
     ] = False,
 ) -> None:
     """Recent monitoring runs: status, counts, failures."""
+    last = at_least("--last", last, 1)
     try:
         con = connect(resolve_db(db), read_only=True)
     except WarehouseError as exc:
@@ -130,7 +149,9 @@ def shifts(
 
 
 def report(
-    out: Annotated[Path, typer.Option("--out", help="HTML file to write.")] = Path("framewatch-report.html"),
+    out: Annotated[
+        Path, typer.Option("--out", help="HTML file to write (a folder: framewatch-report.html in it).")
+    ] = Path("framewatch-report.html"),
     db: DbOption = None,
     outlets: Annotated[int, typer.Option(help="Show at most this many outlets (most articles first).")] = 12,
 ) -> None:
@@ -141,28 +162,47 @@ def report(
     side by side."""
     from flows.reporting.report import ReportOptions, write_report
 
+    outlets = at_least("--outlets", outlets, 1)
+    if out.is_dir():  # a folder: the report goes in it, under its usual name
+        out = out / "framewatch-report.html"
     try:
         con = connect(resolve_db(db), read_only=True)
     except WarehouseError as exc:
         fail(str(exc))
     try:
         path = write_report(con, out, ReportOptions(max_outlets=outlets))
+    except OSError as exc:
+        fail(
+            f"cannot write the report to {out}: {exc.strerror or exc}; give --out a file in a folder "
+            "you can write"
+        )
     finally:
         con.close()
     console.print(f"report: {path.resolve()}")
 
 
 def export(
-    out: Annotated[Path, typer.Option("--out", help="Folder to (re)write.")] = Path("framewatch-parquet"),
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out",
+            help="Folder to write: a new or empty one, or one an earlier export wrote (its files are "
+            "replaced; nothing else in it is touched).",
+        ),
+    ] = Path("framewatch-parquet"),
     db: DbOption = None,
 ) -> None:
-    """Write Parquet: article scores partitioned by month and outlet, plus the marts, for any tool."""
+    """Write Parquet: article scores partitioned by month and outlet, plus the marts, for any tool.
+
+    Writes only its own files: any other folder that is not empty is refused."""
     from warehouse.snapshot import export_parquet
 
     try:
         path = export_parquet(resolve_db(db), out)
     except WarehouseError as exc:
         fail(str(exc))
+    except OSError as exc:
+        fail(f"cannot write the export to {out}: {exc.strerror or exc}; nothing was deleted")
     console.print(
         f"Parquet written to {path.resolve()} (read with duckdb: select * from "
         f"read_parquet('{path}/article_scores/**/*.parquet', hive_partitioning = true))"

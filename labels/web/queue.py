@@ -12,7 +12,7 @@ from typing import Any
 
 import duckdb
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
 from labels.codebook import LabelError
@@ -134,6 +134,12 @@ async def _save(page: Page, request: Request, session: Session, form: Form, queu
         return await _article(page, request, session, queue, error=message, chosen=chosen)
     annotator = str(session.annotator)
     form_id = one(form, "form_id")
+    if not form_id:  # each page's form carries one: without it, Save could store twice
+        return PlainTextResponse(
+            "This label has no form id, so it did not come from the labeling page; nothing was stored. "
+            "Reload the page and save again.",
+            status_code=400,
+        )
     if not page.sessions.claim_form(session, form_id):
         session.flash = "Already saved: Save was pressed again for the same form; nothing stored twice."
         return page.redirect(PREFIX[queue])

@@ -115,7 +115,7 @@ class Sessions:
         resent POST), which must not store a second label."""
         with self._lock:
             if not form_id or form_id in session.saved_forms:
-                return not form_id
+                return False
             session.saved_forms[form_id] = None
             while len(session.saved_forms) > FORMS_REMEMBERED:
                 session.saved_forms.pop(next(iter(session.saved_forms)))

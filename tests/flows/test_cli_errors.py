@@ -121,3 +121,70 @@ def test_a_bad_model_version_gets_one_line_before_the_run(tmp_path, args, needle
     )
     one_clear_line(result, *needles)
     assert not (tmp_path / "fw.duckdb").exists()  # nothing ran: the check came before any flow
+
+
+@pytest.fixture()
+def warehouse(tmp_path: Path) -> Path:
+    """A real, empty warehouse (every table, no rows)."""
+    db = tmp_path / "fw.duckdb"
+    connect(db).close()
+    return db
+
+
+@pytest.mark.parametrize(
+    ("args", "needles"),
+    [
+        (["runs", "--last", "-1"], ("--last must be 1 or more",)),
+        (["stories", "--limit", "-1"], ("--limit must be 0 or more",)),
+        (["story", "st-x", "--top", "0"], ("--top must be 1 or more",)),
+        (["report", "--outlets", "-1"], ("--outlets must be 1 or more",)),
+        (["report", "--out", "/proc/version"], ("cannot write the report to /proc/version",)),
+        (["query", "select 1", "--limit", "-5"], ("--limit must be 0 or more",)),
+        (["query", "checkpoint"], ("statement 1 is CHECKPOINT", "writes the database file")),
+        (["label", "serve", "--annotator", "a", "--port", "99999"], ("--port 99999 is not a port",)),
+    ],
+)
+def test_bad_numbers_and_places_get_one_line(warehouse, args, needles):
+    """Issue 20, points 9 and 10: each of these printed a traceback (or a wrong name: CALL)."""
+    one_clear_line(runner.invoke(app, [*args, "--db", str(warehouse)]), *needles, code=1)
+
+
+def test_a_huge_count_means_all_and_a_busy_port_is_one_line(warehouse):
+    result = runner.invoke(app, ["runs", "--last", "99999999999999999999", "--db", str(warehouse)])
+    assert result.exit_code == 0 and "Traceback" not in result.output, result.output
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = str(busy.getsockname()[1])
+        serve = runner.invoke(
+            app, ["label", "serve", "--annotator", "a", "--port", port, "--db", str(warehouse)]
+        )
+    one_clear_line(serve, f"cannot serve on 127.0.0.1:{port}", "choose another --port", code=1)
+
+
+@pytest.mark.parametrize(
+    ("registry", "needles"),
+    [
+        (GOOD.replace('slug = "n.example"', 'slug = "../../etc"'), ("'../../etc' is not a plain id",)),
+        (GOOD.replace('slug = "n.example"', 'slug = "[/x]"'), ("'[/x]' is not a plain id",)),
+        ("", ("no top-level `version`", "framewatch sources validate")),
+        (GOOD.replace('country = "US"', 'country = "USA"'), ("ISO 3166-1", "framewatch sources validate")),
+    ],
+)
+def test_monitor_refuses_a_registry_that_validate_rejects(tmp_path, warehouse, registry, needles):
+    """Issue 20, point 10: `monitor` ran with registries `sources validate` rejects; now it checks the
+    registry the same way first, and says so in one line before anything runs."""
+    sources = tmp_path / "sources.toml"
+    sources.write_text(registry)
+    validate = runner.invoke(app, ["sources", "validate", "--sources", str(sources)])
+    assert validate.exit_code == 1 and needles[0] in validate.output, validate.output
+    one_clear_line(
+        runner.invoke(app, ["monitor", "--sources", str(sources), "--db", str(warehouse)]), *needles
+    )
+    con = connect(warehouse, read_only=True)
+    try:
+        assert con.execute("select count(*) from runs").fetchone() == (0,)  # nothing ran
+    finally:
+        con.close()

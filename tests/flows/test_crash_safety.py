@@ -20,9 +20,11 @@ from pathlib import Path
 import pytest
 
 from flows.demo_site import DemoCorpus
+from tests.processes import alive, children, wait_until_read
 from warehouse.db import connect
 
 REPO = Path(__file__).resolve().parents[2]
+BODY = "The harbour board met on Tuesday to weigh the ferry timetable, the dock fees and the new pier."
 
 # argv: mode (normal | fetch | write), db path, home, marker file.
 #  fetch: article pages are served slowly; the marker appears at the first page request.
@@ -240,3 +242,115 @@ def test_kill_while_fetching_and_while_writing(tmp_path):
     result = _run_to_completion(db, tmp_path / "h3")
     _assert_consistent(db)
     _assert_recovered(db, result, killed=2)
+
+
+@pytest.mark.timeout(1800)  # the waits inside are conditions with generous limits, not margins
+def test_kill_during_the_report_then_a_quiet_import_repairs_what_it_left(prefect_harness, tmp_path):
+    """Issue 20, point 6, with the real commands: `framewatch import` is killed (SIGKILL, the CLI process
+    only) inside the report flow; Prefect's temporary server it started dies with it; the same import run
+    again (every record stored: the quiet path) marks the killed runs 'interrupted', publishes the report
+    the killed run did not (marts, snapshot) and removes the temporary snapshot copy a kill leaves.
+
+    The kill point is a condition, not a clock: the topic taxonomy is a named pipe nobody writes, so the
+    report flow (the only reader of the taxonomy in a first run) waits on it; opening the pipe for writing
+    without blocking succeeds exactly when the command is waiting there."""
+    from tests.clichecks import run_cli
+
+    db, home = tmp_path / "fw.duckdb", tmp_path / "home"
+    records = tmp_path / "k.jsonl"
+    records.write_text(
+        "".join(
+            json.dumps(
+                {"id": f"k{i}", "outlet": "killtown", "title": f"Ferry {i}", "text": f"Ferry {i}. {BODY}"}
+            )
+            + "\n"
+            for i in range(3)
+        ),
+        encoding="utf-8",
+    )
+    pipe = tmp_path / "topics.toml"
+    os.mkfifo(pipe)
+    log = tmp_path / "killed.log"
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            [str(Path(sys.executable).parent / "framewatch"), "import", str(records), "--db", str(db)],
+            env={**_env(home), "FRAMEWATCH_TOPICS_FILE": str(pipe)},
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    writer = wait_until_read(pipe, proc, log)  # the report flow waits on the taxonomy: kill it there
+    server = children(proc.pid)
+    proc.kill()
+    proc.wait(timeout=120)
+    os.close(writer)
+    assert "for flow 'report'" in log.read_text() and server, log.read_text()
+    deadline = time.monotonic() + 300
+    while any(alive(pid) for pid in server) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not any(alive(pid) for pid in server), "Prefect's temporary server outlived the killed command"
+
+    snapshots = db.parent / ".framewatch" / "snapshots"
+    snapshots.mkdir(parents=True, exist_ok=True)
+    left = snapshots / ".snapshot-left-by-a-kill.duckdb"  # what a kill during the copy leaves
+    left.write_bytes(b"\0" * 4096)
+    again = run_cli("import", str(records), "--db", str(db), env={"FRAMEWATCH_HOME": str(home)})
+    assert again.exit_code == 0, again.output
+    assert "all stored: 3 of 3 records stored (0 new, 3 already there)" in again.output
+    con = connect(db, read_only=True)
+    try:
+        statuses = dict(con.execute("select flow_name, list(status) from runs group by 1").fetchall())
+    finally:
+        con.close()
+    assert "running" not in sum(statuses.values(), [])
+    assert "interrupted" in statuses["monitor"] and "interrupted" in statuses["report"]
+    assert "completed" in statuses["report"]  # the report the killed run owed
+    snapshot = connect(snapshots / "fw-latest.duckdb", read_only=True)
+    try:
+        assert snapshot.execute("select count(*) from articles where outlet_id = 'killtown'").fetchone() == (
+            3,
+        )
+        marts = snapshot.execute(
+            "select n_articles from outlet_summary where outlet_id = 'killtown'"
+        ).fetchall()
+        assert marts == [(3,)]  # the marts as of the repaired report
+    finally:
+        snapshot.close()
+    assert not left.exists()
+
+
+@pytest.mark.timeout(1800)
+def test_ctrl_c_during_a_run_ends_in_one_line(tmp_path):
+    """Issue 20, point 9: Ctrl+C (SIGINT to the command's process group) while a run works ends with one
+    line and exit 130, the run recorded as failed; no traceback, none of the ~45 lines of 'leaked
+    instance' warnings DuckDB's bindings printed at exit. The run is stopped at the same condition as
+    above: its report flow waiting on the taxonomy, a named pipe."""
+    db, home = tmp_path / "fw.duckdb", tmp_path / "home"
+    records = tmp_path / "c.jsonl"
+    records.write_text(json.dumps({"outlet": "ctrltown", "title": "Ferry", "text": BODY}) + "\n")
+    pipe = tmp_path / "topics.toml"
+    os.mkfifo(pipe)
+    log = tmp_path / "interrupted.log"
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            [str(Path(sys.executable).parent / "framewatch"), "import", str(records), "--db", str(db)],
+            env={**_env(home), "FRAMEWATCH_TOPICS_FILE": str(pipe)},
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # a group of its own, as a terminal's foreground job
+        )
+    writer = wait_until_read(pipe, proc, log)
+    os.killpg(proc.pid, signal.SIGINT)
+    try:
+        proc.wait(timeout=600)
+    finally:
+        os.close(writer)
+    output = log.read_text()
+    assert proc.returncode == 130, output
+    lines = [line for line in output.splitlines() if line.strip()]
+    assert lines[-1].startswith("error: interrupted (Ctrl+C): the run is recorded as failed"), output
+    assert "Traceback" not in output and "nanobind" not in output and "leaked" not in output, output
+    con = connect(db, read_only=True)
+    try:
+        assert con.execute("select status from runs where flow_name = 'monitor'").fetchall() == [("failed",)]
+    finally:
+        con.close()

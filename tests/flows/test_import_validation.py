@@ -236,3 +236,48 @@ def test_outlet_option_and_rules(tmp_path):
     batch = ImportBatch(RecordRules(outlet_id="given"))
     batch.add_file(path)
     assert [r["outlet_id"] for r in batch.rows] == ["given", "given"]
+
+
+def test_a_stray_quote_costs_its_own_line_and_a_quoted_multiline_field_still_reads(tmp_path):
+    """Python's csv lets a quote at the start of a field run over the following lines (PITFALLS.md): the
+    record that does not parse costs its first line only, and the lines after it are read on their own."""
+    path = tmp_path / "s.csv"
+    path.write_text(
+        "url,title,text,outlet\n"
+        f"https://s.example/1,One,{TEXT},s\n"
+        f'https://s.example/2,"Two,{TEXT},s\n'  # line 3: the stray quote
+        f"https://s.example/3,Three,{TEXT},s\n"
+        f'https://s.example/4,Four,"{TEXT}\nits second line",s\n'  # lines 5-6: one record, quoted
+        f'https://s.example/5,"Five" and more,{TEXT},s\n',  # line 7: a quote closed mid-field
+        encoding="utf-8",
+    )
+    rows, errors = read_import_file(path)
+    assert [r["title"] for r in rows] == ["One", "Three", "Four"]
+    assert rows[2]["text"].endswith("its second line")
+    assert _reasons(errors) == [("s.csv:3", "bad_csv"), ("s.csv:7", "bad_csv")]
+    assert "runs over lines 3-" in errors[0]["detail"] and "read on their own" in errors[0]["detail"]
+
+
+def test_json_nested_too_deep_and_bad_json_cost_only_their_line(tmp_path):
+    """Issue 20, points 9 and 10: a line nested 200,000 levels deep raised RecursionError and aborted the
+    whole import; JSON errors said 'at at'."""
+    path = tmp_path / "deep.jsonl"
+    path.write_text(
+        '{"text": '
+        + "[" * 200_000
+        + "]" * 200_000
+        + "}\n"
+        + '{"text": "unterminated}\n'
+        + json.dumps(_good(1))
+        + "\n"
+    )
+    rows, errors = read_import_file(path)
+    assert [r["title"] for r in rows] == ["Story 1"]
+    assert _reasons(errors) == [("deep.jsonl:1", "bad_json"), ("deep.jsonl:2", "bad_json")]
+    assert "too deep" in errors[0]["detail"]
+    assert errors[1]["detail"] == "not valid JSON (Invalid control character at line 1, column 24)"
+    whole = tmp_path / "deep.json"
+    whole.write_text("[" * 200_000 + "]" * 200_000)
+    batch = ImportBatch()
+    batch.add_file(whole)
+    assert batch.errors[0]["reason"] == "bad_file" and "too deep" in batch.errors[0]["detail"]

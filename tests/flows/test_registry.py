@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from pathlib import Path
 
@@ -85,12 +86,25 @@ def test_check_reports_what_to_fix(tmp_path, extra, message):
         ('country = "US"', 'country = "USA"', "ISO 3166-1"),
         ('domain = "a.example"', 'domain = "https://a.example/"', "bare lower-case host"),
         ('version = "2026.1.0"', "", "no top-level `version`"),
-        ('feeds = ["https://a.example/feed"]', "feeds = []", "no feeds and no sitemaps"),
     ],
 )
 def test_check_field_errors(tmp_path, old, new, message):
     errors, _ = check_registry(write(tmp_path, GOOD.replace(old, new)))
     assert any(message in e for e in errors), errors
+
+
+def test_an_outlet_without_feeds_is_a_warning(tmp_path):
+    """An outlet known only through imports (its name and lean for imported records) collects nothing."""
+    errors, warnings = check_registry(
+        write(tmp_path, GOOD.replace('feeds = ["https://a.example/feed"]', "feeds = []"))
+    )
+    assert errors == [] and any("no feeds and no sitemaps" in w for w in warnings), warnings
+
+
+@pytest.mark.parametrize("slug", ["../../etc", "[/x]", "A.example", "a b", "-a", "a..b"])
+def test_a_slug_that_is_not_a_plain_id_is_refused(tmp_path, slug):
+    with pytest.raises(SourceError, match="not a plain id"):
+        load_registry(write(tmp_path, GOOD.replace('slug = "a.example"', f"slug = {json.dumps(slug)}")))
 
 
 def test_hard_errors_raise(tmp_path):

@@ -4,6 +4,7 @@ labels stored with annotator/time/codebook version, undo, progress, and the safe
 from __future__ import annotations
 
 import re
+import secrets
 
 import pytest
 from starlette.testclient import TestClient
@@ -80,13 +81,9 @@ def test_label_is_stored_with_annotator_time_and_codebook_version(page):
     assert "0 / 7 done" in first.text and "test set</a> 0 / 2" in first.text
     response = client.post(
         f"/label/{article_id}",
-        data={
-            "csrf_token": token,
-            "frames": ["Economic", "Political"],
-            "primary_frame": "Political",
-            "slant": "left",
-            "tone": "negative",
-        },
+        data=_label_form(
+            token, frames=["Economic", "Political"], primary_frame="Political", slant="left", tone="negative"
+        ),
     )
     assert response.status_code == 200 and "Saved." in response.text and "1 / 7 done" in response.text
     assert str(response.url).rsplit("/", 1)[1] != article_id  # moved on to the next article
@@ -103,7 +100,7 @@ def test_undo_withdraws_the_last_label_and_returns_to_it(page):
     article_id = str(client.get("/label").url).rsplit("/", 1)[1]
     client.post(
         f"/label/{article_id}",
-        data={"csrf_token": token, "frames": ["Other"], "slant": "center", "tone": "neutral"},
+        data=_label_form(token),
     )
     response = client.post("/undo", data={"csrf_token": token})
     assert str(response.url).endswith(f"/label/{article_id}") and "Undone" in response.text
@@ -121,7 +118,7 @@ def test_annotators_have_their_own_progress(page):
     article_id = str(alice.get("/label").url).rsplit("/", 1)[1]
     alice.post(
         f"/label/{article_id}",
-        data={"csrf_token": a_token, "frames": ["Other"], "slant": "center", "tone": "neutral"},
+        data=_label_form(a_token),
     )
     assert "0 / 7 done" in bob.get("/label").text
     assert str(bob.get("/label").url).endswith(article_id)  # bob still gets it: overlap for agreement
@@ -223,7 +220,9 @@ def test_a_page_needs_an_annotator_list(warehouse):
 
 
 def _label_form(token: str, **extra) -> dict:
-    return {"csrf_token": token, "frames": ["Other"], "slant": "center", "tone": "neutral", **extra}
+    """A label form as the page sends it: its own form id (each rendering of the page has a new one)."""
+    form = {"csrf_token": token, "frames": ["Other"], "slant": "center", "tone": "neutral"}
+    return {**form, "form_id": secrets.token_urlsafe(12), **extra}
 
 
 def test_the_test_set_is_labeled_only_through_its_own_queue(page):
@@ -276,6 +275,17 @@ def test_the_same_form_sent_twice_stores_one_label(page):
     finally:
         con.close()
     assert stored(path)[0]["slant"] == "center"
+
+
+def test_a_label_without_its_form_id_is_refused(page):
+    """Issue 20, point 10: a POST without the page's form id stored a label every time; now refused."""
+    app, path, _, _ = page
+    client, token = login(app, "alice")
+    article_id = re.search(r'data-article-id="([^"]+)"', client.get("/label").text).group(1)
+    for _ in range(2):
+        refused = client.post(f"/label/{article_id}", data=_label_form(token, form_id=""))
+        assert refused.status_code == 400 and "no form id" in refused.text
+    assert stored(path) == []
 
 
 def test_saved_labels_also_land_in_the_labels_export(page):

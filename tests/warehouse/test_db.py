@@ -110,8 +110,9 @@ def test_missing_and_corrupt_files_get_clear_errors(tmp_path):
         run_readonly(tmp_path / "absent.duckdb", "select 1")
     bad = tmp_path / "bad.duckdb"
     bad.write_bytes(b"this is not a database" * 100)
-    with pytest.raises(WarehouseError, match="(?i)move it aside"):
+    with pytest.raises(WarehouseError, match="not a framewatch warehouse") as err:
         connect(bad)
+    assert "framewatch recover" not in str(err.value)  # recover is for damaged warehouses, never for any file
     assert bad.read_bytes().startswith(b"this is not a database")  # nothing destroyed
 
 

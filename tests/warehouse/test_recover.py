@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from pathlib import Path
 
+import duckdb
 import pytest
 from typer.testing import CliRunner
 
@@ -51,9 +52,10 @@ def _warehouse(path: Path, ids: list[str], snapshot: bool) -> None:
 
 
 def _corrupt(path: Path) -> bytes:
-    """Overwrite the file's headers with junk (what a torn write or a bad disk leaves)."""
+    """Overwrite the file's database headers with junk (what a torn write or a bad disk leaves); the first
+    block, which says it is a DuckDB file, stays."""
     data = bytearray(path.read_bytes())
-    data[:8192] = b"\xde\xad\xbe\xef" * 2048
+    data[4096:12288] = b"\xde\xad\xbe\xef" * 2048
     path.write_bytes(bytes(data))
     return bytes(data)
 
@@ -207,3 +209,53 @@ def test_recover_says_where_work_it_could_not_carry_sits(tmp_path):
     assert any(
         f"no labels export at {labels_export.export_path(other)}" in s and str(aside) in s for s in steps
     )
+
+
+@pytest.mark.parametrize("kind", ["passwd", "folder", "other_duckdb", "headless"])
+def test_recover_touches_nothing_that_is_not_a_damaged_warehouse(tmp_path, kind):
+    """Issue 20, point 5: a copy of /etc/passwd, a folder, another DuckDB database, or a warehouse whose
+    header is gone with nothing beside it to say what it was: refused in one line, nothing moved, and the
+    error of any other command on it does not suggest recover; --force still moves a file aside."""
+    from tests.clichecks import one_clear_line
+
+    target = tmp_path / "target"
+    if kind == "passwd":
+        target.write_bytes(b"root:x:0:0:root:/root:/bin/bash\n" * 40)
+    elif kind == "folder":
+        (target / "sub").mkdir(parents=True)
+        (target / "sub" / "f.txt").write_text("mine")
+    elif kind == "other_duckdb":
+        other = duckdb.connect(str(target))
+        other.execute("create table mine as select 42 as answer")
+        other.close()
+    else:
+        _warehouse(target, ["1"], snapshot=False)
+        data = bytearray(target.read_bytes())
+        data[:8192] = b"\0" * 8192
+        target.write_bytes(bytes(data))
+    before = sorted((p.relative_to(tmp_path), p.is_file() and p.read_bytes()) for p in tmp_path.rglob("*"))
+    result = runner.invoke(app, ["recover", "--db", str(target)])
+    one_clear_line(result, str(target), "nothing was moved", code=1)
+    if kind != "other_duckdb":
+        query = runner.invoke(app, ["query", "select 1", "--db", str(target)])
+        assert "framewatch recover" not in one_clear_line(query, str(target), code=1)
+    assert sorted((p.relative_to(tmp_path), p.is_file() and p.read_bytes()) for p in tmp_path.rglob("*")) == (
+        before
+    )
+    if kind != "folder":
+        forced = runner.invoke(app, ["recover", "--db", str(target), "--force"])
+        assert forced.exit_code == 0, forced.output
+        assert [p.name for p in tmp_path.iterdir() if p.name.startswith("target.corrupt-")]  # kept aside
+
+
+def test_a_damaged_warehouse_with_its_snapshot_beside_it_is_recognised(tmp_path):
+    """A warehouse whose header is gone is still ours when its snapshot sits beside it: recovered."""
+    db = tmp_path / "fw.duckdb"
+    _warehouse(db, ["1", "2"], snapshot=True)
+    data = bytearray(db.read_bytes())
+    data[:8192] = b"\0" * 8192
+    db.write_bytes(bytes(data))
+    query = runner.invoke(app, ["query", "select 1", "--db", str(db)])
+    assert f"framewatch recover --db {db}" in query.output and "its snapshot" in query.output
+    result = runner.invoke(app, ["recover", "--db", str(db)])
+    assert result.exit_code == 0 and "restored" in result.output, result.output

@@ -259,3 +259,29 @@ def test_story_pages_put_outlets_side_by_side(page, report):
         assert "2 stories" in seeds.locator(".meta").first.inner_text()
         page.screenshot(path=str(page.shots / "story-seeds-thread.png"), full_page=True)
     assert not page.errors
+
+
+def test_report_out_a_folder_writes_into_it_and_a_failed_write_leaves_nothing(report_db, tmp_path):
+    """Issue 20, point 9: `report --out DIR` raised IsADirectoryError and left a 1.3 MB temporary file."""
+    from typer.testing import CliRunner
+
+    from framewatch.cli import app
+    from tests.clichecks import one_clear_line
+
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    result = CliRunner().invoke(app, ["report", "--db", str(report_db), "--out", str(folder)])
+    assert result.exit_code == 0, result.output
+    assert [p.name for p in folder.iterdir()] == ["framewatch-report.html"]
+    blocked = tmp_path / "blocked.html"
+    blocked.mkdir()  # the report's own name is taken by a folder: the rename fails
+    (blocked / "x").write_text("kept")
+    assert not list(tmp_path.glob(".*.tmp"))
+    with pytest.raises(OSError):
+        con = connect(report_db, read_only=True)
+        try:
+            write_report(con, blocked / ".." / "blocked.html")
+        finally:
+            con.close()
+    assert not list(tmp_path.glob(".*.tmp")) and (blocked / "x").read_text() == "kept"
+    one_clear_line(CliRunner().invoke(app, ["report", "--db", str(report_db), "--out", "/proc/version"]))

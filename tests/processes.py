@@ -1,0 +1,49 @@
+"""Another process's children and whether a process still runs, read from /proc (Linux), for tests that
+kill a command and check what it leaves behind."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import time
+from pathlib import Path
+
+
+def children(pid: int) -> list[int]:
+    """The child processes of `pid`: every thread's children (Prefect's server, say, is started by a
+    thread of its own)."""
+    kids: list[int] = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            kids += [int(k) for k in (task / "children").read_text().split()]
+        except FileNotFoundError:  # the thread ended meanwhile
+            continue
+    return kids
+
+
+def alive(pid: int) -> bool:
+    """Whether `pid` runs: a zombie is dead, only not yet reaped by whoever adopted it."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return state not in ("Z", "X")
+
+
+def wait_until_read(pipe: Path, proc: subprocess.Popen, log: Path, limit: float = 900) -> int:
+    """Wait until `proc` opens the named pipe `pipe` for reading (and so waits there); returns a write end
+    of it, open, so that the reader keeps waiting until the caller closes it. A condition, not a clock:
+    opening a pipe's write end without blocking succeeds exactly when a reader has it open. `log`: the
+    process's output, shown when it ends first."""
+    deadline = time.monotonic() + limit
+    while True:
+        try:
+            return os.open(pipe, os.O_WRONLY | os.O_NONBLOCK)
+        except OSError:
+            if proc.poll() is not None:
+                raise AssertionError(
+                    f"ended before reading {pipe} (rc {proc.returncode}):\n{log.read_text()}"
+                )
+            if time.monotonic() > deadline:
+                raise AssertionError(f"never read {pipe}:\n{log.read_text()}") from None
+            time.sleep(0.1)
