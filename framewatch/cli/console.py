@@ -15,12 +15,24 @@ console = Console(width=None if sys.stdout.isatty() else 180)
 err_console = Console(stderr=True, width=None if sys.stderr.isatty() else 180)
 
 
+def cell(value: Any) -> str:
+    """A value as a table shows it: floats to 4 decimals at most (full precision: `--json`), no -0."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            return str(value)
+        text = f"{round(value, 4) + 0.0:.4f}".rstrip("0").rstrip(".")
+        return "0" if text in ("-0", "") else text
+    return str(value)
+
+
 def print_table(columns: Sequence[str], rows: Sequence[Sequence[Any]], title: str | None = None) -> None:
     table = Table(title=title, show_lines=False)
     for col in columns:
         table.add_column(str(col), overflow="fold")
     for row in rows:
-        table.add_row(*["" if v is None else str(v) for v in row])
+        table.add_row(*[cell(v) for v in row])
     console.print(table)
 
 

@@ -85,7 +85,7 @@ def _run_or_fail(run: Callable[[], Any], api_ready: Callable[[], None] | None = 
 
 def _print_outcome(db_path: Path, outcome: dict[str, Any]) -> None:
     from warehouse.db import connect
-    from warehouse.queries import outlet_comparison
+    from warehouse.queries import in_sample_note, outlet_comparison
 
     counts = outcome["counts"]
     console.print(
@@ -106,9 +106,12 @@ def _print_outcome(db_path: Path, outcome: dict[str, Any]) -> None:
     con = connect(db_path, read_only=True)
     try:
         columns, rows = outlet_comparison(con)
+        note = in_sample_note(con)
     finally:
         con.close()
     print_table(columns, rows, title="outlet comparison (current model)")
+    if note:
+        console.print(note, soft_wrap=True, markup=False, highlight=False)
     console.print(
         f"Data: [bold]{db_path.resolve()}[/]\n"
         f'Try: framewatch query "select * from frame_share_weekly order by week, outlet, share desc"'
@@ -212,10 +215,10 @@ def import_files(
     if outcome is None:
         _model_loads(None)
         api_ready = start_temporary_api()
-        from flows.monitor import monitor_flow
+        from flows.monitor import import_flow
 
         outcome = _run_or_fail(
-            lambda: monitor_flow(db_path=str(db_path), collect=params, runner=run_on), api_ready
+            lambda: import_flow(db_path=str(db_path), collect=params, runner=run_on), api_ready
         )
     _print_outcome(db_path, outcome)
     code, line = import_verdict(outcome["counts"])
