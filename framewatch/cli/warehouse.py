@@ -132,24 +132,33 @@ def shifts(
 def report(
     out: Annotated[Path, typer.Option("--out", help="HTML file to write.")] = Path("framewatch-report.html"),
     db: DbOption = None,
-    outlets: Annotated[int, typer.Option(help="Show at most this many outlets (most articles first).")] = 12,
+    outlets: Annotated[
+        int,
+        typer.Option(
+            min=1, help="Show at most this many outlets (most articles first); says when any is left out."
+        ),
+    ] = 30,
 ) -> None:
     """Write one HTML report that works offline: slant by outlet, frames over time, stories.
 
     Each outlet's frame emphasis against the others, with filters by outlet, topic and period,
     click-through to the articles; stories, threads, blindspots and a page per story with its outlets
     side by side."""
-    from flows.reporting.report import ReportOptions, write_report
+    from flows.reporting.report import ReportOptions, report_notes, write_report
 
     try:
         con = connect(resolve_db(db), read_only=True)
     except WarehouseError as exc:
         fail(str(exc))
+    opts = ReportOptions(max_outlets=outlets)
     try:
-        path = write_report(con, out, ReportOptions(max_outlets=outlets))
+        path = write_report(con, out, opts)
+        notes = report_notes(con, opts)
     finally:
         con.close()
-    console.print(f"report: {path.resolve()}")
+    console.print(f"report: {path.resolve()}", soft_wrap=True, highlight=False)
+    for note in notes:
+        console.print(f"note: {note}", soft_wrap=True, markup=False, highlight=False)
 
 
 def export(
