@@ -27,10 +27,10 @@ def slant_side(score: float | None) -> str:
 
 
 def slant_line(score: float | None) -> str:
-    """'slant score -0.44 (leans left; -1 left .. +1 right)'."""
+    """'score -0.44 (leans left; -1 left .. +1 right)'."""
     if score is None:
-        return "no slant score"
-    return f"slant score {score:+.2f} ({slant_words(score)}; -1 left .. +1 right)"
+        return "no score"
+    return f"score {score:+.2f} ({slant_words(score)}; -1 left .. +1 right)"
 
 
 def emphasised(share: float, others_share: float | None) -> bool:
