@@ -63,9 +63,10 @@ def _model_loads(model: str | None) -> None:
     weight file whose card still matches it then ends in one line, not in tracebacks from a failed flow."""
     from classifier import registry
     from classifier.promotion import probe
+    from flows.score import scorer_for  # the score flow reuses the model loaded here
 
     try:
-        probe(model or registry.promoted_version())
+        probe(model or registry.promoted_version(), load=scorer_for)
     except registry.RegistryError as exc:
         fail(f"{exc}; nothing was collected or scored")
 
@@ -171,8 +172,8 @@ def monitor(
     score, retrain = ScoreParams(model_version=model), RetrainParams(min_new_gold=retrain_after)
     outcome = settled_monitor(db_path, collect, score, retrain, run_on)  # nothing new: no flow started
     if outcome is None:
+        api_ready = start_temporary_api()  # boots while the model loads and the flow modules import
         _model_loads(model)
-        api_ready = start_temporary_api()
         from flows.monitor import monitor_flow
 
         outcome = _run_or_fail(
@@ -213,8 +214,8 @@ def import_files(
     params = CollectParams(import_paths=[str(f) for f in files], import_outlet=outlet)
     outcome = settled_import(db_path, params)  # nothing new: answered without starting a flow
     if outcome is None:
+        api_ready = start_temporary_api()  # boots while the model loads and the flow modules import
         _model_loads(None)
-        api_ready = start_temporary_api()
         from flows.monitor import import_flow
 
         outcome = _run_or_fail(
@@ -325,8 +326,8 @@ def score_cmd(
     params = ScoreParams(model_version=model)
     db_path = resolve_db(db)
     _preflight(db_path, model=params.model_version)
-    _model_loads(params.model_version)
     api_ready = start_temporary_api()
+    _model_loads(params.model_version)
     from flows.score import score_flow
 
     _run_part("score", score_flow, params, db_path, api_ready, runner, address, workers)
