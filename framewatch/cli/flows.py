@@ -78,7 +78,10 @@ def _run_or_fail(run: Callable[[], Any], api_ready: Callable[[], None] | None = 
 
     try:
         if api_ready is not None:
-            api_ready()
+            try:
+                api_ready()
+            except RuntimeError as exc:  # the temporary API did not come up: nothing has run yet
+                fail(f"{exc}; nothing was collected or scored (or set PREFECT_API_URL to a running server)")
         return run()
     except ACTIONABLE as exc:
         fail(str(exc))
