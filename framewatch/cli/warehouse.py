@@ -26,6 +26,8 @@ def query(
 ) -> None:
     """Run SQL read-only (views: frame_share_weekly, outlet_summary, article_scores).
 
+    Tables show numbers to 4 decimals at most; --json prints them in full.
+
     Only SELECT runs (and EXPLAIN of a SELECT); files can be read only under FRAMEWATCH_QUERY_DIRS
     (default: the snapshot folder and ./framewatch-parquet); no COPY, ATTACH, INSTALL/LOAD or SET."""
     settings = WarehouseSettings()
