@@ -91,7 +91,7 @@ def monitor_flow(
         else:
             done = report_flow(db_path, report)
             run.counts.update(
-                report=f"refreshed: {why}",
+                report=f"refreshed, snapshot published (was due: {why})",
                 stories=done["counts"]["stories"],
                 shift_alerts=done["counts"]["shift_alerts"],
             )
