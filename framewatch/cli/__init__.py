@@ -63,10 +63,14 @@ def _exit_now(code: object) -> NoReturn:
     run's fixed cost (bench/bench_overhead.py). Every file and database was closed by then."""
     import atexit
     import sys
+    import threading
 
     if isinstance(code, str):
         print(code, file=sys.stderr)
         code = 1
+    # what the interpreter does first at exit, in its order: threading's exit hooks (Prefect drains its
+    # log and event workers there) and the join of non-daemon threads, then the atexit handlers
+    threading._shutdown()  # type: ignore[attr-defined]
     atexit._run_exitfuncs()
     for stream in (sys.stdout, sys.stderr):
         try:
