@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 import math
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -27,11 +28,14 @@ from classifier.scoring import Doc
 logger = logging.getLogger(__name__)
 
 
-def probe(version: str, models_dir: Path | str | None = None) -> dict[str, Any]:
+def probe(
+    version: str, models_dir: Path | str | None = None, load: Callable[[str], Any] | None = None
+) -> dict[str, Any]:
     """Load `version` the way scoring does and score a probe text; RegistryError (with the reason) when it
-    does not load or its prediction is not usable. Returns the prediction."""
+    does not load or its prediction is not usable. Returns the prediction. `load`: how to load it (the
+    CLI passes the score flow's per-process cache, so the run does not load the model twice)."""
     try:
-        scorer = load_scorer(version, models_dir)
+        scorer = load(version) if load is not None else load_scorer(version, models_dir)
         prediction = scorer.score([Doc(title=PROBE[0], text=PROBE[1])])[0].to_dict()
     except RegistryError:
         raise

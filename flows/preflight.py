@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from classifier import registry
 from classifier.registry import RegistryError
@@ -15,6 +16,9 @@ from flows.sources.registry import SourceError, check_registry
 from labels.retrain import RetrainConfig, missing_requirements
 from warehouse import labels_store
 from warehouse.db import WarehouseError, connect, ensure_writable
+
+if TYPE_CHECKING:  # labels.retrain imports scikit-learn: seconds a run that does not retrain need not pay
+    from labels.retrain import RetrainConfig
 
 ACTIONABLE = (WarehouseError, SourceError, RegistryError)
 
@@ -54,6 +58,8 @@ def check_retrain(db_path: Path | str, data_dir: Path, models_dir: Path, config:
     """Raise PreflightError listing every requirement of a retraining turn that is missing (gold labels
     on both sides of the frozen test set, base corpora, a writable model registry, the database free):
     a read of the label tables, seconds, before any flow or training starts."""
+    from labels.retrain import missing_requirements
+
     problems: list[str] = []
     path = Path(db_path)
     if not path.exists():

@@ -11,12 +11,14 @@ from prefect.artifacts import create_markdown_artifact
 from flows.analysis.shifts import detect_shifts
 from flows.analysis.stories import update_stories
 from flows.analysis.topics import assign_topics, load_taxonomy
+from flows.analysis.training_overlap import record_training_overlap
 from flows.outcome import RunOutcome
 from flows.params import ReportParams
 from flows.report_state import report_key, snapshot_target
 from flows.reporting.report import markdown_summary
 from flows.runs import recorded_run, writer
 from flows.settings import FlowSettings
+from warehouse import state
 from warehouse.marts import refresh_marts
 from warehouse.snapshot import publish_snapshot
 
@@ -37,9 +39,12 @@ def report_flow(db_path: str, params: ReportParams | None = None) -> RunOutcome:
         shifts = detect_shifts(con, week)
         run.counts["shift_alerts"] = len(shifts["alerts"])
         run.counts["shift_check"] = shifts["summary"]
+        overlap = record_training_overlap(con)
+        if overlap is not None:
+            run.counts["in_training"] = overlap["articles_in_training"] if overlap["known"] else "unknown"
+        state.record_report_state(con, run.run_id, report_key(con, taxonomy.version))
         snap = publish_snapshot(con, snapshot_target(db_path, params))
         run.counts["snapshot"] = str(snap)
-        run.counts["state"] = report_key(con, taxonomy.version)
         create_markdown_artifact(
             markdown=markdown_summary(con),
             key="framewatch-summary",

@@ -39,8 +39,9 @@ def configure_runtime(settings: FlowSettings) -> None:
         "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
         "DO_NOT_TRACK": "1",
         "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180",
-        # run logs reach the Prefect UI when there is a real server; the temporary API dies with the run
-        "PREFECT_LOGGING_TO_API_ENABLED": "true" if os.environ.get("PREFECT_API_URL") else "false",
+        # run logs are kept with the run, also on the temporary API (its database is in PREFECT_HOME:
+        # `prefect flow-run logs ID` and `prefect server start` read them later)
+        "PREFECT_LOGGING_TO_API_ENABLED": "true",
         "PREFECT_RESULTS_PERSIST_BY_DEFAULT": "false",
         "HF_HUB_OFFLINE": "1",
         "TRANSFORMERS_OFFLINE": "1",
@@ -53,15 +54,30 @@ def configure_runtime(settings: FlowSettings) -> None:
 
 _PR_SET_PDEATHSIG = 1
 BOOT_THREAD = "prefect-temporary-api"  # starts Prefect's server and lives as long as the process
+_RAN_FLOWS = False
+
+
+def ran_flows() -> bool:
+    """True once this process started (or asked for) Prefect's API to run flows: it has loaded Prefect,
+    the models and torch, whose teardown at interpreter exit takes seconds (see framewatch.cli.main)."""
+    return _RAN_FLOWS
 
 
 def start_temporary_api() -> Callable[[], None]:
     """Start Prefect's temporary API server (used when PREFECT_API_URL is unset) in the background now,
     so its start-up (seconds, in its own process) overlaps the command's own imports and checks; returns
-    the function to call before the first flow runs, which waits until the server answers. Prefect keeps
-    one such server per process and stops it at exit; `tie_server_to_this_process` makes it die with this
-    process even when that is killed (kill -9), which Prefect's exit handler cannot see. Nothing is
-    started when a real server is set."""
+    the function to call before the first flow runs, which waits until the server answers. In a process
+    that has not imported Prefect yet the server is started without importing Prefect here
+    (flows.temporary_api); otherwise Prefect's own server is started from a thread. Either is stopped at
+    exit and dies with this process even when that is killed (kill -9), which an exit handler cannot see
+    (`tie_server_to_this_process`, flows.temporary_api). Nothing is started when a real server is set."""
+    from flows.temporary_api import start_early
+
+    global _RAN_FLOWS
+    _RAN_FLOWS = True
+    early = start_early()
+    if early is not None:
+        return early
     from prefect.settings import get_current_settings
 
     current = get_current_settings()

@@ -116,3 +116,21 @@ def propose_gold(
         )
     log.info("adjudication: %d decided, %d conflicts", len(decided), len(conflicts))
     return decided, conflicts
+
+
+def waiting_for_annotators(
+    labels: Sequence[Mapping[str, Any]],
+    min_annotators: int = 2,
+    accept_single: bool = False,
+    skip: set[str] | frozenset[str] = frozenset(),
+) -> dict[str, list[str]]:
+    """Articles that cannot become gold yet because fewer than `min_annotators` people labeled them (and
+    single labels are not accepted): article id -> who labeled it."""
+    by_article: dict[str, set[str]] = defaultdict(set)
+    for r in labels:
+        by_article[str(r["article_id"])].add(str(r["annotator"]))
+    return {
+        a: sorted(who)
+        for a, who in sorted(by_article.items())
+        if a not in skip and len(who) < min_annotators and not (accept_single and len(who) == 1)
+    }

@@ -222,7 +222,8 @@ def missing_requirements(
     if len(gold_test) < config.min_test_articles:
         missing.append(
             f"only {len(gold_test)} gold-labeled test articles (need {config.min_test_articles}): label the "
-            "frozen test set (`framewatch label serve` shows test articles first), then "
+            "frozen test set (its own queue on the labeling page: `framewatch label serve`, then open "
+            "http://127.0.0.1:8766/test), then "
             "`framewatch label adjudicate`"
         )
     if len(gold_train) < config.min_train_gold:

@@ -27,6 +27,27 @@ def outlet_comparison(con: duckdb.DuckDBPyConnection) -> tuple[list[str], list[t
     return [d[0] for d in cur.description], cur.fetchall()
 
 
+def in_sample_note(con: duckdb.DuckDBPyConnection) -> str | None:
+    """One line on the articles the current model was trained on (model_training_checks), or None when
+    none of the stored articles is known to be: figures on those articles are in-sample."""
+    from warehouse.shifts_store import current_model
+    from warehouse.training_overlap import latest
+
+    model = current_model(con)
+    check = latest(con, model)
+    if check is None:
+        return None
+    if not check["known"]:
+        return f"note: cannot tell which articles {model} was trained on ({check['source']})"
+    if not check["articles_in_training"]:
+        return None
+    return (
+        f"IN-SAMPLE: {check['articles_in_training']} of {check['articles_checked']} articles are in the "
+        f"training data of {model} (column in_training): figures on them describe what the model learned, "
+        "not how it does on new articles"
+    )
+
+
 def run_summary(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, Any]:
     """The counts and errors a run recorded."""
     row = con.execute(sql("run_summary"), [run_id]).fetchone()

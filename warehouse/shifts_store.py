@@ -38,8 +38,14 @@ TEST_COLUMNS = (
 
 
 def latest_week(con: duckdb.DuckDBPyConnection) -> date | None:
-    """The most recent week with scored articles (the default week to test)."""
+    """The default week to test: the last week of the bulk of the data (the data_window view)."""
     return one_row(con, sql("shifts_latest_week"))[0]
+
+
+def articles_after(con: duckdb.DuckDBPyConnection, week: date) -> int:
+    """Scored articles published after `week` (the default week leaves them out when they lie outside the
+    bulk of the data)."""
+    return int(one_row(con, sql("shifts_articles_after"), {"week": week})[0] or 0)
 
 
 def current_model(con: duckdb.DuckDBPyConnection) -> str | None:

@@ -3,8 +3,11 @@ nothing new can skip re-publishing the same report, and the state the last repor
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import duckdb
 
+from warehouse.load import now
 from warehouse.sqlfiles import sql
 
 
@@ -16,3 +19,10 @@ def fingerprint(con: duckdb.DuckDBPyConnection) -> str:
 def last_report_state(con: duckdb.DuckDBPyConnection) -> str | None:
     row = con.execute(sql("last_report_state")).fetchone()
     return row[0] if row else None
+
+
+def record_report_state(
+    con: duckdb.DuckDBPyConnection, run_id: str, state: str, at: datetime | None = None
+) -> None:
+    """Keep what report run `run_id` showed (its key), apart from the counts people read."""
+    con.execute(sql("record_report_state"), {"run_id": run_id, "state": state, "recorded_at": at or now()})

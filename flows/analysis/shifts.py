@@ -123,9 +123,10 @@ def summarize(week: date, cells: list[dict[str, Any]], params: ShiftParams) -> s
 def detect_shifts(
     con: duckdb.DuckDBPyConnection, week: date | None = None, params: ShiftParams = ShiftParams()
 ) -> dict[str, Any]:
-    """Test `week` (a Monday; default: the latest week with articles), store every test with its reason
-    and the week's one-line summary (replacing an earlier check of that week and model). Returns
-    {"week", "summary", "alerts", "tests"}."""
+    """Test `week` (a Monday; default: the last week of the bulk of the data, data_window), store every
+    test with its reason and the week's one-line summary (replacing an earlier check of that week and
+    model). Returns {"week", "summary", "alerts", "tests"}."""
+    chosen = week is None
     if week is not None:
         week = monday(week)
     week = week or shifts_store.latest_week(con)
@@ -146,6 +147,12 @@ def detect_shifts(
         )
         c.update(week=week, model_version=model, checked_at=checked, test=params.describe())
     summary = summarize(week, cells, params)
+    later = shifts_store.articles_after(con, week) if chosen else 0
+    if later:
+        summary += (
+            f" (the last week of the bulk of the data; {later} article(s) dated later lie outside it: "
+            "--week tests another week)"
+        )
     shifts_store.replace_week(con, week, model, checked, cells, summary)
     alerts = [c for c in cells if c["alert"]]
     log.info(summary)

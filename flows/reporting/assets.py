@@ -25,13 +25,30 @@ def _script_text(js: str) -> Markup:
 
 @lru_cache(maxsize=1)
 def vega_bundle() -> Markup:
-    """vegaEmbed, vega and vegaLite as globals (the Vega-Lite version Altair writes specs for)."""
+    """vegaEmbed, vega and vegaLite as globals (the Vega-Lite version Altair writes specs for). Bundling
+    takes seconds, so the bundle is kept in FRAMEWATCH_HOME/cache, keyed by both versions."""
     import altair as alt
     import vl_convert as vlc
 
+    from flows.settings import FlowSettings
+
     version = alt.SCHEMA_VERSION.rsplit(".", 1)[0]  # 'v6.4.1' -> 'v6.4'
-    log.info("bundling Vega-Lite %s with vl-convert %s", version, vlc.__version__)
-    return _script_text(vlc.javascript_bundle(vl_version=version))
+    cached = FlowSettings().home / "cache" / f"vega-bundle-{version}-vl-convert-{vlc.__version__}.js"
+    try:
+        text = cached.read_text(encoding="utf-8")
+    except OSError:
+        text = ""
+    if "vegaEmbed" not in text:
+        log.info("bundling Vega-Lite %s with vl-convert %s", version, vlc.__version__)
+        text = vlc.javascript_bundle(vl_version=version)
+        try:
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            tmp = cached.with_name(f".{cached.name}.tmp")
+            tmp.write_text(text, encoding="utf-8")
+            tmp.replace(cached)
+        except OSError:
+            log.warning("could not keep the Vega bundle at %s", cached, exc_info=True)
+    return _script_text(text)
 
 
 def page_script() -> Markup:

@@ -3,12 +3,14 @@ each outlet's frame emphasis against the other outlets (lift).
 
 Every chart reads named datasets the page supplies once (`frame_cells`, `slant_cells`, `outlets`): sums per
 outlet, week, month and topic, from which the chart computes the estimates the marts compute (share = mean
-calibrated probability, 90% interval = share +- 1.645 sd / sqrt(n), lift on the log scale), after the
-page's filters: the params `f_outlet`, `f_topic` and `f_period` (a month, 'YYYY-MM'), each 'All' by default,
-set by the page's filter bar (flows/reporting/templates/report.js)."""
+calibrated probability with its 90% Wilson interval, slant score with the Wilson interval of (score+1)/2,
+lift with the adjusted log interval: warehouse/views/intervals.sql), after the page's filters: the params
+`f_outlet`, `f_topic` ('All' by default) and `f_from`, `f_to` (months 'YYYY-MM': by default the stretch
+where the bulk of the data is), set by the page's filter bar (flows/reporting/templates/report.js)."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import altair as alt
@@ -17,17 +19,63 @@ LEANS = ["left", "center", "right", "unknown"]
 LEAN_COLORS = ["#2166ac", "#6f6f6f", "#b2182b", "#d98500"]  # blue, grey, red, amber: distinct hues
 SLANT_COLORS = ["#2166ac", "#b9b9b9", "#b2182b"]
 Z90 = 1.645
+Z2 = Z90 * Z90
+TOO_FEW = 10  # under this many articles a cell is too_few (the marts' rule)
+MIN_POINTS = 0.05  # a lift stands out only when the shares also differ by this much (frame_lift)
+MIN_SHARE = 0.10  # below this share on both sides a lift is not printed: 2% vs 1% is no emphasis
 
-PARAMS = [alt.param(name=n, value="All") for n in ("f_outlet", "f_topic", "f_period")]
 ON_TOPIC = "(f_topic == 'All' || datum.topic == f_topic)"
-# a period is a month ('2026-10') or 'since:<Monday>' (the last weeks), or All
-IN_PERIOD = (
-    "(f_period == 'All' || datum.month == f_period"
-    " || (slice(f_period, 0, 6) == 'since:' && toDate(datum.week) >= toDate(slice(f_period, 6))))"
-)
+IN_PERIOD = "(datum.month >= f_from && datum.month <= f_to)"
 OF_OUTLET = "(f_outlet == 'All' || datum.outlet_id == f_outlet)"
 LEAN_SCALE = alt.Scale(domain=LEANS, range=LEAN_COLORS)
-CAUTION = "datum.n < 10 ? 'under 10 articles: the interval says more than the estimate' : ''"
+N_TEXT = (
+    f"datum.n < {TOO_FEW} ? datum.n + ' (under {TOO_FEW}: the interval says more than the estimate)' "
+    ": '' + datum.n"
+)
+
+
+def params(first_month: str, last_month: str) -> list[Any]:
+    """The filters every chart reads; the period defaults to [first_month, last_month]."""
+    return [
+        alt.param(name="f_outlet", value="All"),
+        alt.param(name="f_topic", value="All"),
+        alt.param(name="f_from", value=first_month),
+        alt.param(name="f_to", value=last_month),
+    ]
+
+
+def wilson(p: str, n: str, upper: bool) -> str:
+    """The 90% Wilson bound of share `p` over `n` articles (views/intervals.sql wilson_lo / wilson_hi)."""
+    sign = "+" if upper else "-"
+    spread = f"sqrt(max(({p}) * (1 - ({p})), 0) / ({n}) + {Z2} / (4 * ({n}) * ({n})))"
+    core = f"(({p}) + {Z2} / (2 * ({n})) {sign} {Z90} * {spread}) / (1 + {Z2} / ({n}))"
+    return f"min(1, max({core}, {p}))" if upper else f"max(0, min({core}, {p}))"
+
+
+def score_bound(s: str, n: str, upper: bool) -> str:
+    """The bound of a score in -1..1 (views/intervals.sql score_lo / score_hi)."""
+    return f"2 * {wilson(f'(({s}) + 1) / 2', n, upper)} - 1"
+
+
+def _adjusted(p: str, n: str) -> str:
+    return f"((({n}) * ({p}) + {Z2 / 2}) / (({n}) + {Z2}))"
+
+
+def lift_bound(p: str, n: str, q: str, m: str, upper: bool) -> str:
+    """The bound of the lift p / q (views/intervals.sql lift_lo / lift_hi)."""
+    se = (
+        f"sqrt((1 - {_adjusted(p, n)}) / (({n}) * ({p}) + {Z2 / 2}) + "
+        f"(1 - {_adjusted(q, m)}) / (({m}) * ({q}) + {Z2 / 2}))"
+    )
+    ratio = f"({_adjusted(p, n)} / {_adjusted(q, m)})"
+    if upper:
+        return f"max({ratio} * exp({Z90} * {se}), ({p}) / ({q}))"
+    return f"min({ratio} * exp(-{Z90} * {se}), ({p}) / ({q}))"
+
+
+def _js(text: str) -> str:
+    """A Python string as a Vega expression string literal."""
+    return json.dumps(text)
 
 
 def _outlets_lookup() -> alt.LookupData:
@@ -41,40 +89,42 @@ def _finish(chart: Any) -> dict[str, Any]:
     return (
         chart.configure_view(stroke=None)
         .configure_axis(labelFontSize=12, titleFontSize=12)
-        .configure_legend(symbolOpacity=1, labelLimit=0)
-        .to_dict()
+        .configure_legend(symbolOpacity=1, labelLimit=0, titleLimit=0)
+        .properties(autosize=alt.AutoSizeParams(type="pad", resize=True))  # rows come and go with filters
+        .to_dict(validate=False)  # Vega-Lite itself checks the spec in the page (tests render every chart)
     )
 
 
-def slant_chart(n_outlets: int) -> dict[str, Any]:
+def slant_chart(window: tuple[str, str], model_error: str) -> dict[str, Any]:
     """Per outlet, left to right by lean prior: slant score (P(right) - P(left)) with its 90% interval, and
-    the estimated left / center / right shares; the label carries the article count."""
+    the estimated left / center / right shares; the label carries the article count. One row per outlet
+    shown, whatever the filters leave (rows keep their height)."""
     base = (
         alt.Chart(alt.NamedData(name="slant_cells"))
         .transform_filter(f"{OF_OUTLET} && {ON_TOPIC} && {IN_PERIOD}")
         .transform_aggregate(
             n="sum(n)",
-            sum_score="sum(sum_score)",
-            sum_score2="sum(sum_score2)",
             sum_left="sum(sum_left)",
             sum_center="sum(sum_center)",
             sum_right="sum(sum_right)",
             sum_tone="sum(sum_tone)",
+            n_train="sum(n_train)",
             groupby=["outlet_id"],
         )
         .transform_lookup(lookup="outlet_id", from_=_outlets_lookup())
         .transform_calculate(
-            score="datum.sum_score / datum.n",
-            se="sqrt(max(datum.sum_score2 / datum.n - pow(datum.sum_score / datum.n, 2), 0) / datum.n)",
-            lo=f"max(datum.score - {Z90} * datum.se, -1)",
-            hi=f"min(datum.score + {Z90} * datum.se, 1)",
+            score="(datum.sum_right - datum.sum_left) / datum.n",
+            lo=score_bound("datum.score", "datum.n", upper=False),
+            hi=score_bound("datum.score", "datum.n", upper=True),
             est_left="datum.sum_left / datum.n",
             est_center="datum.sum_center / datum.n",
             est_right="datum.sum_right / datum.n",
-            tone="datum.sum_tone / datum.n",
+            tone="round(100 * datum.sum_tone / datum.n) / 100 + 0",  # no -0.00
             label="datum.outlet + ' (' + datum.lean + ', n=' + datum.n + ')'",
             sortkey="datum.lean_rank * 10 + datum.score",
-            caution=CAUTION,
+            n_text=N_TEXT,
+            trained="datum.n_train ? datum.n_train + ' of ' + datum.n + ' (in-sample)' : 'none'",
+            model_error=_js(model_error),
         )
     )
     y = alt.Y(
@@ -86,7 +136,7 @@ def slant_chart(n_outlets: int) -> dict[str, Any]:
     tooltip = [
         alt.Tooltip("outlet:N", title="outlet"),
         alt.Tooltip("lean:N", title="lean prior"),
-        alt.Tooltip("n:Q", title="articles (n)"),
+        alt.Tooltip("n_text:N", title="articles (n)"),
         alt.Tooltip("score:Q", title="slant score", format="+.2f"),
         alt.Tooltip("lo:Q", title="90% interval from", format="+.2f"),
         alt.Tooltip("hi:Q", title="90% interval to", format="+.2f"),
@@ -94,11 +144,12 @@ def slant_chart(n_outlets: int) -> dict[str, Any]:
         alt.Tooltip("est_center:Q", title="est. center", format=".0%"),
         alt.Tooltip("est_right:Q", title="est. right", format=".0%"),
         alt.Tooltip("tone:Q", title="mean tone", format="+.2f"),
-        alt.Tooltip("caution:N", title="note"),
+        alt.Tooltip("trained:N", title="in the model's training data"),
+        alt.Tooltip("model_error:N", title="model error (held out)"),
     ]
-    x_title = "slant score: -1 left .. +1 right (90% interval)"
+    x_title = "slant score: -1 left .. +1 right (90% interval: sampling of articles only)"
     x = alt.X("score:Q", title=x_title, scale=alt.Scale(domain=[-1, 1]))
-    height = max(24 * n_outlets, 120)
+    step = alt.Step(26)
     zero = alt.Chart(alt.Data(values=[{"x": 0}])).mark_rule(color="#999", strokeDash=[3, 3]).encode(x="x:Q")
     interval = base.mark_rule(strokeWidth=2.5).encode(
         x=alt.X("lo:Q", title=x_title, scale=alt.Scale(domain=[-1, 1])),
@@ -113,7 +164,7 @@ def slant_chart(n_outlets: int) -> dict[str, Any]:
         color=alt.Color("lean:N", scale=LEAN_SCALE, title="lean prior"),
         tooltip=tooltip,
     )
-    scores = alt.layer(zero, interval, point).properties(width=420, height=height)
+    scores = alt.layer(interval, point, zero).properties(width=420, height=step)
     shares = (
         base.transform_fold(["est_left", "est_center", "est_right"], as_=["slant", "est"])
         .transform_calculate(
@@ -137,18 +188,19 @@ def slant_chart(n_outlets: int) -> dict[str, Any]:
                 alt.Tooltip("est:Q", title="estimated share", format=".0%"),
             ],
         )
-        .properties(width=240, height=height)
+        .properties(width=240, height=step)
     )
     return _finish(
-        alt.hconcat(scores, shares, spacing=12).add_params(*PARAMS).resolve_scale(color="independent")
+        alt.hconcat(scores, shares, spacing=12)
+        .add_params(*params(*window))
+        .resolve_scale(color="independent")
     )
 
 
-def frames_over_time(top_frames: list[str], recent_from: str) -> dict[str, Any]:
+def frames_over_time(top_frames: list[str], window: tuple[str, str], model_error: str) -> dict[str, Any]:
     """Small multiples, one per frame: the estimated share of each lean group's articles (of the outlet
-    chosen in the filter, or of all outlets) week by week, with its 90% interval as a band. With every
-    period chosen it shows the weeks from `recent_from` (a Monday, ISO) on, so a few old articles do not
-    squeeze the recent weeks into a sliver; lines break where weeks are missing."""
+    chosen in the filter, or of all outlets) week by week, with its 90% interval as a band, in the chosen
+    months (by default where the bulk of the data is); lines break where weeks are missing."""
     x = alt.X("week:T", title="week", axis=alt.Axis(format="%b %d", labelAngle=0, tickCount=6))
     color = alt.Color("lean:N", scale=LEAN_SCALE, title="lean prior of the outlets")
     y = alt.Y(
@@ -156,13 +208,13 @@ def frames_over_time(top_frames: list[str], recent_from: str) -> dict[str, Any]:
     )
     tooltip = [
         alt.Tooltip("frame:N"),
-        alt.Tooltip("week:N", title="week of"),
+        alt.Tooltip("week:T", title="week of", format="%Y-%m-%d"),
         alt.Tooltip("lean:N", title="outlets' lean"),
-        alt.Tooltip("n:Q", title="articles (n)"),
+        alt.Tooltip("n_text:N", title="articles (n)"),
         alt.Tooltip("share:Q", title="estimated share", format=".0%"),
         alt.Tooltip("lo:Q", title="90% interval from", format=".0%"),
         alt.Tooltip("hi:Q", title="90% interval to", format=".0%"),
-        alt.Tooltip("caution:N", title="note"),
+        alt.Tooltip("model_error:N", title="model error (held out)"),
     ]
     band = (
         alt.Chart()
@@ -183,18 +235,15 @@ def frames_over_time(top_frames: list[str], recent_from: str) -> dict[str, Any]:
     layered = (
         alt.layer(band, line, points, data=alt.NamedData(name="frame_cells"))
         .transform_filter(f"{OF_OUTLET} && {ON_TOPIC} && {IN_PERIOD}")
-        .transform_filter(f"f_period != 'All' || toDate(datum.week) >= toDate('{recent_from}')")
         .transform_filter(alt.FieldOneOfPredicate(field="frame", oneOf=top_frames))
         .transform_lookup(lookup="outlet_id", from_=_outlets_lookup())
-        .transform_aggregate(
-            n="sum(n)", sum_p="sum(sum_p)", sum_p2="sum(sum_p2)", groupby=["week", "frame", "lean"]
-        )
+        .transform_aggregate(n="sum(n)", sum_p="sum(sum_p)", groupby=["week", "frame", "lean"])
         .transform_calculate(
             share="datum.sum_p / datum.n",
-            se="sqrt(max(datum.sum_p2 / datum.n - pow(datum.sum_p / datum.n, 2), 0) / datum.n)",
-            lo=f"max(datum.share - {Z90} * datum.se, 0)",
-            hi=f"min(datum.share + {Z90} * datum.se, 1)",
-            caution=CAUTION,
+            lo=wilson("datum.share", "datum.n", upper=False),
+            hi=wilson("datum.share", "datum.n", upper=True),
+            n_text=N_TEXT,
+            model_error=_js(model_error),
         )
         # a new line segment after every missing week (a line across a gap would invent the weeks between)
         .transform_window(
@@ -221,43 +270,39 @@ def frames_over_time(top_frames: list[str], recent_from: str) -> dict[str, Any]:
             columns=3,
         )
         .resolve_scale(y="independent")
-        .add_params(*PARAMS)
+        .add_params(*params(*window))
     )
     return _finish(chart)
 
 
-def lift_heatmap(frames: list[str], n_outlets: int) -> dict[str, Any]:
+def lift_heatmap(frames: list[str], window: tuple[str, str]) -> dict[str, Any]:
     """Outlet x frame: the outlet's estimated share of the frame over every other outlet's share, in the
     chosen topic and period (lift; 2 = twice as much as the rest). Colour on the log scale; the number is
-    the lift, bold where its 90% interval excludes 1."""
+    the lift, solid where it stands out (its 90% interval excludes 1, both sides have at least 10 articles
+    and the shares differ by at least 5 points) and faint where it does not; cells where both shares are
+    under 10% are grey and carry no number (a ratio of two small shares is large and means little)."""
     base = (
         alt.Chart(alt.NamedData(name="frame_cells"))
         .transform_filter(f"{ON_TOPIC} && {IN_PERIOD}")
-        .transform_aggregate(
-            n="sum(n)", sum_p="sum(sum_p)", sum_p2="sum(sum_p2)", groupby=["outlet_id", "frame"]
-        )
-        .transform_joinaggregate(all_n="sum(n)", all_p="sum(sum_p)", all_p2="sum(sum_p2)", groupby=["frame"])
-        .transform_calculate(
-            share="datum.sum_p / datum.n",
-            var="max(datum.sum_p2 / datum.n - pow(datum.sum_p / datum.n, 2), 0) / datum.n",
-            n_others="datum.all_n - datum.n",
-        )
+        .transform_aggregate(n="sum(n)", sum_p="sum(sum_p)", groupby=["outlet_id", "frame"])
+        .transform_joinaggregate(all_n="sum(n)", all_p="sum(sum_p)", groupby=["frame"])
+        .transform_calculate(share="datum.sum_p / datum.n", n_others="datum.all_n - datum.n")
         .transform_filter("datum.n_others > 0")
-        .transform_calculate(
-            others_share="(datum.all_p - datum.sum_p) / datum.n_others",
-            others_var="max((datum.all_p2 - datum.sum_p2) / datum.n_others - "
-            "pow((datum.all_p - datum.sum_p) / datum.n_others, 2), 0) / datum.n_others",
-        )
+        .transform_calculate(others_share="(datum.all_p - datum.sum_p) / datum.n_others")
         .transform_filter("datum.others_share > 0")
         .transform_calculate(
             lift="datum.share / datum.others_share",
-            se_log="sqrt(datum.var / pow(max(datum.share, 1e-6), 2) + "
-            "datum.others_var / pow(max(datum.others_share, 1e-6), 2))",
-            lift_lo=f"datum.lift * exp(-{Z90} * datum.se_log)",
-            lift_hi=f"datum.lift * exp({Z90} * datum.se_log)",
-            stands_out="datum.lift_lo > 1 || datum.lift_hi < 1",
+            lift_lo=lift_bound("datum.share", "datum.n", "datum.others_share", "datum.n_others", upper=False),
+            lift_hi=lift_bound("datum.share", "datum.n", "datum.others_share", "datum.n_others", upper=True),
+            too_few=f"datum.n < {TOO_FEW} || datum.n_others < {TOO_FEW}",
+            stands_out=f"!datum.too_few && (datum.lift_lo > 1 || datum.lift_hi < 1) "
+            f"&& abs(datum.share - datum.others_share) >= {MIN_POINTS}",
+            meaningful=f"max(datum.share, datum.others_share) >= {MIN_SHARE}",
             log2_lift="log(datum.lift) / log(2)",
-            lift_text="'×' + format(datum.lift, '.1f')",
+            lift_text="datum.meaningful ? '×' + format(datum.lift, '.1f') : ''",
+            n_text=N_TEXT,
+            reading="datum.stands_out ? 'stands out' : datum.too_few ? 'too few articles to tell' : "
+            "!datum.meaningful ? 'both shares under 10%: no emphasis' : 'within what chance allows'",
         )
         .transform_filter(OF_OUTLET)
         .transform_lookup(lookup="outlet_id", from_=_outlets_lookup())
@@ -275,27 +320,31 @@ def lift_heatmap(frames: list[str], n_outlets: int) -> dict[str, Any]:
     tooltip = [
         alt.Tooltip("outlet:N"),
         alt.Tooltip("frame:N"),
-        alt.Tooltip("n:Q", title="articles (n)"),
+        alt.Tooltip("n_text:N", title="articles (n)"),
         alt.Tooltip("share:Q", title="estimated share", format=".0%"),
         alt.Tooltip("n_others:Q", title="other outlets' articles"),
         alt.Tooltip("others_share:Q", title="their share", format=".0%"),
         alt.Tooltip("lift:Q", title="lift", format=".2f"),
         alt.Tooltip("lift_lo:Q", title="90% interval from", format=".2f"),
         alt.Tooltip("lift_hi:Q", title="90% interval to", format=".2f"),
-        alt.Tooltip("stands_out:N", title="interval excludes 1"),
+        alt.Tooltip("reading:N", title="reading"),
     ]
     rect = base.mark_rect(stroke="white", strokeWidth=1).encode(
         x=x,
         y=y,
-        color=alt.Color(
-            "log2_lift:Q",
-            scale=alt.Scale(scheme="purplegreen", domain=[-2, 2], clamp=True, reverse=True),
-            title="lift (log2)",
-            legend=alt.Legend(
-                values=[-2, -1, 0, 1, 2],
-                labelExpr="['×¼', '×½', '×1', '×2', '×4'][datum.index]",
-                orient="right",
+        color=alt.condition(
+            "datum.meaningful",
+            alt.Color(
+                "log2_lift:Q",
+                scale=alt.Scale(scheme="purplegreen", domain=[-2, 2], clamp=True, reverse=True),
+                title="lift (log2)",
+                legend=alt.Legend(
+                    values=[-2, -1, 0, 1, 2],
+                    labelExpr="['×¼', '×½', '×1', '×2', '×4'][datum.index]",
+                    orient="right",
+                ),
             ),
+            alt.value("#eeeeee"),
         ),
         tooltip=tooltip,
     )
@@ -307,5 +356,5 @@ def lift_heatmap(frames: list[str], n_outlets: int) -> dict[str, Any]:
         opacity=alt.condition("datum.stands_out", alt.value(1), alt.value(0.55)),
         tooltip=tooltip,
     )
-    chart = alt.layer(rect, text).properties(width=58 * len(frames), height=max(28 * n_outlets, 60))
-    return _finish(chart.add_params(*PARAMS))
+    chart = alt.layer(rect, text).properties(width=58 * len(frames), height=alt.Step(28))
+    return _finish(chart.add_params(*params(*window)))

@@ -1,7 +1,10 @@
 """`framewatch report`: one self-contained HTML file that works offline (Vega-Lite charts through Altair,
 with the Vega JavaScript inlined; filters by outlet, topic and period; tooltips with n and 90% intervals;
 click a point for the articles behind it; a page per story with its outlets side by side), and the same
-summary as Markdown for a Prefect artifact after each monitoring run.
+summary as Markdown for a Prefect artifact after each monitoring run. The default period is where the bulk
+of the data is (a stray article years away is left out, and the page says so); articles the model was
+trained on are counted and flagged; intervals say they cover sampling, and the model card's held-out error
+stands beside them.
 
 Article text is untrusted: the template escapes it, the page's script only sets it as text, and the data
 the page carries is JSON with <, > and & escaped."""
@@ -9,7 +12,7 @@ the page carries is JSON with <, > and & escaped."""
 from __future__ import annotations
 
 import logging
-from datetime import date, datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +20,7 @@ import duckdb
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from flows.analysis.story_view import coverage_by_lean, side_by_side
-from flows.reporting import charts
+from flows.reporting import wording
 from flows.reporting.assets import TEMPLATES, page_script, page_style, script_json, vega_bundle
 from warehouse.report_data import ReportOptions, gather
 
@@ -26,18 +29,59 @@ log = logging.getLogger(__name__)
 LEAN_RANK = {"left": 0, "center": 1, "right": 2}
 
 
-def _weeks_before(week: str | None, n: int) -> str:
-    """The Monday n weeks before `week` (ISO), or the epoch without data."""
-    if not week:
-        return "1970-01-05"
-    return (date.fromisoformat(week) - timedelta(weeks=n)).isoformat()
+def periods(data: dict[str, Any]) -> tuple[list[str], tuple[str, str]]:
+    """The From / To choices (every month with articles, oldest first) and the default period: the months
+    where the bulk of the data is (data_window), so a stray article years away does not empty the charts."""
+    months = data["months"]
+    window = data["window"]
+    if window:
+        return months, (window["first_month"], window["last_month"])
+    return months, ((months[0], months[-1]) if months else ("1970-01", "1970-01"))
 
 
-def periods(data: dict[str, Any]) -> list[tuple[str, str]]:
-    """The period filter's choices (value, label) after 'All': the last 4, 13 and 52 weeks, then months."""
-    last = data["last_week"]
-    out = [(f"since:{_weeks_before(last, n - 1)}", f"last {n} weeks") for n in (4, 13, 52)] if last else []
-    return out + [(m, m) for m in data["months"]]
+def window_note(data: dict[str, Any]) -> str | None:
+    """What the default period leaves out, in one sentence (None when it holds every article)."""
+    w = data["window"]
+    if not w or not w["n_outside"]:
+        return None
+    dates = (
+        f"dated {w['outside_first_day']}"
+        if w["outside_first_day"] == w["outside_last_day"]
+        else f"dated {w['outside_first_day']} to {w['outside_last_day']}"
+    )
+    return (
+        f"The period shown, {w['first_month']} to {w['last_month']}, is where the bulk of the data is: "
+        f"{w['n_articles']:,} of {w['n_total']:,} articles. {w['n_outside']:,} "
+        f"{'articles' if w['n_outside'] != 1 else 'article'} {dates} "
+        f"{'lie' if w['n_outside'] != 1 else 'lies'} outside it and are left out; choose From and To "
+        "(or 'whole period') to include them."
+    )
+
+
+def training_note(data: dict[str, Any]) -> str | None:
+    """The in-sample warning: how many of the articles the current model was trained on."""
+    check = data["training"]
+    if check is None:
+        return None
+    if not check["known"]:
+        return f"Whether the model was trained on these articles cannot be told here ({check['source']})."
+    if not check["articles_in_training"]:
+        return None
+    return (
+        f"In-sample: {check['articles_in_training']:,} of {check['articles_checked']:,} articles are in the "
+        f"training data of {data['overview']['model_version']}. Figures on them describe what the model "
+        "learned from these very articles, not how it does on new ones (hover an outlet for its count)."
+    )
+
+
+def outlets_note(data: dict[str, Any]) -> str | None:
+    shown, total = len(data["outlets"]), data["n_outlets"]
+    if shown >= total:
+        return None
+    return (
+        f"Showing the {shown} outlets with the most articles of {total}; "
+        f"`framewatch report --outlets {total}` shows them all."
+    )
 
 
 def shift_line(check: dict[str, Any] | None) -> str:
@@ -49,8 +93,8 @@ def shift_line(check: dict[str, Any] | None) -> str:
 
 
 def _page_ids(data: dict[str, Any]) -> list[str]:
-    """Stories of several outlets and threads of several stories get a page (and the stories of a thread
-    that has one, so its side-by-side links resolve)."""
+    """Stories of several outlets and the threads listed get a page (and the stories of those threads, so
+    every side-by-side link resolves); so do blindspots."""
     ids = [s["story_id"] for s in data["stories"] if s["n_outlets"] > 1]
     ids += [t["thread_id"] for t in data["threads"]]
     ids += [b["story_id"] for b in data["blindspots"]]
@@ -71,31 +115,59 @@ def _datasets(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def render_html(con: duckdb.DuckDBPyConnection, opts: ReportOptions = ReportOptions()) -> str:
+    from classifier.model_error import held_out_error
+    from flows.reporting import charts
+
     data = gather(con, opts)
     pages = [p for p in (side_by_side(con, pid) for pid in _page_ids(data)) if p is not None]
-    n_outlets = max(len(data["outlets"]), 1)
+    months, window = periods(data)
+    error = held_out_error(data["overview"]["model_version"])
+    frames_error = (
+        f"±{100 * error.frame_share_mae:.1f} points" if error and error.frame_share_mae else "unknown"
+    )
+    slant_error = (
+        f"unseen outlets: macro-F1 {error.slant_macro_f1:.2f}, ranking ρ {error.outlet_spearman_rating:.2f}"
+        if error and error.slant_macro_f1 is not None and error.outlet_spearman_rating is not None
+        else "unknown"
+    )
     page_data = {
         "specs": {
-            "slant": charts.slant_chart(n_outlets),
-            "frames": charts.frames_over_time(data["top_frames"], _weeks_before(data["last_week"], 51)),
-            "lift": charts.lift_heatmap(data["frames"], n_outlets),
+            "slant": charts.slant_chart(window, slant_error),
+            "frames": charts.frames_over_time(data["top_frames"], window, frames_error),
+            "lift": charts.lift_heatmap(data["frames"], window),
         },
+        "window": list(window),
+        "months": months,
         "datasets": _datasets(data),
         "articles": data["articles"],
-        "articles_capped": len(data["articles"]) < data["articles_total"],
+        "articles_capped": len(data["articles"]["rows"]) < data["articles_total"],
         "prob_frames": data["prob_frames"],
+        "story_facts": data["story_facts"],
+        "thread_stories": data["thread_stories"],
     }
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]))
+    env.globals.update(
+        slant_words=wording.slant_words,
+        slant_side=wording.slant_side,
+        share_gap=wording.share_gap,
+        emphasised=wording.emphasised,
+    )
     return env.get_template("report.html.j2").render(
         generated_at=datetime.now().strftime("%Y-%m-%d %H:%M"),
         overview=data["overview"],
         shift_line=shift_line(data["shift_check"]),
         outlets=data["outlets"],
+        outlets_note=outlets_note(data),
+        window_note=window_note(data),
+        training_note=training_note(data),
+        model_error=error,
         topics=data["topics"],
-        periods=periods(data),
+        months=months,
+        window=window,
         top_frames=data["top_frames"],
         stories=data["stories"],
         threads=data["threads"],
+        thread_stories=data["thread_stories"],
         blindspots=data["blindspots"],
         alerts=data["alerts"],
         story_pages=pages,
@@ -105,6 +177,24 @@ def render_html(con: duckdb.DuckDBPyConnection, opts: ReportOptions = ReportOpti
         page_js=page_script(),
         data_json=script_json(page_data),
     )
+
+
+def report_notes(con: duckdb.DuckDBPyConnection, opts: ReportOptions = ReportOptions()) -> list[str]:
+    """What the report warns about, for the command line: outlets left out, articles outside the default
+    period, articles the model was trained on."""
+    from warehouse import training_overlap
+    from warehouse.report_data import rows
+    from warehouse.shifts_store import current_model
+
+    outlets = rows(con, "report_outlets", {"limit": max(opts.max_outlets, 1)})
+    data = {
+        "outlets": outlets,
+        "n_outlets": outlets[0]["n_outlets"] if outlets else 0,
+        "window": next(iter(rows(con, "report_window")), None),
+        "training": training_overlap.latest(con, current_model(con)),
+        "overview": rows(con, "report_overview")[0],
+    }
+    return [n for n in (outlets_note(data), window_note(data), training_note(data)) if n]
 
 
 def write_report(
@@ -139,6 +229,7 @@ def markdown_summary(con: duckdb.DuckDBPyConnection, opts: ReportOptions = Repor
         f"Model **{ov['model_version']}** - {ov['n_articles']} articles from {ov['n_outlets']} outlets, "
         f"{ov['first_day']} to {ov['last_day']}; {ov['n_stories']} stories covered by several outlets.",
         "",
+        *[f"> {_md(n)}\n" for n in (window_note(data), training_note(data), outlets_note(data)) if n],
         "## Outlets",
         "",
         "| outlet | lean prior | articles | left | center | right | tone | top frames |",

@@ -10,9 +10,6 @@ a copy)."""
 
 from __future__ import annotations
 
-import hashlib
-import re
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -20,16 +17,9 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from flows.sources.neardup import NearDupIndex, signature
+from warehouse.content import content_hash, normalize_text
 
-_SPACE = re.compile(r"\s+")
-
-
-def normalize_text(text: str) -> str:
-    return _SPACE.sub(" ", unicodedata.normalize("NFKC", text)).strip().lower()
-
-
-def content_hash(text: str) -> str:
-    return hashlib.sha256(normalize_text(text).encode("utf-8")).hexdigest()
+__all__ = ["content_hash", "normalize_text"]  # kept here too: the dedupe rules read as one place
 
 
 def _now() -> datetime:

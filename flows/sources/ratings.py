@@ -92,7 +92,8 @@ class Ratings:
             labels[rec.rating_dataset] = _label(rec.rating_source, rec.rating_dataset, str(rec.as_of))
             as_of[rec.rating_dataset] = str(rec.as_of)
             if rec.rating_source == "allsides" and isinstance(rec.outlet, str):
-                by_name.setdefault(name_key(rec.outlet), set()).add((rec.rating_dataset, rec.lean_3 or ""))
+                lean = rec.lean_3 if isinstance(rec.lean_3, str) else ""  # a missing lean is NaN, not None
+                by_name.setdefault(name_key(rec.outlet), set()).add((rec.rating_dataset, lean))
             elif rec.rating_source == "mbfc" and isinstance(rec.domain, str):
                 per = by_domain.setdefault(domain_key(rec.domain), {})
                 per.setdefault(rec.rating_dataset, set()).add(

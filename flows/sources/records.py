@@ -16,8 +16,8 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from flows.sources.dedup import content_hash
 from flows.sources.urls import UrlError, article_id, normalize_url
+from warehouse.content import content_hash
 
 EARLIEST = date(1900, 1, 1)
 FUTURE_SLACK = timedelta(days=1)  # time zones: "today" somewhere is tomorrow here

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import logging
 import os
+from typing import NoReturn
 
 import typer
 
-from flows.settings import FlowSettings, configure_runtime
+from flows.settings import FlowSettings, configure_runtime, ran_flows
 from framewatch.cli import evaluate as evaluate_cli
 from framewatch.cli import flows as flows_cli
 from framewatch.cli import labels as labels_cli
@@ -47,7 +48,36 @@ def main() -> None:
     logging.basicConfig(
         level=os.environ.get("FRAMEWATCH_LOG_LEVEL", "WARNING"), format="%(levelname)s %(name)s: %(message)s"
     )
-    app()
+    try:
+        app()
+    except SystemExit as exc:
+        if not ran_flows():
+            raise
+        _exit_now(exc.code)
+
+
+def _exit_now(code: object) -> NoReturn:
+    """End a process that ran flows without the interpreter's teardown: once the exit handlers have run
+    (Prefect's log and event drains, stopping the temporary API server) and the output is flushed, what is
+    left is finalizing torch, transformers, scikit-learn and Prefect's threads, which took 2-6 s of a
+    run's fixed cost (bench/bench_overhead.py). Every file and database was closed by then."""
+    import atexit
+    import sys
+    import threading
+
+    if isinstance(code, str):
+        print(code, file=sys.stderr)
+        code = 1
+    # what the interpreter does first at exit, in its order: threading's exit hooks (Prefect drains its
+    # log and event workers there) and the join of non-daemon threads, then the atexit handlers
+    threading._shutdown()  # type: ignore[attr-defined]
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+    os._exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":

@@ -24,12 +24,24 @@ def styled(*parts: str | tuple[str, str]) -> Text:
     return Text.assemble(*parts)
 
 
+def cell(value: Any) -> str:
+    """A value as a table shows it: floats to 4 decimals at most (full precision: `--json`), no -0."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            return str(value)
+        text = f"{round(value, 4) + 0.0:.4f}".rstrip("0").rstrip(".")
+        return "0" if text in ("-0", "") else text
+    return str(value)
+
+
 def print_table(columns: Sequence[str], rows: Sequence[Sequence[Any]], title: str | None = None) -> None:
     table = Table(title=None if title is None else Text(title), show_lines=False)
     for col in columns:
         table.add_column(Text(str(col)), overflow="fold")
     for row in rows:
-        table.add_row(*[Text("" if v is None else str(v)) for v in row])
+        table.add_row(*[Text(cell(v)) for v in row])
     console.print(table)
 
 

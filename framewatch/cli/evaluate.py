@@ -180,6 +180,7 @@ def _heldout(
         predictions_table,
         reference_outputs,
     )
+    from classifier.in_sample import check_rows
     from classifier.ratings import outlet_ratings
     from labels.codebook import load_codebook
 
@@ -209,6 +210,9 @@ def _heldout(
         data={"file": str(data), "rows": int(len(df)), "dataset_hash": dataset_hash(df)},
     )
     result["summary"] = f"model {scorer.version} on {data} ({len(df)} rows)\n" + result["summary"]
+    in_sample = check_rows(scorer.card, df, models_dir or settings.models_dir)  # rows the model trained on
+    result["in_sample"] = in_sample.as_dict()
+    result["summary"] = "\n".join(filter(None, [in_sample.line(), result["summary"]]))
     return result, predictions_table(df["id"], outputs[0], outputs[2], names, labels)
 
 

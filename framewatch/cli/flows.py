@@ -63,9 +63,10 @@ def _model_loads(model: str | None) -> None:
     weight file whose card still matches it then ends in one line, not in tracebacks from a failed flow."""
     from classifier import registry
     from classifier.promotion import probe
+    from flows.score import scorer_for  # the score flow reuses the model loaded here
 
     try:
-        probe(model or registry.promoted_version())
+        probe(model or registry.promoted_version(), load=scorer_for)
     except registry.RegistryError as exc:
         fail(f"{exc}; nothing was collected or scored")
 
@@ -77,7 +78,10 @@ def _run_or_fail(run: Callable[[], Any], api_ready: Callable[[], None] | None = 
 
     try:
         if api_ready is not None:
-            api_ready()
+            try:
+                api_ready()
+            except RuntimeError as exc:  # the temporary API did not come up: nothing has run yet
+                fail(f"{exc}; nothing was collected or scored (or set PREFECT_API_URL to a running server)")
         return run()
     except ACTIONABLE as exc:
         fail(str(exc))
@@ -90,7 +94,7 @@ def _run_or_fail(run: Callable[[], Any], api_ready: Callable[[], None] | None = 
 
 def _print_outcome(db_path: Path, outcome: dict[str, Any]) -> None:
     from warehouse.db import connect
-    from warehouse.queries import outlet_comparison
+    from warehouse.queries import in_sample_note, outlet_comparison
 
     counts = outcome["counts"]
     console.print(
@@ -114,9 +118,12 @@ def _print_outcome(db_path: Path, outcome: dict[str, Any]) -> None:
     con = connect(db_path, read_only=True)
     try:
         columns, rows = outlet_comparison(con)
+        note = in_sample_note(con)
     finally:
         con.close()
     print_table(columns, rows, title="outlet comparison (current model)")
+    if note:
+        console.print(note, soft_wrap=True, markup=False, highlight=False)
     console.print(
         styled(
             "Data: ",
@@ -179,8 +186,8 @@ def monitor(
     score, retrain = ScoreParams(model_version=model), RetrainParams(min_new_gold=retrain_after)
     outcome = settled_monitor(db_path, collect, score, retrain, run_on)  # nothing new: no flow started
     if outcome is None:
+        api_ready = start_temporary_api()  # boots while the model loads and the flow modules import
         _model_loads(model)
-        api_ready = start_temporary_api()
         from flows.monitor import monitor_flow
 
         outcome = _run_or_fail(
@@ -221,12 +228,12 @@ def import_files(
     params = CollectParams(import_paths=[str(f) for f in files], import_outlet=outlet)
     outcome = settled_import(db_path, params)  # nothing new: answered without starting a flow
     if outcome is None:
+        api_ready = start_temporary_api()  # boots while the model loads and the flow modules import
         _model_loads(None)
-        api_ready = start_temporary_api()
-        from flows.monitor import monitor_flow
+        from flows.monitor import import_flow
 
         outcome = _run_or_fail(
-            lambda: monitor_flow(db_path=str(db_path), collect=params, runner=run_on), api_ready
+            lambda: import_flow(db_path=str(db_path), collect=params, runner=run_on), api_ready
         )
     _print_outcome(db_path, outcome)
     code, line = import_verdict(outcome["counts"])
@@ -333,8 +340,8 @@ def score_cmd(
     params = ScoreParams(model_version=model)
     db_path = resolve_db(db)
     _preflight(db_path, model=params.model_version)
-    _model_loads(params.model_version)
     api_ready = start_temporary_api()
+    _model_loads(params.model_version)
     from flows.score import score_flow
 
     _run_part("score", score_flow, params, db_path, api_ready, runner, address, workers)

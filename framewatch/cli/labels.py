@@ -332,7 +332,7 @@ def adjudicate(
     Without --article: articles whose annotators agree by majority get gold labels.
     Each conflict is listed with the command that resolves it.
     With --article: record a person's decision for one article."""
-    from labels.adjudication import gold_row, propose_gold
+    from labels.adjudication import gold_row, propose_gold, waiting_for_annotators
     from warehouse import labels_store
 
     book = load_codebook()
@@ -364,11 +364,22 @@ def adjudicate(
             console.print(f"gold label for {article} recorded (adjudicated by {by})")
             return
         done = {r["article_id"] for r in labels_store.gold(con)}
-        decided, conflicts = propose_gold(
-            labels_store.current_labels(con), book, min_annotators, accept_single, skip=done
-        )
+        current = labels_store.current_labels(con)
+        decided, conflicts = propose_gold(current, book, min_annotators, accept_single, skip=done)
+        waiting = waiting_for_annotators(current, min_annotators, accept_single, skip=done)
         labels_store.append_gold(con, decided)
     console.print(f"{len(decided)} new gold labels ({len(done)} articles already had one)")
+    if waiting:
+        who = sorted({name for names in waiting.values() for name in names})
+        console.print(
+            f"{len(waiting)} labeled article(s) wait for more annotators: gold needs labels from at least "
+            f"{min_annotators} people who agree, and these have fewer (labeled by {', '.join(who)}). Have "
+            "someone else label them (`framewatch label serve --annotator NAME`), or make single labels "
+            "gold with --accept-single.",
+            soft_wrap=True,
+            markup=False,
+            highlight=False,
+        )
     for c in conflicts:
         console.print(styled(("conflict", "yellow"), f" {c.article_id}: {'; '.join(c.reasons)}"))
         for who, lab in sorted(c.labels.items()):

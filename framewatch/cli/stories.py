@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from flows.analysis.story_view import coverage_by_lean, joined, side_by_side
+from flows.reporting.wording import emphasised, share_gap, slant_line
 from framewatch.cli.console import console, fail, print_table
 from framewatch.cli.options import DbOption, Panel, at_least, resolve_db
 from warehouse.db import WarehouseError, connect
@@ -164,19 +165,23 @@ def _print_view(v) -> None:
             if a["link_score"] is not None and a["cosine"] is not None:
                 _line(f"      {joined(a)}", "dim")
         if o.emphasis:
-            parts = []
-            for e in o.emphasis:
-                if e.lift is None:
-                    parts.append(f"{e.frame} {e.share:.0%}")
-                else:
-                    parts.append(f"{e.frame} {e.share:.0%} vs {e.others_share:.0%} (x{e.lift:.1f})")
-            label = "Frames vs the other coverage" if n_outlets > 1 else "Frames (no other coverage)"
-            _line(f"  {label}: " + "; ".join(parts))
+            if n_outlets > 1:
+                parts = [
+                    f"{e.frame} {share_gap(e.share, e.others_share)}"
+                    for e in o.emphasis
+                    if emphasised(e.share, e.others_share)
+                ]
+                _line(
+                    "  Frames it uses more than the other coverage: "
+                    + ("; ".join(parts) or "none by 5 points or more")
+                )
+            else:
+                _line(
+                    "  Frames (no other coverage): "
+                    + "; ".join(f"{e.frame} {e.share:.0%}" for e in o.emphasis)
+                )
         if o.slant_score is not None:
-            _line(
-                f"  Slant: {o.slant} (score {o.slant_score:+.2f}, -1 left .. +1 right)   "
-                f"Tone: {o.tone} ({o.tone_score:+.2f})"
-            )
+            _line(f"  Slant: {slant_line(o.slant_score)}   Tone: {o.tone} ({o.tone_score:+.2f})")
         for key, sentence in o.evidence:
             _line(f"    [{key}] “{_short(sentence, 220)}”")
     if v.kind == "story" and n_outlets == 1 and len(v.stories) > 1:

@@ -28,6 +28,8 @@ def query(
 ) -> None:
     """Run SQL read-only (views: frame_share_weekly, outlet_summary, article_scores).
 
+    Tables show numbers to 4 decimals at most; --json prints them in full.
+
     Only SELECT runs (and EXPLAIN of a SELECT); files can be read only under FRAMEWATCH_QUERY_DIRS
     (default: the snapshot folder and ./framewatch-parquet); no COPY, ATTACH, INSTALL/LOAD or SET.
     A query stops after FRAMEWATCH_QUERY_TIMEOUT_S (120 s) or past FRAMEWATCH_QUERY_MEMORY_LIMIT (2GB);
@@ -153,14 +155,19 @@ def report(
         Path, typer.Option("--out", help="HTML file to write (a folder: framewatch-report.html in it).")
     ] = Path("framewatch-report.html"),
     db: DbOption = None,
-    outlets: Annotated[int, typer.Option(help="Show at most this many outlets (most articles first).")] = 12,
+    outlets: Annotated[
+        int,
+        typer.Option(
+            help="Show at most this many outlets (most articles first); says when any is left out."
+        ),
+    ] = 30,
 ) -> None:
     """Write one HTML report that works offline: slant by outlet, frames over time, stories.
 
     Each outlet's frame emphasis against the others, with filters by outlet, topic and period,
     click-through to the articles; stories, threads, blindspots and a page per story with its outlets
     side by side."""
-    from flows.reporting.report import ReportOptions, write_report
+    from flows.reporting.report import ReportOptions, report_notes, write_report
 
     outlets = at_least("--outlets", outlets, 1)
     if out.is_dir():  # a folder: the report goes in it, under its usual name
@@ -169,8 +176,10 @@ def report(
         con = connect(resolve_db(db), read_only=True)
     except WarehouseError as exc:
         fail(str(exc))
+    opts = ReportOptions(max_outlets=outlets)
     try:
-        path = write_report(con, out, ReportOptions(max_outlets=outlets))
+        path = write_report(con, out, opts)
+        notes = report_notes(con, opts)
     except OSError as exc:
         fail(
             f"cannot write the report to {out}: {exc.strerror or exc}; give --out a file in a folder "
@@ -178,7 +187,9 @@ def report(
         )
     finally:
         con.close()
-    console.print(f"report: {path.resolve()}")
+    console.print(f"report: {path.resolve()}", soft_wrap=True, highlight=False)
+    for note in notes:
+        console.print(f"note: {note}", soft_wrap=True, markup=False, highlight=False)
 
 
 def export(

@@ -92,6 +92,8 @@ def test_second_run_adds_nothing(demo_runs):
     assert flows[:2] == [("collect", 2), ("monitor", 3)] and flows[2:] == [("report", 1), ("score", 1)]
     assert second["counts"]["score"] == "skipped: every article is scored"
     assert second["counts"]["report"] == "skipped: the warehouse is as the last report showed it"
+    # the first run's report subflow wrote the snapshot, and its counts say so (not just why it was due)
+    assert first["counts"]["report"] == "refreshed, snapshot published (was due: no snapshot yet)"
     assert Path(second["snapshot"]).exists()
 
 

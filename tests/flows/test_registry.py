@@ -187,3 +187,16 @@ def test_kinds_cover_the_issue():
     assert {"wire service", "national paper", "tv network", "partisan site", "local paper", "blog"} <= set(
         KINDS
     )
+
+
+def test_an_allsides_row_without_a_lean_gives_no_lean(tmp_path):
+    """A rating row whose lean is missing (NaN in the Parquet file) is no lean, never a float that a
+    later write of the outlets table chokes on (an import of real articles crashed on it)."""
+    frame = pd.DataFrame(
+        [("allsides", "allsides-2019", "Omega News", None, None, "2019")],
+        columns=["rating_source", "rating_dataset", "outlet", "domain", "lean_3", "as_of"],
+    )
+    frame["lean_3"] = frame["lean_3"].astype(float)  # as pandas reads an all-missing column
+    frame.to_parquet(tmp_path / "outlet_ratings.parquet")
+    ratings = Ratings.load(tmp_path / "outlet_ratings.parquet")
+    assert ratings.lean_for(Outlet("omega.example", "Omega News", "omega.example")) is None

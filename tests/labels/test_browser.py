@@ -213,3 +213,21 @@ def test_twenty_quick_saves_store_twenty_labels(warehouse, browser, shots):
         assert con.execute("select count(*) from labels").fetchone()[0] == 20  # none stored twice
     finally:
         con.close()
+
+
+def test_the_refused_save_message_follows_the_form(server, browser, shots):
+    """A save without slant and tone is refused with a message; it says what is still missing as the
+    annotator fills the form, and goes once nothing is."""
+    base, _ = server
+    page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    _login(page, base, "alice")
+    page.wait_for_url("**/label/*")
+    page.keyboard.press("1")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#error")
+    assert page.inner_text("#error") == "Choose a slant and a tone."
+    page.keyboard.press("s")
+    assert page.is_visible("#error") and page.inner_text("#error") == "Choose a tone."
+    page.keyboard.press("j")
+    assert page.is_hidden("#error")
+    page.screenshot(path=shots / "08_refused_save_then_filled.png")

@@ -155,8 +155,32 @@ def test_retrain_lists_every_missing_requirement_before_anything_starts(warehous
         "no base corpus allsides_slant.parquet",
     ):
         assert part in text
+    # the test set has its own queue on the labeling page: the hint points at it
+    assert "http://127.0.0.1:8766/test" in text and "shows test articles first" not in text
     con = connect(path, read_only=True)
     try:
         assert con.execute("select count(*) from runs where flow_name = 'retrain'").fetchone()[0] == 0
     finally:
         con.close()
+
+
+def test_adjudicate_says_why_one_annotator_makes_no_gold(warehouse, tmp_path):
+    path, truths = warehouse
+    db = ["--db", str(path)]
+    _invoke("sample", *db, "--n", "4", "--test-size", "2")
+    con = connect(path, read_only=True)
+    queued = [
+        r[0] for r in con.execute("select distinct article_id from label_samples order by 1").fetchall()
+    ]
+    con.close()
+    rng = random.Random(2)
+    lines = [json.dumps({"article_id": a, **simulated_label(truths[a], "ann", rng, 0.0)}) for a in queued]
+    (tmp_path / "one.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert _invoke("load", str(tmp_path / "one.jsonl"), *db)[0] == 0
+    code, out = _invoke("adjudicate", *db)
+    text = " ".join(out.split())
+    assert code == 0 and "0 new gold labels" in text
+    assert f"{len(queued)} labeled article(s) wait for more annotators" in text
+    assert "at least 2 people who agree" in text and "labeled by ann" in text and "--accept-single" in text
+    code, out = _invoke("adjudicate", *db, "--accept-single")
+    assert code == 0 and f"{len(queued)} new gold labels" in out and "wait for more" not in out

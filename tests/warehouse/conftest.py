@@ -4,6 +4,7 @@ once."""
 from __future__ import annotations
 
 import shutil
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -39,16 +40,12 @@ def corpus_copy(corpus_db, tmp_path) -> Path:
     return dest
 
 
-@pytest.fixture(scope="session")
-def analyst_db(corpus_db, tmp_path_factory) -> Path:
-    """The demo warehouse as an analyst reads it: corpus_db plus topics from the default taxonomy, marts
-    refreshed (what the report flow does after each run)."""
+def _as_analysts_read_it(path: Path) -> Path:
+    """Topics from the default taxonomy, marts refreshed: what the report flow does after each run."""
     from flows.analysis.topics import assign_topics, load_taxonomy
     from warehouse.db import connect
     from warehouse.marts import refresh_marts
 
-    path = tmp_path_factory.mktemp("analyst") / "analyst.duckdb"
-    shutil.copyfile(corpus_db, path)
     con = connect(path)
     taxonomy = load_taxonomy()
     assign_topics(con, taxonomy)
@@ -56,3 +53,31 @@ def analyst_db(corpus_db, tmp_path_factory) -> Path:
     con.execute("checkpoint")
     con.close()
     return path
+
+
+@pytest.fixture(scope="session")
+def analyst_db(corpus_db, tmp_path_factory) -> Path:
+    """The demo warehouse as an analyst reads it: corpus_db plus topics, marts refreshed."""
+    path = tmp_path_factory.mktemp("analyst") / "analyst.duckdb"
+    shutil.copyfile(corpus_db, path)
+    return _as_analysts_read_it(path)
+
+
+STRAY_SHIFT_DAYS = 7 * 52 * 8  # eight years of weeks: the demo's autumn 2026 becomes autumn 2018
+STRAY_DAY = date(2025, 7, 8)
+
+
+@pytest.fixture(scope="session")
+def stray_db(tmp_path_factory) -> Path:
+    """The demo warehouse as if collected in autumn 2018, plus one article dated years later (July 2025,
+    the date of the seed blog post): the newest article is a stray, far from the bulk of the data."""
+    from flows.analysis.stories import update_stories
+    from warehouse.db import connect
+
+    path = tmp_path_factory.mktemp("stray") / "stray.duckdb"
+    build_corpus_db(path, None, shift_days=STRAY_SHIFT_DAYS, stray=STRAY_DAY)
+    con = connect(path)
+    update_stories(con)
+    con.execute("checkpoint")
+    con.close()
+    return _as_analysts_read_it(path)

@@ -4,7 +4,7 @@ with predictions inserted through warehouse.load from the writer-intended frames
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -77,8 +77,17 @@ def _prediction(
     )
 
 
-def build_corpus_db(path: Path, seeds_dir: Path | None, version: str = "writer-v1") -> Path:
+def build_corpus_db(
+    path: Path,
+    seeds_dir: Path | None,
+    version: str = "writer-v1",
+    shift_days: int = 0,
+    stray: date | None = None,
+) -> Path:
+    """The demo warehouse; `shift_days` moves every demo article back in time (a whole number of weeks
+    keeps weekdays); `stray`: one more article (a copy of the first demo article) dated that day."""
     corpus = DemoCorpus.load()
+    shift = timedelta(days=shift_days)
     con = connect(path)
     outlets = [
         {
@@ -100,7 +109,8 @@ def build_corpus_db(path: Path, seeds_dir: Path | None, version: str = "writer-v
     articles, predictions, headlines = [], [], []
     for a in corpus.articles:
         text = "\n\n".join(a["paragraphs"])
-        articles.append(_article(a["id"], a["outlet"], a["title"], text, date.fromisoformat(a["published"])))
+        day = date.fromisoformat(a["published"]) - shift
+        articles.append(_article(a["id"], a["outlet"], a["title"], text, day))
         predictions.append(
             _prediction(a["id"], a["frames"], a["primary_frame"], a["slant"], a["tone"], text, version)
         )
@@ -120,6 +130,13 @@ def build_corpus_db(path: Path, seeds_dir: Path | None, version: str = "writer-v
                 text = file.read_text(encoding="utf-8").strip()
                 articles.append(_article(stem, outlet, text.splitlines()[0].strip(), text, day))
                 predictions.append(_prediction(stem, frames, frames[0], slant, tone, text, version))
+    if stray is not None:
+        a = corpus.articles[0]
+        text = "\n\n".join(a["paragraphs"])
+        articles.append(_article("stray", a["outlet"], a["title"], text, stray))
+        predictions.append(
+            _prediction("stray", a["frames"], a["primary_frame"], a["slant"], a["tone"], text, version)
+        )
     load.insert_articles(con, articles)
     load.register_model(con, version, "writer-intended", {"source": "demo corpus labels"})
     insert_predictions(con, predictions)

@@ -1,6 +1,7 @@
 """Marts: layered, documented views over mart tables that a refresh keeps up to date after each run; the
 current model only; an incremental refresh gives exactly what a full rebuild gives; shares are estimates
-with intervals that match a bootstrap; lifts cancel frames every outlet uses; one storage layout."""
+with Wilson intervals, never narrower than a bootstrap over the probabilities; lifts cancel frames every
+outlet uses; one storage layout. (Small numbers: tests/warehouse/test_small_numbers.py.)"""
 
 from __future__ import annotations
 
@@ -39,6 +40,7 @@ MARTS = [
     "story_blindspots",
     "thread_outlet_frames",
     "topic_coverage_weekly",
+    "data_window",
 ]
 TABLES = ["mart_articles", "mart_frame_cells", "mart_slant_cells"]
 
@@ -51,10 +53,14 @@ def _all(con, relation):
 
 def test_views_are_layered_and_documented():
     names = [n for n, _ in views()]
-    layers = [n.split("/")[0] for n in names]
+    assert names[0] == "intervals"  # the interval macros every mart view uses come first
+    layers = [n.split("/")[0] for n in names[1:]]
     assert layers == sorted(layers, key=["staging", "intermediate", "marts"].index)
     for name, text in views():
         assert text.lstrip().startswith("--"), f"{name} has no header comment"
+        if name == "intervals":
+            assert "Macros:" in text and "create or replace view" not in text
+            continue
         assert "Columns:" in text, f"{name} does not document its columns"
         assert "select * from final" in text
 
@@ -172,7 +178,7 @@ def test_one_prediction_layout_for_every_writer(tmp_path):
     assert "predictions_compact" not in tables  # one table
 
 
-def test_share_interval_matches_a_bootstrap_over_articles(tmp_path):
+def test_share_interval_is_wilsons_and_never_narrower_than_a_bootstrap(tmp_path):
     con = connect(tmp_path / "w.duckdb")
     rng = np.random.default_rng(3)
     n = 60
@@ -189,10 +195,14 @@ def test_share_interval_matches_a_bootstrap_over_articles(tmp_path):
     share, lo, hi = con.execute(
         "select share, share_lo, share_hi from frame_share where grain = 'day' and frame = 'Economic'"
     ).fetchone()
+    z = 1.645
+    centre = (p.mean() + z**2 / (2 * n)) / (1 + z**2 / n)
+    half = z * np.sqrt(p.mean() * (1 - p.mean()) / n + z**2 / (4 * n**2)) / (1 + z**2 / n)
     boot = rng.choice(p, (20_000, n)).mean(1)
     assert share == pytest.approx(p.mean(), abs=1e-6)
-    assert lo == pytest.approx(np.quantile(boot, 0.05), abs=0.01)
-    assert hi == pytest.approx(np.quantile(boot, 0.95), abs=0.01)
+    assert (lo, hi) == (pytest.approx(centre - half, abs=1e-6), pytest.approx(centre + half, abs=1e-6))
+    # whether an article uses the frame is a yes / no: the spread of the probabilities understates it
+    assert lo <= np.quantile(boot, 0.05) and hi >= np.quantile(boot, 0.95)
 
 
 def test_lift_cancels_frames_every_outlet_uses_and_flags_distinctive_ones(tmp_path):
@@ -218,7 +228,7 @@ def test_lift_cancels_frames_every_outlet_uses_and_flags_distinctive_ones(tmp_pa
     assert lifts["a/Political"][0] == pytest.approx(1.0) and not lifts["a/Political"][1]
     assert lifts["a/Crime and punishment"][0] > 5 and lifts["a/Crime and punishment"][1]
     summary = dict(con.execute("select outlet_id, distinctive_frames from outlet_summary").fetchall())
-    assert summary["a"].startswith("Crime and punishment x") and summary["b"] is None
+    assert summary["a"].startswith("Crime and punishment 46% vs 2%") and summary["b"] is None
 
 
 def test_period_change_this_month_vs_last(tmp_path):

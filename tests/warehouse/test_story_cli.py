@@ -49,9 +49,15 @@ def test_the_seeds_thread_side_by_side(corpus_db):
     assert fox < blog  # left to right by lean prior, unknown last
     assert "Coverage by lean prior (articles): left 0 (0 outlets)  center 0 (0 outlets)  right 1" in out
     # each outlet's frame emphasis against the other's coverage, with slant, tone and evidence
-    assert "Crime and punishment 90% vs 5% (x18.0)" in out[fox:blog]
-    assert "Fairness and equality 90% vs 5% (x18.0)" in out[blog:]
-    assert "Slant: right" in out[fox:blog] and "Tone: negative" in out[fox:blog]
+    # (as shares and the gap in points: a ratio of two shares reads as more than it is)
+    assert "Crime and punishment 90% vs 5% (+85 points)" in out[fox:blog]
+    assert "Fairness and equality 90% vs 5% (+85 points)" in out[blog:]
+    # the slant in words that agree with its score (+0.70: right; -0.70: left), not the argmax class
+    assert (
+        "Slant: score +0.70 (right; -1 left .. +1 right)" in out[fox:blog]
+        and "Tone: negative" in out[fox:blog]
+    )
+    assert "Slant: score -0.70 (left;" in out[blog:]
     assert "[Crime and punishment] “Chicago police announced Monday" in out[fox:blog]
     assert "Stories in this thread" in out
 
@@ -72,7 +78,8 @@ def test_a_story_of_several_outlets(corpus_db):
     assert view.coverage["center"][1] == 2 and view.coverage["right"][1] == 1
     for o in view.outlets:
         assert o.emphasis and all(e.lift is not None for e in o.emphasis)
-        assert o.emphasis == sorted(o.emphasis, key=lambda e: -e.lift)
+        # most emphasised first: the largest gap in points over the other coverage (not the largest ratio)
+        assert o.emphasis == sorted(o.emphasis, key=lambda e: -(e.share - e.others_share))
         assert o.slant_score is not None and o.evidence
     assert len(view.stories) >= 3  # the Lakeport thread's other stories
     # a linked article shows its link score and the two parts it is made of

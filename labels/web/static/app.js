@@ -66,9 +66,29 @@
       if (e.persisted) { sending = false; document.body.classList.remove("sending"); if (saving) saving.hidden = true; }
     });
 
+    // The message of a refused save ("Choose a slant.") follows the form: it goes once what it asked for is
+    // chosen, and says what is still missing otherwise.
+    const error = document.getElementById("error");
+    function still() {
+      const missing = [];
+      if (!boxes.some(b => b.checked)) missing.push("at least one frame");
+      if (boxes.filter(b => b.checked).length > 1 && !primaries.some(r => r.checked)) missing.push("the primary frame");
+      if (slants.length && !slants.some(r => r.checked)) missing.push("a slant");
+      if (tones.length && !tones.some(r => r.checked)) missing.push("a tone");
+      return missing;
+    }
+    function refreshError() {
+      if (!error) return;
+      const missing = still();
+      error.hidden = missing.length === 0;
+      if (missing.length) error.textContent = "Choose " + missing.join(" and ") + ".";
+    }
+    form.addEventListener("change", refreshError);
+    document.addEventListener("keyup", refreshError);
+
     boxes.forEach(b => b.addEventListener("change", sync));
     const accept = document.getElementById("accept");
-    if (accept) accept.addEventListener("click", acceptSuggestions);
+    if (accept) accept.addEventListener("click", function () { acceptSuggestions(); refreshError(); });
     sync();
 
     document.addEventListener("keydown", function (e) {

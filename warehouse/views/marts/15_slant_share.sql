@@ -1,5 +1,6 @@
 -- slant_share: each outlet's slant and tone per grain and period (current model), estimated from the
--- probabilities, with 90% intervals (normal approximation to the bootstrap over articles).
+-- probabilities, with 90% intervals (Wilson, views/intervals.sql: the sampling of articles only, never
+-- of zero width; the model's own error is on its card).
 -- Columns: grain (day | week | month | all), period, outlet_id, outlet, lean_prior, topic ('*' = all),
 -- n_articles, slant_left, slant_center, slant_right (mean probabilities: estimated shares), slant_left_lo,
 -- slant_left_hi, slant_right_lo, slant_right_hi, slant_score (mean of P(right) - P(left), -1..1; ranks
@@ -17,29 +18,25 @@ with base as (
     from mart_slant_cells c
 ),
 spread as (
-    select *,
-           sqrt(greatest(sum_left2 / n_articles - slant_left ** 2, 0) / n_articles)   as se_left,
-           sqrt(greatest(sum_right2 / n_articles - slant_right ** 2, 0) / n_articles) as se_right,
-           sqrt(greatest(sum_score2 / n_articles - slant_score ** 2, 0) / n_articles) as se_score,
-           sqrt(greatest(sum_tone2 / n_articles - mean_tone ** 2, 0))                 as tone_sd
+    select *, sqrt(greatest(sum_tone2 / n_articles - mean_tone ** 2, 0)) as tone_sd
     from base
 ),
 final as (
     select s.grain, s.period, s.outlet_id, o.name as outlet, o.lean_prior, s.topic, s.n_articles,
            s.slant_left, s.slant_center, s.slant_right,
-           greatest(s.slant_left - 1.645 * s.se_left, 0)   as slant_left_lo,
-           least(s.slant_left + 1.645 * s.se_left, 1)      as slant_left_hi,
-           greatest(s.slant_right - 1.645 * s.se_right, 0) as slant_right_lo,
-           least(s.slant_right + 1.645 * s.se_right, 1)    as slant_right_hi,
+           wilson_lo(s.slant_left, s.n_articles)  as slant_left_lo,
+           wilson_hi(s.slant_left, s.n_articles)  as slant_left_hi,
+           wilson_lo(s.slant_right, s.n_articles) as slant_right_lo,
+           wilson_hi(s.slant_right, s.n_articles) as slant_right_hi,
            s.slant_score,
-           greatest(s.slant_score - 1.645 * s.se_score, -1) as slant_score_lo,
-           least(s.slant_score + 1.645 * s.se_score, 1)     as slant_score_hi,
+           score_lo(s.slant_score, s.n_articles)  as slant_score_lo,
+           score_hi(s.slant_score, s.n_articles)  as slant_score_hi,
            s.n_left / s.n_articles as predicted_left,
            s.n_center / s.n_articles as predicted_center,
            s.n_right / s.n_articles as predicted_right,
            s.mean_tone, s.tone_sd,
-           s.mean_tone - 1.645 * s.tone_sd / sqrt(s.n_articles) as tone_lo,
-           s.mean_tone + 1.645 * s.tone_sd / sqrt(s.n_articles) as tone_hi,
+           score_lo(s.mean_tone, s.n_articles) as tone_lo,
+           score_hi(s.mean_tone, s.n_articles) as tone_hi,
            s.n_articles < 10 as too_few
     from spread s
     left join outlets o using (outlet_id)

@@ -5,21 +5,20 @@
 -- are this view at one grain.
 -- Columns: grain (day | week | month | all), period (first day; 'all' = 1970-01-01), outlet_id, outlet,
 -- lean_prior, topic ('*' = all topics; topics by month and for 'all' only), frame, n_articles, share
--- (estimated share of the outlet's articles using the frame), share_lo, share_hi (90% interval: the normal
--- approximation to the bootstrap over the outlet's articles, mean +- 1.645 sd/sqrt(n)), too_few (n_articles
--- < 10: the interval says more than the share), labeled_share (share of articles whose frame set includes
--- the frame: classify and count), primary_share (share whose primary frame it is), n_labeled, n_primary.
+-- (estimated share of the outlet's articles using the frame), share_lo, share_hi (90% Wilson interval,
+-- views/intervals.sql: the sampling of articles only, never of zero width), too_few (n_articles < 10:
+-- the interval says more than the share), labeled_share (share of articles whose frame set includes the
+-- frame: classify and count), primary_share (share whose primary frame it is), n_labeled, n_primary.
 create or replace view frame_share as
 with shares as (
-    select c.*, c.sum_p / c.n_articles as share,
-           sqrt(greatest(c.sum_p2 / c.n_articles - (c.sum_p / c.n_articles) ** 2, 0) / c.n_articles) as se
+    select c.*, c.sum_p / c.n_articles as share
     from mart_frame_cells c
 ),
 final as (
     select s.grain, s.period, s.outlet_id, o.name as outlet, o.lean_prior, s.topic, s.frame, s.n_articles,
            s.share,
-           greatest(s.share - 1.645 * s.se, 0) as share_lo,
-           least(s.share + 1.645 * s.se, 1)   as share_hi,
+           wilson_lo(s.share, s.n_articles)   as share_lo,
+           wilson_hi(s.share, s.n_articles)   as share_hi,
            s.n_articles < 10                  as too_few,
            s.n_labeled / s.n_articles         as labeled_share,
            s.n_primary / s.n_articles         as primary_share,

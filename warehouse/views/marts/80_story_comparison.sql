@@ -32,7 +32,7 @@ select * from final;
 -- outlet's articles about the same story): a lift, so a frame the whole story carries cancels out.
 -- Columns: story_id, story_headline, outlet_id, outlet, lean_prior, n_articles, frame, share, n_others,
 -- others_share, lift (share / others_share; null when the story has no other coverage), frame_rank (1 =
--- the frame this outlet emphasizes most relative to the others).
+-- the frame this outlet emphasizes most relative to the others: the largest share - others_share).
 create or replace view story_outlet_frames as
 with members as (
     select sa.story_id, st.headline as story_headline, m.outlet_id, m.article_id, m.frame_probs
@@ -62,10 +62,11 @@ final as (
            w.sum_p / w.n_articles as share, w.n_others,
            w.others_p / nullif(w.n_others, 0) as others_share,
            (w.sum_p / w.n_articles) / nullif(w.others_p / nullif(w.n_others, 0), 0) as lift,
+           -- emphasis is the gap in points (a ratio of two small shares, 2% vs 1%, is large and means little);
+           -- without other coverage, the outlet's own largest shares
            row_number() over (
                partition by w.story_id, w.outlet_id
-               order by (w.sum_p / w.n_articles) / nullif(w.others_p / nullif(w.n_others, 0), 0) desc nulls last,
-                        w.frame
+               order by w.sum_p / w.n_articles - coalesce(w.others_p / nullif(w.n_others, 0), 0) desc, w.frame
            ) as frame_rank
     from with_others w
     left join outlets o using (outlet_id)

@@ -123,7 +123,7 @@ select * from final;
 -- carries cancels out). For the seeds: Fox News in January against the blog post in July.
 -- Columns: thread_id, outlet_id, outlet, lean_prior, n_articles, frame, share, n_others, others_share, lift
 -- (share / others_share; null when the thread has no other coverage), frame_rank (1 = the frame this
--- outlet emphasizes most relative to the others).
+-- outlet emphasizes most relative to the others: the largest share - others_share).
 create or replace view thread_outlet_frames as
 with members as (
     select t.thread_id, m.outlet_id, m.article_id, m.frame_probs
@@ -153,10 +153,11 @@ final as (
            w.sum_p / w.n_articles as share, w.n_others,
            w.others_p / nullif(w.n_others, 0) as others_share,
            (w.sum_p / w.n_articles) / nullif(w.others_p / nullif(w.n_others, 0), 0) as lift,
+           -- emphasis is the gap in points (a ratio of two small shares, 2% vs 1%, is large and means little);
+           -- without other coverage, the outlet's own largest shares
            row_number() over (
                partition by w.thread_id, w.outlet_id
-               order by (w.sum_p / w.n_articles) / nullif(w.others_p / nullif(w.n_others, 0), 0) desc nulls last,
-                        w.frame
+               order by w.sum_p / w.n_articles - coalesce(w.others_p / nullif(w.n_others, 0), 0) desc, w.frame
            ) as frame_rank
     from with_others w
     left join outlets o using (outlet_id)

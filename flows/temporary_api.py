@@ -1,0 +1,140 @@
+"""Prefect's temporary API server for one command, started as early as the command knows it will run a flow.
+
+Without PREFECT_API_URL, Prefect starts a temporary server the first time a flow runs: a uvicorn process
+serving `prefect.server.api.server:create_app` on the database in PREFECT_HOME (UI and background services
+off), stopped at exit. Booting it costs seconds of CPU, and so does importing Prefect's server modules in
+the command's own process, which Prefect's `SubprocessASGIServer` does first. This module starts the same
+server process without importing anything of Prefect here, right after the command's checks, and points
+this process at it (PREFECT_API_URL), so the boot overlaps the command's own imports and model check; the
+flow waits only for what is left of it. Runs, logs and artifacts land in PREFECT_HOME's database as with
+Prefect's own temporary server (`prefect server start` with the same PREFECT_HOME shows them).
+
+It only does so in a process that has not imported Prefect yet (Prefect reads its settings once); otherwise
+(tests under `prefect_test_harness`, a server already configured) Prefect's own mechanism is left alone."""
+
+from __future__ import annotations
+
+import atexit
+import importlib.util
+import logging
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+# what Prefect's SubprocessASGIServer sets for its server process (prefect/server/api/server.py)
+SERVER_ENV = {"PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1"}
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _die_with_parent() -> None:
+    """In the server process (Linux): be sent SIGTERM when the command that started it dies, also when it
+    is killed (atexit does not run then)."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+
+        try:
+            ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+
+
+def _timeout() -> float:
+    try:
+        return float(os.environ.get("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180"))
+    except ValueError:
+        return 180.0
+
+
+class TemporaryAPI:
+    """One temporary server process for this command; `wait()` before the first flow, `stop()` at exit."""
+
+    def __init__(self) -> None:
+        self.process: subprocess.Popen[bytes] | None = None
+        self.url = ""
+        self.ready = False
+
+    def start(self) -> None:
+        spec = importlib.util.find_spec("prefect")
+        if spec is None or not spec.submodule_search_locations:
+            raise RuntimeError("prefect is not installed")
+        app_dir = str(Path(next(iter(spec.submodule_search_locations))).parent)
+        port = _free_port()
+        self.url = f"http://127.0.0.1:{port}/api"
+        args = [
+            sys.executable, "-m", "uvicorn", "--app-dir", app_dir, "--factory",
+            "prefect.server.api.server:create_app", "--host", "127.0.0.1", "--port", str(port),
+            "--log-level", "error", "--lifespan", "on",
+        ]  # fmt: skip
+        self.process = subprocess.Popen(
+            args, env={**os.environ, **SERVER_ENV}, stdin=subprocess.DEVNULL, preexec_fn=_die_with_parent,
+            process_group=0,  # Ctrl+C reaches the command, which records the run before it stops the server
+        )
+        atexit.register(self.stop)  # atexit runs last-in first-out: after Prefect's log and event drains
+        os.environ["PREFECT_API_URL"] = self.url
+
+    def wait(self) -> None:
+        """Return once the server answers; RuntimeError (with the reason) when it died or took too long."""
+        if self.ready or self.process is None:
+            return
+        deadline = time.monotonic() + _timeout()
+        while time.monotonic() < deadline:
+            code = self.process.poll()
+            if code is not None:
+                raise RuntimeError(
+                    f"Prefect's temporary API server exited with status {code} before it answered"
+                )
+            try:
+                with urllib.request.urlopen(f"{self.url}/health", timeout=2) as response:
+                    if response.status == 200:
+                        self.ready = True
+                        return
+            except (urllib.error.URLError, OSError):
+                pass
+            time.sleep(0.05)
+        raise RuntimeError(
+            f"Prefect's temporary API server did not answer within {_timeout():.0f} s "
+            "(PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS)"
+        )
+
+    def stop(self) -> None:
+        if self.process is None:
+            return
+        process, self.process = self.process, None
+        process.terminate()
+        try:
+            process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def start_early() -> Callable[[], None] | None:
+    """Start the temporary server now when this process will need one and Prefect is not imported yet;
+    returns the function to call before the first flow (it waits until the server answers), or None when
+    Prefect's own mechanism applies (a server is configured, or Prefect already read its settings)."""
+    if os.environ.get("PREFECT_API_URL") or "prefect" in sys.modules:
+        return None
+    if os.environ.get("PREFECT_SERVER_EPHEMERAL_ENABLED", "true").lower() in ("0", "false", "no"):
+        return None
+    api = TemporaryAPI()
+    try:
+        api.start()
+    except (OSError, RuntimeError):
+        log.warning("could not start the temporary Prefect API early; Prefect starts its own", exc_info=True)
+        os.environ.pop("PREFECT_API_URL", None)
+        return None
+    return api.wait

@@ -1,0 +1,59 @@
+"""A command that runs flows without PREFECT_API_URL starts Prefect's temporary API itself (early, without
+importing Prefect's server here), runs its flows on it, keeps their logs in PREFECT_HOME's database
+(`prefect flow-run logs` reads them later), leaves no server process behind and exits."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+SERVER_APP = "prefect.server.api.server:create_app"
+
+
+def _servers_for(home: Path) -> list[int]:
+    """Pids of Prefect server processes whose PREFECT_HOME is `home` (Linux /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            cmdline = (entry / "cmdline").read_bytes()
+            environ = (entry / "environ").read_bytes()
+        except OSError:
+            continue
+        if SERVER_APP.encode() in cmdline and f"PREFECT_HOME={home}".encode() in environ:
+            found.append(int(entry.name))
+    return found
+
+
+def test_refresh_runs_on_its_own_temporary_api_and_keeps_the_logs(tmp_path):
+    home = tmp_path / "home"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    env.update(FRAMEWATCH_HOME=str(home), PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS="600")
+    proc = subprocess.run(
+        [str(Path(sys.executable).parent / "framewatch"), "refresh", "--db", str(tmp_path / "fw.duckdb")],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    assert "report run" in proc.stdout and "Traceback" not in proc.stderr
+    prefect_home = home / "prefect"
+    assert not _servers_for(prefect_home)  # stopped at exit
+    con = sqlite3.connect(prefect_home / "prefect.db")
+    try:
+        runs = con.execute(
+            "select r.id from flow_run r join flow f on f.id = r.flow_id where f.name = 'report'"
+        ).fetchall()
+        assert len(runs) == 1
+        logs = con.execute("select message from log where flow_run_id = ?", runs[0]).fetchall()
+        artifacts = con.execute("select key from artifact").fetchall()
+    finally:
+        con.close()
+    # the run's log lines were kept, to the last one (sent while the command exits)
+    assert any("report run" in m for (m,) in logs) and any("Finished in state" in m for (m,) in logs), logs
+    assert ("framewatch-summary",) in artifacts
