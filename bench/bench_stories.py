@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from classifier.embedding import MiniLMEmbedder, embed_articles
+from classifier.transformer.embedding import MiniLMEmbedder, embed_articles
 from flows.analysis.stories import GroupingParams, StoryDoc, group, names
 from flows.analysis.threads import ThreadParams, link_threads, profiles
 

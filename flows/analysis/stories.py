@@ -33,7 +33,7 @@ import duckdb
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from classifier.embedding import LEAD_WORDS, Embedder, embed_articles, shared_embedder
+from classifier.transformer.embedding import LEAD_WORDS, Embedder, embed_articles, shared_embedder
 from flows.analysis.threads import ThreadParams, link_threads, profiles
 from warehouse import stories_store
 from warehouse.predictions import Scoring, store_scoring
