@@ -17,11 +17,12 @@ from classifier.checks import ProtocolSettings
 from classifier.data import DataError, frame_rows, load_labeled, slant_rows, texts_of
 from classifier.figures import frames_figures, slant_figures
 from classifier.folds import slant_groups
+from classifier.measures import CheckFigures
 from classifier.protocol import CheckOutput
 from classifier.reference import NAME as REFERENCE
 from classifier.reference import plain_frames, plain_slant
 from classifier.scoring import Doc, Scorer
-from classifier.table import CANDIDATE, REFERENCE_ROLE, CheckFigures, Table, render
+from classifier.table import CANDIDATE, REFERENCE_ROLE, Table, render
 from classifier.thresholds import decide_frames
 
 FILE = "file"

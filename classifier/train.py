@@ -25,6 +25,7 @@ from classifier import table as tables
 from classifier.checks import ProtocolSettings, load_roundups
 from classifier.composite import CompositeModel, save_composite
 from classifier.data import DataError, dataset_hash, frame_rows, load_labeled, slant_rows
+from classifier.measures import build_table
 from classifier.progress import progress_bar
 from classifier.ratings import outlet_ratings
 from classifier.recipes import MODEL, Recipe, build, context
@@ -120,7 +121,7 @@ def evaluate_recipe(
     roles = {tables.CANDIDATE: recipe.name, tables.REFERENCE_ROLE: reference_recipe.name}
     if promoted is not None:
         roles[tables.PROMOTED] = promoted.version
-    table = tables.build(run, roles, names, labels)
+    table = build_table(run, roles, names, labels)
     return run, table, figures.details(run, names, labels, ratings)
 
 

@@ -13,6 +13,7 @@ from classifier import protocol
 from classifier import table as tables
 from classifier.checks import ROUNDUPS_FILE, ProtocolSettings, load_roundups
 from classifier.data import frame_rows, load_labeled, slant_rows
+from classifier.measures import build_table
 from classifier.recipes import MODEL, Recipe, build, context
 from classifier.reference import NAME as REFERENCE
 from classifier.scoring import Scorer
@@ -61,7 +62,7 @@ def protocol_table(
     roles = {tables.CANDIDATE: MODEL, tables.REFERENCE_ROLE: REFERENCE}
     if champion is not None:
         roles[tables.PROMOTED] = champion.version
-    table = tables.build(run, roles, names, labels)
+    table = build_table(run, roles, names, labels)
     log.info("protocol on the base corpora:\n%s", tables.render(table))
     return table
 

@@ -30,6 +30,7 @@ from classifier import table as tables
 from classifier.checks import CV, ProtocolSettings
 from classifier.data import dataset_hash
 from classifier.folds import frame_folds, slant_folds, slant_groups
+from classifier.measures import build_table
 from classifier.metrics import frame_metrics, slant_metrics
 from classifier.progress import progress_bar
 from classifier.protocol import CheckOutput
@@ -268,7 +269,7 @@ def _compare(
     recipes = [product(ctx), reference(ctx)]
     run = protocol.run(plan, recipes, names, labels, extra={"transformer": {CV: outputs}})
     roles = {CANDIDATE: "transformer", REFERENCE_ROLE: REFERENCE}
-    table = tables.build(run, roles, names, labels)
+    table = build_table(run, roles, names, labels)
     summary = tables.render(table)
     logger.info("cross-validated comparison on the same folds:\n%s", summary)
     return {"protocol": table.checks, "table": table.to_json(), "summary": summary}

@@ -14,6 +14,7 @@ from classifier import protocol
 from classifier import table as tables
 from classifier.checks import ProtocolSettings
 from classifier.composite import KIND as COMPOSITE
+from classifier.measures import build_table
 from classifier.recipes import MODEL, build, context
 from classifier.reference import NAME as REFERENCE
 from classifier.registry import RegistryError, promoted_version, read_card
@@ -77,7 +78,7 @@ def evaluate_version(
     if now is not None and now != chosen:  # the promoted model beside the version, on the same rows
         run.outputs[now] = protocol.score_version(load_scorer(now, models_dir), run.plan, names, labels)
         run.seen[now] = protocol.seen_checks(read_card(now, models_dir), run.plan)
-        table = tables.build(run, dict(table.roles) | {tables.PROMOTED: now}, names, labels)
+        table = build_table(run, dict(table.roles) | {tables.PROMOTED: now}, names, labels)
     ruling = verdict(table)
     summary = (
         f"recipe {name!r} run through the protocol beside "

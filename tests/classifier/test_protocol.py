@@ -267,6 +267,7 @@ def test_the_protocol_on_a_small_sample_with_the_promoted_model(allsides, shared
     from classifier import protocol, table
     from classifier.checks import ProtocolSettings, load_roundups
     from classifier.data import frame_rows, load_labeled
+    from classifier.measures import build_table
     from classifier.recipes import build, context
     from classifier.settings import PACKAGE_DIR
     from classifier.versions.load import load_scorer
@@ -305,7 +306,7 @@ def test_the_protocol_on_a_small_sample_with_the_promoted_model(allsides, shared
         protocol.fit_slant = fit
     assert trained_on[3] == 0  # folds 0 and 1, dev, then the big-outlet check: the leaked rows left out
     roles = {"candidate": "model", "reference": ref.name, "promoted": promoted.version}
-    result = table.build(run, roles, names, labels)
+    result = build_table(run, roles, names, labels)
     checks = {r.check for r in result.rows}
     assert {"cv", "dev", "big_outlets"} <= checks and (stories is None or "same_story" in checks)
     big = result.row("big_outlets", "slant macro-F1")
