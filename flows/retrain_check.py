@@ -54,7 +54,7 @@ def protocol_table(
         seed=config.seed,
         big_outlet_min_articles=max(2, round(config.big_outlet_share * len(slant_df))),
     )
-    roundups_file = (data_dir / ROUNDUPS_FILE) if data_dir is not None else None
+    roundups_file = (data_dir / ROUNDUPS_FILE) if data_dir is not None and config.same_story else None
     roundups = load_roundups(roundups_file) if roundups_file is not None and roundups_file.exists() else None
     plan = protocol.plan(frames_df, slant_df, roundups, settings)
     versions = {champion.version: champion} if champion is not None else {}

@@ -72,6 +72,10 @@ class RetrainConfig:
     )
     bootstrap: int = field(default=2000, metadata={"help": "Paired bootstrap resamples of the test set."})
     protocol_folds: int = field(default=3, metadata={"help": "Folds of the protocol's cross-validation."})
+    same_story: bool = field(
+        default=True,
+        metadata={"help": "Include the same-story roundups check when the data folder has the roundups."},
+    )
     big_outlet_share: float = field(
         default=1000 / 26942,
         metadata={
