@@ -277,14 +277,14 @@ def test_the_protocol_on_a_small_sample_with_the_promoted_model(allsides, shared
 
     book = load_codebook()
     names, labels = book.frame_names, list(book.slant_labels)
-    frames = frame_rows(load_labeled(shared_files[0])).sample(120, random_state=0).reset_index(drop=True)
-    slant = allsides.sample(700, random_state=0).reset_index(drop=True)
+    frames = frame_rows(load_labeled(shared_files[0])).sample(80, random_state=0).reset_index(drop=True)
+    slant = allsides.sample(500, random_state=0).reset_index(drop=True)
     roundups_file = settings.data_dir / "allsides_roundups.parquet"
     stories = load_roundups(roundups_file) if roundups_file.exists() else None
     if stories is not None:
         stories = stories[stories["story_id"].isin(stories["story_id"].unique()[:40])].reset_index(drop=True)
     plan = protocol.plan(
-        frames, slant, stories, ProtocolSettings(folds=2, big_outlet_min_articles=40, resamples=100)
+        frames, slant, stories, ProtocolSettings(folds=2, big_outlet_min_articles=25, resamples=100)
     )
     assert plan.big is not None and plan.dev is not None
     recipe = small_template()
@@ -327,8 +327,11 @@ def test_evaluate_prints_the_protocol_table_for_a_version(heldout_env, monkeypat
     """`framewatch evaluate --model VERSION` without --data: the version's recipe through every check,
     the version itself and the reference in one run, a table with intervals and the rule's word."""
     data = heldout_env["data"]
-    args = ["--folds", "2", "--big-outlet-min-articles", "40", "--resamples", "50", "--json"]
-    files = ["--frames", str(next(data.glob("semeval*"))), "--slant", str(next(data.glob("allsides*")))]
+    frames, slant = tmp_path / "frames.parquet", tmp_path / "slant.parquet"
+    pd.read_parquet(next(data.glob("semeval*"))).head(80).to_parquet(frames)
+    pd.read_parquet(next(data.glob("allsides*"))).head(600).to_parquet(slant)
+    args = ["--folds", "2", "--big-outlet-min-articles", "25", "--resamples", "50", "--json"]
+    files = ["--frames", str(frames), "--slant", str(slant)]
     res = _invoke(heldout_env, *files, *args, monkeypatch=monkeypatch)
     assert res.exit_code == 0, res.output
     result = json.loads(res.stdout)
