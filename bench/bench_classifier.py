@@ -152,12 +152,12 @@ def main() -> None:
     import torch
 
     torch.set_num_threads(args.threads)
-    from classifier.predict import load_scorer
     from classifier.transformer.encoder import OnnxEncoder, bf16_supported
     from classifier.transformer.onnx_export import export_encoder, quantize_int8
     from classifier.transformer.predict import TransformerScorer, torch_encoder
     from classifier.transformer.settings import TransformerSettings
     from classifier.transformer.store import ONNX_FP32, ONNX_INT8, load_transformer
+    from classifier.versions.load import load_scorer
 
     settings = ClassifierSettings()
     max_tokens = args.max_tokens or TransformerSettings().max_tokens

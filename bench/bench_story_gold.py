@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from classifier.embedding import embed_articles, shared_embedder
+from classifier.transformer.embedding import embed_articles, shared_embedder
 from flows.analysis.stories import group
 from flows.analysis.story_features import StoryDoc
 from flows.analysis.story_gold import GoldSet, data_dir, pair_scores, roundups

@@ -25,7 +25,7 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
-from classifier.embedding import DIM, MODEL_NAME
+from classifier.transformer.embedding import DIM, MODEL_NAME
 from flows.analysis.stories import update_stories
 from warehouse import load
 from warehouse.sqlfiles import sql

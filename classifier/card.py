@@ -65,11 +65,22 @@ def render_card(card: dict[str, Any]) -> str:
         "",
     ]
     if evaluation:
-        lines += ["## Evaluation (cross-validation, the model beside the plain reference, same folds)", ""]
+        lines += [
+            "## Evaluation (the protocol: the model, the plain reference and the promoted model, one run)",
+            "",
+        ]
         lines += [f"- {k}: {v}" for k, v in evaluation.get("protocol", {}).items()]
         lines += ["", "```", evaluation.get("summary", ""), "```", ""]
         decision = card.get("decision", {})
-        if decision:
+        if "promote" in decision:
+            verdict = "may be promoted" if decision["promote"] else "may NOT be promoted"
+            lines += [
+                f"Promotion rule (classifier.versions.promotion): the model {verdict}: {decision['reason']}",
+                "",
+            ]
+            lines += [f"- note: {n}" for n in decision.get("notes", [])]
+            lines += [""] if decision.get("notes") else []
+        elif decision:  # cards written before the rule had intervals
             verdict = "beats" if decision.get("beats_reference") else "does NOT beat"
             lines += [f"On these figures the model {verdict} the plain reference everywhere.", ""]
     thresholds = card.get("thresholds", {})

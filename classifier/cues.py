@@ -7,9 +7,13 @@ inserting or swapping outlet names barely moves a prediction."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import pandas as pd
 
 PROMO = re.compile(
     r"sign(?:ing)?[ -]up|newsletter|subscri(?:be|ption)|copyright|©|all rights reserved|click here|"
@@ -49,6 +53,39 @@ TAG = re.compile(
 )
 WEB = re.compile(r"https?://\S+|www\.\S+|\S+@\S+\.\w+|(?<!\w)@\w+|\bpic\.twitter\.com/\S+")
 SPACES = re.compile(r"[ \t\u00a0]+")
+
+
+# Page furniture that is never article prose, for evidence (classifier.evidence), matched on a line or a
+# sentence: copyright and reprint lines, promos and calls to action, credits of who reported or edited,
+# bylines ("By Jane Doe, Staff Writer"), author bios, and scrape junk where a name runs into the next
+# headline ("Jane DoeJane Doe Senate passes ...").
+FURNITURE = re.compile(
+    r"copyright|©|\(c\)\s*\d{4}|all rights reserved|reprint|click here|tap here|"
+    r"sign(?:ing)?[ -]up (?:for|to)|newsletter|subscribe|subscription|read more|continue reading|"
+    r"related coverage|download (?:the|our)\b|get (?:the|our) .{0,30}app|follow (?:us|him|her|them|@)|"
+    r"contributed to this report|reporting by|editing by|additional reporting|advertisement|"
+    r"this story (?:has been|was) (?:updated|corrected)",
+    re.IGNORECASE,
+)
+BYLINE_NAMES = re.compile(
+    r"^(?:By|BY|Written by|Posted by)\s+[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3}\s*(?:,|\band\b|[|–—-]|$)"
+)
+REPEATED_NAME = re.compile(r"\b([A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){1,3})\s*\1")
+AUTHOR_BIO = re.compile(
+    r"^[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){1,3},?\s+(?:is|was)\s+(?:a|an|the)\b[^.]{0,80}?\b"
+    r"(?:columnist|editor|writer|contributor|correspondent|reporter|staff writer)\b"
+)
+
+
+def is_furniture(text: str) -> bool:
+    """True for a line or sentence that is page furniture (see FURNITURE): never shown as evidence."""
+    s = text.strip()
+    if not s:
+        return True
+    words = len(s.split())
+    if words < 60 and FURNITURE.search(s):
+        return True
+    return bool(BYLINE_NAMES.match(s) or REPEATED_NAME.search(s) or AUTHOR_BIO.match(s))
 
 
 def line_hash(line: str) -> str:
@@ -113,3 +150,74 @@ def house_boilerplate(texts: Iterable[str], min_docs: int = 5, min_chars: int = 
         for h in {line_hash(x) for x in lines_of(text)[1:] if len(x.strip()) >= min_chars}:
             counts[h] = counts.get(h, 0) + 1
     return frozenset(h for h, c in counts.items() if c >= min_docs)
+
+
+# Outlet names in the text let a slant model recognise outlets instead of slant, so they are masked.
+_GENERIC = re.compile(r"^[A-Z][a-z]+$")  # single ordinary words ("Reason", "Time") are left alone
+
+
+def _trie_regex(words: Sequence[str]) -> str:
+    """A regex matching any of ``words``, built as a character trie (fast for ~1k alternatives)."""
+    trie: dict = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = True
+
+    def walk(node: dict) -> str:
+        end = "" in node
+        branches = [re.escape(ch) + walk(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if end else body
+
+    return walk(trie)
+
+
+def outlet_pattern(names: Sequence[str]) -> re.Pattern[str] | None:
+    """A case-sensitive whole-word pattern for distinctive outlet names and domains (longest match wins).
+    Built once per set of names (scoring asks for it on every batch)."""
+    keep = tuple(
+        sorted({n.strip() for n in names if n and len(n.strip()) >= 3 and not _GENERIC.match(n.strip())})
+    )
+    return _compiled_pattern(keep) if keep else None
+
+
+@functools.lru_cache(maxsize=8)
+def _compiled_pattern(keep: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile(r"(?<![\w.])" + _trie_regex(keep) + r"(?![\w])")
+
+
+def outlet_names(slant_df: pd.DataFrame | None, ratings_file: Path | None = None) -> list[str]:
+    """Outlet names and domains from the slant data plus the AllSides names in the outlet ratings file."""
+    names: set[str] = set()
+    if slant_df is not None:
+        for col in ("outlet", "outlet_domain"):
+            if col in slant_df:
+                names.update(str(v) for v in slant_df[col].dropna().unique())
+    if ratings_file is not None and Path(ratings_file).exists():
+        ratings = pd.read_parquet(ratings_file, columns=["rating_source", "outlet", "domain"])
+        allsides = ratings[ratings["rating_source"] == "allsides"]
+        names.update(str(v) for v in allsides["outlet"].dropna().unique())
+        names.update(str(v) for v in allsides["domain"].dropna().unique())
+    variants = {v for n in names for v in _name_variants(n)}
+    return sorted(v for v in variants if v)
+
+
+_SUFFIX = re.compile(
+    r"\s*(?:\([^)]*\)|\s-\s.*|\b(?:Editorial Board|Editorial|Online News|Opinion|Op-Ed|Blog))\s*$"
+)
+
+
+def _name_variants(name: str) -> set[str]:
+    """'New York Times (Online News)' -> itself, 'New York Times', 'The New York Times'."""
+    out = {name.strip()}
+    base = name.strip()
+    for _ in range(3):
+        base = _SUFFIX.sub("", base).strip()
+    if base:
+        out.add(base)
+        out.add(base[4:] if base.startswith("The ") else f"The {base}")
+    return out

@@ -34,6 +34,7 @@ COLUMNS = [
     "frames",
     "slant",
     "tone",
+    "dataset",
 ]
 REQUIRED_COLUMNS = ("id", "text")
 MAX_ERRORS_SHOWN = 5
@@ -56,7 +57,8 @@ def load_labeled(
     """Read one or many Parquet/JSONL files in the shared schema, validate labels, return one frame.
 
     Columns: id, title, text, language, outlet, outlet_domain, published (date | None), split, frames
-    (list[str], empty when the row has no frame labels), slant (str | None), tone (str | None), then
+    (list[str], empty when the row has no frame labels), slant (str | None), tone (str | None), dataset
+    (the corpus a row comes from, when the file says; the protocol knows which a model trained on), then
     `extra_columns` as given in the files (e.g. a story id to group by; missing ones are an error).
     """
     files = [Path(paths)] if isinstance(paths, str | Path) else [Path(p) for p in paths]
@@ -148,6 +150,7 @@ def _normalise(
             "frames": pd.Series(frames, dtype=object),
             "slant": pd.Series(slant, dtype=object),
             "tone": pd.Series(tone, dtype=object),
+            "dataset": pd.Series(_optional_column(raw, "dataset"), dtype=object),
         }
     )
     for name in extra_columns:

@@ -1,12 +1,13 @@
 """Sentence splitting and evidence: which sentences of a text carry each predicted frame and the slant.
 
 Only article sentences are candidates: photo captions and credits, promo and link lines ("CLICK HERE",
-another story's headline), headings, bylines and "contributed to this report" lines are dropped first
-(scraped pages mix them into the text). Every remaining sentence is scored with the fitted model as if it
-were a document; a sentence is evidence for a frame when that frame stands out in it (its logit minus the
-sentence's mean logit over all frames), so a long sentence that scores high on every frame does not win
-everywhere. Labels take distinct sentences where the article has enough of them. Sentences returned are
-exact substrings of the input text."""
+another story's headline), headings, bylines, author bios, copyright and reprint notices and scrape junk
+(a name run into the next headline) are dropped first, as lines and as sentences (scraped pages mix them
+into the text; classifier.cues.is_furniture says what counts). Every remaining sentence is scored with
+the fitted model as if it were a document; a sentence is evidence for a frame when that frame stands out
+in it (its logit minus the sentence's mean logit over all frames), so a long sentence that scores high on
+every frame does not win everywhere. Labels take distinct sentences where the article has enough of them.
+Sentences returned are exact substrings of the input text."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from collections.abc import Sequence
 from typing import Protocol
 
 import numpy as np
+
+from classifier.cues import is_furniture
 
 SLANT_KEY = "slant"
 DEFAULT_K = 2
@@ -48,13 +51,7 @@ _CREDIT = re.compile(
     r"Tribune News Service|EPA|Bloomberg via|file)\b[^()]*\)\s*[.]?\s*$",
     re.IGNORECASE,
 )
-_PROMO = re.compile(
-    r"^\W*(?:click here|read more|read also|related:|more:|watch:|listen:|sign up|subscribe|advertisement|"
-    r"follow (?:us|him|her)|download the)|(?:contributed to this report|reporting by|editing by|"
-    r"all rights reserved|newsletter|download the .{0,40}app)",
-    re.IGNORECASE,
-)
-_BYLINE = re.compile(r"^(?:By|BY)\s+[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3}\s*(?:,|\band\b|$|\|)")
+_LINK_LINE = re.compile(r"^\W*(?:read also|related:|more:|watch:|listen:)", re.IGNORECASE)
 _ENDS_SENTENCE = re.compile(r"""[.!?…]["'”’)\]]*\s*$|[”"]\s*$""")
 
 
@@ -67,7 +64,7 @@ def is_article_line(line: str) -> bool:
     letters = [c for c in text if c.isalpha()]
     if letters and sum(c.isupper() for c in letters) / len(letters) > 0.6:
         return False
-    if _CREDIT.search(text) or _PROMO.search(text) or _BYLINE.match(text):
+    if _CREDIT.search(text) or _LINK_LINE.search(text):
         return False
     return bool(_ENDS_SENTENCE.search(text))
 
@@ -135,10 +132,14 @@ def split_sentences(text: str) -> list[str]:
 
 
 def article_sentences(text: str) -> list[str]:
-    """The sentences of ``text`` that are article prose (is_article_line), in order; every sentence of the
-    text when no line qualifies (a very short text or one line without punctuation)."""
+    """The sentences of ``text`` that are article prose, in order: from the lines that are
+    (is_article_line), without the sentences that are page furniture (classifier.cues.is_furniture: a
+    promo or a reprint notice at the end of a paragraph). When nothing qualifies (a very short text or
+    one line without punctuation), every sentence of the text that is not furniture, else every one."""
     kept = [line for line in text.splitlines() if is_article_line(line)]
-    return split_sentences("\n".join(kept)) if kept else split_sentences(text)
+    sentences = split_sentences("\n".join(kept)) if kept else split_sentences(text)
+    prose = [s for s in sentences if not is_furniture(s)]
+    return prose or sentences
 
 
 def _specificity(probs: np.ndarray) -> np.ndarray:

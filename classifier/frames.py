@@ -29,8 +29,8 @@ from sklearn.model_selection import StratifiedKFold
 from sklearn.utils.validation import check_is_fitted
 from threadpoolctl import threadpool_limits
 
-from classifier.baseline import THRESHOLD_GRID
 from classifier.charngrams import CharNgramTfidf
+from classifier.thresholds import THRESHOLD_GRID, decide_frames
 from labels.codebook import load_codebook
 
 logger = logging.getLogger(__name__)
@@ -52,14 +52,6 @@ def micro_f1(Y: np.ndarray, D: np.ndarray) -> float:
     fp = int(((1 - Y) & D).sum())
     fn = int((Y & (1 - D)).sum())
     return 2 * tp / max(2 * tp + fp + fn, 1)
-
-
-def decide(probs: np.ndarray, threshold: float | np.ndarray) -> np.ndarray:
-    """Frames at or over the threshold plus the most probable frame."""
-    pred = (probs >= np.asarray(threshold)).astype(np.int8)
-    if len(probs):
-        pred[np.arange(len(probs)), probs.argmax(1)] = 1
-    return pred
 
 
 class CalibratedFrames(BaseEstimator):
@@ -151,7 +143,7 @@ class CalibratedFrames(BaseEstimator):
             m = LogisticRegression(C=self.platt_C, max_iter=1000).fit(np.hstack([z[:, [j]], onehot]), Y[:, j])
             self.platt_[j] = np.concatenate([[m.coef_[0, 0], m.intercept_[0]], m.coef_[0, 1:]])
         calibrated = self._calibrate(z, list(langs))
-        self.threshold_ = float(max(THRESHOLD_GRID, key=lambda t: micro_f1(Y, decide(calibrated, t))))
+        self.threshold_ = float(max(THRESHOLD_GRID, key=lambda t: micro_f1(Y, decide_frames(calibrated, t))))
         logger.info("frames: %d frames trained, threshold %.2f", len(self.trained_), self.threshold_)
         return self
 
@@ -174,7 +166,7 @@ class CalibratedFrames(BaseEstimator):
         return self._calibrate(self.logits(texts), languages)
 
     def predict(self, texts: Sequence[str], languages: Sequence[str | None] | None = None) -> np.ndarray:
-        return decide(self.predict_proba(texts, languages), self.threshold_)
+        return decide_frames(self.predict_proba(texts, languages), self.thresholds_)
 
     @property
     def thresholds_(self) -> np.ndarray:

@@ -1,11 +1,16 @@
-"""The evaluation protocol that predicts held-out performance: cross-validation that leaves outlets out,
-the AllSides media split's dev outlets as a fixed second check, and figures at the levels analysts read
-(articles, outlets, events, frame shares), every one beside the plain reference (classifier.reference)
-measured in the same run on the same folds.
+"""The evaluation protocol: every recipe fitted on the same training rows of every check
+(classifier.checks: outlet-grouped folds, dev outlets, big outlets held out, same-story roundups) and
+scored on its test rows, every saved version (the promoted model) scored on the same test rows, in one
+run. classifier.table turns the outputs into figures with intervals; classifier.versions.promotion
+judges them.
 
-A candidate is anything that yields out-of-fold probabilities (:class:`Outputs`): scikit-learn style
-estimators are cross-validated here (:func:`run_estimators`); the transformer brings its own out-of-fold
-frame probabilities from its training loop on the same folds."""
+Fits are shared where the training rows are the same: the fit on all slant rows scores the roundups and
+is the model `framewatch train` saves. Slant features are computed once per article and run
+(classifier.linecounts), not once per fit.
+
+A saved version needs no fitting: it is scored once on every row and each check reads its rows. Where a
+version was trained on a check's test rows (its card names their dataset) the comparison is not clean and
+the table says so."""
 
 from __future__ import annotations
 
@@ -16,343 +21,315 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sklearn.base import BaseEstimator, clone
+from sklearn.base import clone
 
+from classifier.checks import BIG, CV, DEV, STORIES, ProtocolSettings, big_outlet_split, story_folds
 from classifier.data import texts_of
 from classifier.events import EventParams, event_groups
-from classifier.folds import dev_check_split, frame_folds, slant_folds, slant_groups
-from classifier.levels import outlet_level, pair_order, slant_score
-from classifier.metrics import frame_metrics, slant_metrics
-from classifier.prevalence import prevalence
+from classifier.folds import Folds, dev_check_split, frame_folds, slant_folds, slant_groups
+from classifier.linecounts import feature_cache
+from classifier.recipes import Recipe
+from classifier.scoring import Doc, Scorer
+from classifier.thresholds import decide_frames
 
 logger = logging.getLogger(__name__)
 
-Folds = list[tuple[np.ndarray, np.ndarray]]
-
-# What the held-out data is expected to show (issue 12); the summary marks each figure against them.
-TARGETS = {
-    "frames_en_micro_f1": 0.68,
-    "frames_micro_f1": 0.62,
-    "frames_prevalence_mae": 0.05,
-    "slant_macro_f1": 0.60,
-    "slant_outlet_spearman": 0.80,
-    "slant_event_pair_order": 0.70,
-}
+Step = Callable[[str], None]
 
 
 @dataclass
-class Candidate:
-    """Unfitted estimators: frames (fit(texts, label lists, languages), predict_proba, thresholds) and
-    slant (fit(texts, labels, outlet groups), predict_proba); either may be None. `extra_frames` /
-    `extra_slant` are labeled rows added to every training fold and never tested on (new gold labels)."""
-
-    name: str
-    frames: BaseEstimator | None = None
-    slant: BaseEstimator | None = None
-    extra_frames: pd.DataFrame | None = None
-    extra_slant: pd.DataFrame | None = None
-
-
-@dataclass
-class Outputs:
-    """A candidate's out-of-fold (or held-out) probabilities, rows aligned with the evaluated frames."""
+class CheckOutput:
+    """One column's probabilities on one check's test rows (rows in the check's order)."""
 
     frame_probs: np.ndarray | None = None
     frame_decided: np.ndarray | None = None
     slant_probs: np.ndarray | None = None
-    dev_slant_probs: np.ndarray | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
-def thresholds_of(model: Any, names: Sequence[str]) -> np.ndarray:
-    """Per-frame decision thresholds of a fitted frame model, in `names` order."""
-    if hasattr(model, "thresholds_by_frame_"):
-        by_frame = model.thresholds_by_frame_
-        return np.array([by_frame.get(n, 1.0) for n in names])
-    return np.asarray(model.thresholds_, dtype=float)
+Outputs = dict[str, CheckOutput]  # check -> output
 
 
-def decide(probs: np.ndarray, thresholds: np.ndarray) -> np.ndarray:
-    """Frames over their thresholds plus the most probable one (the scorers' rule)."""
-    pred = (probs >= np.asarray(thresholds)[None, :]).astype(np.int8)
-    if len(probs):
-        pred[np.arange(len(probs)), probs.argmax(1)] = 1
-    return pred
+@dataclass
+class Plan:
+    """The rows of every check, fixed before anything is fitted so that every column sees the same."""
+
+    frames: pd.DataFrame | None
+    slant: pd.DataFrame | None
+    stories: pd.DataFrame | None
+    settings: ProtocolSettings
+    frame_folds: Folds = field(default_factory=list)
+    slant_folds: Folds = field(default_factory=list)
+    dev: tuple[np.ndarray, np.ndarray] | None = None
+    big: tuple[np.ndarray, np.ndarray] | None = None
+    events: list[Any] | None = None
+
+    @property
+    def slant_fold_of(self) -> np.ndarray:
+        fold = np.full(0 if self.slant is None else len(self.slant), -1)
+        for i, (_train, test) in enumerate(self.slant_folds):
+            fold[test] = i
+        return fold
+
+    def describe(self) -> dict[str, str]:
+        s = self.settings
+        out: dict[str, str] = {}
+        if self.frames is not None:
+            grouped = self.frames["outlet_domain"].notna().any()
+            out["cv frames"] = (
+                f"{s.folds}-fold cross-validation stratified by language (seed {s.seed})"
+                + (", grouped by outlet" if grouped else "")
+                + f", {len(self.frames)} articles; thresholds tuned on training folds only; intervals: "
+                "articles resampled"
+            )
+        if self.slant is not None:
+            out[CV] = (
+                f"{s.folds}-fold StratifiedGroupKFold (groups: outlet domain, strata: label, seed {s.seed}) "
+                f"on "
+                f"{len(self.slant)} articles of {self.slant['outlet_domain'].nunique()} outlets (every test "
+                "outlet unseen in training); outlet ranking and same-event pairs compared within a fold (one "
+                "model); intervals: outlets (events) resampled"
+            )
+        if self.dev is not None and self.slant is not None:
+            dev_outlets = self.slant.iloc[self.dev[1]]["outlet_domain"].nunique()
+            out[DEV] = (
+                f"trained on {len(self.dev[0])} articles of outlets outside the media split's dev outlets, "
+                f"tested on the {len(self.dev[1])} dev articles of {dev_outlets} outlets"
+            )
+        if self.big is not None and self.slant is not None:
+            outlets = self.slant.iloc[self.big[1]]["outlet_domain"].nunique()
+            out[BIG] = (
+                f"trained on the {len(self.big[0])} articles of outlets with < {s.big_outlet_min_articles} "
+                f"articles, tested on the {len(self.big[1])} articles of the {outlets} outlets with more; "
+                "intervals: outlets resampled"
+            )
+        if self.stories is not None:
+            out[STORIES] = (
+                f"{self.stories['story_id'].nunique()} AllSides stories ({len(self.stories)} articles: title "
+                "+ excerpt), each told by a left, a center and a right outlet; share of cross-side pairs in "
+                "a story ordered right by P(right) - P(left); scored by the fit on all slant rows (recipes "
+                "that train on stories: cross-validated by story); intervals: stories resampled"
+            )
+        return out
 
 
-def _with_extra(df: pd.DataFrame, rows: np.ndarray, extra: pd.DataFrame | None) -> pd.DataFrame:
+def plan(
+    frames: pd.DataFrame | None,
+    slant: pd.DataFrame | None,
+    stories: pd.DataFrame | None,
+    settings: ProtocolSettings,
+) -> Plan:
+    """Folds, the dev and big-outlet splits and the rebuilt same-event groups of the data."""
+    p = Plan(frames, slant, stories, settings)
+    if frames is not None and len(frames):
+        p.frame_folds = frame_folds(frames, settings.folds, settings.seed)
+    if slant is not None and len(slant):
+        p.slant_folds = slant_folds(slant, settings.folds, settings.seed)
+        p.dev = dev_check_split(slant)
+        p.big = big_outlet_split(slant, settings.big_outlet_min_articles)
+        p.events = list(event_groups(slant, list(slant_groups(slant)), EventParams()))
+    return p
+
+
+# -- fitting recipes --------------------------------------------------------------------------------------
+
+
+def _training(
+    df: pd.DataFrame, rows: np.ndarray, extra: pd.DataFrame | None, test_outlets: set[str]
+) -> pd.DataFrame:
     part = df.iloc[rows]
-    return part if extra is None or extra.empty else pd.concat([part, extra], ignore_index=True)
+    if extra is None or extra.empty:
+        return part
+    if test_outlets:  # an added row of an outlet under test would leak it into training
+        extra = extra[~np.isin(slant_groups(extra), list(test_outlets))]
+    return pd.concat([part, extra], ignore_index=True)
 
 
-def _frame_oof(
-    template: BaseEstimator,
-    df: pd.DataFrame,
-    folds: Folds,
-    names: Sequence[str],
-    extra: pd.DataFrame | None = None,
-) -> tuple:
-    texts = np.array(texts_of(df), dtype=object)
-    langs = df["language"].to_numpy(dtype=object)
-    probs = np.zeros((len(df), len(names)))
-    decided = np.zeros((len(df), len(names)), dtype=np.int8)
-    for train, test in folds:
-        fit_on = _with_extra(df, train, extra)
-        model = clone(template).fit(texts_of(fit_on), fit_on["frames"].tolist(), fit_on["language"].tolist())
-        probs[test] = model.predict_proba(list(texts[test]), list(langs[test]))
-        decided[test] = decide(probs[test], thresholds_of(model, names))
-    return probs, decided
+def fit_frames(template: Any, df: pd.DataFrame) -> Any:
+    return clone(template).fit(texts_of(df), df["frames"].tolist(), df["language"].tolist())
 
 
-def _slant_fit_predict(
-    template: BaseEstimator,
-    df: pd.DataFrame,
-    train: np.ndarray,
-    test: np.ndarray,
-    extra: pd.DataFrame | None = None,
-) -> np.ndarray:
-    fit_on = _with_extra(df, train, extra)
-    model = clone(template).fit(texts_of(fit_on), fit_on["slant"].to_numpy(dtype=str), slant_groups(fit_on))
-    return model.predict_proba(texts_of(df.iloc[test]))
+def fit_slant(template: Any, df: pd.DataFrame) -> Any:
+    return clone(template).fit(texts_of(df), df["slant"].to_numpy(dtype=str), slant_groups(df))
 
 
-def run_estimators(
-    candidate: Candidate,
-    frames_df: pd.DataFrame | None,
-    slant_df: pd.DataFrame | None,
-    f_folds: Folds | None,
-    s_folds: Folds | None,
-    names: Sequence[str],
-    labels: Sequence[str],
-    step: Callable[[str], None] | None = None,
+def frame_thresholds(model: Any, names: Sequence[str]) -> np.ndarray:
+    by_frame = model.thresholds_by_frame_
+    return np.array([by_frame.get(n, 1.0) for n in names])
+
+
+@dataclass
+class Fitted:
+    """A recipe's fits on all rows (None where not asked for): the model `framewatch train` saves."""
+
+    frames: Any = None
+    slant: Any = None
+
+
+def run_recipe(
+    recipe: Recipe, p: Plan, names: Sequence[str], step: Step | None = None, fit_all_frames: bool = False
+) -> tuple[Outputs, Fitted]:
+    """The recipe fitted on every check's training rows and scored on its test rows."""
+    out: Outputs = {}
+    fitted = Fitted()
+    frames = p.frames
+    if recipe.frames is not None and frames is not None and p.frame_folds:
+        probs = np.zeros((len(frames), len(names)))
+        decided = np.zeros((len(frames), len(names)), dtype=np.int8)
+        texts, langs = texts_of(frames), frames["language"].tolist()
+        for train, test in p.frame_folds:
+            model = fit_frames(recipe.frames, _training(frames, train, recipe.extra_frames, set()))
+            probs[test] = model.predict_proba([texts[i] for i in test], [langs[i] for i in test])
+            decided[test] = decide_frames(probs[test], frame_thresholds(model, names))
+        out[CV] = CheckOutput(frame_probs=probs, frame_decided=decided)
+        if fit_all_frames:
+            fitted.frames = fit_frames(
+                recipe.frames, _training(frames, np.arange(len(frames)), recipe.extra_frames, set())
+            )
+        if step:
+            step(f"{recipe.name}: frames")
+    slant = p.slant
+    if recipe.slant is None or slant is None or not p.slant_folds:
+        return out, fitted
+    extra = recipe.extra_slant
+    if recipe.trains_on_stories and p.stories is not None:
+        extra = p.stories if extra is None else pd.concat([extra, p.stories], ignore_index=True)
+    groups = slant_groups(slant)
+
+    def fit_score(train: np.ndarray, test: np.ndarray, on: pd.DataFrame | None = None) -> np.ndarray:
+        model = fit_slant(recipe.slant, _training(slant, train, extra, set(groups[test])))
+        return np.asarray(model.predict_proba(texts_of(slant.iloc[test] if on is None else on)))
+
+    probs = np.zeros((len(slant), 3))
+    for train, test in p.slant_folds:
+        probs[test] = fit_score(train, test)
+    cv = out.setdefault(CV, CheckOutput())
+    cv.slant_probs = probs
+    for check, split in ((DEV, p.dev), (BIG, p.big)):
+        if split is not None:
+            out[check] = CheckOutput(slant_probs=fit_score(*split))
+    if step:
+        step(f"{recipe.name}: slant")
+    stories = p.stories
+    if stories is not None and recipe.trains_on_stories:
+        story_probs = np.zeros((len(stories), 3))
+        base = recipe.extra_slant
+        for train, test in story_folds(stories, p.settings.folds, p.settings.seed):
+            added = stories.iloc[train] if base is None else pd.concat([base, stories.iloc[train]])
+            model = fit_slant(recipe.slant, pd.concat([slant, added], ignore_index=True))
+            story_probs[test] = model.predict_proba(texts_of(stories.iloc[test]))
+        out[STORIES] = CheckOutput(slant_probs=story_probs)
+    if stories is not None or fit_all_frames:
+        fitted.slant = fit_slant(recipe.slant, _training(slant, np.arange(len(slant)), extra, set()))
+        if stories is not None and not recipe.trains_on_stories:
+            out[STORIES] = CheckOutput(slant_probs=np.asarray(fitted.slant.predict_proba(texts_of(stories))))
+        if step:
+            step(f"{recipe.name}: fit on all rows")
+    return out, fitted
+
+
+# -- scoring saved versions -------------------------------------------------------------------------------
+
+
+def _docs(df: pd.DataFrame) -> list[Doc]:
+    return [
+        Doc(title=t or "", text=x or "", language=lang)
+        for t, x, lang in zip(df["title"], df["text"], df["language"], strict=True)
+    ]
+
+
+def score_version(
+    scorer: Scorer, p: Plan, names: Sequence[str], labels: Sequence[str], step: Step | None = None
 ) -> Outputs:
-    """Cross-validate a candidate's estimators on the given folds, plus the fixed dev-outlet check."""
-    out = Outputs()
-    if candidate.frames is not None and frames_df is not None and f_folds:
-        out.frame_probs, out.frame_decided = _frame_oof(
-            candidate.frames, frames_df, f_folds, names, candidate.extra_frames
+    """A saved version scored (as production scores) on every check's test rows."""
+    out: Outputs = {}
+    if p.frames is not None and p.frame_folds:
+        probs = scorer.probabilities(_docs(p.frames)).in_order(names, labels)
+        out[CV] = CheckOutput(frame_probs=probs.frames, frame_decided=probs.decided())
+    if p.slant is not None and p.slant_folds:
+        slant = scorer.probabilities(_docs(p.slant)).in_order(names, labels).slant
+        out.setdefault(CV, CheckOutput()).slant_probs = slant
+        for check, split in ((DEV, p.dev), (BIG, p.big)):
+            if split is not None:
+                out[check] = CheckOutput(slant_probs=slant[split[1]])
+    if p.stories is not None:
+        out[STORIES] = CheckOutput(
+            slant_probs=scorer.probabilities(_docs(p.stories)).in_order(names, labels).slant
         )
-        if step:
-            step(f"{candidate.name}: frames")
-    if candidate.slant is not None and slant_df is not None and s_folds:
-        out.slant_probs = np.zeros((len(slant_df), len(labels)))
-        for train, test in s_folds:
-            out.slant_probs[test] = _slant_fit_predict(
-                candidate.slant, slant_df, train, test, candidate.extra_slant
-            )
-        dev = dev_check_split(slant_df)
-        if dev is not None:
-            out.dev_slant_probs = _slant_fit_predict(candidate.slant, slant_df, *dev, candidate.extra_slant)
-        if step:
-            step(f"{candidate.name}: slant")
+    if step:
+        step(f"{scorer.version}: scored")
     return out
 
 
-def frames_figures(
-    df: pd.DataFrame, out: Outputs, names: Sequence[str], group_cols: Sequence[str] = ("language", "outlet")
-) -> dict[str, Any]:
-    """Article metrics and prevalence error (per language, and per outlet when the data has outlets)."""
-    if out.frame_probs is None or out.frame_decided is None:
-        raise ValueError("no frame probabilities to evaluate")
-    article = frame_metrics(df, out.frame_probs, out.frame_decided, list(names))
-    figures: dict[str, Any] = {"article": article, "prevalence": {}}
-    for col in group_cols:
-        values = df[col] if col in df else None
-        if values is None or values.notna().sum() == 0:
-            continue
-        figures["prevalence"][col] = prevalence(df, out.frame_probs, out.frame_decided, names, group_by=col)
-    first = next(iter(figures["prevalence"].values()), None)
-    figures["prevalence"]["mae"] = first["mae"] if first else None
-    return figures
+def trained_datasets(card: Mapping[str, Any]) -> set[str] | None:
+    """The datasets (the `dataset` column of the shared schema) a saved version trained on, from its card;
+    for cards older than that record, the files' names. None when the card says neither."""
+    data = card.get("data") or {}
+    names: set[str] = set()
+    for task in ("frames", "slant"):
+        part = data.get(task) or {}
+        names.update(str(d) for d in part.get("datasets") or [])
+        names.update(str(f.get("name")) for f in part.get("files") or [] if isinstance(f, dict))
+    return names or None
 
 
-def slant_figures(
-    df: pd.DataFrame,
-    probs: np.ndarray,
-    labels: Sequence[str],
-    events: Sequence[Any] | None,
-    ratings: Mapping[str, float] | None,
-    folds: np.ndarray | None = None,
-) -> dict[str, Any]:
-    """Article, outlet and same-event figures of slant probabilities; `folds` (the test fold of each row,
-    under cross-validation) keeps outlet and event comparisons within one model (classifier.levels)."""
-    score = slant_score(probs, labels)
-    figures = {
-        "article": slant_metrics(df, probs, list(labels)),
-        "outlet": outlet_level(df, score, ratings, folds=folds),
-    }
-    if events is not None:
-        figures["events"] = pair_order(df, score, events, folds=folds)
-    return figures
+def seen_checks(card: Mapping[str, Any], p: Plan) -> dict[str, bool]:
+    """For each check: did the version train on its test rows (their dataset, or their file)? Unknown
+    counts as seen: only a comparison known to be clean gates promotion."""
+    trained = trained_datasets(card)
+
+    def seen(df: pd.DataFrame | None, files: Sequence[str]) -> bool:
+        if trained is None or df is None:
+            return True
+        datasets = {str(d) for d in df["dataset"].dropna().unique()} if "dataset" in df else set()
+        return bool((datasets | set(files)) & trained) or not datasets
+
+    slant_files = ("allsides_slant.parquet",)
+    out = {CV: seen(p.slant, slant_files) or seen(p.frames, ("semeval2023_frames_train.parquet",))}
+    out[DEV] = out[BIG] = seen(p.slant, slant_files)
+    out[STORIES] = seen(p.stories, ("allsides_roundups.parquet",))
+    return out
 
 
-def report(
-    frames_df: pd.DataFrame | None,
-    slant_df: pd.DataFrame | None,
-    outputs: Mapping[str, Outputs],
+@dataclass
+class Run:
+    """Everything one protocol run measured: the plan, each column's outputs, what each saved version saw,
+    and the recipes' fits on all rows."""
+
+    plan: Plan
+    outputs: dict[str, Outputs]
+    seen: dict[str, dict[str, bool]]
+    fitted: dict[str, Fitted]
+    kinds: dict[str, str]  # column -> "recipe" | "version"
+
+
+def run(
+    p: Plan,
+    recipes: Sequence[Recipe],
     names: Sequence[str],
     labels: Sequence[str],
-    events: Sequence[Any] | None = None,
-    ratings: Mapping[str, float] | None = None,
-    protocol: Mapping[str, str] | None = None,
-    slant_fold_of: np.ndarray | None = None,
-) -> dict[str, Any]:
-    """Every figure for every candidate, side by side, and a printable summary. `slant_fold_of`: the test
-    fold of each slant row under cross-validation (None: one model scored every row)."""
-    result: dict[str, Any] = {
-        "protocol": dict(protocol or {}),
-        "candidates": list(outputs),
-        "frames": {},
-        "slant": {},
-        "dev_check": {},
-    }
-    dev = dev_check_split(slant_df) if slant_df is not None else None
-    for name, out in outputs.items():
-        if frames_df is not None and out.frame_probs is not None:
-            result["frames"][name] = frames_figures(frames_df, out, names)
-        if slant_df is not None and out.slant_probs is not None:
-            result["slant"][name] = slant_figures(
-                slant_df, out.slant_probs, labels, events, ratings, slant_fold_of
-            )
-        if dev is not None and slant_df is not None and out.dev_slant_probs is not None:
-            test = slant_df.iloc[dev[1]].reset_index(drop=True)
-            dev_events = None if events is None else [events[i] for i in dev[1]]
-            result["dev_check"][name] = slant_figures(test, out.dev_slant_probs, labels, dev_events, ratings)
-    result["summary"] = summary(result)
-    return result
-
-
-def cross_validate(
-    frames_df: pd.DataFrame,
-    slant_df: pd.DataFrame,
-    candidates: Sequence[Candidate],
-    names: Sequence[str],
-    labels: Sequence[str],
-    folds: int = 5,
-    seed: int = 0,
-    ratings: Mapping[str, float] | None = None,
+    versions: Mapping[str, Scorer] | None = None,
+    step: Step | None = None,
+    fit_all_frames: Sequence[str] = (),
     extra: Mapping[str, Outputs] | None = None,
-    step: Callable[[str], None] | None = None,
-) -> tuple[dict[str, Any], dict[str, Outputs]]:
-    """The whole protocol on labeled data: frames folds stratified by language (grouped by outlet where
-    the data has outlets), slant folds grouped by outlet, the dev-outlet check, rebuilt same-event groups,
-    every candidate (and `extra` precomputed outputs on the same folds) side by side. Returns the figures
-    and each candidate's out-of-fold outputs."""
-    f_folds = frame_folds(frames_df, folds, seed)
-    s_folds = slant_folds(slant_df, folds, seed)
-    events = list(event_groups(slant_df, list(slant_groups(slant_df))))
-    outputs = {
-        c.name: run_estimators(c, frames_df, slant_df, f_folds, s_folds, names, labels, step)
-        for c in candidates
-    }
-    outputs.update(extra or {})
-    dev = dev_check_split(slant_df)
-    n_events = pd.Series(events).dropna().nunique()
-    protocol = {
-        "frames": f"{folds}-fold cross-validation stratified by language (seed {seed})"
-        + (", grouped by outlet" if frames_df["outlet_domain"].notna().any() else "")
-        + f", {len(frames_df)} articles; thresholds tuned on training folds only",
-        "slant": f"{folds}-fold StratifiedGroupKFold (groups: outlet domain, strata: label, seed {seed}) on "
-        f"{len(slant_df)} articles from "
-        f"{slant_df['outlet_domain'].nunique()} outlets (every test outlet unseen in training)",
-        "dev_check": (
-            f"trained on {len(dev[0])} articles of outlets outside the dev split, tested on the "
-            f"{len(dev[1])} dev-split articles of {slant_df.iloc[dev[1]]['outlet_domain'].nunique()} outlets"
-            if dev is not None
-            else "no dev split in the data"
-        ),
-        "events": f"{n_events} same-event groups rebuilt by date window and title/lead similarity "
-        f"({EventParams()}); pairs count when one model scored both articles (same test fold)",
-        "outlets": "outlets ranked within each test fold (one model), Spearman averaged over the folds "
-        "weighted by outlets; the pooled figure across folds is reported beside it",
-        "prevalence": "share = the warehouse's estimator (mean calibrated probability) per group x frame vs "
-        "the gold share; groups with >= 10 articles",
-    }
-    fold_of = np.full(len(slant_df), -1)
-    for i, (_train, test) in enumerate(s_folds):
-        fold_of[test] = i
-    result = report(frames_df, slant_df, outputs, names, labels, events, ratings, protocol, fold_of)
-    return result, outputs
-
-
-def get_path(d: Mapping[str, Any], *path: str) -> Any:
-    """d[path[0]][path[1]]... or None where a key is missing."""
-    for key in path:
-        if not isinstance(d, Mapping) or key not in d:
-            return None
-        d = d[key]
-    return d
-
-
-ROWS = [
-    ("frames micro-F1 (all languages)", ("frames", "article", "micro_f1"), "frames_micro_f1"),
-    (
-        "frames micro-F1 (English)",
-        ("frames", "article", "by_language", "en", "micro_f1"),
-        "frames_en_micro_f1",
-    ),
-    ("frames macro-F1", ("frames", "article", "macro_f1"), None),
-    ("frame share MAE (language x frame)", ("frames", "prevalence", "mae"), "frames_prevalence_mae"),
-    ("  counted over thresholds", ("frames", "prevalence", "language", "mae_counted"), None),
-    ("  guessing the overall share", ("frames", "prevalence", "language", "mae_naive"), None),
-    ("slant macro-F1", ("slant", "article", "macro_f1"), "slant_macro_f1"),
-    ("slant accuracy", ("slant", "article", "accuracy"), None),
-    ("outlet ranking Spearman (labels)", ("slant", "outlet", "spearman"), "slant_outlet_spearman"),
-    ("outlet ranking Spearman (AllSides rating)", ("slant", "outlet", "spearman_rating"), None),
-    ("same-event pair order", ("slant", "events", "accuracy"), "slant_event_pair_order"),
-    ("dev outlets: slant macro-F1", ("dev_check", "article", "macro_f1"), None),
-    ("dev outlets: outlet Spearman", ("dev_check", "outlet", "spearman"), None),
-    ("dev outlets: same-event pair order", ("dev_check", "events", "accuracy"), None),
-]
-
-
-def summary(result: Mapping[str, Any]) -> str:
-    """A table: one row per figure, one column per candidate, the target where there is one."""
-    names = list(result["candidates"])
-    width = max(12, *(len(n) for n in names)) if names else 12
-    lines = [f"{'figure':44}" + "".join(f" {n:>{width}}" for n in names) + "   target"]
-    for label, (section, *path), target in ROWS:
-        values = [get_path(result.get(section, {}).get(n, {}), *path) for n in names]
-        if all(v is None for v in values):
-            continue
-        cells = "".join(f" {('' if v is None else f'{v:.3f}'):>{width}}" for v in values)
-        goal = TARGETS.get(target or "")
-        mark = "" if goal is None else ("<= " if "mae" in (target or "") else ">= ") + f"{goal:.2f}"
-        lines.append(f"{label:44}{cells}   {mark}")
-    for n in names:
-        worst = get_path(result.get("slant", {}).get(n, {}), "outlet", "worst")
-        if worst:
-            shown = ", ".join(
-                f"{w['outlet']} ({w['label']}, rank {w['rank']:.0f} vs {w['expected_rank']:.0f})"
-                for w in worst[:3]
+) -> Run:
+    """Every recipe on every check, every saved version scored on the same rows. `fit_all_frames`: recipes
+    whose frames are also fitted on all rows (the model `train` saves); `extra`: outputs computed elsewhere
+    on the same folds (the transformer's out-of-fold probabilities)."""
+    outputs: dict[str, Outputs] = {}
+    fitted: dict[str, Fitted] = {}
+    kinds: dict[str, str] = {}
+    seen: dict[str, dict[str, bool]] = {}
+    with feature_cache():
+        for recipe in recipes:
+            outputs[recipe.name], fitted[recipe.name] = run_recipe(
+                recipe, p, names, step, recipe.name in fit_all_frames
             )
-            lines.append(f"worst-placed outlets, {n}: {shown}")
-    return "\n".join(lines)
-
-
-# The protocol's main figures: label -> (section, path inside a candidate's figures, higher is better).
-# Promotion compares them against the reference (`decision`), the retraining gate champion against
-# challenger (flows.retrain_check).
-MAIN_FIGURES: dict[str, tuple[str, tuple[str, ...], bool]] = {
-    "frames micro-F1": ("frames", ("article", "micro_f1"), True),
-    "frames micro-F1 (English)": ("frames", ("article", "by_language", "en", "micro_f1"), True),
-    "frame share MAE": ("frames", ("prevalence", "mae"), False),
-    "slant macro-F1": ("slant", ("article", "macro_f1"), True),
-    "outlet Spearman": ("slant", ("outlet", "spearman"), True),
-    "same-event pair order": ("slant", ("events", "accuracy"), True),
-}
-
-
-def decision(figures: Mapping[str, Any], model: str, reference: str) -> dict[str, Any]:
-    """Where `model` stands against the plain `reference` on the protocol's main figures (same folds, same
-    run): each figure with both values and whether the model is better, and `beats_reference` (all are).
-    The card keeps it under "decision"; classifier.promotion.earned reads it."""
-    out: dict[str, Any] = {}
-    for label, (section, path, higher) in MAIN_FIGURES.items():
-        mine = get_path(figures.get(section, {}).get(model, {}), *path)
-        ref = get_path(figures.get(section, {}).get(reference, {}), *path)
-        if mine is None or ref is None:
-            continue
-        out[label] = {"model": mine, "reference": ref, "better": (mine > ref) if higher else (mine < ref)}
-    out["beats_reference"] = bool(out) and all(v["better"] for v in out.values() if isinstance(v, dict))
-    return out
+            kinds[recipe.name] = "recipe"
+            seen[recipe.name] = {}
+    for column, scorer in (versions or {}).items():
+        outputs[column] = score_version(scorer, p, names, labels, step)
+        kinds[column] = "version"
+        seen[column] = seen_checks(scorer.card, p)
+    for column, out in (extra or {}).items():
+        outputs[column], kinds[column], seen[column] = dict(out), "recipe", {}
+    return Run(p, outputs, seen, fitted, kinds)

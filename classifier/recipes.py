@@ -1,39 +1,119 @@
-"""The training recipes `framewatch evaluate` cross-validates and `framewatch train` fits: the product's
-(calibrated char n-gram frames, cue-stripped slant) and the plain reference beside it."""
+"""Recipes: named ways to fit a model. The protocol (classifier.protocol) fits every recipe on the same
+training rows of every check, `framewatch train --recipe NAME` fits one on all labeled rows and saves it
+(classifier.composite), and the promotion rule (classifier.versions.promotion) compares it with the plain
+reference and the promoted model.
+
+A new recipe plugs in by adding a builder to :data:`RECIPES`; its estimators follow scikit-learn's
+contract (`get_params`, so the protocol can `clone` them; `fit` returns self; no logic in `__init__`):
+
+- frames (:class:`FrameEstimator`): ``fit(texts, label_lists, languages)``, ``predict_proba(texts,
+  languages)`` -> (n, n_frames) in the codebook's frame order, and ``thresholds_by_frame_`` (the decision
+  rule, classifier.thresholds, decides from these);
+- slant (:class:`SlantEstimator`): ``fit(texts, labels, outlet_groups)``, ``predict_proba(texts)`` ->
+  (n, 3) left/center/right.
+
+To be saved and served, each estimator also implements ``to_state()`` -> (JSON-able settings, arrays)
+and ``from_state(meta, arrays)``, and is listed in classifier.composite.HEADS. A second view (an
+extra encoder) lives inside an estimator: its `predict_proba` combines the views, and scoring, evidence
+and the protocol need nothing else."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Protocol
 
+import numpy as np
 import pandas as pd
 
+from classifier.cues import outlet_names
 from classifier.frames import CalibratedFrames
-from classifier.protocol import Candidate
 from classifier.reference import NAME as REFERENCE
-from classifier.reference import PlainFrames, PlainSlant
+from classifier.reference import plain_frames, plain_slant
 from classifier.slant import CueStrippedSlant
-from classifier.transformer.preprocessing import outlet_names
 
 MODEL = "model"
 
 
-def masked_names(slant_df: pd.DataFrame | None, ratings_file: Path | None) -> list[str]:
-    """Outlet names and domains the slant model masks: those of the labeled data and of the ratings file
-    (names only, no labels), with their variants ('The X', 'X (Opinion)')."""
-    return outlet_names(slant_df, ratings_file)
+class FrameEstimator(Protocol):
+    def get_params(self, deep: bool = True) -> dict[str, Any]: ...
+
+    def fit(
+        self, texts: Sequence[str], labels: Sequence[Sequence[str]], languages: Sequence[str | None] | None
+    ) -> Any: ...
+
+    def predict_proba(
+        self, texts: Sequence[str], languages: Sequence[str | None] | None = None
+    ) -> np.ndarray: ...
+
+    @property
+    def thresholds_by_frame_(self) -> dict[str, float]: ...
 
 
-def product(names: Sequence[str], labels: Sequence[str], outlets: Sequence[str] = ()) -> Candidate:
-    """The recipe `framewatch train` fits; `outlets` are the names the slant model masks."""
-    return Candidate(
-        MODEL, CalibratedFrames(frame_names=list(names)), CueStrippedSlant(outlet_names=tuple(outlets))
+class SlantEstimator(Protocol):
+    def get_params(self, deep: bool = True) -> dict[str, Any]: ...
+
+    def fit(self, texts: Sequence[str], y: Sequence[str], groups: Sequence[str] | None = None) -> Any: ...
+
+    def predict_proba(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+@dataclass
+class Recipe:
+    """Unfitted estimators for frames and slant (either may be None) under a name. `extra_frames` /
+    `extra_slant` are labeled rows added to every training part and never tested on (new gold labels;
+    a row of an outlet a check tests on is left out of that check's training). With `trains_on_stories`
+    the same-story roundups join its slant training too, and the same-story check is cross-validated by
+    story."""
+
+    name: str
+    frames: FrameEstimator | None = None
+    slant: SlantEstimator | None = None
+    extra_frames: pd.DataFrame | None = None
+    extra_slant: pd.DataFrame | None = None
+    trains_on_stories: bool = False
+
+
+@dataclass(frozen=True)
+class RecipeContext:
+    """What a recipe builder may use: the codebook's frames and slant labels, the outlet names a slant
+    model should mask (from the labeled data and the ratings file: names only, no labels)."""
+
+    frame_names: list[str]
+    slant_labels: list[str]
+    outlet_names: tuple[str, ...] = field(default=())
+
+
+def product(ctx: RecipeContext) -> Recipe:
+    """Calibrated char n-gram frames, cue-stripped slant: the recipe of the promoted model."""
+    return Recipe(
+        MODEL,
+        CalibratedFrames(frame_names=list(ctx.frame_names)),
+        CueStrippedSlant(outlet_names=ctx.outlet_names),
     )
 
 
-def reference(names: Sequence[str], labels: Sequence[str]) -> Candidate:
-    return Candidate(REFERENCE, PlainFrames(list(names)), PlainSlant(tuple(labels)))
+def reference(ctx: RecipeContext) -> Recipe:
+    """The plain reference every figure sits beside (classifier.reference)."""
+    return Recipe(REFERENCE, plain_frames(ctx.frame_names), plain_slant(ctx.slant_labels))
 
 
-def candidates(names: Sequence[str], labels: Sequence[str], outlets: Sequence[str] = ()) -> list[Candidate]:
-    return [product(names, labels, outlets), reference(names, labels)]
+RECIPES: dict[str, Callable[[RecipeContext], Recipe]] = {MODEL: product, REFERENCE: reference}
+
+
+def build(name: str, ctx: RecipeContext) -> Recipe:
+    """The recipe called `name`; ValueError naming the known ones otherwise."""
+    if name not in RECIPES:
+        raise ValueError(f"no recipe {name!r}; known recipes: {', '.join(RECIPES)}")
+    return RECIPES[name](ctx)
+
+
+def context(
+    frame_names: Sequence[str],
+    slant_labels: Sequence[str],
+    slant_df: pd.DataFrame | None,
+    ratings_file: Path | None,
+) -> RecipeContext:
+    """The context of the labeled slant rows and the ratings file (the names a slant model masks)."""
+    return RecipeContext(list(frame_names), list(slant_labels), tuple(outlet_names(slant_df, ratings_file)))

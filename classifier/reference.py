@@ -1,11 +1,13 @@
-"""The plain reference every figure of `framewatch evaluate` sits beside: word 1-2 gram TF-IDF (sublinear
-tf, min_df 2, no vocabulary pruning) and logistic regression (C=1, no class weights), one-vs-rest for
-frames (a frame is predicted at probability >= 0.5, the most probable always), multinomial for slant.
-Deliberately plain: a model that cannot beat it on unseen outlets is not worth promoting."""
+"""The plain reference every figure of the protocol sits beside: word 1-2 gram TF-IDF (sublinear tf,
+min_df 2, no vocabulary pruning) and logistic regression (C=1, no class weights): one-vs-rest for frames
+(a frame is predicted at probability >= 0.5, the most probable always), multinomial for slant. One
+estimator serves both tasks. Deliberately plain: a model that cannot beat it on unseen outlets is not
+worth promoting."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 from sklearn.base import BaseEstimator
@@ -16,68 +18,71 @@ from sklearn.utils.validation import check_is_fitted
 from threadpoolctl import threadpool_limits
 
 NAME = "plain TF-IDF + LR"
+THRESHOLD = 0.5
 
 
-def _vectorizer() -> TfidfVectorizer:
-    return TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True, dtype=np.float32)
+class PlainTfidfLR(BaseEstimator):
+    """TF-IDF + logistic regression over `classes`: with `multilabel`, one-vs-rest over label lists (the
+    frames; `fit(texts, label_lists, languages)`), else one label per text (the slant; `fit(texts,
+    labels, outlet_groups)`). The third argument of `fit` is accepted for the recipes' common interface
+    and not used. `predict_proba` has one column per class, in `classes` order; a class never seen in
+    training gets 0."""
 
-
-class PlainFrames(BaseEstimator):
-    """Frames: TF-IDF + one-vs-rest logistic regression, threshold 0.5."""
-
-    def __init__(self, frame_names: Sequence[str] | None = None) -> None:
-        self.frame_names = frame_names
+    def __init__(
+        self, classes: Sequence[str] = ("left", "center", "right"), multilabel: bool = False
+    ) -> None:
+        self.classes = classes
+        self.multilabel = multilabel
 
     def fit(
-        self,
-        texts: Sequence[str],
-        labels: Sequence[Sequence[str]],
-        languages: Sequence[str | None] | None = None,
-    ) -> PlainFrames:
-        names = list(self.frame_names or sorted({f for row in labels for f in row}))
-        Y = np.array([[n in set(row) for n in names] for row in labels], dtype=np.int8)
-        self.frame_names_ = names
-        self.trained_ = np.flatnonzero((Y.sum(0) > 0) & (Y.sum(0) < len(Y)))
-        self.vectorizer_ = _vectorizer()
+        self, texts: Sequence[str], y: Sequence[Any], _unused: Sequence[Any] | None = None
+    ) -> PlainTfidfLR:
+        self.classes_ = list(self.classes)
+        self.vectorizer_ = TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True, dtype=np.float32)
         X = self.vectorizer_.fit_transform(list(texts))
+        if self.multilabel:
+            Y = np.array([[c in set(row) for c in self.classes_] for row in y], dtype=np.int8)
+            self.trained_ = np.flatnonzero((Y.sum(0) > 0) & (Y.sum(0) < len(Y)))
+            target: Any = Y[:, self.trained_]
+            model: Any = OneVsRestClassifier(LogisticRegression(C=1.0, max_iter=2000))
+        else:
+            target = np.asarray(y)
+            model = LogisticRegression(C=1.0, max_iter=2000)
         with threadpool_limits(limits=1, user_api="blas"):
-            self.model_ = OneVsRestClassifier(LogisticRegression(C=1.0, max_iter=2000)).fit(
-                X, Y[:, self.trained_]
-            )
-        self.thresholds_ = np.full(len(names), 0.5)
+            self.model_ = model.fit(X, target)
+        if not self.multilabel:
+            seen = list(self.model_.classes_)
+            self.trained_ = np.array([self.classes_.index(c) for c in seen if c in self.classes_])
+            self.columns_ = np.array([seen.index(self.classes_[j]) for j in self.trained_])
         return self
 
     def predict_proba(
         self, texts: Sequence[str], languages: Sequence[str | None] | None = None
     ) -> np.ndarray:
         check_is_fitted(self, "model_")
-        out = np.zeros((len(texts), len(self.frame_names_)))
-        if len(texts):
-            out[:, self.trained_] = self.model_.predict_proba(self.vectorizer_.transform(list(texts)))
-        return out
-
-
-class PlainSlant(BaseEstimator):
-    """Slant: TF-IDF + multinomial logistic regression."""
-
-    def __init__(self, labels: Sequence[str] = ("left", "center", "right")) -> None:
-        self.labels = labels
-
-    def fit(self, texts: Sequence[str], y: Sequence[str], groups: Sequence[str] | None = None) -> PlainSlant:
-        self.classes_ = list(self.labels)
-        self.vectorizer_ = _vectorizer()
-        X = self.vectorizer_.fit_transform(list(texts))
-        with threadpool_limits(limits=1, user_api="blas"):
-            self.model_ = LogisticRegression(C=1.0, max_iter=2000).fit(X, np.asarray(y))
-        seen = list(self.model_.classes_)
-        self.column_order_ = np.array([seen.index(c) if c in seen else -1 for c in self.classes_])
-        return self
-
-    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
-        check_is_fitted(self, "model_")
         out = np.zeros((len(texts), len(self.classes_)))
         if len(texts):
             raw = self.model_.predict_proba(self.vectorizer_.transform(list(texts)))
-            present = self.column_order_ >= 0
-            out[:, present] = raw[:, self.column_order_[present]]
+            out[:, self.trained_] = raw if self.multilabel else raw[:, self.columns_]
         return out
+
+    # the frames side of the recipes' interface (classifier.recipes.FrameEstimator)
+    @property
+    def frame_names_(self) -> list[str]:
+        return list(self.classes_)
+
+    @property
+    def thresholds_(self) -> np.ndarray:
+        return np.full(len(self.classes_), THRESHOLD)
+
+    @property
+    def thresholds_by_frame_(self) -> dict[str, float]:
+        return dict.fromkeys(self.classes_, THRESHOLD)
+
+
+def plain_frames(names: Sequence[str]) -> PlainTfidfLR:
+    return PlainTfidfLR(tuple(names), multilabel=True)
+
+
+def plain_slant(labels: Sequence[str] = ("left", "center", "right")) -> PlainTfidfLR:
+    return PlainTfidfLR(tuple(labels))

@@ -1,7 +1,6 @@
-"""Versioned model store: ``<models_dir>/<version>/{model.skops, card.json, README.md}`` plus ``PROMOTED``.
-
-Models are saved with skops (never pickle/joblib). Loading trusts only the types in
-:data:`TRUSTED_TYPES` and refuses a file that holds anything else.
+"""Versioned model store: ``<models_dir>/<version>/`` (a card.json, a README.md and the weight files of the
+version's kind: JSON + safetensors, never pickle) plus ``PROMOTED``. Versions are loaded by kind in one
+place (classifier.versions.load) and promoted in one place (classifier.versions.promotion).
 
 The registry refuses junk: a version name is a plain folder name inside the models dir (no paths);
 cards carry the sha256 of every weight file (``card["sha256"]``), checked whenever a version is opened;
@@ -18,42 +17,23 @@ import os
 import re
 import shutil
 import tempfile
-import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from classifier.card import render_card
 from classifier.settings import ClassifierSettings
-
-if TYPE_CHECKING:  # the baseline pulls in scikit-learn (~1 s): loaded only where a model is loaded
-    from classifier.baseline import BaselineModel
 
 logger = logging.getLogger(__name__)
 
-MODEL_FILE = "model.skops"
 CARD_FILE = "card.json"
 README_FILE = "README.md"
 PROMOTED_FILE = "PROMOTED"
-KIND = "baseline-tfidf-lr"
-
-# The only types outside skops' defaults (builtins, numpy, scipy, scikit-learn) a model file may hold.
-TRUSTED_TYPES = [
-    "classifier.baseline.BaselineModel",
-    "classifier.baseline.FrameClassifier",
-    "classifier.baseline.SlantClassifier",
-]
 
 
 class RegistryError(RuntimeError):
     """A model that cannot be found, saved or trusted; the message says what to do."""
-
-
-class UntrustedModelError(RegistryError):
-    """A model file holding types that are not in TRUSTED_TYPES."""
 
 
 VERSION_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
@@ -75,35 +55,8 @@ class ModelInfo:
     problem: str | None = None  # why this version cannot be used (None: it opens and its weights match)
 
 
-def make_version(data_hash: str, day: date | None = None) -> str:
-    """``baseline-YYYYMMDD-<first 8 hex of the training-data hash>``."""
-    return f"baseline-{(day or date.today()):%Y%m%d}-{data_hash[:8]}"
-
-
 def models_root(models_dir: Path | str | None) -> Path:
     return Path(models_dir) if models_dir is not None else ClassifierSettings().models_dir
-
-
-def save_model(model: BaselineModel, card: dict[str, Any], models_dir: Path | str | None = None) -> Path:
-    """Write model.skops, card.json and README.md to ``<models_dir>/<card['version']>/`` (replacing it)."""
-    root = models_root(models_dir)
-    version = card["version"]
-    import skops.io as sio  # heavy (imports every estimator): only when a model is saved or loaded
-
-    data = sio.dumps(model, compression=zipfile.ZIP_DEFLATED)
-    unexpected = sorted(set(sio.get_untrusted_types(data=data)) - set(TRUSTED_TYPES))
-    if unexpected:
-        raise UntrustedModelError(
-            f"refusing to save {version}: it holds types outside TRUSTED_TYPES: {unexpected}; "
-            "add them to classifier.registry.TRUSTED_TYPES only if they are safe to load"
-        )
-    with staged_version(root, version) as staging:
-        (staging / MODEL_FILE).write_bytes(data)
-        card = {**card, SHA_KEY: {MODEL_FILE: hashlib.sha256(data).hexdigest()}}
-        (staging / CARD_FILE).write_text(json.dumps(card, indent=2, ensure_ascii=False) + "\n", "utf-8")
-        (staging / README_FILE).write_text(render_card(card), "utf-8")
-    logger.info("saved model %s (%.1f MB)", version, len(data) / 1e6)
-    return root / version
 
 
 @contextmanager
@@ -120,38 +73,6 @@ def staged_version(root: Path, version: str) -> Iterator[Path]:
             logger.warning("replacing existing model dir %s", target)
             shutil.rmtree(target)
         staging.rename(target)
-
-
-def load_model(path: Path | str) -> BaselineModel:
-    """Load a model.skops file, trusting only TRUSTED_TYPES."""
-    path = Path(path)
-    if not path.exists():
-        raise RegistryError(f"{path}: model file not found")
-    import skops.io as sio
-
-    try:
-        untrusted = sorted(set(sio.get_untrusted_types(file=path)) - set(TRUSTED_TYPES))
-    except Exception as exc:  # zipfile.BadZipFile, JSON errors, ...: not a skops file
-        raise RegistryError(
-            f"{path}: not a readable skops model file ({type(exc).__name__}: {exc}); retrain the version "
-            "or restore the file"
-        ) from exc
-    if untrusted:
-        raise UntrustedModelError(
-            f"{path}: refusing to load, the file holds untrusted types {untrusted}; "
-            "only load model files you produced with `framewatch train`"
-        )
-    try:
-        model = sio.load(path, trusted=TRUSTED_TYPES)
-    except Exception as exc:
-        raise RegistryError(
-            f"{path}: the skops model file does not load ({type(exc).__name__}: {exc}); retrain the version"
-        ) from exc
-    from classifier.baseline import BaselineModel
-
-    if not isinstance(model, BaselineModel):
-        raise UntrustedModelError(f"{path}: expected a BaselineModel, found {type(model).__name__}")
-    return model
 
 
 def check_name(version: str, root: Path) -> None:
@@ -187,8 +108,6 @@ def load_card(path: Path) -> dict[str, Any]:
 
 def weight_files(card: dict[str, Any], path: Path) -> list[str]:
     """The files of a version that hold weights (or anything the loader reads besides the card)."""
-    if card.get("kind", KIND) == KIND:
-        return [MODEL_FILE]
     files = card.get("files")
     if isinstance(files, dict) and files:
         return sorted({str(f) for f in files.values()})

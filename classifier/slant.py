@@ -33,8 +33,8 @@ from sklearn.preprocessing import normalize
 from sklearn.utils.validation import check_is_fitted
 from threadpoolctl import threadpool_limits
 
-from classifier.cues import clean_lines, house_boilerplate
-from classifier.transformer.chunking import outlet_pattern
+from classifier import linecounts
+from classifier.cues import clean_lines, house_boilerplate, outlet_pattern
 
 logger = logging.getLogger(__name__)
 
@@ -85,6 +85,14 @@ class CueStrippedSlant(BaseEstimator):
     # -- features ----------------------------------------------------------------------------------------
     def _line_counts(self, texts: Sequence[str], vectorizer: CountVectorizer, fit: bool) -> sp.csr_matrix:
         pattern = outlet_pattern(tuple(self.outlet_names_))
+        cache = linecounts.active()
+        if cache is not None and not fit:  # the same counts, each article stripped and tokenised once
+            counts = cache.counts(texts, pattern, self.boilerplate_)
+            at = cache.columns(self.vocabulary_)
+            where = np.full(len(self.vocabulary_) + 1, counts.shape[1], dtype=np.int64)  # last: zeros
+            where[at[at >= 0]] = np.flatnonzero(at >= 0)
+            padded = sp.hstack([counts, sp.csr_matrix((len(texts), 1), dtype=np.float32)]).tocsc()
+            return padded[:, where[:-1]].tocsr()
         rows: list[int] = []
         lines: list[str] = []
         for d, text in enumerate(texts):
@@ -131,17 +139,28 @@ class CueStrippedSlant(BaseEstimator):
         outlets = np.asarray(groups if groups is not None else ["?"] * len(texts), dtype=str)
         self.classes_ = list(LABELS)
         self.outlet_names_ = sorted({str(n) for n in self.outlet_names if n})
-        self.boilerplate_ = (
-            house_boilerplate(texts, self.boilerplate_min_docs) if self.boilerplate_min_docs else frozenset()
-        )
+        cache = linecounts.active()
+        pattern = outlet_pattern(tuple(self.outlet_names_))
+        self.boilerplate_: frozenset[str]
+        if not self.boilerplate_min_docs:
+            self.boilerplate_ = frozenset()
+        elif cache is not None:
+            self.boilerplate_ = cache.boilerplate(texts, pattern, self.boilerplate_min_docs)
+        else:
+            self.boilerplate_ = house_boilerplate(texts, self.boilerplate_min_docs)
         self._fitted_vectorizer = None
         counter = CountVectorizer(ngram_range=(1, 2), dtype=np.float32)
-        counts = self._line_counts(texts, counter, fit=True)
+        if cache is not None:
+            counts = cache.counts(texts, pattern, self.boilerplate_)
+            names = np.asarray(cache.terms, dtype=object)
+        else:
+            counts = self._line_counts(texts, counter, fit=True)
+            names = counter.get_feature_names_out() if counts.shape[1] else np.array([], dtype=object)
         present = counts.copy()
         present.data[:] = 1
         n = len(texts)
         doc_freq = np.asarray(present.sum(0)).ravel()
-        keep = (doc_freq >= self.min_df) & (doc_freq <= self.max_df * n)
+        keep = (doc_freq >= max(self.min_df, 1)) & (doc_freq <= self.max_df * n)
         if groups is not None:
             _, g = np.unique(outlets, return_inverse=True)
             n_outlets = int(g.max()) + 1 if n else 0
@@ -160,7 +179,10 @@ class CueStrippedSlant(BaseEstimator):
                 "articles from more outlets"
             )
         columns = np.flatnonzero(keep)
-        terms = counter.get_feature_names_out()[columns]
+        columns = columns[
+            sorted(range(len(columns)), key=lambda k: names[columns[k]])
+        ]  # CountVectorizer's order
+        terms = names[columns]
         self.vocabulary_: dict[str, int] = {str(t): i for i, t in enumerate(terms)}
         self.idf_ = np.log((1 + n) / (1 + doc_freq[columns])) + 1
         X = self._tfidf(counts[:, columns])

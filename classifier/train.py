@@ -1,8 +1,10 @@
-"""Train the product model (classifier.composite): cross-validate its recipe beside the plain reference with
-the evaluation protocol (classifier.protocol), fit it on all labeled rows, save it with its card.
+"""Train a recipe (classifier.recipes) into a saved model (classifier.composite): run the evaluation protocol
+(classifier.protocol: every check, the recipe beside the plain reference and the promoted model, in one
+run), keep the recipe's fit on all labeled rows, save it with its card.
 
-The card records the protocol's figures for both (articles, outlets, events, frame shares, the dev-outlet
-check), the data's hashes and the libraries, so a version carries the evidence it was promoted on."""
+The card records the protocol's table with intervals (classifier.table), the detailed figures, the data's
+hashes and the datasets it trained on, and the libraries, so a version carries the evidence the promotion
+rule (classifier.versions.promotion) reads."""
 
 from __future__ import annotations
 
@@ -17,18 +19,19 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from sklearn.base import clone
 
-from classifier import tone
+from classifier import figures, protocol, tone
+from classifier import table as tables
+from classifier.checks import ProtocolSettings, load_roundups
 from classifier.composite import CompositeModel, save_composite
-from classifier.data import DataError, dataset_hash, frame_rows, load_labeled, slant_rows, texts_of
-from classifier.folds import slant_groups
+from classifier.data import DataError, dataset_hash, frame_rows, load_labeled, slant_rows
+from classifier.measures import build_table
 from classifier.progress import progress_bar
-from classifier.protocol import Candidate, cross_validate, decision
 from classifier.ratings import outlet_ratings
-from classifier.recipes import MODEL, masked_names, product, reference
+from classifier.recipes import MODEL, Recipe, build, context
 from classifier.reference import NAME as REFERENCE
 from classifier.registry import seal
+from classifier.scoring import Scorer
 from labels.codebook import load_codebook
 
 logger = logging.getLogger(__name__)
@@ -76,6 +79,52 @@ def _libraries() -> dict[str, str]:
     return out
 
 
+def datasets_of(df: pd.DataFrame) -> list[str]:
+    return sorted(str(d) for d in df["dataset"].dropna().unique()) if "dataset" in df else []
+
+
+def evaluate_recipe(
+    frames_df: pd.DataFrame,
+    slant_df: pd.DataFrame,
+    recipe: Recipe,
+    reference_recipe: Recipe,
+    names: list[str],
+    labels: list[str],
+    settings: ProtocolSettings,
+    roundups: pd.DataFrame | None = None,
+    promoted: Scorer | None = None,
+    ratings: dict[str, float] | None = None,
+    progress: bool = True,
+    fit_all: bool = True,
+) -> tuple[protocol.Run, tables.Table, dict[str, Any]]:
+    """The protocol for `recipe` beside the reference and (when given) the promoted model: the run, its
+    table and the detailed figures. With `fit_all`, the recipe's frames are also fitted on all rows (the
+    run's `fitted[recipe.name]` is then the model to save)."""
+    plan = protocol.plan(frames_df, slant_df, roundups, settings)
+    versions = {promoted.version: promoted} if promoted is not None else {}
+    steps = 2 * 3 + (1 if versions else 0)
+    with progress_bar(progress) as bar:
+        task = bar.add_task("protocol", total=steps)
+
+        def step(what: str) -> None:
+            bar.update(task, advance=1, description=what)
+
+        run = protocol.run(
+            plan,
+            [recipe, reference_recipe],
+            names,
+            labels,
+            versions,
+            step,
+            fit_all_frames=[recipe.name] if fit_all else [],
+        )
+    roles = {tables.CANDIDATE: recipe.name, tables.REFERENCE_ROLE: reference_recipe.name}
+    if promoted is not None:
+        roles[tables.PROMOTED] = promoted.version
+    table = build_table(run, roles, names, labels)
+    return run, table, figures.details(run, names, labels, ratings)
+
+
 def train_model(
     frame_files: Sequence[str | Path],
     slant_files: Sequence[str | Path],
@@ -85,12 +134,18 @@ def train_model(
     progress: bool = True,
     *,
     max_frame_rows: int | None = None,
-    template: Candidate | None = None,
+    template: Recipe | None = None,
+    recipe: str = MODEL,
     ratings_file: Path | None = None,
+    roundups_file: Path | None = None,
+    promoted: Scorer | None = None,
+    settings: ProtocolSettings | None = None,
     random_state: int = 0,
 ) -> str:
-    """Cross-validate (unless ``cv_folds`` < 2), fit on all rows, save to ``out_dir/<version>/``; returns
-    the version. ``template`` overrides the recipe (smaller models for quick loops and tests)."""
+    """Run the protocol (unless ``cv_folds`` < 2), fit on all rows, save to ``out_dir/<version>/``; returns
+    the version. ``recipe`` names the recipe (classifier.recipes.RECIPES); ``template`` overrides it (smaller
+    models for quick loops and tests). ``promoted`` (the promoted model's scorer) is measured in the same
+    run; ``roundups_file`` adds the same-story check."""
     frames_all, frame_entries = _load_files([Path(p) for p in frame_files])
     slant_all, slant_entries = _load_files([Path(p) for p in slant_files])
     frames_df, slant_df = frame_rows(frames_all), slant_rows(slant_all)
@@ -104,37 +159,52 @@ def train_model(
         )
     book = load_codebook()
     names, labels = book.frame_names, list(book.slant_labels)
-    recipe = template or product(names, labels, masked_names(slant_all, ratings_file))
-    recipe = Candidate(MODEL, recipe.frames, recipe.slant)
-    logger.info("training on %d frame rows and %d slant rows", len(frames_df), len(slant_df))
-    figures: dict[str, Any] = {}
-    with progress_bar(progress) as bar:
-        if cv_folds >= 2:
-            task = bar.add_task("cross-validation (model and reference)", total=4)
-
-            def step(what: str) -> None:
-                bar.update(task, advance=1, description=what)
-
-            figures, _ = cross_validate(
-                frames_df,
-                slant_df,
-                [recipe, reference(names, labels)],
-                names,
-                labels,
-                cv_folds,
-                random_state,
-                ratings=outlet_ratings(slant_df, ratings_file),
-                step=step,
-            )
-        fit_task = bar.add_task("final fit on all data", total=2)
-        frames_model = clone(recipe.frames).fit(
-            texts_of(frames_df), frames_df["frames"].tolist(), frames_df["language"].tolist()
+    ctx = context(names, labels, slant_all, ratings_file)
+    chosen = template or build(recipe, ctx)
+    chosen = Recipe(
+        MODEL if template is not None else chosen.name,
+        chosen.frames,
+        chosen.slant,
+        trains_on_stories=chosen.trains_on_stories,
+    )
+    if chosen.frames is None or chosen.slant is None:
+        raise ValueError(
+            f"recipe {chosen.name!r} lacks a frames or a slant estimator; a saved model needs both"
         )
-        bar.advance(fit_task)
-        slant_model = clone(recipe.slant).fit(
-            texts_of(slant_df), slant_df["slant"].tolist(), slant_groups(slant_df)
+    logger.info("training %s on %d frame rows and %d slant rows", chosen.name, len(frames_df), len(slant_df))
+    evaluation: dict[str, Any] = {}
+    card_table: dict[str, Any] | None = None
+    if cv_folds >= 2:
+        settings = settings or ProtocolSettings(folds=cv_folds, seed=random_state)
+        roundups = (
+            load_roundups(roundups_file)
+            if roundups_file is not None and Path(roundups_file).exists()
+            else None
         )
-        bar.advance(fit_task)
+        run, table, detail = evaluate_recipe(
+            frames_df,
+            slant_df,
+            chosen,
+            build(REFERENCE, ctx),
+            names,
+            labels,
+            settings,
+            roundups,
+            promoted,
+            outlet_ratings(slant_df, ratings_file),
+            progress,
+        )
+        fitted = run.fitted[chosen.name]
+        frames_model, slant_model = fitted.frames, fitted.slant
+        card_table = table.to_json()
+        evaluation = {"protocol": table.checks, "summary": tables.render(table), "details": detail}
+    else:
+        with progress_bar(progress) as bar:
+            fit_task = bar.add_task("fit on all data", total=2)
+            frames_model = protocol.fit_frames(chosen.frames, frames_df)
+            bar.advance(fit_task)
+            slant_model = protocol.fit_slant(chosen.slant, slant_df)
+            bar.advance(fit_task)
     data_hash = hashlib.sha256((dataset_hash(frames_df) + dataset_hash(slant_df)).encode()).hexdigest()
     version = make_version(data_hash)
     model = CompositeModel(frames_model, slant_model)
@@ -142,33 +212,35 @@ def train_model(
         "version": version,
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "codebook_version": book.version,
+        "recipe": chosen.name,
         "data": {
             "dataset_hash": data_hash,
             "frames": {
                 "files": frame_entries,
                 "rows": int(len(frames_df)),
                 "dataset_hash": dataset_hash(frames_df),
+                "datasets": datasets_of(frames_df),
             },
             "slant": {
                 "files": slant_entries,
                 "rows": int(len(slant_df)),
                 "dataset_hash": dataset_hash(slant_df),
+                "datasets": datasets_of(slant_df)
+                + (["allsides_roundups"] if chosen.trains_on_stories else []),
                 "outlets": int(slant_df["outlet_domain"].nunique()),
             },
         },
         "libraries": _libraries(),
         "labels": {"frames": names, "slant": labels, "tone": list(book.tone_labels)},
         "thresholds": frames_model.thresholds_by_frame_,
-        "languages": frames_model.languages_,
+        "languages": getattr(frames_model, "languages_", []),
         "params": {
             "frames": frames_model.get_params(),
             "slant": {k: v for k, v in slant_model.get_params().items() if k != "outlet_names"},
         },
-        "masked_outlet_names": len(slant_model.outlet_names_),
-        "evaluation": {
-            k: figures[k] for k in ("protocol", "frames", "slant", "dev_check", "summary") if k in figures
-        },
-        "decision": decision(figures, MODEL, REFERENCE) if figures else {},
+        "masked_outlet_names": len(getattr(slant_model, "outlet_names_", [])),
+        "evaluation": evaluation,
+        "protocol_table": card_table,
         "tone": {
             "method": tone.METHOD,
             "negative_below": tone.NEGATIVE_BELOW,

@@ -1,9 +1,9 @@
 """The retraining flow: train a challenger on gold labels (+ a sample of the base corpora), compare it with
 the champion on the frozen test set (paired bootstrap) and on the evaluation protocol, promote it only
-when the rule in labels.retrain says so, then re-score recent articles (append-only: older predictions
-keep their model_version). Tasks are thin wrappers over
-labels.retrain; the warehouse is opened only to read gold labels and to write predictions, never while
-training, so a monitoring run is not blocked for long."""
+when the promotion rule (classifier.versions.promotion) says so, then re-score recent articles
+(append-only: older predictions keep their model_version). Tasks are thin wrappers over labels.retrain
+and flows.retrain_check; the warehouse is opened only to read gold labels and to write predictions, never
+while training, so a monitoring run is not blocked for long."""
 
 from __future__ import annotations
 
@@ -15,26 +15,28 @@ from typing import Any
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
-from classifier import promotion, registry
+from classifier import registry
 from classifier.frames import CalibratedFrames
-from classifier.predict import load_scorer
-from classifier.protocol import Candidate
+from classifier.recipes import Recipe
 from classifier.scoring import Doc, Prediction
 from classifier.settings import ClassifierSettings
 from classifier.slant import CueStrippedSlant
+from classifier.table import Table
 from classifier.train import train_model
+from classifier.versions import promotion
+from classifier.versions.load import load_scorer
 from flows.outcome import RunOutcome
-from flows.retrain_check import protocol_check
+from flows.retrain_check import judge_turn, protocol_table
 from flows.runs import recorded_run, writer
 from flows.score import score_and_store
 from labels.codebook import load_codebook
 from labels.retrain import (
     GOLD_FILE,
-    ProtocolCheck,
+    Decision,
     RetrainConfig,
     check_requirements,
-    decide,
     evaluate,
+    not_comparable,
     paired_bootstrap,
     training_files,
 )
@@ -42,12 +44,12 @@ from warehouse import labels_store, load
 from warehouse.marts import refresh_marts
 
 
-def model_template(config: RetrainConfig) -> Candidate | None:
+def model_template(config: RetrainConfig) -> Recipe | None:
     """The unfitted recipe to train (None: the product's; fewer inner folds and looser vocabulary filters
     for quick loops and tests)."""
     if not config.small_model:
         return None
-    return Candidate(
+    return Recipe(
         "model",
         CalibratedFrames(inner_folds=3, random_state=config.seed),
         CueStrippedSlant(min_outlets=2, max_outlet_share=1.0, max_df=1.0, cap=50.0, boilerplate_min_docs=0),
@@ -82,12 +84,22 @@ def predict_task(version: str, models_dir: Path, test_rows: list[dict[str, Any]]
     return scorer.score([Doc(title=r.get("title") or "", text=r["text"]) for r in test_rows])
 
 
-@task(name="protocol-check", cache_policy=NO_CACHE, persist_result=False)
-def protocol_task(frame_files: list[Path], slant_files: list[Path], config: RetrainConfig) -> ProtocolCheck:
+@task(name="protocol", cache_policy=NO_CACHE, persist_result=False)
+def protocol_task(
+    frame_files: list[Path],
+    slant_files: list[Path],
+    config: RetrainConfig,
+    champion: str | None,
+    models_dir: Path,
+    data_dir: Path,
+) -> dict[str, Any]:
+    """The protocol's table (as JSON) for the challenger's recipe, the reference and the champion."""
     gold = next((p for p in frame_files if p.name == GOLD_FILE), None)
     base_frames = [p for p in frame_files if p.name != GOLD_FILE]
     base_slant = [p for p in slant_files if p.name != GOLD_FILE]
-    return protocol_check(base_frames, base_slant, gold, model_template(config), config)
+    scorer = load_scorer(champion, models_dir) if champion else None
+    table = protocol_table(base_frames, base_slant, gold, model_template(config), config, scorer, data_dir)
+    return table.to_json()
 
 
 @task(name="rescore", cache_policy=NO_CACHE, persist_result=False)
@@ -96,10 +108,46 @@ def rescore_task(db_path: str, version: str, models_dir: Path, since: date, run_
     card = registry.read_card(version, models_dir)
     with writer(db_path) as con:
         articles = labels_store.recent_articles(con, since)
-        load.register_model(con, version, card.get("kind", registry.KIND), card)  # the warehouse's current
+        load.register_model(con, version, str(card.get("kind", "unknown")), card)  # the warehouse's current
         stored = score_and_store(con, scorer, articles, run_id)
         refresh_marts(con)  # analysts' views follow the promoted model at once
         return stored
+
+
+def _decide(
+    frame_files: list[Path],
+    slant_files: list[Path],
+    config: RetrainConfig,
+    champion: Any,
+    challenger: Any,
+    paired: Any,
+    models: Path,
+    data: Path,
+) -> Decision:
+    """The promotion rule on the protocol's table and the frozen test set (flows.retrain_check)."""
+    why_not = not_comparable(champion, challenger, config)
+    if why_not is not None:
+        return Decision(False, why_not, champion, challenger, config.margin, paired)
+    data_table = protocol_task(
+        frame_files, slant_files, config, champion.version if champion else None, models, data
+    )
+    table = Table.from_json(data_table)
+    ruling = judge_turn(table, champion, challenger, paired, config)
+    scores = (
+        f"challenger {challenger.score:.4f} vs champion {champion.score:.4f} on the frozen test set; "
+        if champion
+        else "no champion: "
+    )
+    return Decision(
+        ruling.promote,
+        scores + ruling.reason,
+        champion,
+        challenger,
+        config.margin,
+        paired,
+        table.to_json(),
+        ruling.to_json(),
+    )
 
 
 def _champion(models_dir: Path) -> str | None:
@@ -148,22 +196,29 @@ def retrain_flow(
             book = load_codebook()
             challenger_preds = predict_task(challenger, models, gold_test)
             challenger_score = evaluate(challenger, challenger_preds, gold_test, book)
-            champion_score = paired = protocol = None
+            champion_score = paired = None
             if champion:
                 champion_preds = predict_task(champion, models, gold_test)
                 champion_score = evaluate(champion, champion_preds, gold_test, book)
                 paired = paired_bootstrap(
-                    gold_test, champion_preds, challenger_preds, book, config.bootstrap, config.seed
+                    gold_test,
+                    champion_preds,
+                    challenger_preds,
+                    book,
+                    config.bootstrap,
+                    config.seed,
+                    config.alpha,
                 )
-                protocol = protocol_task(frame_files, slant_files, config)
-            decision = decide(champion_score, challenger_score, config, paired, protocol)
+            decision = _decide(
+                frame_files, slant_files, config, champion_score, challenger_score, paired, models, data
+            )
             logger.info(
                 "decision: %s (%s)", "promote" if decision.promote else "keep champion", decision.reason
             )
             current = champion
             run.counts["rescored"] = 0
             if decision.promote:
-                promotion.promote(challenger, models)
+                promotion.promote(challenger, models, evidence=promotion.Verdict(True, decision.reason))
                 current = challenger
                 run.counts["rescored"] = rescore_task(db_path, challenger, models, since, run.run_id)
             run.counts.update(

@@ -8,13 +8,14 @@ from collections import deque
 from collections.abc import Iterator
 from typing import Any
 
+import duckdb
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from classifier import registry
-from classifier.embedding import MODEL_NAME, Embedder, embed_articles, shared_embedder
-from classifier.predict import load_scorer
-from classifier.scoring import Doc
+from classifier.scoring import Doc, Scorer
+from classifier.transformer.embedding import MODEL_NAME, Embedder, embed_articles, shared_embedder
+from classifier.versions.load import load_scorer
 from flows.outcome import RunOutcome
 from flows.params import RunnerParams, ScoreParams
 from flows.retries import infrastructure_failure
@@ -23,10 +24,10 @@ from warehouse import load, stories_store
 from warehouse.load import ArticleText
 from warehouse.predictions import Scoring, store_scoring
 
-_SCORERS: dict[str, Any] = {}
+_SCORERS: dict[str, Scorer] = {}
 
 
-def scorer_for(version: str) -> Any:
+def scorer_for(version: str) -> Scorer:
     """The scorer for `version`, loaded once per process (the flow's, or each Dask worker's)."""
     if version not in _SCORERS:
         _SCORERS[version] = load_scorer(version)
@@ -34,7 +35,7 @@ def scorer_for(version: str) -> Any:
 
 
 def score_rows(
-    scorer: Any,
+    scorer: Scorer,
     batch: list[ArticleText],
     run_id: str,
     embed: frozenset[str] = frozenset(),
@@ -71,7 +72,11 @@ def score_rows(
 
 
 def score_and_store(
-    con: Any, scorer: Any, articles: list[ArticleText], run_id: str, batch_size: int = 64
+    con: duckdb.DuckDBPyConnection,
+    scorer: Scorer,
+    articles: list[ArticleText],
+    run_id: str,
+    batch_size: int = 64,
 ) -> int:
     """Score `articles` ((article_id, title, text)) with `scorer` and store every part of the scoring
     (body, headline, story embedding where missing), batch by batch; returns the articles stored. The
@@ -106,7 +111,7 @@ def _batches(
 
 def _scored(
     todo: list[ArticleText],
-    scorer: Any,
+    scorer: Scorer,
     params: ScoreParams,
     runner: RunnerParams,
     run_id: str,
@@ -140,7 +145,7 @@ def score_flow(
         recorded_run(db_path, "score", {"model_version": version, "runner": runner.kind}) as run,
         writer(db_path) as con,
     ):
-        load.register_model(con, version, card.get("kind", registry.KIND), card)
+        load.register_model(con, version, str(card.get("kind", "unknown")), card)
         todo = load.unscored_articles(con, version)
         scored = embedded = 0
         if todo:

@@ -1,16 +1,15 @@
-"""The retraining loop's logic: training files from gold labels (+ a sample of the base corpora), the
-champion and the challenger scored on the frozen test set, and the promotion rule.
+"""The retraining loop's logic (the labeling workflow, above the classifier): training files from gold
+labels (+ a sample of the base corpora), the champion and the challenger scored on the frozen test set,
+and the test set's row of the protocol table.
 
-The decision metric is stated once, here: `score` = mean of frame macro-F1 (over the frames present in
-the test set's gold labels) and slant macro-F1 (over the slant labels present there). A challenger is
-promoted only when, on at least `min_test_articles` gold-labeled test articles,
-1. its score beats the champion's by at least `margin`,
-2. a paired bootstrap over the test articles says the gain is real (the share of resamples in which the
-   challenger does not win is below `alpha`; with ten articles a +0.01 is noise and is refused), and
-3. the evaluation protocol (classifier.protocol: cross-validation with unseen outlets, on the same folds)
-   shows no loss: the challenger's recipe with the gold labels added to every training fold is not worse
-   than the champion's recipe without them by more than `protocol_tolerance` on any main figure.
-With no champion at all, the challenger is promoted."""
+The test-set metric is stated once, here: `score` = mean of frame macro-F1 (over the frames present in the
+test set's gold labels) and slant macro-F1 (over the slant labels present there); a paired bootstrap over
+the test articles gives the interval of the challenger's gain. Whether the challenger is promoted is the
+promotion rule's to say (classifier.versions.promotion, the same rule `framewatch train` and `models
+promote` use): on the protocol's table (the challenger's recipe with the gold labels in every training
+part, the plain reference and the champion on the base corpora) plus this test-set row, where the
+challenger must beat the champion by `margin` with the interval of the gain above zero (with ten articles
+a +0.01 is noise and is refused)."""
 
 from __future__ import annotations
 
@@ -19,12 +18,16 @@ import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import numpy as np
 import pyarrow.parquet as pq
 from sklearn.metrics import accuracy_score, f1_score
 
+from classifier.intervals import Estimate
+from classifier.scoring import Prediction
+from classifier.table import PROMOTED, Row
+from classifier.versions.promotion import TEST_SET, TEST_SET_FIGURE
 from labels.codebook import Codebook
 
 log = logging.getLogger(__name__)
@@ -64,14 +67,21 @@ class RetrainConfig:
         metadata={"help": "Fewer inner folds and looser vocabulary filters: quick loops, tests."},
     )
     alpha: float = field(
-        default=0.05, metadata={"help": "Promote only if the paired bootstrap p-value is below this."}
+        default=0.05,
+        metadata={"help": "The gain's interval is the central 1 - 2 x alpha of the paired bootstrap."},
     )
     bootstrap: int = field(default=2000, metadata={"help": "Paired bootstrap resamples of the test set."})
-    protocol_folds: int = field(
-        default=3, metadata={"help": "Folds of the protocol check (0: skip it, and say so in the decision)."}
+    protocol_folds: int = field(default=3, metadata={"help": "Folds of the protocol's cross-validation."})
+    same_story: bool = field(
+        default=True,
+        metadata={"help": "Include the same-story roundups check when the data folder has the roundups."},
     )
-    protocol_tolerance: float = field(
-        default=0.01, metadata={"help": "Largest drop of a protocol figure that is not a loss."}
+    big_outlet_share: float = field(
+        default=1000 / 26942,
+        metadata={
+            "help": "Outlets with at least this share of the base slant rows form the big-outlet check "
+            "(on the full shared corpus: the 11 outlets with >= 1,000 articles)."
+        },
     )
 
     def __post_init__(self) -> None:
@@ -81,6 +91,8 @@ class RetrainConfig:
             raise ValueError("alpha must be in (0, 1) and bootstrap >= 100")
         if self.min_test_articles < 1 or self.min_train_gold < 0:
             raise ValueError("min_test_articles must be >= 1 and min_train_gold >= 0")
+        if self.protocol_folds < 2 or not 0 < self.big_outlet_share < 1:
+            raise ValueError("protocol_folds must be >= 2 and big_outlet_share in (0, 1)")
 
 
 @dataclass(frozen=True)
@@ -98,33 +110,25 @@ class PairedTest:
     """Challenger minus champion on resamples of the same test articles."""
 
     delta: float  # on the test set as it is
-    lo: float  # 5th and 95th percentiles of the resampled differences (a 90% interval)
+    lo: float  # the alpha and 1 - alpha quantiles of the resampled differences (default: a 90% interval)
     hi: float
     p_value: float  # share of resamples in which the challenger does not win
     resamples: int
 
 
 @dataclass(frozen=True)
-class ProtocolCheck:
-    """The protocol's main figures for the champion's and the challenger's recipes on the same folds."""
-
-    ran: bool
-    figures: dict[
-        str, dict[str, float]
-    ]  # figure -> {"champion": x, "challenger": y, "higher_is_better": 1|0}
-    losses: list[str]
-    note: str = ""
-
-
-@dataclass(frozen=True)
 class Decision:
+    """What the retraining turn decided and on what: the test-set scores, the paired test, the protocol
+    table (with the test-set row) and the promotion rule's verdict on it."""
+
     promote: bool
     reason: str
     champion: EvalScore | None
     challenger: EvalScore
     margin: float
     paired: PairedTest | None = None
-    protocol: ProtocolCheck | None = None
+    table: dict[str, Any] | None = None
+    verdict: dict[str, Any] | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -262,16 +266,8 @@ def check_requirements(
         )
 
 
-class Predicted(Protocol):
-    """What the evaluation reads of a model's prediction for one article."""
-
-    frames: list[str]
-    primary_frame: str
-    slant: str
-
-
 def _score(
-    test_rows: Sequence[Mapping[str, Any]], preds: Sequence[Predicted], codebook: Codebook
+    test_rows: Sequence[Mapping[str, Any]], preds: Sequence[Prediction], codebook: Codebook
 ) -> tuple[float, float, float]:
     """(frame macro-F1, slant macro-F1, primary-frame accuracy) of `preds` against the test rows."""
     frames = [f for f in codebook.frame_names if any(f in r["frames"] for r in test_rows)]
@@ -293,7 +289,7 @@ def _score(
 
 
 def evaluate(
-    version: str, preds: Sequence[Predicted], test_rows: Sequence[Mapping[str, Any]], codebook: Codebook
+    version: str, preds: Sequence[Prediction], test_rows: Sequence[Mapping[str, Any]], codebook: Codebook
 ) -> EvalScore:
     """Score the predictions `preds` of model `version` (one per test row, in order) against the gold
     labels of the test set."""
@@ -314,18 +310,19 @@ def evaluate(
 
 def paired_bootstrap(
     test_rows: Sequence[Mapping[str, Any]],
-    champion: Sequence[Predicted],
-    challenger: Sequence[Predicted],
+    champion: Sequence[Prediction],
+    challenger: Sequence[Prediction],
     codebook: Codebook,
     resamples: int = 2000,
     seed: int = 0,
+    alpha: float = 0.05,
 ) -> PairedTest:
     """Resample the test articles (the same articles for both models) and recompute both scores: how
     often does the challenger fail to beat the champion?"""
     rng = np.random.default_rng(seed)
     n = len(test_rows)
 
-    def combined(idx: np.ndarray, preds: Sequence[Predicted]) -> float:
+    def combined(idx: np.ndarray, preds: Sequence[Prediction]) -> float:
         f, s, _ = _score([test_rows[i] for i in idx], [preds[i] for i in idx], codebook)
         return (f + s) / 2
 
@@ -337,57 +334,38 @@ def paired_bootstrap(
         diffs[b] = combined(idx, challenger) - combined(idx, champion)
     return PairedTest(
         round(float(delta), 4),
-        round(float(np.quantile(diffs, 0.05)), 4),
-        round(float(np.quantile(diffs, 0.95)), 4),
+        round(float(np.quantile(diffs, alpha)), 4),
+        round(float(np.quantile(diffs, 1 - alpha)), 4),
         round(float(np.mean(diffs <= 0)), 4),
         resamples,
     )
 
 
-def decide(
-    champion: EvalScore | None,
-    challenger: EvalScore,
-    config: RetrainConfig,
-    paired: PairedTest | None = None,
-    protocol: ProtocolCheck | None = None,
-) -> Decision:
-    """Promote only on enough test articles, a gain of at least the margin that the paired bootstrap says
-    is real, and no loss on the evaluation protocol (see the module docstring)."""
-
-    def verdict(promote: bool, reason: str) -> Decision:
-        return Decision(promote, reason, champion, challenger, config.margin, paired, protocol)
-
+def not_comparable(champion: EvalScore | None, challenger: EvalScore, config: RetrainConfig) -> str | None:
+    """Why the turn cannot be judged at all (None: it can): too few test articles, or a challenger that is
+    the champion (the same training data gives the same version)."""
     if challenger.n_articles < config.min_test_articles:
-        return verdict(
-            False,
+        return (
             f"only {challenger.n_articles} gold-labeled test articles (need {config.min_test_articles}): "
-            "label the test set, then adjudicate",
+            "label the test set, then adjudicate"
         )
-    if champion is None:
-        return verdict(True, "no champion: the challenger becomes the first promoted model")
-    if champion.version == challenger.version:
-        return verdict(False, "the challenger is the champion (same training data)")
-    delta = challenger.score - champion.score
-    scores = f"challenger {challenger.score:.4f} vs champion {champion.score:.4f}"
-    if delta < config.margin - 1e-9:
-        return verdict(False, f"{scores}: {delta:+.4f} < margin {config.margin}")
-    if paired is None:
-        return verdict(False, f"{scores}: no paired test was run, so the gain is not shown to be real")
-    if paired.p_value >= config.alpha:
-        return verdict(
-            False,
-            f"{scores}: +{delta:.4f} could be chance on {challenger.n_articles} articles (paired bootstrap "
-            f"p={paired.p_value:.3f} >= {config.alpha}; 90% interval of the gain {paired.lo:+.4f} .. "
-            f"{paired.hi:+.4f}): label more test articles",
-        )
-    if protocol is not None and protocol.losses:
-        return verdict(
-            False,
-            f"{scores}, p={paired.p_value:.3f}, but the protocol shows a loss: " + "; ".join(protocol.losses),
-        )
-    check = "protocol: no loss" if protocol is not None and protocol.ran else "protocol check skipped"
-    return verdict(
-        True,
-        f"{scores}: +{delta:.4f} >= margin {config.margin}, paired bootstrap p={paired.p_value:.3f} < "
-        f"{config.alpha}; {check}",
+    if champion is not None and champion.version == challenger.version:
+        return "the challenger is the champion (same training data)"
+    return None
+
+
+def test_set_row(
+    champion: EvalScore, challenger: EvalScore, candidate: str, promoted: str, paired: PairedTest
+) -> Row:
+    """The frozen test set as a row of the protocol table: both scores, and the challenger's gain over the
+    champion with its paired bootstrap interval (`candidate` / `promoted`: the table's columns)."""
+    return Row(
+        TEST_SET,
+        TEST_SET_FIGURE,
+        "articles",
+        higher_is_better=True,
+        n_units=challenger.n_articles,
+        values={candidate: Estimate(challenger.score), promoted: Estimate(champion.score)},
+        vs={PROMOTED: Estimate(paired.delta, paired.lo, paired.hi)},
+        seen={candidate: False, promoted: False},
     )

@@ -9,8 +9,6 @@ same forward pass.
 
 from __future__ import annotations
 
-import functools
-import hashlib
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -18,6 +16,8 @@ from pathlib import Path
 
 import numpy as np
 from tokenizers import Tokenizer
+
+from classifier.cues import line_hash
 
 TOKENIZER_FILE = "tokenizer.json"
 
@@ -149,7 +149,7 @@ def chunk_texts(
         masked, dropped = _ranges_of(texts[d], mask, drop)
         keep = np.ones(len(ids), dtype=bool)
         if masked or dropped:
-            ids, keep = _filter_tokens(ids, starts, masked, dropped, mask_id)
+            ids, keep = _filter_tokens(ids, starts, masked, dropped, 0 if mask_id is None else mask_id)
         n_windows = max(1, -(-len(ids) // body))
         sent_of_tok = None
         if sentences is not None:
@@ -200,48 +200,6 @@ def pad_batch(chunks: Sequence[Chunk], pad_id: int = 0) -> tuple[np.ndarray, np.
         ids[i, : len(c.input_ids)] = c.input_ids
         mask[i, : len(c.input_ids)] = 1
     return ids, mask
-
-
-# Outlet names in the text let a slant model recognise outlets instead of slant, so they are masked.
-_GENERIC = re.compile(r"^[A-Z][a-z]+$")  # single ordinary words ("Reason", "Time") are left alone
-
-
-def _trie_regex(words: Sequence[str]) -> str:
-    """A regex matching any of ``words``, built as a character trie (fast for ~1k alternatives)."""
-    trie: dict = {}
-    for w in words:
-        node = trie
-        for ch in w:
-            node = node.setdefault(ch, {})
-        node[""] = True
-
-    def walk(node: dict) -> str:
-        end = "" in node
-        branches = [re.escape(ch) + walk(child) for ch, child in sorted(node.items()) if ch]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        return f"(?:{body})?" if end else body
-
-    return walk(trie)
-
-
-def outlet_pattern(names: Sequence[str]) -> re.Pattern[str] | None:
-    """A case-sensitive whole-word pattern for distinctive outlet names and domains (longest match wins).
-    Built once per set of names (scoring asks for it on every batch)."""
-    keep = tuple(
-        sorted({n.strip() for n in names if n and len(n.strip()) >= 3 and not _GENERIC.match(n.strip())})
-    )
-    return _compiled_pattern(keep) if keep else None
-
-
-@functools.lru_cache(maxsize=8)
-def _compiled_pattern(keep: tuple[str, ...]) -> re.Pattern[str]:
-    return re.compile(r"(?<![\w.])" + _trie_regex(keep) + r"(?![\w])")
-
-
-def line_hash(line: str) -> str:
-    return hashlib.sha1(" ".join(line.split()).lower().encode("utf-8")).hexdigest()[:16]
 
 
 def boilerplate_hashes(texts: Sequence[str], min_docs: int = 5, min_chars: int = 20) -> set[str]:

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 from datasets import Dataset
 
+from classifier.cues import outlet_names
 from classifier.data import load_labeled, texts_of
 from classifier.transformer.chunking import load_tokenizer
 from classifier.transformer.config import TransformerConfig
@@ -24,7 +25,7 @@ from classifier.transformer.features import (
     sample_per_outlet,
 )
 from classifier.transformer.finetune import device_of, frozen_embeddings, use_bf16
-from classifier.transformer.preprocessing import Preprocessing, build_preprocessing, outlet_names
+from classifier.transformer.preprocessing import Preprocessing, build_preprocessing
 from classifier.transformer.states import ChunkStates, encode_states
 from classifier.transformer.towers import SplitEncoder, load_split_encoder
 

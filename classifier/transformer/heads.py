@@ -12,7 +12,7 @@ import torch
 from safetensors.torch import load_file, save_file
 from sklearn.model_selection import KFold
 
-from classifier.baseline import best_f1_threshold
+from classifier.thresholds import best_f1_threshold
 from classifier.transformer.config import TransformerConfig
 from classifier.transformer.model import PooledHead
 
@@ -95,7 +95,7 @@ def fit_head(
         counts = np.bincount(y, minlength=n_out).astype(np.float32)
         weights = counts.sum() / np.maximum(counts, 1) / n_out
         loss_fn = torch.nn.CrossEntropyLoss(weight=torch.from_numpy(weights))
-    G = torch.from_numpy(groups.astype(np.int64)) if n_adv else None
+    G = torch.from_numpy(groups.astype(np.int64)) if n_adv and groups is not None else None
     start = 0
     if checkpoint_dir is not None:
         start = load_checkpoint(checkpoint_dir, head, opt, checkpoint_key) + 1

@@ -18,7 +18,8 @@ import numpy as np
 
 from classifier.data import compose_text
 from classifier.evidence import DEFAULT_K, article_sentences, select_evidence
-from classifier.scoring import Doc, Prediction, score_in_batches
+from classifier.scoring import Doc, Prediction, Probabilities, in_batches, score_in_batches
+from classifier.thresholds import decide_frames, frame_lists
 from classifier.tone import ToneScorer, tone_label
 from classifier.transformer.chunking import chunk_texts
 from classifier.transformer.encoder import Embedded, Encoder, OnnxEncoder, TorchEncoder, bf16_supported, embed
@@ -130,6 +131,9 @@ class DocScores:
     sentence_frame_probs: list[np.ndarray]
     sentence_slant_probs: list[np.ndarray]
 
+    def probs(self) -> tuple[np.ndarray, np.ndarray]:
+        return self.frame_probs, self.slant_probs
+
 
 def _sentence_probs(emb: Embedded, counts: Sequence[int], head: NumpyHead, link: Any) -> list[np.ndarray]:
     """Per document, the head's probabilities for each sentence's pooled token states (-1 for sentences
@@ -170,7 +174,18 @@ class TransformerScorer:
     def card(self) -> dict[str, Any]:
         return self.model.card
 
-    def probabilities(self, texts: Sequence[str], with_sentences: bool = True) -> DocScores:
+    def probabilities(self, docs: Sequence[Doc], batch_size: int = 64) -> Probabilities:
+        """Frame and slant probabilities of ``docs`` (no sentences: what evaluation reads)."""
+        return in_batches(self._probabilities, docs, batch_size)
+
+    def _probabilities(self, docs: Sequence[Doc]) -> Probabilities:
+        m = self.model
+        scores = self.doc_scores([compose_text(d.title, d.text) for d in docs], with_sentences=False)
+        return Probabilities(
+            list(m.frame_names), list(m.slant_labels), np.asarray(m.thresholds), *scores.probs()
+        )
+
+    def doc_scores(self, texts: Sequence[str], with_sentences: bool = True) -> DocScores:
         """Frame and slant probabilities for model texts, and per-sentence ones for evidence."""
         m = self.model
         sentences = [article_sentences(t) for t in texts] if with_sentences else [[] for _ in texts]
@@ -212,13 +227,14 @@ class TransformerScorer:
     def _score_batch(self, docs: Sequence[Doc]) -> list[Prediction]:
         m = self.model
         texts = [compose_text(d.title, d.text) for d in docs]
-        scores = self.probabilities(texts)
+        scores = self.doc_scores(texts)
         names, labels = m.frame_names, m.slant_labels
+        decided = frame_lists(decide_frames(scores.frame_probs, np.asarray(m.thresholds)), names)
         predictions = []
         for i in range(len(texts)):
             fp, sp = scores.frame_probs[i], scores.slant_probs[i]
             primary = int(fp.argmax())
-            frames = [n for j, n in enumerate(names) if fp[j] >= m.thresholds[j] or j == primary]
+            frames = decided[i]
             slant = labels[int(sp.argmax())]
             evidence = select_evidence(
                 scores.sentences[i],

@@ -7,11 +7,9 @@ import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
-import pandas as pd
-
-from classifier.transformer.chunking import boilerplate_hashes, outlet_pattern
+from classifier.cues import outlet_pattern
+from classifier.transformer.chunking import boilerplate_hashes
 
 
 @dataclass(frozen=True)
@@ -38,39 +36,6 @@ class Preprocessing:
     @classmethod
     def from_json(cls, data: dict[str, list[str]]) -> Preprocessing:
         return cls(tuple(data.get("outlet_names", [])), frozenset(data.get("boilerplate_line_sha1", [])))
-
-
-def outlet_names(slant_df: pd.DataFrame | None, ratings_file: Path | None = None) -> list[str]:
-    """Outlet names and domains from the slant data plus the AllSides names in the outlet ratings file."""
-    names: set[str] = set()
-    if slant_df is not None:
-        for col in ("outlet", "outlet_domain"):
-            if col in slant_df:
-                names.update(str(v) for v in slant_df[col].dropna().unique())
-    if ratings_file is not None and Path(ratings_file).exists():
-        ratings = pd.read_parquet(ratings_file, columns=["rating_source", "outlet", "domain"])
-        allsides = ratings[ratings["rating_source"] == "allsides"]
-        names.update(str(v) for v in allsides["outlet"].dropna().unique())
-        names.update(str(v) for v in allsides["domain"].dropna().unique())
-    variants = {v for n in names for v in _name_variants(n)}
-    return sorted(v for v in variants if v)
-
-
-_SUFFIX = re.compile(
-    r"\s*(?:\([^)]*\)|\s-\s.*|\b(?:Editorial Board|Editorial|Online News|Opinion|Op-Ed|Blog))\s*$"
-)
-
-
-def _name_variants(name: str) -> set[str]:
-    """'New York Times (Online News)' -> itself, 'New York Times', 'The New York Times'."""
-    out = {name.strip()}
-    base = name.strip()
-    for _ in range(3):
-        base = _SUFFIX.sub("", base).strip()
-    if base:
-        out.add(base)
-        out.add(base[4:] if base.startswith("The ") else f"The {base}")
-    return out
 
 
 def build_preprocessing(

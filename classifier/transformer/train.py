@@ -25,15 +25,19 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from classifier import tone
-from classifier.baseline import best_f1_threshold
+from classifier import protocol, tone
+from classifier import table as tables
+from classifier.checks import CV, ProtocolSettings
 from classifier.data import dataset_hash
 from classifier.folds import frame_folds, slant_folds, slant_groups
+from classifier.measures import build_table
 from classifier.metrics import frame_metrics, slant_metrics
 from classifier.progress import progress_bar
-from classifier.protocol import Outputs, decision, report, run_estimators
-from classifier.recipes import candidates
+from classifier.protocol import CheckOutput
+from classifier.recipes import RecipeContext, product, reference
 from classifier.reference import NAME as REFERENCE
+from classifier.table import CANDIDATE, REFERENCE_ROLE
+from classifier.thresholds import best_f1_threshold, decide_frames
 from classifier.transformer import KIND
 from classifier.transformer.config import TransformerConfig
 from classifier.transformer.data import Encoded, TrainingInputs, load_inputs
@@ -223,17 +227,10 @@ def oof_frames(
             model, thresholds = fit_frames(enc, train_idx, config, names)
             p = model.predict(enc, test_idx, True, config)
             probs[test_idx] = p
-            pred[test_idx] = with_primary(p, thresholds)
+            pred[test_idx] = decide_frames(p, thresholds)
             logger.info("frames fold %d/%d done", i + 1, len(folds))
             bar.advance(task)
     return probs, pred
-
-
-def with_primary(probs: np.ndarray, thresholds: np.ndarray) -> np.ndarray:
-    """Frames over their thresholds, always including the most probable frame (as the scorer does)."""
-    pred = (probs >= thresholds[None, :]).astype(np.int8)
-    pred[np.arange(len(probs)), probs.argmax(1)] = 1
-    return pred
 
 
 def oof_slant(
@@ -257,23 +254,25 @@ def oof_slant(
 def _compare(
     fr: Encoded,
     sl: Encoded,
-    f_folds: list,
-    s_folds: list,
+    folds: int,
+    seed: int,
     names: Sequence[str],
     labels: Sequence[str],
-    outputs: Outputs,
+    outputs: CheckOutput,
 ) -> dict[str, Any]:
     """The transformer beside the product's recipe and the plain reference on the transformer's own folds
-    in the same run, every figure of the evaluation protocol (classifier.protocol)."""
-    cands = candidates(names, labels)
-    measured = {c.name: run_estimators(c, fr.df, sl.df, f_folds, s_folds, names, labels) for c in cands}
-    measured["transformer"] = outputs
-    fold_of = np.full(len(sl.df), -1)
-    for i, (_train, test) in enumerate(s_folds):
-        fold_of[test] = i
-    result = report(fr.df, sl.df, measured, names, labels, slant_fold_of=fold_of)
-    logger.info("cross-validated comparison on the same folds:\n%s", result["summary"])
-    return {k: result[k] for k in ("protocol", "frames", "slant", "summary")}
+    in the same run (the protocol's folds, with the transformer's out-of-fold probabilities as a column):
+    the protocol's table with intervals. The transformer brings cross-validation only, so the promotion
+    rule (which needs the big-outlet check) does not pass it on this evidence alone."""
+    plan = protocol.plan(fr.df, sl.df, None, ProtocolSettings(folds=folds, seed=seed))
+    ctx = RecipeContext(list(names), list(labels))
+    recipes = [product(ctx), reference(ctx)]
+    run = protocol.run(plan, recipes, names, labels, extra={"transformer": {CV: outputs}})
+    roles = {CANDIDATE: "transformer", REFERENCE_ROLE: REFERENCE}
+    table = build_table(run, roles, names, labels)
+    summary = tables.render(table)
+    logger.info("cross-validated comparison on the same folds:\n%s", summary)
+    return {"protocol": table.checks, "table": table.to_json(), "summary": summary}
 
 
 def library_versions() -> dict[str, str]:
@@ -348,7 +347,8 @@ def train_transformer(
             f"{config.slant_per_outlet} articles per outlet"
         )
         if compare_baseline:
-            benchmark = _compare(fr, sl, f_folds, s_folds, names, labels, Outputs(f_probs, f_pred, s_probs))
+            oof = CheckOutput(f_probs, f_pred, s_probs)
+            benchmark = _compare(fr, sl, cv_folds, config.seed, names, labels, oof)
     data_hash = hashlib.sha256((dataset_hash(fr.df) + dataset_hash(sl.df)).encode()).hexdigest()
     ckpt = (cache_dir / "checkpoints" / data_hash[:16]) if cache_dir else None
     run_key = data_hash[:16] + str(sorted(config.to_dict().items()))
@@ -365,7 +365,7 @@ def train_transformer(
         if m.tower is not None
         for k, v in m.tower.layers.state_dict().items()
     }
-    finetune = {
+    finetune: dict[str, Any] = {
         "layers": config.finetune_layers if towers else 0,
         "tasks": [t for t, m in (("frames", frames_model), ("slant", slant_model)) if m.tower is not None],
     }
@@ -420,7 +420,7 @@ def train_transformer(
     }
     if benchmark is not None:
         card["benchmark"] = benchmark
-        card["decision"] = decision(benchmark, "transformer", REFERENCE)
+        card["protocol_table"] = benchmark["table"]
     save_transformer(
         out_dir,
         card,
@@ -463,7 +463,7 @@ def compare_cv(
     fr, sl = inputs.frames, inputs.slant
     f_folds, s_folds, oof = _out_of_fold(fr, sl, folds, config, names, labels, progress)
     f_probs, f_pred, s_probs = oof
-    return _compare(fr, sl, f_folds, s_folds, names, labels, Outputs(f_probs, f_pred, s_probs))
+    return _compare(fr, sl, folds, config.seed, names, labels, CheckOutput(f_probs, f_pred, s_probs))
 
 
 def _out_of_fold(
@@ -477,7 +477,7 @@ def _out_of_fold(
 ) -> tuple[list, list, tuple[np.ndarray, np.ndarray, np.ndarray]]:
     """The protocol's folds for both tasks and the transformer's out-of-fold frame probabilities, frame
     decisions and slant probabilities on them."""
-    f_folds, s_folds = frame_folds(fr.df, folds, config.seed), slant_folds(sl.df, folds)
+    f_folds, s_folds = frame_folds(fr.df, folds, config.seed), slant_folds(sl.df, folds, config.seed)
     f_probs, f_pred = oof_frames(fr, f_folds, config, names, progress=progress)
     s_probs = oof_slant(sl, s_folds, config, labels, progress=progress)
     return f_folds, s_folds, (f_probs, f_pred, s_probs)

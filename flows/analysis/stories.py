@@ -28,7 +28,7 @@ import duckdb
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from classifier.embedding import MODEL_NAME, Embedder, embed_articles, shared_embedder
+from classifier.transformer.embedding import MODEL_NAME, Embedder, embed_articles, shared_embedder
 from flows.analysis.story_features import KeyWeights, StoryDoc
 from flows.analysis.story_link import LinkModel, features, parts, probabilities, story_link
 from flows.analysis.threads import ThreadParams, link_new_stories

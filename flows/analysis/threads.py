@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 import duckdb
 import numpy as np
 
-from classifier.embedding import Embedder
+from classifier.transformer.embedding import Embedder
 from flows.analysis.story_features import StoryDoc, idf
 from warehouse import stories_store
 from warehouse.stories_store import ThreadLink, ThreadRow

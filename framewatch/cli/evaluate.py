@@ -1,8 +1,10 @@
 """`framewatch evaluate`: the figures that predict held-out performance, beside the plain reference.
 
-Without --data: cross-validation of the product's training recipe on the shared corpora (outlets left out,
-the dev outlets as a second check). With --data: a saved model on a labeled file. Thin: the logic is in
-classifier.protocol and classifier.heldout."""
+Without --data: the protocol on the shared corpora (classifier.protocol: outlet-grouped folds, dev outlets,
+big outlets held out, same-story roundups) for a version's recipe, the version itself and the promoted
+model, beside the plain reference, with intervals: the table promotion reads. With --data: a saved model
+on a labeled file, scored as production scores it. Thin: the logic is in classifier.protocol,
+classifier.table and classifier.heldout."""
 
 from __future__ import annotations
 
@@ -61,7 +63,19 @@ def evaluate(
     ] = None,
     model: Annotated[
         str | None,
-        typer.Option("--model", help="With --data: the model version to score (default: the promoted one)."),
+        typer.Option(
+            "--model",
+            help="The model version to evaluate (default: the promoted one). Without --data: its recipe is "
+            "run through the protocol and the version itself scored on the same test rows.",
+        ),
+    ] = None,
+    recipe: Annotated[
+        str | None,
+        typer.Option(
+            "--recipe",
+            help="Without --data: the recipe to run through the protocol (default: the version's; see "
+            "classifier.recipes.RECIPES).",
+        ),
     ] = None,
     group_by: Annotated[
         str | None,
@@ -94,6 +108,18 @@ def evaluate(
         str | None, typer.Option("--backend", help="Transformer backend: auto, onnx-int8, onnx, torch.")
     ] = None,
     folds: Annotated[int, typer.Option("--folds", min=2, help="Cross-validation folds.")] = 5,
+    resamples: Annotated[
+        int, typer.Option("--resamples", min=10, help="Bootstrap resamples behind every interval.")
+    ] = 1000,
+    big_outlets: Annotated[
+        int,
+        typer.Option(
+            "--big-outlet-min-articles",
+            min=1,
+            help="Without --data: outlets with at least this many slant articles are held out together "
+            "(the big-outlet check).",
+        ),
+    ] = 1000,
     frames: Annotated[
         list[Path] | None,
         typer.Option(
@@ -118,19 +144,23 @@ def evaluate(
     Articles, outlets (ranking), events (order within a story) and frame shares (error of the
     warehouse's estimate), each beside a plain TF-IDF + logistic regression reference measured in the same
     run. Bad input (duplicate ids, unlabeled rows, unknown labels) is refused before anything is written."""
+    from classifier.checks import ProtocolSettings
     from classifier.data import DataError
     from classifier.registry import RegistryError
     from classifier.settings import ClassifierSettings
 
     settings = ClassifierSettings()
+    protocol = ProtocolSettings(folds=folds, resamples=resamples, big_outlet_min_articles=big_outlets)
     try:
         if data is not None:
             result, table = _heldout(
-                data, model, group_by, reference, limit, backend, models_dir, settings, progress=not as_json
+                data, model, group_by, reference, limit, backend, models_dir, settings, not as_json, protocol
             )
         else:
-            result, table = _cross_validation(frames, slant, folds, settings, progress=not as_json)
-    except (DataError, RegistryError, FileNotFoundError) as exc:
+            result, table = _cross_validation(
+                frames, slant, model, recipe, models_dir, settings, not as_json, protocol
+            )
+    except (DataError, RegistryError, FileNotFoundError, ValueError) as exc:
         fail(str(exc))
     if predictions_out is not None:
         _write_predictions(predictions_out, table)
@@ -170,9 +200,9 @@ def _heldout(
     models_dir: Path | None,
     settings: Any,
     progress: bool,
+    protocol: Any,
 ) -> tuple[dict[str, Any], Any]:
     from classifier.data import dataset_hash, load_labeled
-    from classifier.evaluate import load_any_scorer
     from classifier.heldout import (
         check_labeled,
         evaluate_heldout,
@@ -181,7 +211,10 @@ def _heldout(
         reference_outputs,
     )
     from classifier.in_sample import check_rows
+    from classifier.protocol import trained_datasets
     from classifier.ratings import outlet_ratings
+    from classifier.reference import NAME as REFERENCE
+    from classifier.versions.load import load_scorer
     from labels.codebook import load_codebook
 
     if not data.exists():
@@ -192,17 +225,17 @@ def _heldout(
         df = df.sample(limit, random_state=0).reset_index(drop=True)
     book = load_codebook()
     names, labels = book.frame_names, list(book.slant_labels)
-    scorer = load_any_scorer(model, models_dir or settings.models_dir, backend)
+    scorer = load_scorer(model, models_dir or settings.models_dir, backend)
     with _steps(progress) as step:
-        outputs = model_outputs(scorer, df, names, labels)
+        columns = {"model": model_outputs(scorer, df, names, labels)}
         step("model: scored")
-        ref = (
-            reference_outputs(df, [settings.frames_file], [settings.slant_file], names, labels, step)
-            if reference
-            else None
-        )
+        if reference:
+            files = [settings.frames_file], [settings.slant_file]
+            columns[REFERENCE] = reference_outputs(df, *files, names, labels, step)
+    trained = trained_datasets(scorer.card) or set()
+    seen = {"model": bool(set(df["dataset"].dropna()) & trained)}
     ratings = outlet_ratings(df, settings.ratings_file)
-    result = evaluate_heldout(("model", outputs), ref, df, names, labels, group_by, ratings)
+    result = evaluate_heldout(columns, df, names, labels, group_by, ratings, seen, protocol)
     result.update(
         model_version=scorer.version,
         model_kind=str(scorer.kind),
@@ -213,40 +246,56 @@ def _heldout(
     in_sample = check_rows(scorer.card, df, models_dir or settings.models_dir)  # rows the model trained on
     result["in_sample"] = in_sample.as_dict()
     result["summary"] = "\n".join(filter(None, [in_sample.line(), result["summary"]]))
-    return result, predictions_table(df["id"], outputs[0], outputs[2], names, labels)
+    fp, _fd, sp = columns["model"]
+    return result, predictions_table(df["id"], fp, sp, names, labels)
 
 
 def _cross_validation(
-    frames: list[Path] | None, slant: list[Path] | None, folds: int, settings: Any, progress: bool
+    frames: list[Path] | None,
+    slant: list[Path] | None,
+    model: str | None,
+    recipe: str | None,
+    models_dir: Path | None,
+    settings: Any,
+    progress: bool,
+    protocol: Any,
 ) -> tuple[dict[str, Any], Any]:
     import pandas as pd
 
+    from classifier.checks import ROUNDUPS_FILE, load_roundups
     from classifier.data import frame_rows, load_labeled, slant_rows
     from classifier.heldout import predictions_table
-    from classifier.protocol import cross_validate
     from classifier.ratings import outlet_ratings
-    from classifier.recipes import MODEL, candidates, masked_names
+    from classifier.versions.evaluate import evaluate_version
     from labels.codebook import load_codebook
 
     book = load_codebook()
     names, labels = book.frame_names, list(book.slant_labels)
     frames_df = frame_rows(load_labeled(frames or [settings.frames_file]))
     slant_df = slant_rows(load_labeled(slant or [settings.slant_file]))
-    ratings = outlet_ratings(slant_df, settings.ratings_file)
-    cands = candidates(names, labels, masked_names(slant_df, settings.ratings_file))  # as `train` fits it
-    with _steps(progress, total=2 * len(cands)) as step:
-        result, outputs = cross_validate(
-            frames_df, slant_df, cands, names, labels, folds, ratings=ratings, step=step
-        )
-    out = outputs[MODEL]
-    table = pd.concat(
-        [
-            predictions_table(frames_df["id"], out.frame_probs, None, names, labels),
-            predictions_table(slant_df["id"], None, out.slant_probs, names, labels),
-        ],
-        ignore_index=True,
+    roundups_file = settings.data_dir / ROUNDUPS_FILE
+    roundups = load_roundups(roundups_file) if roundups_file.exists() else None
+    result, run = evaluate_version(
+        names,
+        labels,
+        frames_df,
+        slant_df,
+        roundups,
+        protocol,
+        models_dir or settings.models_dir,
+        settings.ratings_file,
+        model,
+        recipe,
+        outlet_ratings(slant_df, settings.ratings_file),
+        progress,
     )
-    return result, table
+    cv = run.outputs[result["recipe"]].get("cv")
+    parts = []
+    if cv is not None and cv.frame_probs is not None:
+        parts.append(predictions_table(frames_df["id"], cv.frame_probs, None, names, labels))
+    if cv is not None and cv.slant_probs is not None:
+        parts.append(predictions_table(slant_df["id"], None, cv.slant_probs, names, labels))
+    return result, pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
 
 
 class _steps:

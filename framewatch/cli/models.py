@@ -15,13 +15,13 @@ import typer
 from rich.table import Table
 
 from classifier import registry
-from classifier.registry import RegistryError, list_models
+from classifier.registry import RegistryError, list_models, read_card
 from classifier.settings import ClassifierSettings
 from framewatch.cli.console import console, fail
 from framewatch.cli.options import ModelsDirOption, Panel, resolve_models_dir
 from framewatch.cli.renamed import under_old_name
 
-# The classifier's heavy modules (classifier.data, classifier.promotion, classifier.predict: pandas and
+# The classifier's heavy modules (classifier.data, classifier.versions, classifier.train: pandas and
 # scikit-learn, over a second) are imported in the command bodies, so that `framewatch --help` and the
 # other commands do not pay for them.
 logger = logging.getLogger(__name__)
@@ -54,8 +54,14 @@ def train(
     ] = None,
     cv_folds: Annotated[
         int,
-        typer.Option("--cv-folds", min=0, help="Cross-validation folds for the card's metrics (0 skips CV)."),
+        typer.Option(
+            "--cv-folds", min=0, help="Folds of the protocol's cross-validation (0 skips the protocol)."
+        ),
     ] = 5,
+    recipe: Annotated[
+        str,
+        typer.Option("--recipe", help="The recipe to train (classifier.recipes.RECIPES; default: model)."),
+    ] = "model",
     max_slant_rows: Annotated[
         int | None,
         typer.Option("--max-slant-rows", min=1, help="Subsample the slant data to this many rows (faster)."),
@@ -64,17 +70,22 @@ def train(
         bool,
         typer.Option(
             "--promote/--no-promote",
-            help="Make the new model the one scoring uses when its card shows it beats the plain reference "
-            "on every protocol figure.",
+            help="Make the new model the one scoring uses when the promotion rule says so (see "
+            "`framewatch models promote --help`).",
         ),
     ] = True,
 ) -> None:
     """Train the frame, slant and tone model on the labeled corpora and save it with its model card.
 
-    Cross-validates the model's recipe beside the plain reference, trains it on all labeled data, saves
-    it, and promotes it when it beats the reference on every protocol figure."""
+    Runs the evaluation protocol (outlet-grouped folds, dev outlets, big outlets held out, same-story
+    roundups) for the recipe beside the plain reference and the promoted model, keeps the recipe's fit
+    on all labeled data, saves it with the protocol's table, and promotes it when the promotion rule says
+    so."""
+    from classifier.checks import ROUNDUPS_FILE
     from classifier.data import DataError
+    from classifier.registry import promoted_version
     from classifier.train import train_model
+    from classifier.versions.load import load_scorer
 
     settings = ClassifierSettings()
     frame_files = frames or [settings.frames_file]
@@ -87,34 +98,48 @@ def train(
         )
     target = out_dir or settings.models_dir
     try:
+        promoted = load_scorer(promoted_version(target), target) if cv_folds >= 2 else None
+    except RegistryError:
+        promoted = None  # nothing promoted yet: the first model is compared with the reference only
+    try:
         version = train_model(
             frame_files,
             slant_files,
             target,
             cv_folds=cv_folds,
             max_slant_rows=max_slant_rows,
-            ratings_file=settings.data_dir / "outlet_ratings.parquet",
+            recipe=recipe,
+            ratings_file=settings.ratings_file,
+            roundups_file=settings.data_dir / ROUNDUPS_FILE,
+            promoted=promoted,
         )
-    except DataError as exc:
+    except (DataError, ValueError) as exc:
         fail(str(exc))
     typer.echo(f"saved {version} in {target / version}")
-    if promote_model:
-        promote_on_evidence(version, target)
+    summary = read_card(version, target).get("evaluation", {}).get("summary")
+    if summary:
+        typer.echo(summary)
+    promote_on_evidence(version, target, promote_model)
 
 
-def promote_on_evidence(version: str, target: Path, hint: str = "") -> None:
-    """Promote `version` when its card shows it beats the plain reference on every protocol figure; else
-    say why (and `hint`) and keep the promoted model."""
-    from classifier.promotion import NotEarned, promote
+def promote_on_evidence(version: str, target: Path, act: bool = True, hint: str = "") -> None:
+    """The promotion rule on `version`'s card (recorded in it); promote it when the rule says so and `act`;
+    else say why (and `hint`) and keep the promoted model."""
+    from classifier.versions.promotion import NotEarned, judge, promote, record
 
+    ruling = judge(version, target)
+    record(version, ruling, target)
+    if not act:
+        typer.echo(f"promotion rule: {'promote' if ruling.promote else 'do not promote'}: {ruling.reason}")
+        return
     try:
-        promote(version, target, require_evidence=True)
+        promote(version, target, evidence=ruling)
     except NotEarned as exc:
         typer.echo(f"{exc}; the promoted model stays as it was{hint}")
         return
     except RegistryError as exc:
         fail(str(exc))
-    typer.echo(f"promoted {version}: it beats the plain reference on every protocol figure")
+    typer.echo(f"promoted {version}: {ruling.reason}")
 
 
 @app.command("classify", rich_help_panel=Panel.models)
@@ -131,8 +156,8 @@ def classify(
     """Classify one text: print its frames, slant, tone and evidence sentences as JSON (stores nothing).
 
     To score the articles in the warehouse, use `framewatch score-stored`."""
-    from classifier.predict import load_scorer
     from classifier.scoring import Doc
+    from classifier.versions.load import load_scorer
 
     if file is None or str(file) == "-":
         text = sys.stdin.read()
@@ -193,8 +218,9 @@ def models_list(
     ok = "loads" if load else "files ok"
     table = Table(
         title=f"models in {root}",
-        caption="figures from each card's cross-validation (slant and outlets: outlets unseen in training); "
-        "beats reference: the protocol's verdict (cards older than the protocol carry none); status: "
+        caption="figures from each card's protocol (slant: outlets unseen in training; big outlets: the "
+        "largest outlets held out); rule: the promotion rule on the card (older cards: their own verdict); "
+        "status: "
         + (
             "each version loaded and scored a probe text"
             if load
@@ -204,17 +230,18 @@ def models_list(
     table.add_column("version", no_wrap=True)
     table.add_column("promoted")
     table.add_column("created (UTC)", no_wrap=True)
-    for column in ("frames micro-F1", "slant macro-F1", "outlet Spearman", "beats reference"):
+    for column in ("frames micro-F1", "slant macro-F1", "big outlets slant", "outlet Spearman", "rule"):
         table.add_column(column)
     table.add_column("status")
     for info in infos:
-        frames_f1, slant_f1, spearman, verdict = _figures(info.card)
+        frames_f1, slant_f1, big_f1, spearman, verdict = _figures(info.card)
         table.add_row(
             info.version,
             "*" if info.promoted else "",
             str(info.card.get("created", ""))[:16].replace("T", " "),
             _f1(frames_f1),
             _f1(slant_f1),
+            _f1(big_f1),
             _f1(spearman),
             verdict,
             ok if info.problem is None else "broken",
@@ -225,9 +252,28 @@ def models_list(
             console.print(f"broken: {info.version}: {info.problem}", soft_wrap=True, highlight=False)
 
 
-def _figures(card: dict) -> tuple[object, object, object, str]:
-    """Frames micro-F1, slant macro-F1, outlet Spearman and whether the version beats the plain reference:
-    from the card's protocol decision, or (cards older than the protocol) its cross-validation metrics."""
+def _figures(card: dict) -> tuple[object, object, object, object, str]:
+    """Frames micro-F1, slant macro-F1 (cross-validation and big outlets), outlet Spearman and the promotion
+    rule's word on the card's protocol table; cards older than the table: their own figures and verdict."""
+    from classifier.table import CANDIDATE
+    from classifier.versions.promotion import table_of, verdict
+
+    table = table_of(card)
+    if table is not None:
+
+        def value(check: str, figure: str) -> object:
+            row = table.row(check, figure)
+            estimate = row.values.get(table.roles.get(CANDIDATE, "")) if row else None
+            return estimate.value if estimate else None
+
+        ruling = "promote" if verdict(table).promote else "no"
+        return (
+            value("cv", "frames micro-F1"),
+            value("cv", "slant macro-F1"),
+            value("big_outlets", "slant macro-F1"),
+            value("cv", "outlet Spearman"),
+            ruling,
+        )
     decision = card.get("decision") if isinstance(card.get("decision"), dict) else {}
     if decision and "beats_reference" in decision:
 
@@ -235,11 +281,9 @@ def _figures(card: dict) -> tuple[object, object, object, str]:
             row = decision.get(name)
             return row.get("model") if isinstance(row, dict) else None
 
-        verdict = "yes" if decision["beats_reference"] else "no"
-        return model("frames micro-F1"), model("slant macro-F1"), model("outlet Spearman"), verdict
-    metrics = card.get("metrics", {}) if isinstance(card.get("metrics"), dict) else {}
-    frames_f1 = (metrics.get("frames") or {}).get("micro_f1")
-    return frames_f1, (metrics.get("slant") or {}).get("macro_f1"), None, "no evidence"
+        verdict_old = "old: yes" if decision["beats_reference"] else "old: no"
+        return model("frames micro-F1"), model("slant macro-F1"), None, model("outlet Spearman"), verdict_old
+    return None, None, None, None, "no evidence"
 
 
 def _f1(value: object) -> str:
@@ -254,27 +298,32 @@ def models_promote(
         bool,
         typer.Option(
             "--anyway",
-            help="Promote even though its card does not show it beats the plain reference (for example a "
-            "model trained without cross-validation); the reason is still printed.",
+            help="Promote even though the promotion rule does not allow it (for example a model trained "
+            "without the protocol); the reason is still printed.",
         ),
     ] = False,
 ) -> None:
     """Make VERSION the model that scoring uses by default.
 
-    The version must load and score a probe text, and its card must show that it beats the plain reference
-    on every figure of the evaluation protocol (`--anyway` skips only the second check)."""
-    from classifier.promotion import NotEarned, earned, promote
+    The version must load and score a probe text, and the promotion rule must allow it on its card's
+    protocol table: not worse than the plain reference beyond the interval on any check, better on the
+    big-outlet check's article slant, and not worse than the model promoted when it was measured on any
+    clean check (`--anyway` skips only the rule)."""
+    from classifier.versions.promotion import NotEarned, Verdict, judge, promote
 
+    root = resolve_models_dir(models_dir)
     try:
-        promote(version, resolve_models_dir(models_dir), require_evidence=not anyway)
+        ruling = judge(version, root)
+    except RegistryError as exc:  # promote() below says why the version cannot be used
+        ruling = Verdict(False, str(exc))
+    try:
+        promote(version, root, evidence=None if anyway else ruling)
     except NotEarned as exc:
         fail(f"{exc}. Pass --anyway to promote it all the same.")
     except RegistryError as exc:
         fail(str(exc))
-    if anyway:
-        ok, why = earned(version, resolve_models_dir(models_dir))
-        if not ok:
-            typer.echo(f"note: promoted without evidence: {why}")
+    if anyway and not ruling.promote:
+        typer.echo(f"note: promoted against the rule: {ruling.reason}")
     typer.echo(f"promoted {version}")
 
 

@@ -134,7 +134,7 @@ def train_transformer_command(
     seal(version, target)  # sha256 of every weight file in the card, checked whenever the version opens
     typer.echo(f"saved {version} in {target / version}")
     if promote_model:
-        promote_on_evidence(version, target, " (--compare-baseline measures the evidence)")
+        promote_on_evidence(version, target, True, " (--compare-baseline measures the evidence)")
 
 
 def parse_sets(items: list[str]) -> dict[str, object]:

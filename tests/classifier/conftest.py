@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from classifier.checks import ROUNDUPS_FILE, ProtocolSettings
 from classifier.frames import CalibratedFrames
-from classifier.protocol import Candidate
+from classifier.recipes import Recipe
 from classifier.settings import ClassifierSettings
 from classifier.slant import CueStrippedSlant
 
@@ -45,9 +46,13 @@ def seed_docs(settings: ClassifierSettings) -> list[tuple[str, str]]:
     return [(p.name, p.read_text(encoding="utf-8")) for p in files]
 
 
-def small_template() -> Candidate:
+# The protocol on small samples: 2 folds, big outlets from 30 articles (of 900), fewer resamples.
+SMALL_PROTOCOL = ProtocolSettings(folds=2, big_outlet_min_articles=30, resamples=200)
+
+
+def small_template() -> Recipe:
     """The product recipe scaled down for a few hundred training rows."""
-    return Candidate(
+    return Recipe(
         "model",
         CalibratedFrames(inner_folds=3),
         CueStrippedSlant(min_outlets=2, max_outlet_share=1.0, max_df=1.0, cap=50.0, boilerplate_min_docs=0),
@@ -58,11 +63,18 @@ def small_template() -> Candidate:
 def small_model_dir(
     shared_files: tuple[Path, Path], tmp_path_factory: pytest.TempPathFactory
 ) -> tuple[Path, str]:
-    """A small real model trained (2-fold CV) on a subsample of the shared data: (models_dir, version)."""
+    """A small real model trained through the protocol (2 folds, big outlets, the roundups) on a subsample
+    of the shared data: (models_dir, version)."""
+    import pandas as pd
+
     from classifier.train import train_model
 
     frames, slant = shared_files
     out = tmp_path_factory.mktemp("models")
+    roundups = pd.read_parquet(frames.parent / ROUNDUPS_FILE)  # 60 of the 505 stories: a small check
+    stories = roundups["extra"].str.extract(r'"story_id": (\d+)')[0]
+    small_roundups = out.parent / "roundups-60-stories.parquet"
+    roundups[stories.isin(stories.unique()[:60])].to_parquet(small_roundups)
     version = train_model(
         [frames],
         [slant],
@@ -72,6 +84,8 @@ def small_model_dir(
         progress=False,
         max_frame_rows=SMALL_FRAME_ROWS,
         template=small_template(),
+        roundups_file=small_roundups,
+        settings=SMALL_PROTOCOL,
     )
     return out, version
 

@@ -1,4 +1,5 @@
-"""Metrics helpers, the warehouse model_metrics table, and `framewatch evaluate` on a tiny model."""
+"""Metrics helpers, the warehouse model_metrics table, `framewatch evaluate` on a tiny model, and the one
+scoring path: evaluate's probabilities are the ones the score flow stores."""
 
 from __future__ import annotations
 
@@ -10,10 +11,11 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from classifier.evaluate import decide_frames, evaluate_file, load_any_scorer
 from classifier.metrics import calibration, flatten, frame_metrics, slant_metrics
 from classifier.reference import NAME as REFERENCE
+from classifier.thresholds import decide_frames
 from classifier.transformer.train import compare_cv
+from classifier.versions.load import load_scorer
 from framewatch.cli.evaluate import app
 from tests.classifier.transformer_helpers import tiny_config
 
@@ -88,14 +90,21 @@ def test_metrics_are_stored_in_the_warehouse(tmp_path: Path) -> None:
         assert latest_metrics(con, "v1", "cv")[0][:4] == ("frames", "all", "micro_f1", 0.5)
 
 
-def test_evaluate_file_and_scorer_dispatch(tiny: tuple[Path, str, dict[str, Path]]) -> None:
+def test_the_one_loader_picks_the_transformer_and_its_backend(
+    tiny: tuple[Path, str, dict[str, Path]],
+) -> None:
     from classifier.data import load_labeled
+    from classifier.heldout import model_outputs
+    from classifier.transformer.predict import TransformerScorer
 
     models, version, files = tiny
-    scorer = load_any_scorer(version, models, backend="onnx")
-    assert scorer.version == version
-    result = evaluate_file(scorer, load_labeled([files["frames"], files["slant"]]))
-    assert 0.0 <= result["frames"]["micro_f1"] <= 1.0 and result["slant"]["n_rows"] == 54
+    scorer = load_scorer(version, models, backend="onnx")
+    assert isinstance(scorer, TransformerScorer) and scorer.version == version
+    assert scorer.encoder.name.startswith("onnx")
+    df = load_labeled([files["frames"], files["slant"]])
+    frame_probs, decided, slant_probs = model_outputs(scorer, df, NAMES, ["left", "center", "right"])
+    assert frame_probs.shape == (len(df), len(NAMES)) and slant_probs.shape == (len(df), 3)
+    assert (decided.sum(1) >= 1).all()  # the decision rule always keeps the top frame
 
 
 def test_evaluate_cli_prints_json_for_any_shared_schema_file(tiny: tuple[Path, str, dict[str, Path]]) -> None:
@@ -136,28 +145,10 @@ def test_compare_cv_reports_the_transformer_beside_the_recipe_and_the_reference(
         cache_dir=tmp_path,
         progress=False,
     )
+    rows = {(r["check"], r["figure"]): r for r in result["table"]["rows"]}
     for model in ("model", REFERENCE, "transformer"):  # the same folds, the same figures
-        assert 0.0 <= result["frames"][model]["article"]["micro_f1"] <= 1.0
-        assert 0.0 <= result["slant"][model]["article"]["macro_f1"] <= 1.0
+        assert 0.0 <= rows[("cv", "frames micro-F1")]["values"][model]["value"] <= 1.0
+        assert 0.0 <= rows[("cv", "slant macro-F1")]["values"][model]["value"] <= 1.0
+    assert result["table"]["roles"]["candidate"] == "transformer"
+    assert "reference" in rows[("cv", "slant macro-F1")]["vs"]
     assert "transformer" in result["summary"] and REFERENCE in result["summary"]
-
-
-def test_evaluate_file_works_for_the_committed_baseline(tiny: tuple[Path, str, dict[str, Path]]) -> None:
-    from classifier.data import load_labeled
-    from classifier.registry import RegistryError, list_models
-    from classifier.settings import PACKAGE_DIR
-
-    baselines = [
-        m.version
-        for m in list_models(PACKAGE_DIR / "models")
-        if m.card.get("kind", "").startswith("baseline")
-    ]
-    if not baselines:
-        pytest.skip("no committed baseline model")
-    try:
-        scorer = load_any_scorer(baselines[0], PACKAGE_DIR / "models")
-    except RegistryError as exc:  # pragma: no cover
-        pytest.fail(str(exc))
-    result = evaluate_file(scorer, load_labeled(tiny[2]["frames"]))
-    assert result["model_version"] == baselines[0] and "slant" not in result
-    assert set(result["frames"]["by_language"]) == {"en", "fr"}

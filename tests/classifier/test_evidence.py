@@ -134,3 +134,65 @@ def test_each_label_takes_its_own_sentence_when_there_are_enough() -> None:
     assert out["Crime"] == ["Police arrested two men near the stadium."]
     assert out["Money"] == ["The budget will cost taxpayers a million."]
     assert out[SLANT_KEY] and out[SLANT_KEY][0] not in out["Crime"] + out["Money"]
+
+
+# Hand-written page furniture shaped like what scraped news pages carry (issue 18.6: a reprint notice was
+# cited as evidence for 27% of one outlet's articles). Each line tempts a frame with its words.
+FURNITURE_LINES = [
+    "Copyright © 2019 The Daily Ledger, LLC. Click here for reprint permission.",
+    "Copyright (c) 2020 Metro Wire. All rights reserved.",
+    "By Jane Marlow, Staff Writer",
+    "By Jane Marlow and Tom Reyes",
+    "Jane Marlow is a staff writer covering the city budget, taxes and crime for the Daily Ledger.",
+    "Sign up for our newsletter to get the latest news on taxes, the budget and the economy.",
+    "Click here to read more about the police investigation and the arrests.",
+    "Jane MarlowJane Marlow Council approves budget that raises property taxes for schools.",
+    "Tom Reyes Tom Reyes Police arrest two men after downtown robbery.",
+    "Reporting by Tom Reyes; editing by Ana Ruiz.",
+]
+PROSE = [
+    "The council approved a budget that raises property taxes to pay for new schools.",
+    "Police arrested two men after a robbery downtown, and prosecutors charged them with burglary.",
+    "Economists said the higher taxes could cost local businesses jobs.",
+]
+
+
+def furniture_article() -> str:
+    """Prose with furniture around it and inside its paragraphs (a promo after a sentence)."""
+    return "\n".join(
+        [
+            "Council raises taxes as crime worries grow",
+            FURNITURE_LINES[2],
+            FURNITURE_LINES[7],
+            PROSE[0] + " " + FURNITURE_LINES[6],
+            FURNITURE_LINES[4],
+            PROSE[1] + " " + FURNITURE_LINES[5],
+            FURNITURE_LINES[8],
+            PROSE[2],
+            FURNITURE_LINES[9],
+            FURNITURE_LINES[3],
+            FURNITURE_LINES[0],
+            FURNITURE_LINES[1],
+        ]
+    )
+
+
+def test_page_furniture_is_never_an_evidence_candidate() -> None:
+    sentences = article_sentences(furniture_article())
+    assert set(PROSE) <= set(sentences)
+    joined = " ".join(sentences)
+    for line in FURNITURE_LINES:
+        for piece in split_sentences(line):
+            assert piece not in sentences, piece
+    assert "reprint" not in joined and "newsletter" not in joined and "Click here" not in joined
+    # prose that merely mentions such words stays
+    assert article_sentences("By the end of the year, the council had approved the budget.") == [
+        "By the end of the year, the council had approved the budget."
+    ]
+
+
+def test_evidence_from_a_keyword_model_skips_furniture_that_matches_its_keywords() -> None:
+    text = furniture_article()
+    evidence = extract_evidence(KeywordModel(), text, ["Money", "Crime"], "center", k=2)
+    shown = {s for picked in evidence.values() for s in picked}
+    assert shown and shown <= set(PROSE), shown

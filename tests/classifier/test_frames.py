@@ -12,7 +12,8 @@ import pandas as pd
 import pytest
 
 from classifier.charngrams import CharNgramTfidf
-from classifier.frames import CalibratedFrames, decide
+from classifier.frames import CalibratedFrames
+from classifier.thresholds import decide_frames
 
 
 def test_fast_char_ngrams_equal_scikit_learn_on_unseen_text():
@@ -53,7 +54,7 @@ def test_calibrated_shares_track_the_true_shares(fitted):
     probs = model.predict_proba(texts_of(test), test["language"].tolist())
     Y = np.array([[f in set(row) for f in model.frame_names_] for row in test["frames"]], dtype=float)
     err_mean = np.abs(probs.mean(0) - Y.mean(0))[model.trained_].mean()
-    counted = np.abs(decide(probs, model.threshold_).mean(0) - Y.mean(0))[model.trained_].mean()
+    counted = np.abs(decide_frames(probs, model.threshold_).mean(0) - Y.mean(0))[model.trained_].mean()
     assert err_mean < 0.06 and err_mean < counted  # the mean probability estimates shares better than counts
     assert 0.05 <= model.threshold_ <= 0.95
     decided = model.predict(texts_of(test), test["language"].tolist())

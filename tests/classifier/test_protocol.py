@@ -16,7 +16,7 @@ from classifier.events import event_groups
 from classifier.folds import dev_check_split, slant_folds, slant_groups
 from classifier.levels import outlet_level, pair_order
 from classifier.prevalence import prevalence
-from classifier.protocol import decide
+from classifier.thresholds import decide_frames
 from framewatch.cli.evaluate import app
 
 LABELS = ["left", "center", "right"]
@@ -59,7 +59,7 @@ def test_prevalence_uses_the_warehouse_estimator_and_beats_counting_when_calibra
     p = rng.uniform(0, 1, (n, 2)) * np.array([0.5, 0.9])  # calibrated: labels drawn from the probabilities
     frames = [[f for j, f in enumerate(names) if rng.random() < p[i, j]] for i in range(n)]
     df = pd.DataFrame({"frames": frames, "language": np.where(np.arange(n) % 2, "en", "fr")})
-    out = prevalence(df, p, decide(p, np.array([0.3, 0.3])), names, group_by="language")
+    out = prevalence(df, p, decide_frames(p, np.array([0.3, 0.3])), names, group_by="language")
     assert out["n_groups"] == 2 and len(out["cells"]) == 4
     cell = out["cells"][0]
     mask = df["language"].to_numpy() == cell["group"]
@@ -216,3 +216,128 @@ def test_bad_input_is_refused_naming_the_rows_and_nothing_is_written(
     assert str(named[change]) in res.output
     assert "Traceback" not in res.output
     assert not out.exists() and not db.exists()
+
+
+# -- the protocol's checks, intervals and table (issue 18.2) ------------------------------------------------
+
+
+def test_unit_intervals_match_the_plain_figure_and_pair_the_models():
+    from sklearn.metrics import f1_score
+
+    from classifier import intervals as iv
+
+    rng = np.random.default_rng(0)
+    outlets = np.repeat([f"o{i}" for i in range(12)], 20)
+    y = rng.choice(LABELS, len(outlets))
+    good = np.where(rng.random(len(y)) < 0.7, y, rng.choice(LABELS, len(y)))
+    bad = np.where(rng.random(len(y)) < 0.4, y, rng.choice(LABELS, len(y)))
+    units = iv.Units.draw(sorted(set(outlets)), resamples=400)
+    unit_of = units.index(outlets)
+    a = iv.measure(iv.macro_f1(y, good, LABELS, unit_of, 12), units)
+    b = iv.measure(iv.macro_f1(y, bad, LABELS, unit_of, 12), units)
+    assert a.point == pytest.approx(f1_score(y, good, labels=LABELS, average="macro"))
+    est, diff = a.estimate(), a.minus(b)
+    assert est.lo < est.value < est.hi
+    assert diff.lo > 0  # the better model wins on every slice of outlets
+    assert diff.hi - diff.lo < (est.hi - est.lo) + (b.estimate().hi - b.estimate().lo)
+
+
+def test_big_outlets_are_held_out_together_and_roundups_carry_their_story(allsides, settings):
+    from classifier.checks import big_outlet_split, load_roundups, story_folds
+
+    train, test = big_outlet_split(allsides, 100)
+    groups = slant_groups(allsides)
+    counts = pd.Series(groups).value_counts()
+    assert set(groups[test]) == set(counts[counts >= 100].index) and not set(groups[train]) & set(
+        groups[test]
+    )
+    roundups_file = settings.data_dir / "allsides_roundups.parquet"
+    if not roundups_file.exists():
+        pytest.skip("no roundups file in the shared data")
+    stories = load_roundups(roundups_file)
+    assert stories["story_id"].notna().all() and stories["story_id"].nunique() > 400
+    for _train, held in story_folds(stories, 3, 0):
+        held_stories = set(stories["story_id"].iloc[held])
+        assert not held_stories & set(stories["story_id"].iloc[_train])
+
+
+def test_the_protocol_on_a_small_sample_with_the_promoted_model(allsides, shared_files, settings):
+    """Every check runs; the saved model is marked as trained on the checks' rows (not the roundups); an
+    extra training row of a test outlet never reaches that check's training."""
+    from classifier import protocol, table
+    from classifier.checks import ProtocolSettings, load_roundups
+    from classifier.data import frame_rows, load_labeled
+    from classifier.measures import build_table
+    from classifier.recipes import build, context
+    from classifier.settings import PACKAGE_DIR
+    from classifier.versions.load import load_scorer
+    from classifier.versions.promotion import verdict
+    from labels.codebook import load_codebook
+    from tests.classifier.conftest import small_template
+
+    book = load_codebook()
+    names, labels = book.frame_names, list(book.slant_labels)
+    frames = frame_rows(load_labeled(shared_files[0])).sample(80, random_state=0).reset_index(drop=True)
+    slant = allsides.sample(500, random_state=0).reset_index(drop=True)
+    roundups_file = settings.data_dir / "allsides_roundups.parquet"
+    stories = load_roundups(roundups_file) if roundups_file.exists() else None
+    if stories is not None:
+        stories = stories[stories["story_id"].isin(stories["story_id"].unique()[:40])].reset_index(drop=True)
+    plan = protocol.plan(
+        frames, slant, stories, ProtocolSettings(folds=2, big_outlet_min_articles=25, resamples=100)
+    )
+    assert plan.big is not None and plan.dev is not None
+    recipe = small_template()
+    leaked = slant.iloc[plan.big[1][:5]].assign(id=lambda d: "extra-" + d["id"])
+    recipe.extra_slant = leaked  # rows of big outlets: never in the big check's training
+    trained_on: list[int] = []
+    fit = protocol.fit_slant
+
+    def counting(template, df):  # noqa: ANN001, ANN202
+        trained_on.append(int(df["id"].str.startswith("extra-").sum()))
+        return fit(template, df)
+
+    protocol.fit_slant = counting
+    try:
+        promoted = load_scorer(None, PACKAGE_DIR / "models")
+        ref = build("plain TF-IDF + LR", context(names, labels, slant, None))
+        run = protocol.run(plan, [recipe, ref], names, labels, {promoted.version: promoted})
+    finally:
+        protocol.fit_slant = fit
+    assert trained_on[3] == 0  # folds 0 and 1, dev, then the big-outlet check: the leaked rows left out
+    roles = {"candidate": "model", "reference": ref.name, "promoted": promoted.version}
+    result = build_table(run, roles, names, labels)
+    checks = {r.check for r in result.rows}
+    assert {"cv", "dev", "big_outlets"} <= checks and (stories is None or "same_story" in checks)
+    big = result.row("big_outlets", "slant macro-F1")
+    assert big is not None and big.seen[promoted.version] and not big.seen["model"]
+    assert big.vs["reference"].lo <= big.vs["reference"].value <= big.vs["reference"].hi
+    if stories is not None:
+        assert not result.row("same_story", "same-story pair order").seen[promoted.version]
+    assert all(o["label"] in labels for o in result.outlets) and len(result.outlets) == big.n_units
+    ruling = verdict(result)
+    assert ruling.promote in (True, False) and ruling.reason
+    assert any("trained on these rows" in n for n in ruling.notes)  # the promoted model's unclean cells
+    again = table.Table.from_json(json.loads(json.dumps(result.to_json())))
+    assert verdict(again).to_json() == ruling.to_json()
+    assert "big outlets held out: slant macro-F1" in table.render(result)
+
+
+def test_evaluate_prints_the_protocol_table_for_a_version(heldout_env, monkeypatch, tmp_path):
+    """`framewatch evaluate --model VERSION` without --data: the version's recipe through every check,
+    the version itself and the reference in one run, a table with intervals and the rule's word."""
+    data = heldout_env["data"]
+    frames, slant = tmp_path / "frames.parquet", tmp_path / "slant.parquet"
+    pd.read_parquet(next(data.glob("semeval*"))).head(80).to_parquet(frames)
+    pd.read_parquet(next(data.glob("allsides*"))).head(600).to_parquet(slant)
+    args = ["--folds", "2", "--big-outlet-min-articles", "25", "--resamples", "50", "--json"]
+    files = ["--frames", str(frames), "--slant", str(slant)]
+    res = _invoke(heldout_env, *files, *args, monkeypatch=monkeypatch)
+    assert res.exit_code == 0, res.output
+    result = json.loads(res.stdout)
+    table = result["table"]
+    assert result["model_version"] == heldout_env["version"] and result["recipe"] == "model"
+    assert set(table["columns"]) == {"model", "plain TF-IDF + LR", heldout_env["version"]}
+    big = next(r for r in table["rows"] if r["check"] == "big_outlets" and r["figure"] == "slant macro-F1")
+    assert big["seen"][heldout_env["version"]] and {"reference", "promoted"} <= set(big["vs"])
+    assert result["verdict"]["reason"] and "big outlets held out" in result["summary"]

@@ -1,22 +1,23 @@
-"""Training a small real model, the skops round trip, trusted types, and the registry."""
+"""Training a small real model through the protocol, its card and files, the JSON + safetensors round trip
+of a saved version, and the registry."""
 
 from __future__ import annotations
 
 import json
 import re
 import shutil
-import zipfile
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
-import skops.io as sio
 
-from classifier import promotion, registry
-from classifier.baseline import BaselineModel
-from classifier.predict import load_scorer
+from classifier import registry
+from classifier.composite import load_composite, save_composite
 from classifier.scoring import Doc
+from classifier.settings import PACKAGE_DIR
+from classifier.versions import promotion
+from classifier.versions.load import load_scorer
 from labels.codebook import load_codebook
 from tests.classifier.conftest import SMALL_FRAME_ROWS, SMALL_SLANT_ROWS  # sizes of the small model
 
@@ -24,13 +25,6 @@ CRAFTED_TEXTS = [
     "Council approves budget\nThe council approved a budget that raises property taxes for new schools.",
     "Arrest after robbery\nPolice arrested a suspect after a robbery downtown; he appears in court Monday.",
 ]
-
-
-class NotAModelPart:
-    """A type that no model file should contain."""
-
-    def __init__(self) -> None:
-        self.payload = "anything"
 
 
 def test_small_model_card_and_files(small_model_dir: tuple[Path, str]) -> None:
@@ -58,62 +52,44 @@ def test_small_model_card_and_files(small_model_dir: tuple[Path, str]) -> None:
     assert card["data"]["slant"]["rows"] == SMALL_SLANT_ROWS
     assert card["data"]["frames"]["files"][0]["rows"] > 1000
     assert set(card["thresholds"]) == set(book.frame_names)
+    table = card["protocol_table"]
+    assert table["roles"] == {"candidate": "model", "reference": "plain TF-IDF + LR"}  # nothing promoted
+    checks = {r["check"] for r in table["rows"]}
+    assert {"cv", "dev", "big_outlets", "same_story"} <= checks
+    f1 = next(r for r in table["rows"] if r["check"] == "cv" and r["figure"] == "frames micro-F1")
+    model_f1 = f1["values"]["model"]
+    assert 0.3 < model_f1["value"] <= 1.0  # well above chance even on a few hundred articles
+    assert model_f1["lo"] <= model_f1["value"] <= model_f1["hi"]
+    big = next(r for r in table["rows"] if r["check"] == "big_outlets" and r["figure"] == "slant macro-F1")
+    assert big["unit"] == "outlets" and big["n_units"] >= 5 and "reference" in big["vs"]
+    assert {o["label"] for o in table["outlets"]} <= {"left", "center", "right"}
     evaluation = card["evaluation"]
-    frames_m = evaluation["frames"]["model"]["article"]
-    slant_m = evaluation["slant"]["model"]["article"]
-    assert 0.3 < frames_m["micro_f1"] <= 1.0  # well above chance even on a few hundred articles
-    assert 0.0 <= slant_m["macro_f1"] <= 1.0 and slant_m["n_outlets"] > 10
-    assert "plain TF-IDF + LR" in evaluation["frames"] and "groups: outlet" in evaluation["protocol"]["slant"]
+    assert "groups: outlet" in evaluation["protocol"]["cv"] and "same_story" in evaluation["protocol"]
+    assert evaluation["details"]["cv"]["model"]["article"]["n_outlets"] > 10
+    assert card["recipe"] == "model" and card["data"]["slant"]["datasets"] == ["allsides_baly2020"]
     assert {"scikit-learn", "safetensors", "vaderSentiment"} <= set(card["libraries"])
     readme = (folder / "README.md").read_text()
     assert version in readme and "## Limitations" in readme and "lexicon-based" in readme
-    assert "plain TF-IDF + LR" in readme and "frames micro-F1" in readme
+    assert "plain TF-IDF + LR" in readme and "big outlets held out: slant macro-F1" in readme
 
 
-LEGACY = Path(__file__).resolve().parents[2] / "classifier" / "models" / "baseline-20261123-341afe18"
-
-
-@pytest.fixture(scope="module")
-def small_model() -> BaselineModel:
-    """The committed v1 baseline (kind baseline-tfidf-lr, skops): older versions must stay loadable."""
-    return registry.load_model(LEGACY / "model.skops")
-
-
-def test_skops_roundtrip_gives_identical_probabilities(
-    small_model: BaselineModel, tmp_path: Path, shared_files: tuple[Path, Path]
+def test_a_saved_version_round_trips_to_the_same_probabilities(
+    tmp_path: Path, shared_files: tuple[Path, Path]
 ) -> None:
-    assert isinstance(small_model, BaselineModel)
+    """The committed model saved again (JSON + safetensors, no pickle) and loaded: the same numbers."""
+    version = registry.promoted_version(PACKAGE_DIR / "models")
+    model = load_composite(PACKAGE_DIR / "models" / version)
     texts = CRAFTED_TEXTS + pd.read_parquet(shared_files[0], columns=["text"])["text"].head(3).tolist()
-    card = json.loads((LEGACY / "card.json").read_text()) | {"version": "roundtrip-test"}
-    saved = registry.save_model(small_model, card, tmp_path)
-    again = registry.load_model(saved / "model.skops")
-    assert np.array_equal(small_model.predict_proba_frames(texts), again.predict_proba_frames(texts))
-    assert np.array_equal(small_model.predict_proba_slant(texts), again.predict_proba_slant(texts))
-    assert again.frame_thresholds_ == small_model.frame_thresholds_
-    # never pickle: a skops zip archive with a JSON schema
-    with zipfile.ZipFile(saved / "model.skops") as archive:
-        assert "schema.json" in archive.namelist()
-
-
-def test_loading_refuses_untrusted_types(tmp_path: Path) -> None:
-    evil = tmp_path / "evil.skops"
-    sio.dump({"model": NotAModelPart()}, evil)
-    with pytest.raises(registry.UntrustedModelError, match="NotAModelPart"):
-        registry.load_model(evil)
-    plain = tmp_path / "plain.skops"
-    sio.dump({"just": "a dict"}, plain)
-    with pytest.raises(registry.UntrustedModelError, match="expected a BaselineModel"):
-        registry.load_model(plain)
-
-
-def test_saving_refuses_untrusted_types(small_model: BaselineModel, tmp_path: Path) -> None:
-    small_model.extra_ = NotAModelPart()
-    try:
-        with pytest.raises(registry.UntrustedModelError, match="NotAModelPart"):
-            registry.save_model(small_model, {"version": "bad"}, tmp_path)
-    finally:
-        del small_model.extra_
-    assert not (tmp_path / "bad").exists()
+    card = registry.read_card(version, PACKAGE_DIR / "models") | {"version": "roundtrip-test"}
+    again = load_composite(save_composite(model, card, tmp_path))
+    assert np.array_equal(
+        model.predict_proba_frames(texts, ["en"] * 5), again.predict_proba_frames(texts, ["en"] * 5)
+    )
+    assert np.array_equal(model.predict_proba_slant(texts), again.predict_proba_slant(texts))
+    assert again.frame_thresholds_ == model.frame_thresholds_
+    assert not any(
+        p.suffix in {".pkl", ".pickle", ".joblib", ".skops"} for p in (tmp_path / "roundtrip-test").iterdir()
+    )
 
 
 def test_registry_list_promote_and_errors(small_model_dir: tuple[Path, str], tmp_path: Path) -> None:

@@ -10,9 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from classifier.cues import strip_cues
+from classifier.cues import outlet_pattern, strip_cues
 from classifier.slant import CueStrippedSlant, outlet_cap_weights
-from classifier.transformer.chunking import outlet_pattern
 
 SCRAPED = """Senate passes border bill
 WASHINGTON (AP) — The Senate passed the border security bill on Tuesday after a long debate.
@@ -39,12 +38,12 @@ def test_capped_outlet_weights():
 
 @pytest.fixture(scope="module")
 def fitted(shared_files: tuple[Path, Path]) -> tuple[CueStrippedSlant, pd.DataFrame]:
+    from classifier.cues import outlet_names
     from classifier.data import load_labeled, slant_rows, texts_of
-    from classifier.recipes import masked_names
 
     df = slant_rows(load_labeled(shared_files[1])).sample(2400, random_state=3).reset_index(drop=True)
     train, test = df.iloc[:2100], df.iloc[2100:].reset_index(drop=True)
-    names = masked_names(df, shared_files[1].parent / "outlet_ratings.parquet")
+    names = outlet_names(df, shared_files[1].parent / "outlet_ratings.parquet")
     model = CueStrippedSlant(outlet_names=tuple(names), cap=30).fit(
         texts_of(train), train["slant"].tolist(), train["outlet_domain"].tolist()
     )

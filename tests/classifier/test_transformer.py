@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from classifier.cues import outlet_pattern
 from classifier.data import compose_text
 from classifier.evidence import SLANT_KEY, split_sentences
 from classifier.scoring import Doc
@@ -15,7 +16,6 @@ from classifier.transformer.chunking import (
     chunk_texts,
     length_batches,
     load_tokenizer,
-    outlet_pattern,
     pick_windows,
 )
 from classifier.transformer.config import TransformerConfig, describe
@@ -186,10 +186,10 @@ def test_encoder_batch_budget_changes_speed_not_scores(
 
 
 def test_registry_lists_promotes_and_loads_the_transformer(trained: tuple[Path, str]) -> None:
-    from classifier.predict import load_scorer
-    from classifier.promotion import promote
     from classifier.registry import list_models, promoted_version
     from classifier.transformer.predict import TransformerScorer
+    from classifier.versions.load import load_scorer
+    from classifier.versions.promotion import promote
 
     models, version = trained
     assert [m.version for m in list_models(models)] == [version]

@@ -205,19 +205,19 @@ def test_saved_model_keeps_only_the_finetuned_layers_and_reloads_identically(
     for k, v in trained.items():
         assert torch.equal(towers[f"frames.{k}"], v.half())
     texts = ["Police arrested the suspect after the robbery downtown. Taxes rose this year.", "Short note."]
-    a = load_transformer_scorer(folder, backend="torch", threads=1).probabilities(texts)
+    a = load_transformer_scorer(folder, backend="torch", threads=1).doc_scores(texts)
     copy = tmp_path / version
     shutil.copytree(folder, copy)
-    b = load_transformer_scorer(copy, backend="torch", threads=1).probabilities(texts)
+    b = load_transformer_scorer(copy, backend="torch", threads=1).doc_scores(texts)
     assert np.array_equal(a.frame_probs, b.frame_probs) and np.array_equal(a.slant_probs, b.slant_probs)
-    onnx = load_transformer_scorer(folder, backend="onnx", threads=1).probabilities(texts)
+    onnx = load_transformer_scorer(folder, backend="onnx", threads=1).doc_scores(texts)
     assert np.allclose(onnx.frame_probs, a.frame_probs, atol=1e-4)
     assert np.allclose(onnx.slant_probs, a.slant_probs, atol=1e-4)
     # the fine-tuned layers matter: the frozen base alone scores differently
     from classifier.transformer.encoder import TorchEncoder
     from classifier.transformer.predict import TransformerScorer
 
-    frozen = TransformerScorer(model, TorchEncoder(model.encoder_dir(), device="cpu")).probabilities(texts)
+    frozen = TransformerScorer(model, TorchEncoder(model.encoder_dir(), device="cpu")).doc_scores(texts)
     assert not np.allclose(frozen.frame_probs, a.frame_probs, atol=1e-6)
 
 

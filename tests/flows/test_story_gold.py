@@ -11,7 +11,7 @@ from datetime import date
 import numpy as np
 import pytest
 
-from classifier.embedding import embed_articles, shared_embedder
+from classifier.transformer.embedding import embed_articles, shared_embedder
 from flows.analysis.stories import group
 from flows.analysis.story_gold import ROUNDUPS, data_dir, pair_scores, roundups
 from flows.analysis.story_tuning import reference_group

@@ -34,14 +34,19 @@ LOOP = RetrainConfig(
     seed=3,
     small_model=True,
     bootstrap=500,
+    protocol_folds=2,
+    # on 600 base articles the small recipe orders roundup stories a little worse than the plain
+    # reference (-0.02, interval -0.04 .. -0.005), so the rule would refuse every turn; this test is about
+    # the loop's promotion and re-scoring, the rule's refusals are tested in test_retrain_rules.py
+    same_story=False,
 )
 
 
 @pytest.fixture(scope="module")
 def champion(data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     """A small champion trained on the base corpora only (the same samples the challenger gets)."""
-    from classifier import promotion
     from classifier.train import train_model
+    from classifier.versions import promotion
 
     root = tmp_path_factory.mktemp("loop")
     models = root / "models"
@@ -74,9 +79,12 @@ def _write_jsonl(path: Path, rows: list[dict]) -> Path:
     return path
 
 
+@pytest.mark.timeout(
+    1800
+)  # one real turn: training, the protocol on every check, re-scoring; a busy machine is slow
 def test_one_full_loop(prefect_harness, champion, data_dir, tmp_path):
     from classifier import registry
-    from classifier.predict import load_scorer
+    from classifier.versions.load import load_scorer
     from flows.retrain import retrain_flow
     from flows.score import score_and_store
     from warehouse import load
@@ -164,11 +172,17 @@ def test_one_full_loop(prefect_harness, champion, data_dir, tmp_path):
     assert decision["champion"]["version"] == champion_version and challenger != champion_version
     assert decision["champion"]["n_articles"] == decision["challenger"]["n_articles"] == 16
     gain = decision["challenger"]["score"] - decision["champion"]["score"]
-    # promoted because every part of the rule holds: the margin, a paired test that says the gain is real,
-    # and no loss on the protocol beyond its noise (labels.retrain.decide)
-    assert gain >= LOOP.margin and decision["paired"]["p_value"] < LOOP.alpha, decision
-    assert decision["protocol"]["ran"] and not decision["protocol"]["losses"], decision
-    assert decision["promote"], f"the in-domain challenger should win on the demo test set: {decision}"
+    # promoted because every part of the promotion rule holds (classifier.versions.promotion): the margin
+    # on the frozen test set with a paired interval above zero, and on the protocol (the challenger's recipe
+    # with the gold labels, the reference and the champion on the base corpora) no loss beyond the interval
+    # and a gain over the reference on the big outlets
+    assert gain >= LOOP.margin and decision["paired"]["lo"] > 0, decision["reason"]
+    checks = {row["check"] for row in decision["table"]["rows"]}
+    assert {"cv", "dev", "big_outlets", "test_set"} <= checks, checks
+    assert decision["verdict"]["promote"] and not decision["verdict"]["failures"], decision["reason"]
+    assert decision["promote"], (
+        f"the in-domain challenger should win on the demo test set: {decision['reason']}"
+    )
     assert registry.promoted_version(models) == challenger
 
     # the challenger saw the 40 gold training articles and none of the 16 test articles

@@ -1,4 +1,5 @@
-"""The loop's rules without training: the promotion decision, the test-set guard, the training files
+"""The loop's rules without training: the promotion rule on a protocol table with the frozen test set's
+row (the one rule `framewatch train` and `models promote` use), the test-set guard, the training files
 (gold in the shared schema the classifier reads, base-corpus samples, no test article), the evaluation."""
 
 from __future__ import annotations
@@ -9,7 +10,10 @@ import pandas as pd
 import pytest
 
 from classifier.data import load_labeled
+from classifier.intervals import Estimate
 from classifier.scoring import Prediction
+from classifier.table import Row, Table
+from flows.retrain_check import judge_turn
 from labels.codebook import load_codebook
 from labels.retrain import (
     EvalScore,
@@ -17,8 +21,8 @@ from labels.retrain import (
     RetrainConfig,
     RetrainError,
     check_requirements,
-    decide,
     evaluate,
+    not_comparable,
     sample_parquet,
     training_files,
 )
@@ -28,6 +32,23 @@ CONFIG = RetrainConfig(margin=0.01, min_test_articles=3)
 
 def score(version: str, value: float, n: int = 20) -> EvalScore:
     return EvalScore(version, n, value, value, 0.5, value)
+
+
+def protocol(big_gain: float = 0.03, cv_vs_champion: Estimate | None = None) -> Table:
+    """A protocol table: the challenger ("model") beats the reference on the big-outlet check by
+    `big_gain`; `cv_vs_champion`: its cross-validated slant against the champion, on rows the champion
+    did not train on."""
+    rows = [
+        Row(
+            "big_outlets", "slant macro-F1", "outlets", True, vs={"reference": Estimate(big_gain, -0.05, 0.1)}
+        ),
+        Row("cv", "slant macro-F1", "outlets", True, vs={"reference": Estimate(0.01, -0.02, 0.04)}),
+    ]
+    if cv_vs_champion is not None:
+        rows[1].vs["promoted"] = cv_vs_champion
+        rows[1].seen = {"champ": False}
+    roles = {"candidate": "model", "reference": "plain TF-IDF + LR", "promoted": "champ"}
+    return Table(roles, list(roles.values()), rows, {})
 
 
 @pytest.mark.parametrize(
@@ -42,15 +63,33 @@ def score(version: str, value: float, n: int = 20) -> EvalScore:
 def test_promote_only_when_better_by_the_margin(champion, challenger, promote):
     delta = challenger - champion
     real = PairedTest(delta, delta - 0.005, delta + 0.005, 0.001, 2000)  # a gain the bootstrap calls real
-    decision = decide(score("champ", champion), score("chall", challenger), CONFIG, real)
-    assert decision.promote is promote
-    assert ("margin" in decision.reason) and f"{challenger:.4f}" in decision.reason
+    ruling = judge_turn(protocol(), score("champ", champion), score("chall", challenger), real, CONFIG)
+    assert ruling.promote is promote, ruling.reason
+    assert promote or "test_set" in ruling.reason
 
 
-def test_no_champion_promotes_and_too_few_test_articles_does_not():
-    assert decide(None, score("chall", 0.1), CONFIG).promote
-    decision = decide(score("champ", 0.1), score("chall", 0.9, n=2), CONFIG)
-    assert not decision.promote and "label the test set" in decision.reason
+def test_a_gain_the_bootstrap_cannot_tell_from_noise_is_refused():
+    noisy = PairedTest(0.05, -0.02, 0.12, 0.2, 2000)
+    ruling = judge_turn(protocol(), score("champ", 0.5), score("chall", 0.55), noisy, CONFIG)
+    assert not ruling.promote and "interval reaches -0.020" in ruling.reason
+
+
+def test_the_protocol_can_refuse_what_the_test_set_would_promote():
+    real = PairedTest(0.05, 0.03, 0.07, 0.0, 2000)
+    behind = judge_turn(protocol(big_gain=-0.02), score("champ", 0.5), score("chall", 0.55), real, CONFIG)
+    assert not behind.promote and "big_outlets" in behind.reason
+    worse = protocol(cv_vs_champion=Estimate(-0.06, -0.09, -0.03))
+    ruling = judge_turn(worse, score("champ", 0.5), score("chall", 0.55), real, CONFIG)
+    assert not ruling.promote and "cv: slant macro-F1 -0.060 vs the promoted" in ruling.reason
+
+
+def test_no_champion_needs_only_the_protocol_and_too_few_test_articles_cannot_be_judged():
+    first = judge_turn(protocol(), None, score("chall", 0.1), None, CONFIG)
+    assert first.promote, first.reason
+    assert not judge_turn(protocol(big_gain=0.0), None, score("chall", 0.1), None, CONFIG).promote
+    why = not_comparable(score("champ", 0.1), score("chall", 0.9, n=2), CONFIG)
+    assert why is not None and "label the test set" in why
+    assert not_comparable(score("same", 0.1), score("same", 0.2), CONFIG) is not None
 
 
 def test_every_missing_requirement_is_listed_at_once(tmp_path):
