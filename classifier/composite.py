@@ -18,6 +18,7 @@ from safetensors.numpy import load_file, save_file
 from classifier.card import render_card
 from classifier.frames import CalibratedFrames
 from classifier.registry import staged_version
+from classifier.sentence_frames import BlendedFrames
 from classifier.slant import CueStrippedSlant
 
 logger = logging.getLogger(__name__)
@@ -34,7 +35,11 @@ class Head(Protocol):
     def to_state(self) -> tuple[dict[str, Any], dict[str, np.ndarray]]: ...
 
 
-HEADS: dict[str, Any] = {"calibrated-char-tfidf": CalibratedFrames, "cue-stripped-tfidf": CueStrippedSlant}
+HEADS: dict[str, Any] = {
+    "calibrated-char-tfidf": CalibratedFrames,
+    "blended-char-use": BlendedFrames,  # char n-grams + the multilingual sentence view (issue 18)
+    "cue-stripped-tfidf": CueStrippedSlant,
+}
 
 
 def head_name(head: Any) -> str:
@@ -48,7 +53,7 @@ def head_name(head: Any) -> str:
 class CompositeModel:
     """Frames and slant heads behind the interface every scorer and the evidence reads."""
 
-    frames: CalibratedFrames
+    frames: CalibratedFrames | BlendedFrames
     slant: CueStrippedSlant
 
     @property

@@ -100,12 +100,19 @@ def test_sentence_frames_calibrated_and_saved_exactly(semeval):
     assert np.allclose(back.predict_proba(texts_of(test), test["language"].tolist()), probs)
 
 
-def test_blended_frames_mix_both_views_and_round_trip(semeval):
+@pytest.fixture(scope="module")
+def blended(semeval) -> BlendedFrames:
     from classifier.data import texts_of
 
-    train, test = semeval
+    train, _test = semeval
     model = BlendedFrames(weight=0.5, max_chunks=TEST_CHUNKS, inner_folds=3)
-    model.fit(texts_of(train), train["frames"].tolist(), train["language"].tolist())
+    return model.fit(texts_of(train), train["frames"].tolist(), train["language"].tolist())
+
+
+def test_blended_frames_mix_both_views_and_round_trip(semeval, blended):
+    from classifier.data import texts_of
+
+    model, (_train, test) = blended, semeval
     texts, langs = texts_of(test), test["language"].tolist()
     p_char = model.char_.predict_proba(texts, langs)
     p_sent = model.sentence_.predict_proba(texts, langs)
@@ -116,3 +123,26 @@ def test_blended_frames_mix_both_views_and_round_trip(semeval):
     back = BlendedFrames.from_state(json.loads(json.dumps(meta)), arrays)
     assert np.allclose(back.predict_proba(texts, langs), probs)
     assert back.threshold_ == model.threshold_
+
+
+def test_composite_version_with_blended_frames_loads_the_same(semeval, blended, tmp_path):
+    from classifier.composite import CompositeModel, load_composite, save_composite
+    from classifier.data import texts_of
+    from classifier.slant import CueStrippedSlant
+
+    train, test = semeval
+    texts = texts_of(train)
+    sides = ["left", "center", "right"]
+    slant = CueStrippedSlant(min_outlets=1, max_outlet_share=1.0, max_df=1.0, cap=0, boilerplate_min_docs=0)
+    slant.fit(texts, [sides[i % 3] for i in range(len(texts))], [f"o{i % 7}" for i in range(len(texts))])
+    model = CompositeModel(frames=blended, slant=slant)
+    folder = save_composite(model, {"version": "v-blended"}, tmp_path)
+    back = load_composite(folder)
+    langs = test["language"].tolist()
+    assert np.allclose(
+        back.predict_proba_frames(texts_of(test), langs), model.predict_proba_frames(texts_of(test), langs)
+    )
+    card = json.loads((folder / "card.json").read_text("utf-8"))
+    assert card["heads"]["frames"] == "blended-char-use"
+    frames_meta = json.loads((folder / "frames.json").read_text("utf-8"))
+    assert frames_meta["sentence"]["encoder"]["sha256"] == provenance()["sha256"]
