@@ -18,6 +18,7 @@ from safetensors.numpy import load_file, save_file
 from classifier.card import render_card
 from classifier.frames import CalibratedFrames
 from classifier.registry import RegistryError, staged_version
+from classifier.sentence_frames import BlendedFrames
 from classifier.slant import CueStrippedSlant
 
 logger = logging.getLogger(__name__)
@@ -57,7 +58,11 @@ class SlantHead(Protocol):
 
 # Head name (stored in the card) -> its class, which rebuilds a fitted head with `from_state(meta, arrays)`.
 # A recipe whose estimators should be saved adds them here.
-HEADS: dict[str, Any] = {"calibrated-char-tfidf": CalibratedFrames, "cue-stripped-tfidf": CueStrippedSlant}
+HEADS: dict[str, Any] = {
+    "calibrated-char-tfidf": CalibratedFrames,
+    "blended-char-use": BlendedFrames,  # char n-grams + the multilingual sentence view (issue 18)
+    "cue-stripped-tfidf": CueStrippedSlant,
+}
 
 
 def head_name(head: Any) -> str:

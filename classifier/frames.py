@@ -125,8 +125,7 @@ class CalibratedFrames(BaseEstimator):
         self.frame_names_ = names
         self.languages_ = sorted({str(x) for x in langs} - {UNKNOWN})
         self.trained_ = np.flatnonzero((Y.sum(0) > 0) & (Y.sum(0) < len(Y)))
-        self.vectorizer_ = CharNgramTfidf(tuple(self.ngram_range), self.min_df)
-        X = self.vectorizer_.fit_transform(texts)
+        X = self._fit_features(texts)
         # inner out-of-fold probabilities of the training data: calibration and threshold come from these
         oof = np.zeros(Y.shape)
         folds = StratifiedKFold(self.inner_folds, shuffle=True, random_state=self.random_state)
@@ -143,9 +142,18 @@ class CalibratedFrames(BaseEstimator):
             m = LogisticRegression(C=self.platt_C, max_iter=1000).fit(np.hstack([z[:, [j]], onehot]), Y[:, j])
             self.platt_[j] = np.concatenate([[m.coef_[0, 0], m.intercept_[0]], m.coef_[0, 1:]])
         calibrated = self._calibrate(z, list(langs))
+        self.oof_ = calibrated  # inner out-of-fold calibrated probabilities (a blend picks its rule on them)
         self.threshold_ = float(max(THRESHOLD_GRID, key=lambda t: micro_f1(Y, decide_frames(calibrated, t))))
         logger.info("frames: %d frames trained, threshold %.2f", len(self.trained_), self.threshold_)
         return self
+
+    # -- features (a subclass may read another view of the texts) ----------------------------------------
+    def _fit_features(self, texts: list[str]) -> Any:
+        self.vectorizer_ = CharNgramTfidf(tuple(self.ngram_range), self.min_df)
+        return self.vectorizer_.fit_transform(texts)
+
+    def _features(self, texts: list[str]) -> Any:
+        return self.vectorizer_.transform(texts)
 
     # -- scoring -----------------------------------------------------------------------------------------
     def _calibrate(self, z: np.ndarray, languages: Sequence[str | None] | None) -> np.ndarray:
@@ -157,7 +165,7 @@ class CalibratedFrames(BaseEstimator):
         check_is_fitted(self, "coef_")
         if not len(texts):
             return np.zeros((0, len(self.frame_names_)))
-        return np.asarray(self.vectorizer_.transform(list(texts)) @ self.coef_.T) + self.intercept_
+        return np.asarray(self._features(list(texts)) @ self.coef_.T) + self.intercept_
 
     def predict_proba(
         self, texts: Sequence[str], languages: Sequence[str | None] | None = None
