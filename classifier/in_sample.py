@@ -150,10 +150,10 @@ def _task_rows(section: Mapping[str, Any], task: str, data_dir: Path | None) -> 
 
 
 def _cache_path(card: Mapping[str, Any]) -> Path:
-    from classifier.transformer.settings import TransformerSettings
+    from classifier.settings import ClassifierSettings
 
     digest = str((card.get("data") or {}).get("dataset_hash") or card.get("version") or "unknown")[:16]
-    return TransformerSettings().cache_dir.parent / "training-keys" / f"{digest}.json"
+    return ClassifierSettings().cache_dir.parent / "training-keys" / f"{digest}.json"
 
 
 def training_keys(

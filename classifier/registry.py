@@ -143,7 +143,13 @@ def verify_weights(card: dict[str, Any], path: Path) -> list[str]:
                 f"model {path.name!r}: {name} does not match the sha256 in its card (damaged or replaced); "
                 "restore the file or retrain the version"
             )
-    unsealed = [name for name in weight_files(card, path) if name not in hashes]
+    files = weight_files(card, path)
+    if not files and not hashes:
+        raise RegistryError(
+            f"model {path.name!r}: no weight files (its card names none and its folder holds none); "
+            "retrain the version or remove its folder"
+        )
+    unsealed = [name for name in files if name not in hashes]
     for name in unsealed:
         if Path(name).name != name or not (path / name).is_file():
             raise RegistryError(

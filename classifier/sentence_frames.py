@@ -22,8 +22,8 @@ from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
 from classifier.frames import CalibratedFrames, micro_f1
-from classifier.thresholds import THRESHOLD_GRID, decide_frames
 from classifier.sentence_view import MAX_CHUNKS, check_provenance, embed_articles, provenance
+from classifier.thresholds import THRESHOLD_GRID, decide_frames
 
 logger = logging.getLogger(__name__)
 

@@ -24,6 +24,10 @@ def _default_models_dir() -> Path:
     return PACKAGE_DIR / "models"
 
 
+def default_cache_dir() -> Path:
+    return Path.home() / ".cache" / "framewatch" / "transformer"
+
+
 class ClassifierSettings(BaseSettings):
     """Where labeled data and trained models live, and which base model later transformer work uses."""
 
@@ -38,6 +42,11 @@ class ClassifierSettings(BaseSettings):
         default_factory=_default_models_dir,
         description="Folder of versioned model dirs plus the PROMOTED pointer (FRAMEWATCH_MODELS_DIR); "
         "defaults to the committed classifier/models.",
+    )
+    cache_dir: Path = Field(
+        default_factory=default_cache_dir,
+        description="Chunk-embedding cache and training checkpoints (FRAMEWATCH_CACHE_DIR); its parent "
+        "also keeps the training keys of each model (classifier.in_sample).",
     )
     base_model: str | None = Field(
         default=None,

@@ -58,7 +58,6 @@ def check_retrain(db_path: Path | str, data_dir: Path, models_dir: Path, config:
     """Raise PreflightError listing every requirement of a retraining turn that is missing (gold labels
     on both sides of the frozen test set, base corpora, a writable model registry, the database free):
     a read of the label tables, seconds, before any flow or training starts."""
-    from labels.retrain import missing_requirements
 
     problems: list[str] = []
     path = Path(db_path)

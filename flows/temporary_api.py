@@ -80,7 +80,10 @@ class TemporaryAPI:
             "--log-level", "error", "--lifespan", "on",
         ]  # fmt: skip
         self.process = subprocess.Popen(
-            args, env={**os.environ, **SERVER_ENV}, stdin=subprocess.DEVNULL, preexec_fn=_die_with_parent,
+            args,
+            env={**os.environ, **SERVER_ENV},
+            stdin=subprocess.DEVNULL,
+            preexec_fn=_die_with_parent,
             process_group=0,  # Ctrl+C reaches the command, which records the run before it stops the server
         )
         atexit.register(self.stop)  # atexit runs last-in first-out: after Prefect's log and event drains

@@ -22,8 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 LAYERS = ["warehouse", "labels.codebook", "classifier", "labels", "flows", "framewatch"]
 PACKAGES = ["warehouse", "labels", "classifier", "flows", "framewatch"]
-# Loops between subpackages that another change is removing (issue 22): listed so they stay visible.
-KNOWN_LOOPS = {frozenset({"flows", "flows.sources"})}
+# Loops between subpackages that are allowed: none (add one only with the change that removes it).
+KNOWN_LOOPS: set[frozenset[str]] = set()
 
 
 def _layer(module: str) -> int:
@@ -164,60 +164,3 @@ def test_the_check_sees_function_level_imports(tmp_path):
     path = tmp_path / "m.py"
     path.write_text("def f():\n    from warehouse.db import connect\n    return connect\n", encoding="utf-8")
     assert _imports(path, _modules()) == {"warehouse.db"}
-
-
-# Known loop, allowed until the branch that breaks it is merged (the coordinator removes this line then):
-# classifier.transformer uses classifier's modules, and classifier imports classifier.transformer.
-KNOWN_PACKAGE_LOOPS = [{"classifier", "classifier.transformer"}]
-
-
-def _package_edges() -> dict[tuple[str, str], list[str]]:
-    """(package, other package) -> the module imports behind that arrow. A module belongs to the package
-    that holds it (flows.sources.fetch to flows.sources, flows.collect to flows); an __init__ to its own."""
-    modules = _modules()
-
-    def package(module: str) -> str:
-        if modules[module].name == "__init__.py" or "." not in module:
-            return module
-        return module.rsplit(".", 1)[0]
-
-    edges: dict[tuple[str, str], list[str]] = {}
-    for src, targets in sorted(_graph().items()):
-        for dst in sorted(targets):
-            if package(src) != package(dst):
-                edges.setdefault((package(src), package(dst)), []).append(f"{src} imports {dst}")
-    return edges
-
-
-def test_no_import_cycles_between_packages_and_their_subpackages():
-    """Each package and subpackage (flows and flows.sources, classifier and classifier.transformer, ...)
-    is a layer too: a subpackage never imports its parent package while the parent imports it, and no
-    packages import each other in a ring."""
-    edges = _package_edges()
-    graph: dict[str, set[str]] = {}
-    for src, dst in edges:
-        graph.setdefault(src, set()).add(dst)
-
-    def reach(start: str) -> set[str]:
-        seen: set[str] = set()
-        todo = [start]
-        while todo:
-            for nxt in graph.get(todo.pop(), ()):
-                if nxt not in seen:
-                    seen.add(nxt)
-                    todo.append(nxt)
-        return seen
-
-    reached = {p: reach(p) for p in graph}
-    loops: list[set[str]] = []
-    for p in sorted(graph):
-        loop = {p} | {q for q in reached[p] if p in reached.get(q, set())}
-        if len(loop) > 1 and loop not in loops:
-            loops.append(loop)
-    unknown = [loop for loop in loops if loop not in KNOWN_PACKAGE_LOOPS]
-    assert not unknown, "\n".join(
-        " <-> ".join(sorted(loop))
-        + ":\n  "
-        + "\n  ".join(line for (a, b), lines in edges.items() if {a, b} <= loop for line in lines)
-        for loop in unknown
-    )

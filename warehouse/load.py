@@ -40,9 +40,10 @@ ARTICLE_COLUMNS = (
     "fetched_at",
 )
 # A collected or imported article row also carries what other tables keep: the collection metadata
-# (article_collection, written by warehouse.collection) and an imported record's own topic (article_topics).
+# (article_collection, written by warehouse.collection), an imported record's own topic (article_topics)
+# and its own id (record_id: kept in normalized_url as 'import:<file>:<id>').
 COLLECTION_KEYS = ("final_url", "paywalled", "paywall_signal", "encoding", "encoding_source")
-ARTICLE_ROW_EXTRAS = (*COLLECTION_KEYS, "topic")
+ARTICLE_ROW_EXTRAS = (*COLLECTION_KEYS, "topic", "record_id")
 ERROR_COLUMNS = ("run_id", "stage", "source", "reason", "detail", "occurred_at")
 
 

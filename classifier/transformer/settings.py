@@ -7,16 +7,14 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-
-def _default_cache() -> Path:
-    return Path.home() / ".cache" / "framewatch" / "transformer"
+from classifier.settings import default_cache_dir
 
 
 class TransformerSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="FRAMEWATCH_", extra="ignore")
 
     cache_dir: Path = Field(
-        default_factory=_default_cache,
+        default_factory=default_cache_dir,
         description="Chunk-embedding cache and training checkpoints (FRAMEWATCH_CACHE_DIR).",
     )
     threads: int = Field(2, description="CPU threads for PyTorch and ONNX Runtime (FRAMEWATCH_THREADS).")

@@ -23,24 +23,26 @@ def _script_text(js: str) -> Markup:
     return Markup(js.replace("</script", "<\\/script").replace("<!--", "<\\!--"))
 
 
-@lru_cache(maxsize=1)
-def vega_bundle() -> Markup:
+@lru_cache(maxsize=4)
+def vega_bundle(cache_dir: Path | None = None) -> Markup:
     """vegaEmbed, vega and vegaLite as globals (the Vega-Lite version Altair writes specs for). Bundling
-    takes seconds, so the bundle is kept in FRAMEWATCH_HOME/cache, keyed by both versions."""
+    takes seconds, so the bundle is kept in `cache_dir` (the flows pass FRAMEWATCH_HOME/cache), keyed by
+    both versions, and in this process's memory."""
     import altair as alt
     import vl_convert as vlc
 
-    from flows.settings import FlowSettings
-
     version = alt.SCHEMA_VERSION.rsplit(".", 1)[0]  # 'v6.4.1' -> 'v6.4'
-    cached = FlowSettings().home / "cache" / f"vega-bundle-{version}-vl-convert-{vlc.__version__}.js"
+    name = f"vega-bundle-{version}-vl-convert-{vlc.__version__}.js"
+    cached = None if cache_dir is None else Path(cache_dir) / name
     try:
-        text = cached.read_text(encoding="utf-8")
+        text = "" if cached is None else cached.read_text(encoding="utf-8")
     except OSError:
         text = ""
-    if "vegaEmbed" not in text:
-        log.info("bundling Vega-Lite %s with vl-convert %s", version, vlc.__version__)
-        text = vlc.javascript_bundle(vl_version=version)
+    if "vegaEmbed" in text:
+        return _script_text(text)
+    log.info("bundling Vega-Lite %s with vl-convert %s", version, vlc.__version__)
+    text = vlc.javascript_bundle(vl_version=version)
+    if cached is not None:
         try:
             cached.parent.mkdir(parents=True, exist_ok=True)
             tmp = cached.with_name(f".{cached.name}.tmp")

@@ -114,7 +114,10 @@ def _datasets(data: dict[str, Any]) -> dict[str, Any]:
     return {"outlets": outlets, "frame_cells": data["frame_cells"], "slant_cells": data["slant_cells"]}
 
 
-def render_html(con: duckdb.DuckDBPyConnection, opts: ReportOptions = ReportOptions()) -> str:
+def render_html(
+    con: duckdb.DuckDBPyConnection, opts: ReportOptions = ReportOptions(), cache_dir: Path | None = None
+) -> str:
+    """The report page; `cache_dir` keeps the Vega bundle between processes (assets.vega_bundle)."""
     from classifier.model_error import held_out_error
     from flows.reporting import charts
 
@@ -173,7 +176,7 @@ def render_html(con: duckdb.DuckDBPyConnection, opts: ReportOptions = ReportOpti
         story_pages=pages,
         pages={p.id for p in pages},
         css=page_style(),
-        vega_bundle=vega_bundle(),
+        vega_bundle=vega_bundle(cache_dir),
         page_js=page_script(),
         data_json=script_json(page_data),
     )
@@ -198,11 +201,14 @@ def report_notes(con: duckdb.DuckDBPyConnection, opts: ReportOptions = ReportOpt
 
 
 def write_report(
-    con: duckdb.DuckDBPyConnection, path: Path | str, opts: ReportOptions = ReportOptions()
+    con: duckdb.DuckDBPyConnection,
+    path: Path | str,
+    opts: ReportOptions = ReportOptions(),
+    cache_dir: Path | None = None,
 ) -> Path:
     """Render the report to `path` (written whole, then renamed into place)."""
     path = Path(path)
-    html = render_html(con, opts)
+    html = render_html(con, opts, cache_dir)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
     try:

@@ -297,33 +297,29 @@ class ImportBatch:
         if record_id is not None and same_id is None:
             self._ids[record_id] = (where, row["content_hash"])
         elif same_id is not None and row["article_id"] not in self._first:  # the id again, in another file
-            if same_id[1] == row["content_hash"]:
-                self.repeats += 1
-            else:
-                self.errors.append(
-                    _error(
-                        where,
-                        "duplicate_id",
-                        f"id {record_id!r} was already given a different text by {same_id[0]}; the first is "
-                        "kept: give each article its own url or id",
-                    )
-                )
+            self._again(where, row, same_id, f"id {record_id!r}")
             return
         first = self._first.get(row["article_id"])
         if first is None:
             self._first[row["article_id"]] = (where, row["content_hash"])
             self.rows.append(row)
-        elif first[1] == row["content_hash"]:
-            self.repeats += 1
         else:
-            self.errors.append(
-                _error(
-                    where,
-                    "duplicate_id",
-                    f"article id {row['article_id']} (from its url or id) was already given a different "
-                    f"text by {first[0]}; the first is kept: give each article its own url or id",
-                )
+            self._again(where, row, first, f"article id {row['article_id']} (from its url or id)")
+
+    def _again(self, where: str, row: dict[str, Any], first: tuple[str, str], what: str) -> None:
+        """A record whose id came before (`first`: where, content hash): a repeat when the text is the
+        same, else a duplicate_id error naming where the first one was (the first is kept)."""
+        if first[1] == row["content_hash"]:
+            self.repeats += 1
+            return
+        self.errors.append(
+            _error(
+                where,
+                "duplicate_id",
+                f"{what} was already given a different text by {first[0]}; the first is kept: give each "
+                "article its own url or id",
             )
+        )
 
     def settle_with_stored(
         self, stored: dict[str, str], stored_ids: dict[str, tuple[str, str]] | None = None

@@ -157,9 +157,7 @@ def report(
     db: DbOption = None,
     outlets: Annotated[
         int,
-        typer.Option(
-            help="Show at most this many outlets (most articles first); says when any is left out."
-        ),
+        typer.Option(help="Show at most this many outlets (most articles first); says when any is left out."),
     ] = 30,
 ) -> None:
     """Write one HTML report that works offline: slant by outlet, frames over time, stories.
@@ -168,6 +166,7 @@ def report(
     click-through to the articles; stories, threads, blindspots and a page per story with its outlets
     side by side."""
     from flows.reporting.report import ReportOptions, report_notes, write_report
+    from flows.settings import FlowSettings
 
     outlets = at_least("--outlets", outlets, 1)
     if out.is_dir():  # a folder: the report goes in it, under its usual name
@@ -178,7 +177,7 @@ def report(
         fail(str(exc))
     opts = ReportOptions(max_outlets=outlets)
     try:
-        path = write_report(con, out, opts)
+        path = write_report(con, out, opts, FlowSettings().home / "cache")
         notes = report_notes(con, opts)
     except OSError as exc:
         fail(

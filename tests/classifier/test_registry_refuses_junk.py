@@ -19,7 +19,7 @@ from classifier.table import Row, Table
 from classifier.versions import promotion
 from classifier.versions.load import load_scorer
 from framewatch.cli import app
-from tests.clichecks import one_clear_line
+from tests.clichecks import one_clear_line, run_cli
 
 SHIPPED = Path(registry.__file__).parent / "models"
 COMPOSITE = "model-20261201-341afe18"
@@ -212,10 +212,13 @@ def test_a_run_with_a_damaged_model_stops_in_one_line_before_any_flow(
     registry.seal(COMPOSITE, models)
     sources = tmp_path / "sources.toml"
     sources.write_text(
-        'schema = 1\nversion = "1"\n[[outlet]]\nslug = "loop"\nname = "Loop"\ndomain = "127.0.0.1"\n'
+        'schema = 1\nversion = "1"\n[[outlet]]\nslug = "loop"\nname = "Loop"\ndomain = "loop.example"\n'
         'country = "US"\nkind = "blog"\nfeeds = ["http://127.0.0.1:9/feed.xml"]\n'
     )
     db = tmp_path / "fw.duckdb"
     args = [a.replace("{sources}", str(sources)) for a in command]
-    result = runner.invoke(app, [*args, "--db", str(db)], env={"FRAMEWATCH_MODELS_DIR": str(models)})
+    # a subprocess, as a user runs it: a run in this process would leave logging bound to a closed stream
+    result = run_cli(
+        *args, "--db", str(db), env={"FRAMEWATCH_MODELS_DIR": str(models), "FRAMEWATCH_HOME": str(tmp_path)}
+    )
     one_clear_line(result, COMPOSITE, "not a readable safetensors file", "nothing was collected or scored")

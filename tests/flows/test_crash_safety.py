@@ -302,7 +302,7 @@ def test_kill_during_the_report_then_a_quiet_import_repairs_what_it_left(prefect
     finally:
         con.close()
     assert "running" not in sum(statuses.values(), [])
-    assert "interrupted" in statuses["monitor"] and "interrupted" in statuses["report"]
+    assert "interrupted" in statuses["import"] and "interrupted" in statuses["report"]
     assert "completed" in statuses["report"]  # the report the killed run owed
     snapshot = connect(snapshots / "fw-latest.duckdb", read_only=True)
     try:
@@ -351,6 +351,6 @@ def test_ctrl_c_during_a_run_ends_in_one_line(tmp_path):
     assert "Traceback" not in output and "nanobind" not in output and "leaked" not in output, output
     con = connect(db, read_only=True)
     try:
-        assert con.execute("select status from runs where flow_name = 'monitor'").fetchall() == [("failed",)]
+        assert con.execute("select status from runs where flow_name = 'import'").fetchall() == [("failed",)]
     finally:
         con.close()
