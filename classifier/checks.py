@@ -6,6 +6,9 @@
   articles; on the shared data 11 domains, ~20.9k of 26.9k articles) held out together: recipes train on
   the other outlets and are scored on them; this is what monitors watch (wires, broadcasters, national
   papers, partisan sites);
+- `big_groups`: the same big outlets held out a group at a time (`big_outlet_groups` groups, each mixing
+  left, center and right outlets) while the recipes train on every other row, the other big outlets
+  included: what a model trained on all the shared data meets on a big outlet it has not seen;
 - `same_story`: AllSides roundups (one event told by a left, a center and a right outlet; side = the
   outlet's rating), test-only: scored by each recipe's fit on all slant rows (unless the recipe trains on
   stories: then cross-validated grouped by story);
@@ -26,7 +29,8 @@ from classifier.data import DataError, load_labeled, slant_rows
 from classifier.folds import slant_groups
 
 CV, DEV, BIG, STORIES, TEST_SET = "cv", "dev", "big_outlets", "same_story", "test_set"
-CHECKS = (CV, DEV, BIG, STORIES, TEST_SET)
+BIG_GROUPS = "big_groups"
+CHECKS = (CV, DEV, BIG, BIG_GROUPS, STORIES, TEST_SET)
 ROUNDUPS_FILE = "allsides_roundups.parquet"
 
 
@@ -39,6 +43,7 @@ class ProtocolSettings:
     folds: int = 5
     seed: int = 0
     big_outlet_min_articles: int = 1000
+    big_outlet_groups: int = 3
     resamples: int = 1000
     level: float = 0.90
 
@@ -47,6 +52,8 @@ class ProtocolSettings:
             raise ValueError(f"the protocol needs at least 2 folds (got {self.folds})")
         if self.big_outlet_min_articles < 1 or self.resamples < 10 or not 0 < self.level < 1:
             raise ValueError("big_outlet_min_articles >= 1, resamples >= 10 and 0 < level < 1 are required")
+        if self.big_outlet_groups < 2:
+            raise ValueError(f"big_outlet_groups must be at least 2 (got {self.big_outlet_groups})")
 
 
 def big_outlets(slant_df: pd.DataFrame, min_articles: int) -> list[str]:
@@ -66,6 +73,31 @@ def big_outlet_split(slant_df: pd.DataFrame, min_articles: int) -> tuple[np.ndar
     if len(train) == 0 or slant_df["slant"].iloc[train].nunique() < 2:
         return None
     return train, test
+
+
+def big_outlet_groups(
+    slant_df: pd.DataFrame, min_articles: int, groups: int
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """(train rows, test rows) per group of big outlets: test = the rows of one group's outlets, train =
+    every other row (small outlets and the other groups' big outlets). Outlets are dealt to the groups
+    label by label (each outlet's most common label), largest first, so each group mixes sides. Empty when
+    there are fewer big outlets than groups."""
+    big = big_outlets(slant_df, min_articles)
+    if len(big) < groups:
+        return []
+    domains = slant_groups(slant_df)
+    label_of = {o: str(slant_df["slant"][domains == o].mode().iloc[0]) for o in big}
+    order = sorted(big, key=lambda o: (label_of[o], -int((domains == o).sum()), o))
+    members: list[list[str]] = [[] for _ in range(groups)]
+    for i, outlet in enumerate(order):
+        members[i % groups].append(outlet)
+    out = []
+    for outlets in members:
+        held = np.isin(domains, outlets)
+        train, test = np.flatnonzero(~held), np.flatnonzero(held)
+        if slant_df["slant"].iloc[train].nunique() >= 2:
+            out.append((train, test))
+    return out if len(out) == groups else []
 
 
 def story_id(extra: object) -> str | None:

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from classifier.checks import BIG, CV, DEV, STORIES
+from classifier.checks import BIG, BIG_GROUPS, CV, DEV, STORIES
 from classifier.levels import outlet_level, pair_order, slant_score
 from classifier.metrics import frame_metrics, slant_metrics
 from classifier.prevalence import prevalence
@@ -75,7 +75,7 @@ def details(
             out.setdefault(CV, {})[column] = slant_figures(
                 p.slant, cv.slant_probs, labels, p.events, ratings, p.slant_fold_of
             )
-        for check, split in ((DEV, p.dev), (BIG, p.big)):
+        for check, split in ((DEV, p.dev), (BIG, p.big), (BIG_GROUPS, p.big_grouped)):
             o = outputs.get(check)
             if o is None or o.slant_probs is None or split is None or p.slant is None:
                 continue

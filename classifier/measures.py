@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from classifier import intervals as iv
-from classifier.checks import BIG, CV, DEV, STORIES
+from classifier.checks import BIG, BIG_GROUPS, CV, DEV, STORIES
 from classifier.folds import slant_groups
 from classifier.levels import MIN_OUTLET_ARTICLES, ORDER, outlet_groups, slant_score
 from classifier.prevalence import MIN_GROUP_ARTICLES, label_matrix
@@ -228,7 +228,7 @@ def build_table(run: Run, roles: Mapping[str, str], names: Sequence[str], labels
     s = p.settings
     figs = {
         check: CheckFigures(check, roles, run.seen, s.resamples, s.seed, s.level)
-        for check in (CV, DEV, BIG, STORIES)
+        for check in (CV, DEV, BIG, BIG_GROUPS, STORIES)
     }
     rows: list[Row] = []
 
@@ -260,6 +260,12 @@ def build_table(run: Run, roles: Mapping[str, str], names: Sequence[str], labels
             figs[BIG]._row(
                 "outlets on the opposite side (share)", "outlets", False, units, stats, gated=False
             )
+        )
+    grouped = p.big_grouped
+    if grouped is not None and p.slant is not None and of(BIG_GROUPS, "slant_probs"):
+        grouped_df = p.slant.iloc[grouped[1]].reset_index(drop=True)
+        rows += figs[BIG_GROUPS].slant(
+            grouped_df, of(BIG_GROUPS, "slant_probs"), labels, outlet_unit="domain"
         )
     if p.stories is not None and of(STORIES, "slant_probs"):
         rows.append(

@@ -23,7 +23,17 @@ import numpy as np
 import pandas as pd
 from sklearn.base import clone
 
-from classifier.checks import BIG, CV, DEV, STORIES, ProtocolSettings, big_outlet_split, story_folds
+from classifier.checks import (
+    BIG,
+    BIG_GROUPS,
+    CV,
+    DEV,
+    STORIES,
+    ProtocolSettings,
+    big_outlet_groups,
+    big_outlet_split,
+    story_folds,
+)
 from classifier.data import texts_of
 from classifier.events import EventParams, event_groups
 from classifier.folds import Folds, dev_check_split, frame_folds, slant_folds, slant_groups
@@ -61,7 +71,16 @@ class Plan:
     slant_folds: Folds = field(default_factory=list)
     dev: tuple[np.ndarray, np.ndarray] | None = None
     big: tuple[np.ndarray, np.ndarray] | None = None
+    big_groups: Folds = field(default_factory=list)
     events: list[Any] | None = None
+
+    @property
+    def big_grouped(self) -> tuple[np.ndarray, np.ndarray] | None:
+        """The grouped big-outlet check as one split: (no rows, every big outlet's rows in row order);
+        each row is scored by the fit that left its group out."""
+        if not self.big_groups:
+            return None
+        return np.array([], dtype=int), np.sort(np.concatenate([test for _train, test in self.big_groups]))
 
     @property
     def slant_fold_of(self) -> np.ndarray:
@@ -102,6 +121,17 @@ class Plan:
                 f"articles, tested on the {len(self.big[1])} articles of the {outlets} outlets with more; "
                 "intervals: outlets resampled"
             )
+        if self.big_groups and self.slant is not None:
+            names = [
+                ", ".join(sorted(self.slant.iloc[test]["outlet_domain"].unique()))
+                for _t, test in self.big_groups
+            ]
+            out[BIG_GROUPS] = (
+                f"the same big outlets held out a group at a time ({len(names)} groups: "
+                + "; ".join(names)
+                + "), trained on every other row, the other groups' big outlets included; intervals: "
+                "outlets resampled"
+            )
         if self.stories is not None:
             out[STORIES] = (
                 f"{self.stories['story_id'].nunique()} AllSides stories ({len(self.stories)} articles: title "
@@ -126,6 +156,7 @@ def plan(
         p.slant_folds = slant_folds(slant, settings.folds, settings.seed)
         p.dev = dev_check_split(slant)
         p.big = big_outlet_split(slant, settings.big_outlet_min_articles)
+        p.big_groups = big_outlet_groups(slant, settings.big_outlet_min_articles, settings.big_outlet_groups)
         p.events = list(event_groups(slant, list(slant_groups(slant)), EventParams()))
     return p
 
@@ -207,6 +238,12 @@ def run_recipe(
     for check, split in ((DEV, p.dev), (BIG, p.big)):
         if split is not None:
             out[check] = CheckOutput(slant_probs=fit_score(*split))
+    grouped = p.big_grouped
+    if grouped is not None:
+        held = np.zeros((len(slant), 3))
+        for train, test in p.big_groups:
+            held[test] = fit_score(train, test)
+        out[BIG_GROUPS] = CheckOutput(slant_probs=held[grouped[1]])
     if step:
         step(f"{recipe.name}: slant")
     stories = p.stories
@@ -248,7 +285,7 @@ def score_version(
     if p.slant is not None and p.slant_folds:
         slant = scorer.probabilities(_docs(p.slant)).in_order(names, labels).slant
         out.setdefault(CV, CheckOutput()).slant_probs = slant
-        for check, split in ((DEV, p.dev), (BIG, p.big)):
+        for check, split in ((DEV, p.dev), (BIG, p.big), (BIG_GROUPS, p.big_grouped)):
             if split is not None:
                 out[check] = CheckOutput(slant_probs=slant[split[1]])
     if p.stories is not None:
@@ -285,7 +322,7 @@ def seen_checks(card: Mapping[str, Any], p: Plan) -> dict[str, bool]:
 
     slant_files = ("allsides_slant.parquet",)
     out = {CV: seen(p.slant, slant_files) or seen(p.frames, ("semeval2023_frames_train.parquet",))}
-    out[DEV] = out[BIG] = seen(p.slant, slant_files)
+    out[DEV] = out[BIG] = out[BIG_GROUPS] = seen(p.slant, slant_files)
     out[STORIES] = seen(p.stories, ("allsides_roundups.parquet",))
     return out
 

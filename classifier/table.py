@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from classifier import intervals as iv
-from classifier.checks import BIG, CV, DEV, STORIES, TEST_SET
+from classifier.checks import BIG, BIG_GROUPS, CV, DEV, STORIES, TEST_SET
 
 CANDIDATE, REFERENCE_ROLE, PROMOTED = "candidate", "reference", "promoted"
 ROLES = (CANDIDATE, REFERENCE_ROLE, PROMOTED)
@@ -126,6 +126,7 @@ CHECK_TITLES = {
     CV: "cross-validation",
     DEV: "dev outlets",
     BIG: "big outlets held out",
+    BIG_GROUPS: "big outlets held out in groups",
     STORIES: "same story",
     TEST_SET: "frozen test set",
 }

@@ -17,7 +17,7 @@ from classifier.measures import build_table
 from classifier.recipes import MODEL, Recipe, build, context
 from classifier.reference import NAME as REFERENCE
 from classifier.scoring import Scorer
-from classifier.versions.promotion import BIG_OUTLET_SLANT, Rule, Verdict, test_set_requirement, verdict
+from classifier.versions.promotion import Rule, Verdict, test_set_requirement, verdict
 from labels.codebook import load_codebook
 from labels.retrain import EvalScore, PairedTest, RetrainConfig, test_set_row
 
@@ -80,4 +80,4 @@ def judge_turn(
         return verdict(table, Rule())
     promoted = table.roles.get(tables.PROMOTED, champion.version)
     table.rows.append(test_set_row(champion, challenger, table.roles[tables.CANDIDATE], promoted, paired))
-    return verdict(table, Rule(must_beat=(BIG_OUTLET_SLANT, test_set_requirement(config.margin))))
+    return verdict(table, Rule(must_beat=(*Rule().must_beat, test_set_requirement(config.margin))))

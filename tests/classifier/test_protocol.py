@@ -261,6 +261,22 @@ def test_big_outlets_are_held_out_together_and_roundups_carry_their_story(allsid
         assert not held_stories & set(stories["story_id"].iloc[_train])
 
 
+def test_big_outlets_held_out_a_group_at_a_time_train_on_the_other_big_outlets(allsides):
+    from classifier.checks import big_outlet_groups, big_outlets
+
+    big = big_outlets(allsides, 100)
+    groups = big_outlet_groups(allsides, 100, 3)
+    domains = slant_groups(allsides)
+    assert len(groups) == 3
+    held = [set(domains[test]) for _train, test in groups]
+    assert sorted(o for h in held for o in h) == sorted(big)  # each big outlet held out exactly once
+    for (train, test), outlets in zip(groups, held, strict=True):
+        assert not set(domains[train]) & outlets
+        assert set(big) - outlets <= set(domains[train])  # the other big outlets are in training
+        assert allsides["slant"].iloc[test].nunique() >= 2  # each group mixes sides
+    assert big_outlet_groups(allsides, 10**6, 3) == []  # no big outlets: no check
+
+
 def test_the_protocol_on_a_small_sample_with_the_promoted_model(allsides, shared_files, settings):
     """Every check runs; the saved model is marked as trained on the checks' rows (not the roundups); an
     extra training row of a test outlet never reaches that check's training."""
@@ -309,6 +325,7 @@ def test_the_protocol_on_a_small_sample_with_the_promoted_model(allsides, shared
     result = build_table(run, roles, names, labels)
     checks = {r.check for r in result.rows}
     assert {"cv", "dev", "big_outlets"} <= checks and (stories is None or "same_story" in checks)
+    assert ("big_groups" in checks) == bool(plan.big_groups)
     big = result.row("big_outlets", "slant macro-F1")
     assert big is not None and big.seen[promoted.version] and not big.seen["model"]
     assert big.vs["reference"].lo <= big.vs["reference"].value <= big.vs["reference"].hi
