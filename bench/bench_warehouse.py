@@ -209,7 +209,7 @@ def main() -> None:
         n = min(CHUNK, args.rows - start)
         arts = articles_chunk(start, n, rng)
         t0 = time.perf_counter()
-        load.run_batch(con, sql("insert_articles"), arts)
+        load.run_batch(con, sql("collection/insert_articles"), arts)
         art_s += time.perf_counter() - t0
         preds = predictions_chunk(start, n, frames, rng)
         t0 = time.perf_counter()
@@ -221,7 +221,7 @@ def main() -> None:
     print(f"rows: {args.rows:,} predictions, {args.rows:,} articles, 500 outlets, {DAYS} days")
     print(f"load predictions (Arrow -> predictions): {args.rows / pred_s:,.0f} rows/s ({pred_s:.1f} s)")
     print(
-        f"load articles (insert_articles.sql, dedup anti-join): {args.rows / art_s:,.0f} rows/s "
+        f"load articles (collection/insert_articles.sql, dedup anti-join): {args.rows / art_s:,.0f} rows/s "
         f"({art_s:.1f} s)"
     )
     print(
@@ -237,7 +237,7 @@ def main() -> None:
     # a run that adds 1,000 articles (with topics) on recent days, then the incremental refresh
     add = 1000
     arts = articles_chunk(args.rows, add, rng)
-    load.run_batch(con, sql("insert_articles"), arts)
+    load.run_batch(con, sql("collection/insert_articles"), arts)
     later = predictions_chunk(args.rows, add, frames, rng).set_column(
         2, "scored_at", pa.array([datetime(2027, 1, 2)] * add, pa.timestamp("us"))
     )

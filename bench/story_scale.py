@@ -138,7 +138,7 @@ def run(con: duckdb.DuckDBPyConnection, n_new: int, start_id: int, rng: np.rando
             "fetched_at": pa.array([load.now()] * n_new, pa.timestamp("us")),
         }
     )
-    load.run_batch(con, sql("insert_articles"), new)
+    load.run_batch(con, sql("collection/insert_articles"), new)
     _store_embeddings(con, ids, _vectors(new_events, rng))
     con.execute("checkpoint")
     print(
@@ -179,4 +179,4 @@ def _store_embeddings(con: duckdb.DuckDBPyConnection, ids: list[str], vectors: n
             "created_at": pa.array([load.now()] * len(ids), pa.timestamp("us")),
         }
     )
-    load.run_batch(con, sql("stories_insert_embeddings"), table)
+    load.run_batch(con, sql("stories/insert_embeddings"), table)

@@ -43,7 +43,7 @@ def record_feed_fetches(
     """Append one row per feed fetch (CollectResult.feed_status)."""
     return _insert(
         con,
-        "collection_insert_feed_fetches",
+        "collection/insert_feed_fetches",
         "feed_fetches",
         [
             {**row, "run_id": run_id, "items": row.get("items") or 0, "new_items": row.get("new_items") or 0}
@@ -62,28 +62,28 @@ def record_article_collection(
         for a in articles
         if a.get("extractor") != "import"
     ]
-    return _insert(con, "collection_insert_article_collection", "article_collection", rows, ARTICLE_COLUMNS)
+    return _insert(con, "collection/insert_article_collection", "article_collection", rows, ARTICLE_COLUMNS)
 
 
 def record_minhashes(con: duckdb.DuckDBPyConnection, signatures: Sequence[dict[str, Any]]) -> int:
-    return _insert(con, "collection_insert_minhashes", "article_minhashes", signatures)
+    return _insert(con, "collection/insert_minhashes", "article_minhashes", signatures)
 
 
 def record_links(con: duckdb.DuckDBPyConnection, links: Sequence[dict[str, Any]]) -> int:
-    return _insert(con, "collection_insert_links", "article_links", links)
+    return _insert(con, "collection/insert_links", "article_links", links)
 
 
 def feed_validators(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str | None, str | None]]:
     """feed_url -> (etag, last_modified) of its latest successful fetch, for a conditional GET."""
     return {
         url: (etag, modified)
-        for url, etag, modified in con.execute(sql("collection_feed_validators")).fetchall()
+        for url, etag, modified in con.execute(sql("collection/feed_validators")).fetchall()
     }
 
 
 def known_hashes(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     """content_hash -> article_id of every stored article."""
-    return dict(con.execute(sql("collection_known_hashes")).fetchall())
+    return dict(con.execute(sql("collection/known_hashes")).fetchall())
 
 
 def recent_minhashes(
@@ -98,7 +98,7 @@ def recent_minhashes(
         "shingle_words": shingle_words,
         "since": since,
     }
-    return con.execute(sql("collection_recent_minhashes"), params).fetchall()
+    return con.execute(sql("collection/recent_minhashes"), params).fetchall()
 
 
 def feed_health(
@@ -106,13 +106,13 @@ def feed_health(
 ) -> tuple[list[str], list[tuple[Any, ...]]]:
     """One row per feed: last success, failures in a row, last reason, items, new items in 7 days."""
     since = _now() - timedelta(days=7)
-    cur = con.execute(sql("collection_feed_health"), {"min_failures": min_failures, "since": since})
+    cur = con.execute(sql("collection/feed_health"), {"min_failures": min_failures, "since": since})
     return [d[0] for d in cur.description], cur.fetchall()
 
 
 def syndication(con: duckdb.DuckDBPyConnection, limit: int = 50) -> tuple[list[str], list[tuple[Any, ...]]]:
     """Stories with copies: near and exact copies per cluster and how many other outlets ran them."""
-    cur = con.execute(sql("collection_syndication"), {"limit": limit})
+    cur = con.execute(sql("collection/syndication"), {"limit": limit})
     return [d[0] for d in cur.description], cur.fetchall()
 
 
@@ -123,19 +123,19 @@ def stored_hashes(con: duckdb.DuckDBPyConnection, ids: Sequence[str]) -> dict[st
     cur = con.cursor()
     try:
         cur.register("batch", pa.table({"article_id": pa.array(list(dict.fromkeys(ids)), pa.string())}))
-        return dict(cur.execute(sql("collection_stored_hashes")).fetchall())
+        return dict(cur.execute(sql("collection/stored_hashes")).fetchall())
     finally:
         cur.unregister("batch")
         cur.close()
 
 
 def article_ids(con: duckdb.DuckDBPyConnection) -> set[str]:
-    return {row[0] for row in con.execute(sql("article_ids")).fetchall()}
+    return {row[0] for row in con.execute(sql("collection/article_ids")).fetchall()}
 
 
 def pages_failed_last(con: duckdb.DuckDBPyConnection) -> set[str]:
     """Page URLs whose fetch or extraction failed in the latest completed collect run."""
-    return {row[0] for row in con.execute(sql("collection_pages_failed_last")).fetchall()}
+    return {row[0] for row in con.execute(sql("collection/pages_failed_last")).fetchall()}
 
 
 def stored_record_ids(
@@ -148,11 +148,11 @@ def stored_record_ids(
     cur = con.cursor()
     try:
         cur.register("batch", pa.table({"record_id": pa.array(list(dict.fromkeys(record_ids)), pa.string())}))
-        return {rid: (aid, h) for rid, aid, h in cur.execute(sql("collection_stored_record_ids")).fetchall()}
+        return {rid: (aid, h) for rid, aid, h in cur.execute(sql("collection/stored_record_ids")).fetchall()}
     finally:
         cur.unregister("batch")
         cur.close()
 
 
 def outlet_ids(con: duckdb.DuckDBPyConnection) -> set[str]:
-    return {row[0] for row in con.execute(sql("outlet_ids")).fetchall()}
+    return {row[0] for row in con.execute(sql("collection/outlet_ids")).fetchall()}

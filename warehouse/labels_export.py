@@ -35,7 +35,7 @@ def export_path(db_path: Path | str) -> Path:
 
 
 def database_file(con: duckdb.DuckDBPyConnection) -> Path | None:
-    row = con.execute(sql("analytics_database_file")).fetchone()
+    row = con.execute(sql("analytics/database_file")).fetchone()
     return Path(row[0]) if row and row[0] else None
 
 

@@ -81,12 +81,12 @@ def append_labels(con: duckdb.DuckDBPyConnection, rows: Sequence[dict[str, Any]]
     """Append label (or undo) rows in one transaction: all are stored or none."""
     if not rows:
         return 0
-    return _append(con, sql("labels_insert"), arrow_rows(con, "labels", list(rows)), "labels")
+    return _append(con, sql("labels/insert"), arrow_rows(con, "labels", list(rows)), "labels")
 
 
 def undo_last(con: duckdb.DuckDBPyConnection, annotator: str, codebook_version: str) -> str | None:
     """Retract the annotator's most recent standing label; returns its article_id (None: nothing to undo)."""
-    row = con.execute(sql("labels_last_live"), [annotator]).fetchone()
+    row = con.execute(sql("labels/last_live"), [annotator]).fetchone()
     if row is None:
         return None
     label_id, article_id = row
@@ -113,7 +113,7 @@ def undo_last(con: duckdb.DuckDBPyConnection, annotator: str, codebook_version: 
 
 def current_labels(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     """Each annotator's standing label of each article."""
-    return _dicts(con.execute(sql("labels_current")))
+    return _dicts(con.execute(sql("labels/current")))
 
 
 QUEUES = ("train", "test")  # the labeling queue, and the frozen test set's own queue
@@ -126,25 +126,25 @@ def next_article(
     if queue not in QUEUES:
         raise ValueError(f"queue must be one of {QUEUES}, not {queue!r}")
     params = {"annotator": annotator, "skip": list(skip), "queue": queue}
-    row = con.execute(sql("labels_queue_next"), params).fetchone()
+    row = con.execute(sql("labels/queue_next"), params).fetchone()
     return None if row is None else str(row[0])
 
 
 def queue_of(con: duckdb.DuckDBPyConnection, article_id: str, annotator: str) -> str | None:
     """'test' or 'train' for an article queued for the annotator (the test set only through its own
     queue), None when it is not queued for them."""
-    row = con.execute(sql("labels_queue_of"), {"article_id": article_id, "annotator": annotator}).fetchone()
+    row = con.execute(sql("labels/queue_of"), {"article_id": article_id, "annotator": annotator}).fetchone()
     return None if row is None else str(row[0])
 
 
 def progress(con: duckdb.DuckDBPyConnection, annotator: str) -> dict[str, int]:
-    return _dicts(con.execute(sql("labels_progress"), {"annotator": annotator}))[0]
+    return _dicts(con.execute(sql("labels/progress"), {"annotator": annotator}))[0]
 
 
 def article_for_page(
     con: duckdb.DuckDBPyConnection, article_id: str, annotator: str
 ) -> dict[str, Any] | None:
-    rows = _dicts(con.execute(sql("labels_article"), {"article_id": article_id, "annotator": annotator}))
+    rows = _dicts(con.execute(sql("labels/article"), {"article_id": article_id, "annotator": annotator}))
     if not rows:
         return None
     row = rows[0]
@@ -162,7 +162,7 @@ def known_article_ids(con: duckdb.DuckDBPyConnection, ids: Sequence[str]) -> set
     cur = con.cursor()
     try:
         cur.register("batch", pa.table({"article_id": pa.array(list(ids), pa.string())}))
-        return {r[0] for r in cur.execute(sql("labels_known_articles")).fetchall()}
+        return {r[0] for r in cur.execute(sql("labels/known_articles")).fetchall()}
     finally:
         cur.unregister("batch")
         cur.close()
@@ -172,29 +172,29 @@ def known_article_ids(con: duckdb.DuckDBPyConnection, ids: Sequence[str]) -> set
 
 
 def sampling_candidates(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
-    return _dicts(con.execute(sql("labels_candidates")))
+    return _dicts(con.execute(sql("labels/candidates")))
 
 
 def seen_texts(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
-    return _dicts(con.execute(sql("labels_labeled_texts")))
+    return _dicts(con.execute(sql("labels/labeled_texts")))
 
 
 def test_set(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
-    return _dicts(con.execute(sql("labels_test_set")))
+    return _dicts(con.execute(sql("labels/test_set")))
 
 
 def freeze_test_set(con: duckdb.DuckDBPyConnection, rows: Sequence[dict[str, Any]]) -> int:
     if not rows:
         return 0
     batch = arrow_rows(con, "label_test_set", list(rows))
-    return _append(con, sql("labels_insert_test_set"), batch, "label_test_set")
+    return _append(con, sql("labels/insert_test_set"), batch, "label_test_set")
 
 
 def append_samples(con: duckdb.DuckDBPyConnection, rows: Sequence[dict[str, Any]]) -> int:
     if not rows:
         return 0
     batch = arrow_rows(con, "label_samples", list(rows))
-    return _append(con, sql("labels_insert_samples"), batch, "label_samples")
+    return _append(con, sql("labels/insert_samples"), batch, "label_samples")
 
 
 # -- gold labels and training data ------------------------------------------------------------------------
@@ -204,30 +204,30 @@ def append_gold(con: duckdb.DuckDBPyConnection, rows: Sequence[dict[str, Any]]) 
     if not rows:
         return 0
     batch = arrow_rows(con, "gold_labels", list(rows))
-    return _append(con, sql("labels_insert_gold"), batch, "gold_labels")
+    return _append(con, sql("labels/insert_gold"), batch, "gold_labels")
 
 
 def gold(con: duckdb.DuckDBPyConnection, split: str = "all") -> list[dict[str, Any]]:
     """Gold labels with article text. split: 'train' (never the test set), 'test' or 'all'."""
     if split not in ("train", "test", "all"):
         raise ValueError(f"split must be train, test or all, not {split!r}")
-    return _dicts(con.execute(sql("labels_gold"), {"split": split}))
+    return _dicts(con.execute(sql("labels/gold"), {"split": split}))
 
 
 def export_tasks(con: duckdb.DuckDBPyConnection, scope: str = "queue") -> list[dict[str, Any]]:
     if scope not in ("queue", "all"):
         raise ValueError(f"scope must be queue or all, not {scope!r}")
-    return _dicts(con.execute(sql("labels_export_tasks"), {"scope": scope}))
+    return _dicts(con.execute(sql("labels/export_tasks"), {"scope": scope}))
 
 
 def recent_articles(con: duckdb.DuckDBPyConnection, since: date) -> list[ArticleText]:
     """(article_id, title, text) of articles published (else fetched) on or after `since`."""
-    return [ArticleText(*row) for row in con.execute(sql("labels_recent_articles"), [since]).fetchall()]
+    return [ArticleText(*row) for row in con.execute(sql("labels/recent_articles"), [since]).fetchall()]
 
 
 def new_gold_since_retrain(con: duckdb.DuckDBPyConnection) -> int:
     """Gold decisions made since the last completed retrain run."""
-    return int(one_row(con, sql("labels_new_gold"))[0])
+    return int(one_row(con, sql("labels/new_gold"))[0])
 
 
 # -- recovery ---------------------------------------------------------------------------------------------
@@ -259,14 +259,14 @@ def restore_rows(
     for table in TABLES:
         rows = rows_by_table.get(table) or []
         added[table] = (
-            len(run_batch(con, sql(f"labels_restore_{table}"), _typed_rows(con, table, rows))) if rows else 0
+            len(run_batch(con, sql(f"labels/restore_{table}"), _typed_rows(con, table, rows))) if rows else 0
         )
     return added
 
 
 def orphaned_labels(con: duckdb.DuckDBPyConnection) -> int:
     """Standing labels whose article the database does not hold."""
-    return int(one_row(con, sql("labels_orphans"))[0])
+    return int(one_row(con, sql("labels/orphans"))[0])
 
 
 def rows_in_database(con: duckdb.DuckDBPyConnection) -> dict[str, list[dict[str, Any]]]:
@@ -275,6 +275,6 @@ def rows_in_database(con: duckdb.DuckDBPyConnection) -> dict[str, list[dict[str,
     for table in TABLES:
         columns = ", ".join(arrow_schema(con, table).names)
         out[table] = _dicts(
-            con.execute(sql("labels_all_rows").replace("{table}", table).replace("{columns}", columns))
+            con.execute(sql("labels/all_rows").replace("{table}", table).replace("{columns}", columns))
         )
     return out

@@ -69,7 +69,7 @@ def upsert_outlets(con: duckdb.DuckDBPyConnection, outlets: Sequence[dict[str, A
         return
     cols = ["outlet_id", "name", "domain", "country", "kind", "lean_prior", "lean_source"]
     batch = pa.Table.from_pylist([{c: o.get(c) for c in cols} for o in outlets])
-    run_batch(con, sql("upsert_outlets"), batch)
+    run_batch(con, sql("collection/upsert_outlets"), batch)
 
 
 def insert_new_outlets(con: duckdb.DuckDBPyConnection, outlets: Sequence[dict[str, Any]]) -> None:
@@ -78,7 +78,7 @@ def insert_new_outlets(con: duckdb.DuckDBPyConnection, outlets: Sequence[dict[st
         return
     cols = ["outlet_id", "name", "domain", "country", "kind", "lean_prior", "lean_source"]
     batch = pa.Table.from_pylist([{c: o.get(c) for c in cols} for o in outlets])
-    run_batch(con, sql("insert_new_outlets"), batch)
+    run_batch(con, sql("collection/insert_new_outlets"), batch)
 
 
 def upsert_feeds(con: duckdb.DuckDBPyConnection, feeds: Sequence[dict[str, Any]]) -> None:
@@ -86,7 +86,7 @@ def upsert_feeds(con: duckdb.DuckDBPyConnection, feeds: Sequence[dict[str, Any]]
         return
     cols = ["feed_url", "outlet_id", "kind"]
     batch = pa.Table.from_pylist([{c: f.get(c) for c in cols} for f in feeds])
-    run_batch(con, sql("upsert_feeds"), batch)
+    run_batch(con, sql("collection/upsert_feeds"), batch)
 
 
 def insert_articles(con: duckdb.DuckDBPyConnection, articles: Sequence[dict[str, Any]]) -> list[str]:
@@ -94,7 +94,7 @@ def insert_articles(con: duckdb.DuckDBPyConnection, articles: Sequence[dict[str,
     if not articles:
         return []
     batch = arrow_rows(con, "articles", articles, ARTICLE_COLUMNS, elsewhere=ARTICLE_ROW_EXTRAS)
-    return [row[0] for row in run_batch(con, sql("insert_articles"), batch)]
+    return [row[0] for row in run_batch(con, sql("collection/insert_articles"), batch)]
 
 
 class ArticleText(NamedTuple):
@@ -109,13 +109,15 @@ class ArticleText(NamedTuple):
 def unscored_articles(con: duckdb.DuckDBPyConnection, model_version: str) -> list[ArticleText]:
     """Every article without a prediction from `model_version` (or, when it has a title, without that
     model's headline prediction)."""
-    return [ArticleText(*row) for row in con.execute(sql("unscored_articles"), [model_version]).fetchall()]
+    return [
+        ArticleText(*row) for row in con.execute(sql("models/unscored_articles"), [model_version]).fetchall()
+    ]
 
 
 def register_model(con: duckdb.DuckDBPyConnection, version: str, kind: str, card: dict[str, Any]) -> None:
     """Record a model version and make it current, so views never mix versions."""
     params = {"version": version, "kind": kind, "card": json.dumps(card, default=str)}
-    run_statements(con, "register_model", params)
+    run_statements(con, "models/register_model", params)
 
 
 def run_owner() -> dict[str, Any]:
@@ -128,7 +130,7 @@ def mark_interrupted_runs(con: duckdb.DuckDBPyConnection, current_run_id: str) -
     Call it on the writable connection (the file lock proves no other process is writing)."""
     owner = run_owner()
     rows = con.execute(
-        sql("mark_interrupted_runs"), {"now": now(), "run_id": current_run_id, **owner}
+        sql("runs/mark_interrupted_runs"), {"now": now(), "run_id": current_run_id, **owner}
     ).fetchall()
     ids = [row[0] for row in rows]
     if ids:
@@ -137,7 +139,7 @@ def mark_interrupted_runs(con: duckdb.DuckDBPyConnection, current_run_id: str) -
 
 
 def start_run(con: duckdb.DuckDBPyConnection, run_id: str, flow_name: str, params: dict[str, Any]) -> None:
-    con.execute(sql("start_run"), [run_id, flow_name, now(), json.dumps(params, default=str)])
+    con.execute(sql("runs/start_run"), [run_id, flow_name, now(), json.dumps(params, default=str)])
 
 
 def finish_run(
@@ -160,11 +162,11 @@ def finish_run(
             }
             for e in errors
         ]
-        run_batch(con, sql("insert_run_errors"), arrow_rows(con, "run_errors", rows, ERROR_COLUMNS))
-    con.execute(sql("finish_run"), [now(), status, json.dumps(counts, default=str), len(errors), run_id])
+        run_batch(con, sql("runs/insert_run_errors"), arrow_rows(con, "run_errors", rows, ERROR_COLUMNS))
+    con.execute(sql("runs/finish_run"), [now(), status, json.dumps(counts, default=str), len(errors), run_id])
 
 
 def has_unscored(con: duckdb.DuckDBPyConnection, model_version: str) -> bool:
     """Whether any article still lacks a body or headline prediction from `model_version`."""
-    query = sql("unscored_articles").strip().rstrip(";")
+    query = sql("models/unscored_articles").strip().rstrip(";")
     return bool(one_row(con, f"select exists ({query})", [model_version])[0])

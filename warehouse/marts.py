@@ -45,12 +45,12 @@ class MartState:
 
 def state(con: duckdb.DuckDBPyConnection) -> MartState | None:
     """The latest refresh, or None before the first."""
-    row = con.execute(sql("marts_state")).fetchone()
+    row = con.execute(sql("marts/state")).fetchone()
     return MartState(*row) if row else None
 
 
 def _sources(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
-    cur = con.execute(sql("marts_sources"))
+    cur = con.execute(sql("marts/sources"))
     cols = [d[0] for d in cur.description]
     row = cur.fetchone()
     assert row is not None  # one row of scalar subqueries
@@ -75,17 +75,17 @@ def refresh_marts(
     watermark = src["newest_write"] or EPOCH
     params = {"full": rebuild, "watermark": (last.watermark if last and last.watermark else EPOCH)}
     with transaction(con) as cur:
-        execute_file(cur, "marts_changed_articles", params)
+        execute_file(cur, "marts/changed_articles", params)
         changed = int(one_row(cur, "select count(*) from changed_articles")[0])
         mode = "full" if rebuild else ("incremental" if changed else "unchanged")
         if rebuild:
-            execute_file(cur, "marts_clear")
+            execute_file(cur, "marts/clear")
         if changed and src["frame_keys"]:
-            execute_file(cur, "marts_refresh", {"frame_keys": list(src["frame_keys"])})
+            execute_file(cur, "marts/refresh", {"frame_keys": list(src["frame_keys"])})
         elapsed = round(time.monotonic() - started, 3)
         execute_file(
             cur,
-            "marts_record_state",
+            "marts/record_state",
             {
                 "refreshed_at": now(),
                 "current_model": src["current_model"],

@@ -18,7 +18,7 @@ def register_evaluated_model(
 ) -> None:
     """Insert the model version if unknown (not made current) and store its latest card."""
     params = {"version": version, "kind": kind, "card": json.dumps(card, default=str)}
-    run_statements(con, "model_metrics_register", params)
+    run_statements(con, "models/model_metrics_register", params)
 
 
 def record_metrics(
@@ -52,10 +52,12 @@ def record_metrics(
             for r in rows
         ],
     )
-    run_batch(con, sql("model_metrics_insert"), table)
+    run_batch(con, sql("models/model_metrics_insert"), table)
     return table.num_rows
 
 
 def latest_metrics(con: duckdb.DuckDBPyConnection, version: str, dataset: str) -> list[tuple]:
     """(task, slice, metric, value, n, protocol, evaluated_at) of the latest evaluation."""
-    return con.execute(sql("model_metrics_latest"), {"version": version, "dataset": dataset}).fetchall()
+    return con.execute(
+        sql("models/model_metrics_latest"), {"version": version, "dataset": dataset}
+    ).fetchall()

@@ -65,7 +65,7 @@ class Scoring:
 
 def label_set(con: duckdb.DuckDBPyConnection, model_version: str) -> tuple[list[str], list[str]] | None:
     """(frame_keys, slant_keys) recorded for `model_version`, or None."""
-    row = con.execute(sql("predictions_label_set"), [model_version]).fetchone()
+    row = con.execute(sql("models/predictions_label_set"), [model_version]).fetchone()
     return (list(row[0]), list(row[1])) if row else None
 
 
@@ -73,7 +73,7 @@ def record_label_set(
     con: duckdb.DuckDBPyConnection, model_version: str, frame_keys: Sequence[str], slant_keys: Sequence[str]
 ) -> None:
     """Record the order of the probability lists for a model version (the first recording stays)."""
-    con.execute(sql("analytics_record_label_set"), [model_version, list(frame_keys), list(slant_keys), now()])
+    con.execute(sql("analytics/record_label_set"), [model_version, list(frame_keys), list(slant_keys), now()])
 
 
 def _listed(
@@ -118,9 +118,9 @@ def store_scoring(con: duckdb.DuckDBPyConnection, scoring: Scoring) -> tuple[int
     embeddings = scoring.embeddings
     with transaction(con) as cur:
         for name, table in (
-            ("insert_predictions", bodies),
-            ("analytics_insert_headline_predictions", heads),
-            ("stories_insert_embeddings", embeddings),
+            ("models/insert_predictions", bodies),
+            ("analytics/insert_headline_predictions", heads),
+            ("stories/insert_embeddings", embeddings),
         ):
             if table is not None and table.num_rows:
                 cur.register("batch", table)
@@ -159,5 +159,5 @@ def insert_predictions_arrow(con: duckdb.DuckDBPyConnection, table: pa.Table) ->
         )
     batch = table.select(schema.names).cast(schema)
     with transaction(con, batch) as cur:
-        execute_file(cur, "insert_predictions")
+        execute_file(cur, "models/insert_predictions")
     return batch.num_rows

@@ -23,7 +23,7 @@ def run_readonly(
 
 def outlet_comparison(con: duckdb.DuckDBPyConnection) -> tuple[list[str], list[tuple[Any, ...]]]:
     """One row per outlet: lean prior, articles, slant shares, mean tone, top frames."""
-    cur = con.execute(sql("outlet_comparison"))
+    cur = con.execute(sql("report/outlet_comparison"))
     return [d[0] for d in cur.description], cur.fetchall()
 
 
@@ -50,10 +50,10 @@ def in_sample_note(con: duckdb.DuckDBPyConnection) -> str | None:
 
 def run_summary(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, Any]:
     """The counts and errors a run recorded."""
-    row = con.execute(sql("run_summary"), [run_id]).fetchone()
+    row = con.execute(sql("runs/run_summary"), [run_id]).fetchone()
     if row is None:
         raise WarehouseError(f"no run {run_id!r} in the warehouse")
-    errors = con.execute(sql("run_errors"), [run_id]).fetchall()
+    errors = con.execute(sql("runs/run_errors"), [run_id]).fetchall()
     return {
         "run_id": row[0],
         "status": row[1],
@@ -65,11 +65,11 @@ def run_summary(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, Any]:
 
 
 def recent_runs(con: duckdb.DuckDBPyConnection, last: int) -> tuple[list[str], list[tuple[Any, ...]]]:
-    cur = con.execute(sql("recent_runs"), [last])
+    cur = con.execute(sql("runs/recent_runs"), [last])
     return [d[0] for d in cur.description], cur.fetchall()
 
 
 def latest_finished_run(con: duckdb.DuckDBPyConnection) -> str | None:
     """The run that finished last (a monitor run, with its parts' failures), or None when there is none."""
-    row = con.execute(sql("latest_finished_run")).fetchone()
+    row = con.execute(sql("runs/latest_finished_run")).fetchone()
     return None if row is None else str(row[0])

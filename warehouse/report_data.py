@@ -71,14 +71,14 @@ def gather(
 ) -> dict[str, Any]:
     """Everything the report shows, as plain data (without the charts' cells and articles when `charts` is
     False: the markdown summary needs none)."""
-    outlets = rows(con, "report_outlets", {"limit": max(opts.max_outlets, 1)})
+    outlets = rows(con, "report/outlets", {"limit": max(opts.max_outlets, 1)})
     ids = [o["outlet_id"] for o in outlets]
-    frames = [r["frame"] for r in rows(con, "report_top_frames", {"limit": 100})]
-    filters = rows(con, "report_filters")
-    window = next(iter(rows(con, "report_window")), None)
+    frames = [r["frame"] for r in rows(con, "report/top_frames", {"limit": 100})]
+    filters = rows(con, "report/filters")
+    window = next(iter(rows(con, "report/window")), None)
     n_articles = sum(o["n_articles"] for o in outlets)
     stories = story_reads.largest_stories(con, opts.stories)
-    threads = rows(con, "report_threads", {"limit": opts.threads})
+    threads = rows(con, "report/threads", {"limit": opts.threads})
     blindspots = story_reads.blindspots(con, opts.blindspots)
     model = current_model(con)
     members = (
@@ -91,20 +91,20 @@ def gather(
     )
     listed = _story_ids([*stories, *blindspots], [s for ids in members.values() for s in ids])
     return {
-        "overview": rows(con, "report_overview")[0],
+        "overview": rows(con, "report/overview")[0],
         "shift_check": last_check(con),
         "outlets": outlets,
         "n_outlets": outlets[0]["n_outlets"] if outlets else 0,
         "frames": frames,  # every frame, most used first
-        "prob_frames": [r["frame"] for r in rows(con, "report_frame_order")],  # order of articles' probs
+        "prob_frames": [r["frame"] for r in rows(con, "report/frame_order")],  # order of articles' probs
         "top_frames": frames[: opts.top_frames],
         "topics": [f["value"] for f in filters if f["kind"] == "topic"],
         "months": [f["value"] for f in filters if f["kind"] == "month"],  # oldest first
         "window": window,
         "training": training_overlap.latest(con, model),
-        "frame_cells": table(con, "report_frame_cells", {"outlets": ids}) if charts else {},
-        "slant_cells": table(con, "report_slant_cells", {"outlets": ids}) if charts else {},
-        "articles": table(con, "report_articles", {"outlets": ids, "limit": opts.max_articles})
+        "frame_cells": table(con, "report/frame_cells", {"outlets": ids}) if charts else {},
+        "slant_cells": table(con, "report/slant_cells", {"outlets": ids}) if charts else {},
+        "articles": table(con, "report/articles", {"outlets": ids, "limit": opts.max_articles})
         if charts
         else {},
         "articles_total": n_articles,
@@ -112,6 +112,6 @@ def gather(
         "threads": threads,
         "thread_stories": members,
         "blindspots": blindspots,
-        "story_facts": table(con, "report_story_facts", {"story_ids": listed}) if charts else {},
-        "alerts": rows(con, "report_alerts", {"limit": opts.alerts}),
+        "story_facts": table(con, "report/story_facts", {"story_ids": listed}) if charts else {},
+        "alerts": rows(con, "report/alerts", {"limit": opts.alerts}),
     }

@@ -120,7 +120,7 @@ def open_sandbox(
     con = connect(db_path, read_only=True, config=config)
     try:
         folders = [str(Path(d).resolve()).rstrip("/") + "/" for d in allowed_dirs]
-        for statement in statements("sandbox_lock"):
+        for statement in statements("core/sandbox_lock"):
             con.execute(statement, {"dirs": folders} if "dirs" in statement.named_parameters else None)
     except BaseException:
         con.close()

@@ -24,7 +24,7 @@ def arrow_schema(
     if key not in _CACHE:
         cur = con.cursor()  # a cursor of its own: a result the caller has not finished reading stays intact
         try:
-            known = [row[0] for row in cur.execute(sql("table_columns"), [table]).fetchall()]
+            known = [row[0] for row in cur.execute(sql("core/table_columns"), [table]).fetchall()]
             if not known:
                 raise ValueError(f"no warehouse table {table!r}")
             wanted = list(columns) if columns else known

@@ -39,23 +39,23 @@ TEST_COLUMNS = (
 
 def latest_week(con: duckdb.DuckDBPyConnection) -> date | None:
     """The default week to test: the last week of the bulk of the data (the data_window view)."""
-    return one_row(con, sql("shifts_latest_week"))[0]
+    return one_row(con, sql("shifts/latest_week"))[0]
 
 
 def articles_after(con: duckdb.DuckDBPyConnection, week: date) -> int:
     """Scored articles published after `week` (the default week leaves them out when they lie outside the
     bulk of the data)."""
-    return int(one_row(con, sql("shifts_articles_after"), {"week": week})[0] or 0)
+    return int(one_row(con, sql("shifts/articles_after"), {"week": week})[0] or 0)
 
 
 def current_model(con: duckdb.DuckDBPyConnection) -> str | None:
-    row = con.execute(sql("shifts_current_model")).fetchone()
+    row = con.execute(sql("shifts/current_model")).fetchone()
     return row[0] if row else None
 
 
 def cells(con: duckdb.DuckDBPyConnection, week: date) -> list[dict[str, Any]]:
     """Every outlet x label of `week` with its share, baseline and z (outlet_vs_baseline)."""
-    cur = con.execute(sql("shifts_candidates"), {"week": week})
+    cur = con.execute(sql("shifts/candidates"), {"week": week})
     cols = [d[0] for d in cur.description]
     return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
 
@@ -71,7 +71,7 @@ def evidence(
 ) -> list[str]:
     """The articles behind an alert: those that use the label most (a rise) or least (a fall)."""
     params = {"outlet_id": outlet_id, "week": week, "dimension": dimension, "label": label, "up": up}
-    return [row[0] for row in con.execute(sql("shifts_evidence"), {**params, "limit": limit}).fetchall()]
+    return [row[0] for row in con.execute(sql("shifts/evidence"), {**params, "limit": limit}).fetchall()]
 
 
 def replace_week(
@@ -95,14 +95,14 @@ def replace_week(
         "summary": summary,
     }
     with transaction(con, batch) as cur:
-        execute_file(cur, "shifts_clear_week", {"week": week, "model_version": model_version})
+        execute_file(cur, "shifts/clear_week", {"week": week, "model_version": model_version})
         if batch.num_rows:
-            execute_file(cur, "shifts_insert_tests")
-        execute_file(cur, "shifts_insert_check", check)
+            execute_file(cur, "shifts/insert_tests")
+        execute_file(cur, "shifts/insert_check", check)
 
 
 def last_check(con: duckdb.DuckDBPyConnection) -> dict[str, Any] | None:
     """The most recent check (week, summary, counts), or None."""
-    cur = con.execute(sql("shifts_last_check"))
+    cur = con.execute(sql("shifts/last_check"))
     row = cur.fetchone()
     return dict(zip([d[0] for d in cur.description], row, strict=True)) if row else None

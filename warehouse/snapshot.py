@@ -49,7 +49,7 @@ EXPORT_WHOLE = (
 
 
 def _db_file(con: duckdb.DuckDBPyConnection) -> Path:
-    row = con.execute(sql("analytics_database_file")).fetchone()
+    row = con.execute(sql("analytics/database_file")).fetchone()
     if row is None or not row[0]:
         raise WarehouseError("this connection is not to a database file (in-memory?): nothing to snapshot")
     return Path(row[0])
@@ -154,11 +154,11 @@ def export_parquet(
         target.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.export-", dir=target.parent))
         try:
-            con.sql(sql("analytics_export_article_scores")).write_parquet(
+            con.sql(sql("analytics/export_article_scores")).write_parquet(
                 str(staging / export_folder.SCORES_DIR), partition_by=list(partition_by), overwrite=True
             )
             for name in EXPORT_WHOLE:
-                con.sql(sql("analytics_export_relation"), params=[name]).write_parquet(
+                con.sql(sql("analytics/export_relation"), params=[name]).write_parquet(
                     str(staging / f"{name}.parquet")
                 )
             export_folder.install(staging, target, previous, Path(db_path))

@@ -15,7 +15,9 @@ MIGRATIONS_DIR = ROOT / "migrations"
 
 @lru_cache(maxsize=None)
 def sql(name: str) -> str:
-    """The text of warehouse/sql/<name>.sql."""
+    """The text of warehouse/sql/<feature>/<file>.sql for `name` = '<feature>/<file>' (labels/insert,
+    stories/insert_embeddings, ...): one folder per feature (tests/warehouse/test_sqlfiles.py checks that
+    every name the code gives resolves and every file is used)."""
     return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
 
 

@@ -60,29 +60,29 @@ class ThreadRow(NamedTuple):
 
 def articles_to_group(con: duckdb.DuckDBPyConnection, everything: bool = False) -> list[ArticleToGroup]:
     """The articles in no story yet (every article when `everything`), in day order."""
-    rows = con.execute(sql("stories_articles"), {"everything": everything}).fetchall()
+    rows = con.execute(sql("stories/articles"), {"everything": everything}).fetchall()
     return [ArticleToGroup(*row) for row in rows]
 
 
 def open_story_articles(con: duckdb.DuckDBPyConnection, since: date) -> list[ArticleToGroup]:
     """The articles of the stories whose first day is on or after `since` (those new articles may join)."""
     return [
-        ArticleToGroup(*row) for row in con.execute(sql("stories_open_articles"), {"since": since}).fetchall()
+        ArticleToGroup(*row) for row in con.execute(sql("stories/open_articles"), {"since": since}).fetchall()
     ]
 
 
 def assignments_of(con: duckdb.DuckDBPyConnection, article_ids: Sequence[str]) -> dict[str, str]:
     """article_id -> story_id of the given articles that are in a story."""
-    return dict(con.execute(sql("stories_assignments"), {"ids": list(article_ids)}).fetchall())
+    return dict(con.execute(sql("stories/assignments"), {"ids": list(article_ids)}).fetchall())
 
 
 def unthreaded(con: duckdb.DuckDBPyConnection) -> list[str]:
-    return [r[0] for r in con.execute(sql("stories_unthreaded")).fetchall()]
+    return [r[0] for r in con.execute(sql("stories/unthreaded")).fetchall()]
 
 
 def counts(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
     """(stories, stories covered by more than one outlet)."""
-    n, multi = one_row(con, sql("stories_counts"))
+    n, multi = one_row(con, sql("stories/counts"))
     return int(n), int(multi)
 
 
@@ -94,18 +94,18 @@ class GroupingState(NamedTuple):
 
 
 def grouping_state(con: duckdb.DuckDBPyConnection) -> GroupingState:
-    methods, thread_methods, n, unthreaded = one_row(con, sql("stories_grouping_state"))
+    methods, thread_methods, n, unthreaded = one_row(con, sql("stories/grouping_state"))
     return GroupingState(set(methods or []), set(thread_methods or []), int(n), int(unthreaded))
 
 
 def thread_counts(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
     """(threads, threads of more than one story)."""
-    n, multi = one_row(con, sql("threads_counts"))
+    n, multi = one_row(con, sql("stories/threads_counts"))
     return int(n), int(multi)
 
 
 def embedded_ids(con: duckdb.DuckDBPyConnection, model: str) -> set[str]:
-    return {row[0] for row in con.execute(sql("stories_embedded_ids"), [model]).fetchall()}
+    return {row[0] for row in con.execute(sql("stories/embedded_ids"), [model]).fetchall()}
 
 
 def embeddings_of(
@@ -113,7 +113,7 @@ def embeddings_of(
 ) -> dict[str, np.ndarray]:
     """The stored embeddings of the given articles (those that have one), through Arrow."""
     params = {"model": model, "ids": list(article_ids)}
-    table = con.sql(sql("stories_embeddings"), params=params).to_arrow_table()
+    table = con.sql(sql("stories/embeddings"), params=params).to_arrow_table()
     if table is None or not table.num_rows:
         return {}
     flat = table.column("embedding").combine_chunks()
@@ -124,13 +124,13 @@ def embeddings_of(
 
 def texts_of(con: duckdb.DuckDBPyConnection, article_ids: Sequence[str]) -> dict[str, tuple[str, str]]:
     """article_id -> (title, text) of the given articles."""
-    rows = con.execute(sql("stories_texts"), {"ids": list(article_ids)}).fetchall()
+    rows = con.execute(sql("stories/texts"), {"ids": list(article_ids)}).fetchall()
     return {aid: (title or "", text or "") for aid, title, text in rows}
 
 
 def threads_sharing(con: duckdb.DuckDBPyConnection, names: Sequence[str]) -> list[ThreadRow]:
     """The stored threads whose subject carries any of `names`."""
-    rows = con.execute(sql("threads_sharing"), {"names": list(names)}).fetchall()
+    rows = con.execute(sql("stories/threads_sharing"), {"names": list(names)}).fetchall()
     return [
         ThreadRow(tid, "", list(subject or []), np.asarray(csum or [], np.float32), int(n))
         for tid, subject, csum, n in rows
@@ -175,10 +175,10 @@ def write_assignments(
     params = {"method": method, "updated_at": now()}
     with transaction(con, _links_table(links, "article_id", "story_id")) as cur:
         if rebuild:
-            execute_file(cur, "stories_clear")
-        execute_file(cur, "stories_insert_assignments")
-        execute_file(cur, "stories_summarize", params)
-        execute_file(cur, "threads_refresh")
+            execute_file(cur, "stories/clear")
+        execute_file(cur, "stories/insert_assignments")
+        execute_file(cur, "stories/summarize", params)
+        execute_file(cur, "stories/threads_refresh")
 
 
 def _thread_rows(rows: Sequence[ThreadRow]) -> pa.Table:
@@ -206,5 +206,5 @@ def write_threads(
     with transaction(con, _thread_rows(rows)) as cur:
         cur.register("links", _links_table(links, "story_id", "thread_id"))
         if relink:
-            execute_file(cur, "threads_clear")
-        execute_file(cur, "threads_replace", params)
+            execute_file(cur, "stories/threads_clear")
+        execute_file(cur, "stories/threads_replace", params)

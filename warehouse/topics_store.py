@@ -20,7 +20,7 @@ def untopiced_articles(
 ) -> list[tuple[str, str | None, str | None]]:
     """(article_id, title, text) of up to `limit` articles with neither an imported topic nor a topic from
     taxonomy `version`."""
-    return con.execute(sql("topics_untopiced"), {"version": version, "limit": limit}).fetchall()
+    return con.execute(sql("topics/untopiced"), {"version": version, "limit": limit}).fetchall()
 
 
 def store_topics(
@@ -50,5 +50,5 @@ def store_topics(
         COLUMNS,
     )
     with transaction(con, batch) as cur:
-        execute_file(cur, "topics_insert")
+        execute_file(cur, "topics/insert")
     return batch.num_rows

@@ -30,7 +30,7 @@ def record(
     params = {"model_version": model_version, "checked_at": checked_at or now(), "source": source}
     if keys is None:
         with transaction(con) as cur:
-            execute_file(cur, "training_overlap_unknown", params)
+            execute_file(cur, "models/training_overlap_unknown", params)
     else:
         pairs = list(keys)
         batch = pa.table(
@@ -38,7 +38,7 @@ def record(
             schema=pa.schema([("key", pa.string()), ("tasks", pa.string())]),
         )
         with transaction(con, batch) as cur:
-            execute_file(cur, "training_overlap_replace", {**params, "exact": exact})
+            execute_file(cur, "models/training_overlap_replace", {**params, "exact": exact})
     found = latest(con, model_version)
     assert found is not None
     return found
@@ -49,7 +49,7 @@ def latest(con: duckdb.DuckDBPyConnection, model_version: str | None) -> dict[st
     checked_at, articles_now), or None when it was never checked."""
     if model_version is None:
         return None
-    cur = con.execute(sql("training_overlap_state"), {"model_version": model_version})
+    cur = con.execute(sql("models/training_overlap_state"), {"model_version": model_version})
     row = cur.fetchone()
     if row is None:
         return None

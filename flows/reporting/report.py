@@ -189,13 +189,13 @@ def report_notes(con: duckdb.DuckDBPyConnection, opts: ReportOptions = ReportOpt
     from warehouse.report_data import rows
     from warehouse.shifts_store import current_model
 
-    outlets = rows(con, "report_outlets", {"limit": max(opts.max_outlets, 1)})
+    outlets = rows(con, "report/outlets", {"limit": max(opts.max_outlets, 1)})
     data = {
         "outlets": outlets,
         "n_outlets": outlets[0]["n_outlets"] if outlets else 0,
-        "window": next(iter(rows(con, "report_window")), None),
+        "window": next(iter(rows(con, "report/window")), None),
         "training": training_overlap.latest(con, current_model(con)),
-        "overview": rows(con, "report_overview")[0],
+        "overview": rows(con, "report/overview")[0],
     }
     return [n for n in (outlets_note(data), window_note(data), training_note(data)) if n]
 

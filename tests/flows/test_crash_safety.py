@@ -60,7 +60,7 @@ if mode == "write":
     seen = []
     def execute_file(cur, name, params=None):
         original(cur, name, params)
-        if name == "insert_predictions":
+        if name == "models/insert_predictions":
             seen.append(1)
             if len(seen) == 2:
                 touch()

@@ -1,4 +1,4 @@
--- The warehouse state (warehouse_state.sql) the last completed report run left behind (report_states).
+-- The warehouse state (core/warehouse_state.sql) the last completed report run left behind (report_states).
 select s.state
 from report_states s
 join runs r using (run_id)

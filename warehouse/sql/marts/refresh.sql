@@ -1,4 +1,4 @@
--- Refresh the mart tables for the articles in the temp table changed_articles (marts_changed_articles.sql).
+-- Refresh the mart tables for the articles in the temp table changed_articles (marts/changed_articles.sql).
 -- Run by warehouse.marts.refresh_marts in one transaction, after the mart tables were emptied on a full
 -- refresh. $frame_keys is the current model's frame order (mart_articles.frame_probs follows it).
 -- Cells are additive sums, so weeks, months and 'all' are summed from days (topic '*') or months (topics).

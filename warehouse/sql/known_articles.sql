@@ -1,1 +1,0 @@
-select article_id, content_hash from articles;
