@@ -1,7 +1,10 @@
 -- Refresh the mart tables for the articles in the temp table changed_articles (marts/changed_articles.sql).
 -- Run by warehouse.marts.refresh_marts in one transaction, after the mart tables were emptied on a full
 -- refresh. $frame_keys is the current model's frame order (mart_articles.frame_probs follows it).
--- Cells are additive sums, so weeks, months and 'all' are summed from days (topic '*') or months (topics).
+-- Cells are additive sums. Each table is written once over its grains: the cells the changed articles touch
+-- (affected_cells: day, week, month and 'all', topic '*' and by topic) are deleted in one statement; days
+-- (topic '*') and months by topic are summed from the articles; weeks and months (topic '*') from days;
+-- 'all' from months (topic '*' and by topic).
 
 create or replace temp table mart_frames as
 select unnest($frame_keys) as frame, unnest(range(1, len($frame_keys) + 1)) as i;
@@ -23,93 +26,73 @@ select distinct coalesce(outlet_id, 'unknown'), day, week, month, topic
 from mart_articles
 where article_id in (select article_id from changed_articles);
 
-create or replace temp table affected_days as select distinct outlet_id, day from affected;
-create or replace temp table affected_weeks as select distinct outlet_id, week from affected;
-create or replace temp table affected_months as select distinct outlet_id, month from affected;
-create or replace temp table affected_topic_months as select distinct outlet_id, month, topic from affected;
-create or replace temp table affected_outlets as select distinct outlet_id from affected;
-create or replace temp table affected_outlet_topics as select distinct outlet_id, topic from affected;
+-- every cell the changed articles touch, at every grain: (grain, outlet, period, topic)
+create or replace temp table affected_cells as
+select distinct k.grain as grain, a.outlet_id, k.period as period, k.topic as topic
+from affected a,
+     unnest([
+         {'grain': 'day', 'period': a.day, 'topic': '*'},
+         {'grain': 'week', 'period': a.week, 'topic': '*'},
+         {'grain': 'month', 'period': a.month, 'topic': '*'},
+         {'grain': 'month', 'period': a.month, 'topic': a.topic},
+         {'grain': 'all', 'period': date '1970-01-01', 'topic': '*'},
+         {'grain': 'all', 'period': date '1970-01-01', 'topic': a.topic}
+     ]) as u(k);
 
-create or replace temp table day_articles as
-select m.*, coalesce(m.outlet_id, 'unknown') as oid
-from mart_articles m
-semi join affected_days d on coalesce(m.outlet_id, 'unknown') = d.outlet_id and m.day = d.day;
+-- the articles behind the cells summed from articles: days (topic '*') and months by topic
+create or replace temp table cell_articles as
+select x.*
+from (
+    select k.grain, k.period, k.topic, m.* exclude (topic), coalesce(m.outlet_id, 'unknown') as oid
+    from mart_articles m,
+         unnest([
+             {'grain': 'day', 'period': m.day, 'topic': '*'},
+             {'grain': 'month', 'period': m.month, 'topic': m.topic}
+         ]) as u(k)
+) x
+semi join affected_cells c
+    on c.grain = x.grain and c.outlet_id = x.oid and c.period = x.period and c.topic = x.topic;
 
--- frames: days (all topics)
-delete from mart_frame_cells c using affected_days d
-where c.grain = 'day' and c.topic = '*' and c.outlet_id = d.outlet_id and c.period = d.day;
+-- weeks and months (topic '*') are summed from days
+create or replace temp table rollups as select * from (values ('week'), ('month')) t(grain);
+
+-- frames
+delete from mart_frame_cells c using affected_cells a
+where c.grain = a.grain and c.outlet_id = a.outlet_id and c.period = a.period and c.topic = a.topic;
 
 insert into mart_frame_cells
-select 'day', a.day, a.oid, '*', f.frame, count(*),
+select a.grain, a.period, a.oid, a.topic, f.frame, count(*),
        sum(a.frame_probs[f.i]), sum(a.frame_probs[f.i] * a.frame_probs[f.i]),
        sum(a.frame_flags[f.i]), sum(a.primary_flags[f.i])
-from day_articles a
+from cell_articles a
 cross join mart_frames f
 group by all;
 
--- frames: weeks and months (all topics), from days
-delete from mart_frame_cells c using affected_weeks w
-where c.grain = 'week' and c.topic = '*' and c.outlet_id = w.outlet_id and c.period = w.week;
-
 insert into mart_frame_cells
-select 'week', cast(date_trunc('week', c.period) as date) as week, c.outlet_id, '*', c.frame,
+select r.grain, cast(date_trunc(r.grain, c.period) as date), c.outlet_id, '*', c.frame,
        sum(c.n_articles), sum(c.sum_p), sum(c.sum_p2), sum(c.n_labeled), sum(c.n_primary)
 from mart_frame_cells c
-semi join affected_weeks w on c.outlet_id = w.outlet_id and cast(date_trunc('week', c.period) as date) = w.week
+cross join rollups r
+semi join affected_cells a
+    on a.grain = r.grain and a.outlet_id = c.outlet_id and a.topic = '*'
+   and a.period = cast(date_trunc(r.grain, c.period) as date)
 where c.grain = 'day' and c.topic = '*'
 group by all;
-
-delete from mart_frame_cells c using affected_months m
-where c.grain = 'month' and c.topic = '*' and c.outlet_id = m.outlet_id and c.period = m.month;
-
-insert into mart_frame_cells
-select 'month', cast(date_trunc('month', c.period) as date) as month, c.outlet_id, '*', c.frame,
-       sum(c.n_articles), sum(c.sum_p), sum(c.sum_p2), sum(c.n_labeled), sum(c.n_primary)
-from mart_frame_cells c
-semi join affected_months m
-    on c.outlet_id = m.outlet_id and cast(date_trunc('month', c.period) as date) = m.month
-where c.grain = 'day' and c.topic = '*'
-group by all;
-
--- frames: months by topic, from the articles
-delete from mart_frame_cells c using affected_topic_months m
-where c.grain = 'month' and c.topic = m.topic and c.outlet_id = m.outlet_id and c.period = m.month;
-
-insert into mart_frame_cells
-select 'month', a.month, coalesce(a.outlet_id, 'unknown'), a.topic, f.frame, count(*),
-       sum(a.frame_probs[f.i]), sum(a.frame_probs[f.i] * a.frame_probs[f.i]),
-       sum(a.frame_flags[f.i]), sum(a.primary_flags[f.i])
-from mart_articles a
-semi join affected_topic_months m
-    on coalesce(a.outlet_id, 'unknown') = m.outlet_id and a.month = m.month and a.topic = m.topic
-cross join mart_frames f
-group by all;
-
--- frames: the whole period, all topics and by topic, from months
-delete from mart_frame_cells c using affected_outlets o
-where c.grain = 'all' and c.topic = '*' and c.outlet_id = o.outlet_id;
-
-delete from mart_frame_cells c using affected_outlet_topics o
-where c.grain = 'all' and c.topic = o.topic and c.outlet_id = o.outlet_id;
 
 insert into mart_frame_cells
 select 'all', date '1970-01-01', c.outlet_id, c.topic, c.frame,
        sum(c.n_articles), sum(c.sum_p), sum(c.sum_p2), sum(c.n_labeled), sum(c.n_primary)
 from mart_frame_cells c
+semi join affected_cells a on a.grain = 'all' and a.outlet_id = c.outlet_id and a.topic = c.topic
 where c.grain = 'month'
-  and (
-      (c.topic = '*' and c.outlet_id in (select outlet_id from affected_outlets))
-      or (c.topic <> '*' and exists (
-          select 1 from affected_outlet_topics o where o.outlet_id = c.outlet_id and o.topic = c.topic))
-  )
 group by all;
 
 -- slant and tone: the same grains
-delete from mart_slant_cells c using affected_days d
-where c.grain = 'day' and c.topic = '*' and c.outlet_id = d.outlet_id and c.period = d.day;
+delete from mart_slant_cells c using affected_cells a
+where c.grain = a.grain and c.outlet_id = a.outlet_id and c.period = a.period and c.topic = a.topic;
 
 insert into mart_slant_cells
-select 'day', a.day, a.oid, '*', count(*),
+select a.grain, a.period, a.oid, a.topic, count(*),
        sum(a.slant_left), sum(a.slant_center), sum(a.slant_right),
        sum(a.slant_left * a.slant_left), sum(a.slant_center * a.slant_center),
        sum(a.slant_right * a.slant_right),
@@ -119,62 +102,22 @@ select 'day', a.day, a.oid, '*', count(*),
        sum(a.tone_score), sum(a.tone_score * a.tone_score),
        count(*) filter (where a.tone = 'positive'), count(*) filter (where a.tone = 'neutral'),
        count(*) filter (where a.tone = 'negative')
-from day_articles a
+from cell_articles a
 group by all;
 
-delete from mart_slant_cells c using affected_weeks w
-where c.grain = 'week' and c.topic = '*' and c.outlet_id = w.outlet_id and c.period = w.week;
-
 insert into mart_slant_cells
-select 'week', cast(date_trunc('week', c.period) as date), c.outlet_id, '*', sum(c.n_articles),
+select r.grain, cast(date_trunc(r.grain, c.period) as date), c.outlet_id, '*', sum(c.n_articles),
        sum(c.sum_left), sum(c.sum_center), sum(c.sum_right), sum(c.sum_left2), sum(c.sum_center2),
        sum(c.sum_right2), sum(c.sum_score), sum(c.sum_score2), sum(c.n_left), sum(c.n_center),
        sum(c.n_right), sum(c.sum_tone), sum(c.sum_tone2), sum(c.n_positive), sum(c.n_neutral),
        sum(c.n_negative)
 from mart_slant_cells c
-semi join affected_weeks w on c.outlet_id = w.outlet_id and cast(date_trunc('week', c.period) as date) = w.week
+cross join rollups r
+semi join affected_cells a
+    on a.grain = r.grain and a.outlet_id = c.outlet_id and a.topic = '*'
+   and a.period = cast(date_trunc(r.grain, c.period) as date)
 where c.grain = 'day' and c.topic = '*'
 group by all;
-
-delete from mart_slant_cells c using affected_months m
-where c.grain = 'month' and c.topic = '*' and c.outlet_id = m.outlet_id and c.period = m.month;
-
-insert into mart_slant_cells
-select 'month', cast(date_trunc('month', c.period) as date), c.outlet_id, '*', sum(c.n_articles),
-       sum(c.sum_left), sum(c.sum_center), sum(c.sum_right), sum(c.sum_left2), sum(c.sum_center2),
-       sum(c.sum_right2), sum(c.sum_score), sum(c.sum_score2), sum(c.n_left), sum(c.n_center),
-       sum(c.n_right), sum(c.sum_tone), sum(c.sum_tone2), sum(c.n_positive), sum(c.n_neutral),
-       sum(c.n_negative)
-from mart_slant_cells c
-semi join affected_months m
-    on c.outlet_id = m.outlet_id and cast(date_trunc('month', c.period) as date) = m.month
-where c.grain = 'day' and c.topic = '*'
-group by all;
-
-delete from mart_slant_cells c using affected_topic_months m
-where c.grain = 'month' and c.topic = m.topic and c.outlet_id = m.outlet_id and c.period = m.month;
-
-insert into mart_slant_cells
-select 'month', a.month, coalesce(a.outlet_id, 'unknown'), a.topic, count(*),
-       sum(a.slant_left), sum(a.slant_center), sum(a.slant_right),
-       sum(a.slant_left * a.slant_left), sum(a.slant_center * a.slant_center),
-       sum(a.slant_right * a.slant_right),
-       sum(a.slant_right - a.slant_left), sum((a.slant_right - a.slant_left) * (a.slant_right - a.slant_left)),
-       count(*) filter (where a.slant = 'left'), count(*) filter (where a.slant = 'center'),
-       count(*) filter (where a.slant = 'right'),
-       sum(a.tone_score), sum(a.tone_score * a.tone_score),
-       count(*) filter (where a.tone = 'positive'), count(*) filter (where a.tone = 'neutral'),
-       count(*) filter (where a.tone = 'negative')
-from mart_articles a
-semi join affected_topic_months m
-    on coalesce(a.outlet_id, 'unknown') = m.outlet_id and a.month = m.month and a.topic = m.topic
-group by all;
-
-delete from mart_slant_cells c using affected_outlets o
-where c.grain = 'all' and c.topic = '*' and c.outlet_id = o.outlet_id;
-
-delete from mart_slant_cells c using affected_outlet_topics o
-where c.grain = 'all' and c.topic = o.topic and c.outlet_id = o.outlet_id;
 
 insert into mart_slant_cells
 select 'all', date '1970-01-01', c.outlet_id, c.topic, sum(c.n_articles),
@@ -183,10 +126,6 @@ select 'all', date '1970-01-01', c.outlet_id, c.topic, sum(c.n_articles),
        sum(c.n_right), sum(c.sum_tone), sum(c.sum_tone2), sum(c.n_positive), sum(c.n_neutral),
        sum(c.n_negative)
 from mart_slant_cells c
+semi join affected_cells a on a.grain = 'all' and a.outlet_id = c.outlet_id and a.topic = c.topic
 where c.grain = 'month'
-  and (
-      (c.topic = '*' and c.outlet_id in (select outlet_id from affected_outlets))
-      or (c.topic <> '*' and exists (
-          select 1 from affected_outlet_topics o where o.outlet_id = c.outlet_id and o.topic = c.topic))
-  )
 group by all;
