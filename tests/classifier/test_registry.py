@@ -118,6 +118,7 @@ def test_a_kind_that_does_not_load_cannot_be_promoted(tmp_path: Path) -> None:
     folder = tmp_path / "transformer-20250101-abcdef12"
     folder.mkdir()
     (folder / "card.json").write_text(json.dumps({"version": folder.name, "kind": "transformer-test"}))
+    (folder / "weights.bin").write_bytes(b"\0" * 16)  # a version without weight files is refused earlier
     with pytest.raises(
         registry.RegistryError,
         match="cannot promote .*of kind 'transformer-test', which this framewatch cannot load",
