@@ -38,6 +38,9 @@ def test_models_and_classify(small_model_dir: tuple[Path, str], tmp_path: Path) 
     assert result.exit_code == 0 and registry.promoted_version(root) == version
     listed = runner.invoke(app, ["models", "list", "--models-dir", str(root)])
     assert listed.exit_code == 0 and version[:20] in listed.output
+    loaded = runner.invoke(app, ["models", "list", "--load", "--models-dir", str(root)])
+    assert loaded.exit_code == 0, loaded.output  # --load imported a module that had moved (issue 22)
+    assert "loads" in loaded.output
     text = "Police arrested two men after a robbery. The court will hear the case next week."
     args = ["--models-dir", str(root), "--title", "Robbery"]
     scored = runner.invoke(app, ["classify", *args], input=text)
