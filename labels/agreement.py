@@ -40,7 +40,9 @@ class PairConfusion:
     def agreement(self, variable: str) -> float | None:
         counts = self.confusion.get(variable)
         total = sum(counts.values()) if counts else 0
-        return None if not total else sum(n for (x, y), n in counts.items() if x == y) / total
+        if counts is None or not total:
+            return None
+        return sum(n for (x, y), n in counts.items() if x == y) / total
 
 
 @dataclass

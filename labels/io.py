@@ -176,7 +176,8 @@ def read_jsonl(path: Path) -> list[RawLabel]:
             if not isinstance(rec, dict):
                 problems.append(f"line {n}: expected a JSON object, got {type(rec).__name__}")
                 continue
-            labels = rec.get("labels") if isinstance(rec.get("labels"), dict) else rec
+            nested = rec.get("labels")
+            labels = nested if isinstance(nested, dict) else rec
             out.append(
                 RawLabel(
                     f"line {n}",

@@ -240,6 +240,7 @@ def draw(
             for p in plan.test
         ],
     )
+    annotators: list[str | None] = [*assign] or [None]  # None: the batch is not assigned to anyone
     rows = [
         {
             "batch_id": batch_id,
@@ -252,7 +253,7 @@ def draw(
             "created_at": stamp,
         }
         for i, p in enumerate([*plan.test, *plan.batch])
-        for who in (list(assign) or [None])
+        for who in annotators
     ]
     labels_store.append_samples(con, rows)
     return batch_id, plan

@@ -59,10 +59,10 @@ def paragraphs(text: str, evidence: Any) -> list[list[Segment]]:
                 spans.append((start, start + len(sentence), tuple(labels)))
         spans.sort()
         segments, pos = [], 0
-        for start, end, labels in spans:
+        for start, end, span_labels in spans:
             if start > pos:
                 segments.append(Segment(para[pos:start]))
-            segments.append(Segment(para[start:end], labels))
+            segments.append(Segment(para[start:end], span_labels))
             pos = end
         if pos < len(para):
             segments.append(Segment(para[pos:]))
