@@ -25,7 +25,7 @@ NEAR_DUP_DAYS = 30
 
 # No retries: a batch's failures are per-page answers already; a lost worker costs its pages this run,
 # and the next run fetches them again (they are not stored).
-extract_task = task(extract_batch, name="extract-batch", cache_policy=NO_CACHE, persist_result=False)
+extract_task = task(name="extract-batch", cache_policy=NO_CACHE, persist_result=False)(extract_batch)
 
 
 def _collect_feeds(

@@ -63,6 +63,8 @@ class DemoSite:
     @property
     def base(self) -> str:
         host, port = self._server.server_address[:2]
+        if isinstance(host, bytes):  # AF_UNIX addresses only; ours is AF_INET
+            host = host.decode()
         return f"http://{host}:{port}"
 
     def __enter__(self) -> DemoSite:

@@ -32,7 +32,8 @@ def vega_bundle(cache_dir: Path | None = None) -> Markup:
     import vl_convert as vlc
 
     version = alt.SCHEMA_VERSION.rsplit(".", 1)[0]  # 'v6.4.1' -> 'v6.4'
-    name = f"vega-bundle-{version}-vl-convert-{vlc.__version__}.js"
+    vlc_version: str = vlc.__version__  # type: ignore[attr-defined]  # the stub omits __version__
+    name = f"vega-bundle-{version}-vl-convert-{vlc_version}.js"
     cached = None if cache_dir is None else Path(cache_dir) / name
     try:
         text = "" if cached is None else cached.read_text(encoding="utf-8")
@@ -40,8 +41,9 @@ def vega_bundle(cache_dir: Path | None = None) -> Markup:
         text = ""
     if "vegaEmbed" in text:
         return _script_text(text)
-    log.info("bundling Vega-Lite %s with vl-convert %s", version, vlc.__version__)
-    text = vlc.javascript_bundle(vl_version=version)
+    log.info("bundling Vega-Lite %s with vl-convert %s", version, vlc_version)
+    # the stub makes `snippet` required; at runtime it defaults to None (the globals snippet)
+    text = vlc.javascript_bundle(vl_version=version)  # type: ignore[call-arg]
     if cached is not None:
         try:
             cached.parent.mkdir(parents=True, exist_ok=True)

@@ -73,6 +73,11 @@ def lift_bound(p: str, n: str, q: str, m: str, upper: bool) -> str:
     return f"min({ratio} * exp(-{Z90} * {se}), ({p}) / ({q}))"
 
 
+def _as(name: str) -> dict[str, Any]:
+    """The `as` keyword of a Vega-Lite window field (a Python keyword, so it goes in through **)."""
+    return {"as": name}
+
+
 def _js(text: str) -> str:
     """A Python string as a Vega expression string literal."""
     return json.dumps(text)
@@ -247,7 +252,7 @@ def frames_over_time(top_frames: list[str], window: tuple[str, str], model_error
         )
         # a new line segment after every missing week (a line across a gap would invent the weeks between)
         .transform_window(
-            window=[alt.WindowFieldDef(op="lag", field="week", **{"as": "prev_week"})],
+            window=[alt.WindowFieldDef(op="lag", field="week", **_as("prev_week"))],
             groupby=["frame", "lean"],
             sort=[alt.SortField(field="week")],
         )
@@ -256,7 +261,7 @@ def frames_over_time(top_frames: list[str], window: tuple[str, str], model_error
             "toDate(datum.week) - toDate(datum.prev_week) > 8 * 86400000 ? 1 : 0"
         )
         .transform_window(
-            window=[alt.WindowFieldDef(op="sum", field="gap", **{"as": "segment"})],
+            window=[alt.WindowFieldDef(op="sum", field="gap", **_as("segment"))],
             groupby=["frame", "lean"],
             sort=[alt.SortField(field="week")],
         )

@@ -85,8 +85,8 @@ def detect_encoding(body: bytes, content_type: str | None = None) -> tuple[str, 
     declared: list[tuple[str | None, str]] = []
     if content_type and (match := _HEADER_CHARSET.search(content_type)):
         declared.append((_known(match.group(1)), "header"))
-    if match := _META_CHARSET.search(body[:4096]):
-        declared.append((_known(match.group(1).decode("ascii", "ignore")), "meta"))
+    if meta := _META_CHARSET.search(body[:4096]):
+        declared.append((_known(meta.group(1).decode("ascii", "ignore")), "meta"))
     sample = body[:200_000]
     for encoding, how in declared:
         if encoding and _agrees(sample, encoding):

@@ -289,7 +289,7 @@ def _round_robin(todo: Iterable[tuple[Feed, FeedItem]]) -> list[tuple[Feed, Feed
     for pair in todo:
         by_host[host_of(pair[1].url)].append(pair)
     queues = list(by_host.values())
-    ordered = []
+    ordered: list[tuple[Feed, FeedItem]] = []
     while queues:
         ordered.extend(q.popleft() for q in queues)
         queues = [q for q in queues if q]

@@ -69,6 +69,7 @@ def extract_article(html: str, url: str) -> Extracted:
         raise ExtractionError("extractor_failed", f"{url}: {exc!r}") from exc
     if doc is None:
         raise ExtractionError("no_text", f"{url}: the extractor found no article body")
+    assert not isinstance(doc, dict)  # a dict only with as_dict=True (deprecated, not passed)
     text = (doc.text or "").strip()
     if len(text) < MIN_TEXT_CHARS:
         raise ExtractionError(

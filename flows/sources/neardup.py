@@ -42,7 +42,7 @@ def signature(text: str, cfg: MinHashConfig) -> np.ndarray | None:
     grams = shingles(text, cfg.shingle_words)
     if not grams:
         return None
-    mh = MinHash(num_perm=cfg.num_perm, seed=cfg.seed, scheme=cfg.scheme)  # type: ignore[arg-type]
+    mh = MinHash(num_perm=cfg.num_perm, seed=cfg.seed, scheme=cfg.scheme)
     mh.update_batch(list(grams))
     return np.asarray(mh.hashvalues, dtype=np.uint64)
 

@@ -138,6 +138,7 @@ def parse_published(value: Any, today: date | None = None) -> date | None:
     if not isinstance(value, str):
         raise RecordError("bad_date", f"published must be a date string, got {_type_name(value)}")
     text = value.strip()
+    day: date | None
     try:
         if _EPOCH.match(text):
             day = _from_epoch(float(text), value)

@@ -129,7 +129,7 @@ def _typed(data: dict[str, Any], key: str, kind: type, where: str, slug: Any) ->
     value = data.get(key)
     if value is None or isinstance(value, kind):
         return value
-    names = {str: "a string", list: "a list of URLs"}
+    names: dict[type, str] = {str: "a string", list: "a list of URLs"}
     raise SourceError(
         f"{where}: outlet {slug!r}: `{key}` must be {names.get(kind, kind.__name__)}, "
         f"not {type(value).__name__} ({value!r:.60})"
@@ -149,6 +149,7 @@ def outlet_from_dict(data: Any, where: str) -> Outlet:
     for key in ("slug", "name", "domain"):
         if not data.get(key):
             raise SourceError(f"{where}: outlet entry lacks `{key}`: {data!r:.200}")
+    assert isinstance(slug, str)  # checked above: a string, not empty
     if not _SLUG.match(slug) or ".." in slug:
         raise SourceError(
             f"{where}: outlet slug {slug!r} is not a plain id: use lower-case letters, digits, '.', '-' and "
