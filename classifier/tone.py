@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from functools import cached_property
+from typing import Protocol
 
 from labels.codebook import load_codebook
 
@@ -31,11 +32,17 @@ def tone_label(score: float) -> str:
     return NEUTRAL
 
 
+class _Sentiment(Protocol):
+    """What we use of vaderSentiment's SentimentIntensityAnalyzer (the package has no type hints)."""
+
+    def polarity_scores(self, text: str) -> dict[str, float]: ...
+
+
 class ToneScorer:
     """Scores tone from sentences. The VADER lexicon is loaded on first use, not on construction."""
 
     @cached_property
-    def _analyzer(self):  # noqa: ANN202 - vaderSentiment has no type hints
+    def _analyzer(self) -> _Sentiment:
         from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
         book = load_codebook()

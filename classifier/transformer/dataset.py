@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 from datasets import ClassLabel, Dataset, Features, List, Value
 from datasets.utils.logging import disable_progress_bar, enable_progress_bar, is_progress_bar_enabled
+from tokenizers import Tokenizer
 
 from classifier.data import texts_of
 from classifier.transformer.chunking import Chunk, ChunkedDocs, chunk_texts
@@ -59,7 +60,7 @@ def article_dataset(df: pd.DataFrame, book: Codebook | None = None) -> Dataset:
 
 def tokenize_windows(
     ds: Dataset,
-    tokenizer: object,
+    tokenizer: Tokenizer,
     *,
     max_length: int,
     max_chunks: int,

@@ -11,12 +11,16 @@ import hashlib
 import json
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from classifier.transformer.encoder import Embedded, Encoder, embed
 from classifier.transformer.shards import cached_shards
+
+if TYPE_CHECKING:  # datasets is imported with the windows, not with this module
+    from datasets import Dataset
 
 logger = logging.getLogger(__name__)
 
@@ -47,7 +51,7 @@ def model_fingerprint(model_dir: Path) -> str:
 
 
 def encode_windows(
-    windows: object,
+    windows: Dataset,
     encoder: Encoder,
     *,
     max_tokens: int = 8192,

@@ -138,7 +138,7 @@ def fit_tower(
 
     device = device_of(config)
     torch.manual_seed(config.seed)
-    model = TowerModel(split, copy.deepcopy(split.stacks[BASE]), copy.deepcopy(init_head)).to(device)
+    model = TowerModel(split, copy.deepcopy(split.stack(BASE)), copy.deepcopy(init_head)).to(device)
     split.to(device)
     for p in model.parameters():
         p.requires_grad_(True)

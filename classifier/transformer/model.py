@@ -7,6 +7,7 @@ evidence sentences are ranked. Inference runs in NumPy from the saved weights (n
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 import torch
@@ -14,13 +15,14 @@ from torch import nn
 
 
 class GradReverse(torch.autograd.Function):
+    # ctx: torch's per-call context, which carries whatever forward stores on it for backward (Any)
     @staticmethod
-    def forward(ctx, x: torch.Tensor, weight: float) -> torch.Tensor:  # noqa: ANN001
+    def forward(ctx: Any, x: torch.Tensor, weight: float) -> torch.Tensor:
         ctx.weight = weight
         return x.view_as(x)
 
     @staticmethod
-    def backward(ctx, grad: torch.Tensor) -> tuple[torch.Tensor, None]:  # noqa: ANN001
+    def backward(ctx: Any, grad: torch.Tensor) -> tuple[torch.Tensor, None]:
         return -ctx.weight * grad, None
 
 

@@ -10,14 +10,20 @@ and a resumed or repeated run reads them back. Stored flat: ``states`` (tokens, 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from classifier.transformer.chunking import length_batches, pad_batch
+from classifier.transformer.chunking import ChunkedDocs, length_batches, pad_batch
 from classifier.transformer.shards import cached_shards
+
+if TYPE_CHECKING:  # torch and datasets are imported when states are computed, not with this module
+    from datasets import Dataset
+
+    from classifier.transformer.towers import SplitEncoder
 
 logger = logging.getLogger(__name__)
 
@@ -41,7 +47,7 @@ class ChunkStates:
     def dim(self) -> int:
         return int(self.states.shape[1])
 
-    def chunks_of(self, docs: Sequence[int]) -> list[np.ndarray]:
+    def chunks_of(self, docs: Iterable[int]) -> list[np.ndarray]:
         return [self.by_doc[d] if d < len(self.by_doc) else np.zeros(0, dtype=np.int64) for d in docs]
 
     def padded(self, chunk_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -57,14 +63,13 @@ class ChunkStates:
 
 
 def compute_bottom_states(
-    split_encoder: object,
-    docs: object,
+    split_encoder: SplitEncoder,
+    docs: ChunkedDocs,
     max_tokens: int = 8192,
     bf16: bool = False,
     device: str = "cpu",
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(flat fp16 states, lengths, doc_index) of the frozen bottom for every chunk of ``docs``
-    (ChunkedDocs)."""
+    """(flat fp16 states, lengths, doc_index) of the frozen bottom for every chunk of ``docs``."""
     import torch
 
     lengths = np.array([len(c.input_ids) for c in docs.chunks], dtype=np.int64)
@@ -77,15 +82,15 @@ def compute_bottom_states(
             states = split_encoder.bottom_states(
                 torch.from_numpy(ids).to(device), torch.from_numpy(mask).to(device)
             )
-        states = states.float().cpu().numpy()
+        batch = states.float().cpu().numpy()
         for row, i in enumerate(idx):
-            out[offsets[i] : offsets[i + 1]] = states[row, : lengths[i]]
+            out[offsets[i] : offsets[i + 1]] = batch[row, : lengths[i]]
     return out, lengths, docs.doc_index()
 
 
 def encode_states(
-    windows: object,
-    split_encoder: object,
+    windows: Dataset,
+    split_encoder: SplitEncoder,
     *,
     max_tokens: int = 8192,
     bf16: bool = False,

@@ -16,9 +16,13 @@ import copy
 import logging
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import torch
 from torch import nn
+
+if TYPE_CHECKING:
+    from transformers import PreTrainedConfig, PreTrainedModel
 
 logger = logging.getLogger(__name__)
 
@@ -37,7 +41,7 @@ def encoder_layers(model: nn.Module) -> nn.ModuleList:
 
 
 def run_layers(
-    layers: nn.ModuleList, config: object, states: torch.Tensor, attention_mask: torch.Tensor
+    layers: nn.ModuleList, config: PreTrainedConfig, states: torch.Tensor, attention_mask: torch.Tensor
 ) -> torch.Tensor:
     """Token states after ``layers`` (BERT-style layers of a model with ``config``); 2-D 0/1
     ``attention_mask``."""
@@ -58,7 +62,9 @@ class SplitEncoder(nn.Module):
     ``forward`` returns the last token states of every distinct tower, in ``self.tower_names`` order.
     """
 
-    def __init__(self, base: nn.Module, finetune_layers: int, finetuned_tasks: Sequence[str] = TASKS) -> None:
+    def __init__(
+        self, base: PreTrainedModel, finetune_layers: int, finetuned_tasks: Sequence[str] = TASKS
+    ) -> None:
         super().__init__()
         layers = encoder_layers(base) if finetune_layers > 0 else None
         n = len(layers) if layers is not None else 0
@@ -68,7 +74,7 @@ class SplitEncoder(nn.Module):
         self.finetune_layers = finetune_layers
         top = nn.ModuleList(list(layers[n - finetune_layers :])) if layers is not None else nn.ModuleList()
         if layers is not None:
-            base.encoder.layer = nn.ModuleList(list(layers[: n - finetune_layers]))
+            base.get_submodule("encoder").layer = nn.ModuleList(list(layers[: n - finetune_layers]))
         self.bottom = base
         stacks = {BASE: top}
         for task in finetuned_tasks if finetune_layers > 0 else ():
@@ -88,8 +94,14 @@ class SplitEncoder(nn.Module):
     def bottom_states(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
         return self.bottom(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
 
+    def stack(self, tower: str) -> nn.ModuleList:
+        """The top layers of ``tower``."""
+        layers = self.stacks[tower]
+        assert isinstance(layers, nn.ModuleList)  # __init__ puts only ModuleLists in self.stacks
+        return layers
+
     def top(self, tower: str, states: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
-        return run_layers(self.stacks[tower], self.config, states, attention_mask)
+        return run_layers(self.stack(tower), self.config, states, attention_mask)
 
     def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> tuple[torch.Tensor, ...]:
         states = self.bottom_states(input_ids, attention_mask)
