@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from pathlib import Path
+from types import TracebackType
 from typing import Annotated, Any
 
 import typer
@@ -307,7 +309,7 @@ class _steps:
         self.bar = progress_bar(enabled)
         self.total = total
 
-    def __enter__(self) -> Any:
+    def __enter__(self) -> Callable[[str], None]:
         self.bar.__enter__()
         task = self.bar.add_task("evaluating", total=self.total)
 
@@ -316,8 +318,13 @@ class _steps:
 
         return step
 
-    def __exit__(self, *exc: object) -> None:
-        self.bar.__exit__(*exc)
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.bar.__exit__(exc_type, exc, tb)
 
 
 app = typer.Typer(help="Evaluate models.", no_args_is_help=False)

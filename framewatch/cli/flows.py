@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
@@ -29,10 +29,16 @@ from framewatch.cli.options import (
 )
 from framewatch.cli.renamed import under_old_name
 
+if TYPE_CHECKING:
+    from flows.outcome import RunOutcome
+    from flows.params import RunnerParams
+
+T = TypeVar("T")
+
 app = typer.Typer(help="Collect, score and store articles.", no_args_is_help=True)
 
 
-def runner_params(runner: Runner, address: str | None, workers: int) -> Any:
+def runner_params(runner: Runner, address: str | None, workers: int) -> RunnerParams:
     from flows.params import RunnerParams
 
     if address and runner is not Runner.dask:
@@ -71,7 +77,7 @@ def _model_loads(model: str | None) -> None:
         fail(f"{exc}; nothing was collected or scored")
 
 
-def _run_or_fail(run: Callable[[], Any], api_ready: Callable[[], None] | None = None) -> Any:
+def _run_or_fail(run: Callable[[], T], api_ready: Callable[[], None] | None = None) -> T:
     """Run a flow, once the API answers (`api_ready` waits for it); the errors a person can act on
     (another run took the lock meanwhile, a bad sources file, a broken model) end in one line."""
     from flows.preflight import ACTIONABLE
@@ -92,7 +98,7 @@ def _run_or_fail(run: Callable[[], Any], api_ready: Callable[[], None] | None = 
         )
 
 
-def _print_outcome(db_path: Path, outcome: dict[str, Any]) -> None:
+def _print_outcome(db_path: Path, outcome: RunOutcome) -> None:
     from warehouse.db import connect
     from warehouse.queries import in_sample_note, outlet_comparison
 
@@ -275,7 +281,7 @@ def serve_schedules(
         console.print("stopped serving")
 
 
-def _print_run(name: str, outcome: dict[str, Any]) -> None:
+def _print_run(name: str, outcome: RunOutcome) -> None:
     counts = ", ".join(f"{k}={v}" for k, v in outcome["counts"].items())
     console.print(styled((f"{name} run {outcome['run_id']}", "bold"), f": {counts}"))
     if outcome["errors"]:
@@ -299,7 +305,7 @@ def _run_part(
     """Run `flow`, one of monitor's parts, on the chosen runner (a Dask cluster starts while the API does)."""
     from flows.cluster import cluster_for, on_runner
 
-    def run() -> Any:
+    def run() -> RunOutcome:
         with cluster_for(runner_params(runner, address, workers)) as run_on:
             api_ready()
             return on_runner(flow, run_on)(str(db_path), params, run_on)

@@ -382,9 +382,9 @@ def adjudicate(
         )
     for c in conflicts:
         console.print(styled(("conflict", "yellow"), f" {c.article_id}: {'; '.join(c.reasons)}"))
-        for who, lab in sorted(c.labels.items()):
+        for annotator, lab in sorted(c.labels.items()):
             console.print(
-                f"    {who}: {', '.join(lab['frames'])} | primary {lab['primary_frame']} | "
+                f"    {annotator}: {', '.join(lab['frames'])} | primary {lab['primary_frame']} | "
                 f"{lab['slant']} | {lab['tone']}"
             )
         console.print(

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from flows.analysis.story_view import coverage_by_lean, joined, side_by_side
+from flows.analysis.story_view import SideBySide, coverage_by_lean, joined, side_by_side
 from flows.reporting.wording import emphasised, share_gap, slant_line
 from framewatch.cli.console import console, fail, print_table
 from framewatch.cli.options import DbOption, Panel, at_least, resolve_db
@@ -139,7 +139,7 @@ def _line(text: str, style: str | None = None) -> None:
     console.print(text, style=style, markup=False, highlight=False, soft_wrap=True)
 
 
-def _print_view(v) -> None:
+def _print_view(v: SideBySide) -> None:
     what = "Thread" if v.kind == "thread" else "Story"
     _line(f"{what} {v.id}: {_short(v.headline, 120)}", "bold")
     if v.asked != v.id:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -98,7 +98,7 @@ def train_transformer_command(
     from classifier.transformer.train import train_transformer
 
     settings, tsettings = ClassifierSettings(), TransformerSettings()
-    overrides = {
+    overrides: dict[str, Any] = {  # names and values checked by parse_sets and TransformerConfig
         k: v
         for k, v in {
             "base_model": base_model or settings.base_model,
