@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import duckdb
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
@@ -59,7 +60,11 @@ def _collect_feeds(
 
 
 def store_new(
-    con: Any, rows: list[dict[str, Any]], links: list[dict[str, Any]], run_id: str, counts: dict[str, Any]
+    con: duckdb.DuckDBPyConnection,
+    rows: list[dict[str, Any]],
+    links: list[dict[str, Any]],
+    run_id: str,
+    counts: dict[str, Any],
 ) -> list[str]:
     """Drop exact duplicates, link near-duplicates (kept), insert what is new; returns the new ids."""
     if not rows and not links:  # a quiet run: no index to build

@@ -8,12 +8,15 @@ import logging
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flows.demo_site import DemoSite
 from flows.outcome import RunOutcome
 from flows.sources.registry import Outlet
 from flows.sources.settings import FetchSettings
+
+if TYPE_CHECKING:
+    from flows.params import RunnerParams
 
 log = logging.getLogger(__name__)
 
@@ -120,7 +123,7 @@ def run_demo(
     db_path: Path,
     home: Path,
     port: int = DEMO_PORT,
-    runner: Any = None,
+    runner: RunnerParams | None = None,
     ready: Callable[[], None] | None = None,
 ) -> RunOutcome:
     """Serve the demo corpus and run the monitor flow over it; `ready` (when given) is called just before

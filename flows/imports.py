@@ -7,6 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import duckdb
+
 from classifier.settings import ClassifierSettings
 from flows.params import CollectParams
 from flows.settings import FlowSettings
@@ -16,7 +18,7 @@ from flows.sources.records import RecordRules
 from warehouse import collection, load, topics_store
 
 
-def read_imports(con: Any, params: CollectParams, run_id: str) -> ImportBatch:
+def read_imports(con: duckdb.DuckDBPyConnection, params: CollectParams, run_id: str) -> ImportBatch:
     """Every record of the bulk files, validated; what is refused is recorded per file and line, and
     records already stored with another text are refused too (stored articles are never overwritten).
     Each record's outlet is matched to the registry (name, lean prior); an unknown one gets its own row."""
@@ -30,7 +32,7 @@ def read_imports(con: Any, params: CollectParams, run_id: str) -> ImportBatch:
     return batch
 
 
-def _match_outlets(con: Any, params: CollectParams, rows: list[dict[str, Any]]) -> None:
+def _match_outlets(con: duckdb.DuckDBPyConnection, params: CollectParams, rows: list[dict[str, Any]]) -> None:
     if not rows:
         return
     sources = Path(params.sources_path) if params.sources_path else FlowSettings().sources
@@ -46,7 +48,9 @@ def _match_outlets(con: Any, params: CollectParams, rows: list[dict[str, Any]]) 
     load.insert_new_outlets(con, list(resolver.new.values()))  # an outlet already stored keeps its name
 
 
-def store_imported_topics(con: Any, rows: list[dict[str, Any]], added: list[str]) -> None:
+def store_imported_topics(
+    con: duckdb.DuckDBPyConnection, rows: list[dict[str, Any]], added: list[str]
+) -> None:
     """The imported records' own `topic` fields (they win over the taxonomy's guess in the marts)."""
     fresh = set(added)
     topics = [

@@ -7,8 +7,6 @@ to the cluster and only their results come back here to be written."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from prefect import flow, get_run_logger
 from prefect.runtime import flow_run
 
@@ -19,7 +17,7 @@ from flows.outcome import RunOutcome
 from flows.params import CollectParams, ReportParams, RetrainParams, RunnerParams, ScoreParams
 from flows.report import report_flow
 from flows.report_state import report_due, snapshot_target
-from flows.runs import recorded_run, writer
+from flows.runs import RunRecord, recorded_run, writer
 from flows.score import score_flow
 from warehouse import labels_store, load
 
@@ -33,7 +31,7 @@ def _retrain_due(db_path: str, params: RetrainParams) -> int | None:
     return n if n >= params.min_new_gold else None
 
 
-def _retrain(db_path: str, params: RetrainParams, run: Any) -> None:
+def _retrain(db_path: str, params: RetrainParams, run: RunRecord) -> None:
     """A retraining turn inside monitor. Its failure (too few test labels, say) is recorded in its own run
     and in monitor's failures, and the monitoring run still reports what it collected and scored."""
     from flows.retrain import retrain_flow
@@ -103,7 +101,9 @@ def monitor_flow(
 import_flow = monitor_flow.with_options(name="import")
 
 
-def _score_or_skip(db_path: str, params: ScoreParams, runner: Any, run: Any) -> RunOutcome | None:
+def _score_or_skip(
+    db_path: str, params: ScoreParams, runner: RunnerParams, run: RunRecord
+) -> RunOutcome | None:
     """The score flow, unless no stored article waits for the model (then no flow run is started)."""
     version = params.model_version or registry.promoted_version()
     with writer(db_path) as con:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import duckdb
 
@@ -23,7 +22,7 @@ def snapshot_target(db_path: str, params: ReportParams) -> Path:
     return Path(params.snapshot_dir) if params.snapshot_dir else snapshot_path(db_path)
 
 
-def report_key(con: Any, topics_version: str, today: date | None = None) -> str:
+def report_key(con: duckdb.DuckDBPyConnection, topics_version: str, today: date | None = None) -> str:
     """What a report is made of: the warehouse state it reads (warehouse.state), the topic taxonomy
     version and the current week (a new week brings a new shift check). Equal keys: the same report."""
     week = week_of(today or date.today())

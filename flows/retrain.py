@@ -33,6 +33,8 @@ from labels.codebook import load_codebook
 from labels.retrain import (
     GOLD_FILE,
     Decision,
+    EvalScore,
+    PairedTest,
     RetrainConfig,
     check_requirements,
     evaluate,
@@ -118,9 +120,9 @@ def _decide(
     frame_files: list[Path],
     slant_files: list[Path],
     config: RetrainConfig,
-    champion: Any,
-    challenger: Any,
-    paired: Any,
+    champion: EvalScore | None,
+    challenger: EvalScore,
+    paired: PairedTest | None,
     models: Path,
     data: Path,
 ) -> Decision:

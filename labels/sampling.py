@@ -10,10 +10,13 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
+
+if TYPE_CHECKING:
+    import duckdb
 
 log = logging.getLogger(__name__)
 
@@ -222,7 +225,10 @@ def plan_sample(
 
 
 def draw(
-    con: Any, config: SampleConfig, assign: Sequence[str] = (), batch_id: str | None = None
+    con: duckdb.DuckDBPyConnection,
+    config: SampleConfig,
+    assign: Sequence[str] = (),
+    batch_id: str | None = None,
 ) -> tuple[str, SamplePlan]:
     """Plan a batch from the warehouse and store it: freeze the test set if none exists, queue the test
     set and the batch (for everyone, or once for each name in `assign`). Returns (batch_id, plan)."""

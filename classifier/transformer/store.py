@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 from safetensors.numpy import load_file, save_file
 from safetensors.torch import save_file as save_torch
+from tokenizers import Tokenizer
 
 from classifier.registry import staged_version
 from classifier.transformer.chunking import TOKENIZER_FILE, load_tokenizer
@@ -118,7 +119,7 @@ class TransformerModel:
     frame_names: list[str]
     slant_labels: list[str]
     prep: Preprocessing
-    tokenizer: Any
+    tokenizer: Tokenizer
 
     @property
     def version(self) -> str:
