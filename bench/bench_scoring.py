@@ -142,7 +142,7 @@ def main(argv: list[str]) -> int:
     from classifier.hardware import cpu_report
     from classifier.settings import ClassifierSettings
     from classifier.transformer.embedding import StoryEmbedder, resolve_backend
-    from flows.analysis.stories import GroupingParams
+    from flows.analysis.stories.grouping import GroupingParams
     from flows.score import score_rows
     from warehouse.load import ArticleText
 

@@ -22,10 +22,10 @@ from pathlib import Path
 import pandas as pd
 
 from classifier.transformer.embedding import embed_articles, shared_embedder
-from flows.analysis.stories import group
-from flows.analysis.story_features import StoryDoc
-from flows.analysis.story_link import LinkModel
-from flows.analysis.threads import ThreadParams, headline, house_names, link_threads, profiles
+from flows.analysis.stories.features import StoryDoc
+from flows.analysis.stories.grouping import group
+from flows.analysis.stories.link import LinkModel
+from flows.analysis.stories.threads import ThreadParams, headline, house_names, link_threads, profiles
 
 
 def main() -> None:

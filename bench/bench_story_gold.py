@@ -1,13 +1,13 @@
 """Story grouping against gold events: the AllSides roundups (one event told by a left, a center and a right
 outlet; FRAMEWATCH_DATA_DIR/allsides_roundups.parquet), pairwise precision, recall (all same-event pairs and
-those within 21 days), F1 and adjusted Rand index, for the event-link model (flows/analysis/story_link.json)
+those within 21 days), F1 and adjusted Rand index, for the event-link model (flows/analysis/stories/link.json)
 beside the previous method (single link at cosine + names >= 0.60), both run here on the same articles.
 
 Split by time: roundups dated before --cut (Apr 22 - Jul 24, 2021) tune the model, the later ones (Jul 25 -
 Oct 18) are held out; every figure is printed for both. --fit refits the model on the tuning block and
-writes story_link.json. --slant N adds a full-text check: N articles (Apr-Aug 2018, the 12 largest outlets
-of allsides_slant) grouped by both methods, scored against pseudo-events (classifier/events.py: different
-outlets, 2 days, TF-IDF title+lead >= 0.35: a secondary check, not gold).
+writes flows/analysis/stories/link.json. --slant N adds a full-text check: N articles (Apr-Aug 2018,
+the 12 largest outlets of allsides_slant) grouped by both methods, scored against pseudo-events
+(classifier/events.py: different outlets, 2 days, TF-IDF title+lead >= 0.35: a secondary check, not gold).
 
     .venv/bin/python bench/bench_story_gold.py [--fit] [--slant 1200] [--cache DIR]
 """
@@ -23,11 +23,11 @@ import numpy as np
 import pandas as pd
 
 from classifier.transformer.embedding import embed_articles, shared_embedder
-from flows.analysis.stories import group
-from flows.analysis.story_features import StoryDoc
-from flows.analysis.story_gold import GoldSet, data_dir, pair_scores, roundups
-from flows.analysis.story_link import MODEL_FILE, LinkModel
-from flows.analysis.story_tuning import fit, reference_group
+from flows.analysis.stories.features import StoryDoc
+from flows.analysis.stories.gold import GoldSet, data_dir, pair_scores, roundups
+from flows.analysis.stories.grouping import group
+from flows.analysis.stories.link import MODEL_FILE, LinkModel
+from flows.analysis.stories.tuning import fit, reference_group
 
 CUT = date(2021, 7, 25)
 

@@ -26,7 +26,7 @@ import numpy as np
 import pyarrow as pa
 
 from classifier.transformer.embedding import DIM, MODEL_NAME
-from flows.analysis.stories import update_stories
+from flows.analysis.stories.grouping import update_stories
 from warehouse import load
 from warehouse.sqlfiles import sql
 
@@ -70,8 +70,8 @@ def _vectors(events: np.ndarray, rng: np.random.Generator) -> np.ndarray:
 
 
 def run(con: duckdb.DuckDBPyConnection, n_new: int, start_id: int, rng: np.random.Generator) -> None:
-    from flows.analysis.story_link import LinkModel
-    from flows.analysis.threads import ThreadParams
+    from flows.analysis.stories.link import LinkModel
+    from flows.analysis.stories.threads import ThreadParams
 
     model, threads = LinkModel.load(), ThreadParams()
     n_hist = con.execute("select count(*) from stories").fetchone()[0]
@@ -154,7 +154,7 @@ def _time_grouping(con: duckdb.DuckDBPyConnection, n_hist: int) -> None:
     ).fetchone()[0]
     print(f"stories: grouping {n_new:,} new articles (phases as the grouping logs them)")
     logging.basicConfig(level=logging.WARNING, format="  %(message)s")
-    logging.getLogger("flows.analysis.stories").setLevel(logging.INFO)
+    logging.getLogger("flows.analysis.stories.grouping").setLevel(logging.INFO)
     t0 = time.perf_counter()
     counts = update_stories(con)
     seconds = time.perf_counter() - t0

@@ -9,7 +9,7 @@ from prefect import flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact
 
 from flows.analysis.shifts import detect_shifts
-from flows.analysis.stories import update_stories
+from flows.analysis.stories.grouping import update_stories
 from flows.analysis.topics import assign_topics, load_taxonomy
 from flows.analysis.training_overlap import record_training_overlap
 from flows.outcome import RunOutcome

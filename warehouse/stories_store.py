@@ -1,7 +1,7 @@
 """The story tables (migrations 003 and 010): what story grouping reads (articles, their embeddings,
 existing assignments) and writes (embeddings, assignments, the per-story summary, threads of stories).
-The grouping itself sits above the warehouse (flows/analysis/stories.py, threads.py); the side-by-side
-reads are in warehouse/story_reads.py."""
+The grouping itself sits above the warehouse (flows/analysis/stories/: grouping.py, threads.py); the
+side-by-side reads are in warehouse/story_reads.py."""
 
 from __future__ import annotations
 

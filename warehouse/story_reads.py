@@ -1,7 +1,7 @@
 """Read stories and threads for people: what an id names, a story's or thread's articles side by side with
 each outlet's frame emphasis, the largest stories, blindspots and threads (warehouse/sql/story_*.sql over
 the story_coverage, story_outlet_frames and thread_outlet_frames marts). The reading is assembled above
-the warehouse (flows/analysis/story_view.py)."""
+the warehouse (flows/analysis/stories/view.py)."""
 
 from __future__ import annotations
 

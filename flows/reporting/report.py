@@ -19,7 +19,7 @@ from typing import Any
 import duckdb
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from flows.analysis.story_view import coverage_by_lean, side_by_side
+from flows.analysis.stories.view import coverage_by_lean, side_by_side
 from flows.reporting import wording
 from flows.reporting.assets import TEMPLATES, page_script, page_style, script_json, vega_bundle
 from warehouse.report_data import ReportOptions, gather

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from flows.analysis.story_view import SideBySide, coverage_by_lean, joined, side_by_side
+from flows.analysis.stories.view import SideBySide, coverage_by_lean, joined, side_by_side
 from flows.reporting.wording import emphasised, share_gap, slant_line
 from framewatch.cli.console import console, fail, print_table
 from framewatch.cli.options import DbOption, Panel, at_least, resolve_db
@@ -33,7 +33,7 @@ def stories(
     words, names and numbers, days apart), within 21 days; threads link the stories of one subject. Also
     lists the largest threads (headlined by their shared subject) and the blindspots (stories passing the
     size and cohesion bar that one side did not cover), each with why it counts."""
-    from flows.analysis.stories import update_stories
+    from flows.analysis.stories.grouping import update_stories
     from warehouse import story_reads
 
     limit = at_least("--limit", limit, 0)

@@ -12,9 +12,9 @@ import numpy as np
 import pytest
 
 from classifier.transformer.embedding import embed_articles, shared_embedder
-from flows.analysis.stories import group
-from flows.analysis.story_gold import ROUNDUPS, data_dir, pair_scores, roundups
-from flows.analysis.story_tuning import reference_group
+from flows.analysis.stories.gold import ROUNDUPS, data_dir, pair_scores, roundups
+from flows.analysis.stories.grouping import group
+from flows.analysis.stories.tuning import reference_group
 
 FIRST = date(2021, 9, 15)
 

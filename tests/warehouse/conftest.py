@@ -21,7 +21,7 @@ def _seeds() -> Path | None:
 @pytest.fixture(scope="session")
 def corpus_db(tmp_path_factory) -> Path:
     """The demo corpus with writer-intended predictions; stories grouped with the local MiniLM model."""
-    from flows.analysis.stories import update_stories
+    from flows.analysis.stories.grouping import update_stories
     from warehouse.db import connect
 
     path = build_corpus_db(tmp_path_factory.mktemp("corpus") / "corpus.duckdb", _seeds())
@@ -71,7 +71,7 @@ STRAY_DAY = date(2025, 7, 8)
 def stray_db(tmp_path_factory) -> Path:
     """The demo warehouse as if collected in autumn 2018, plus one article dated years later (July 2025,
     the date of the seed blog post): the newest article is a stray, far from the bulk of the data."""
-    from flows.analysis.stories import update_stories
+    from flows.analysis.stories.grouping import update_stories
     from warehouse.db import connect
 
     path = tmp_path_factory.mktemp("stray") / "stray.duckdb"

@@ -9,10 +9,10 @@ from datetime import date
 import numpy as np
 import pytest
 
-from flows.analysis.stories import group, update_stories
-from flows.analysis.story_features import StoryDoc, names
-from flows.analysis.story_link import FEATURES, LinkModel
-from flows.analysis.threads import ThreadParams, link_threads, profiles
+from flows.analysis.stories.features import StoryDoc, names
+from flows.analysis.stories.grouping import group, update_stories
+from flows.analysis.stories.link import FEATURES, LinkModel
+from flows.analysis.stories.threads import ThreadParams, link_threads, profiles
 from flows.demo_site import CORPUS_DIR
 from tests.warehouse.corpus import SEEDS
 from warehouse.db import connect

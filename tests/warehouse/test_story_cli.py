@@ -9,7 +9,7 @@ import hashlib
 import pytest
 from typer.testing import CliRunner
 
-from flows.analysis.story_view import side_by_side
+from flows.analysis.stories.view import side_by_side
 from framewatch.cli import app
 from tests.warehouse.test_stories import SEED_IDS
 from warehouse.db import connect

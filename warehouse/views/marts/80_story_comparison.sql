@@ -1,4 +1,4 @@
--- story_comparison: each story's articles side by side (stories from flows/analysis/stories.py; current
+-- story_comparison: each story's articles side by side (stories from flows/analysis/stories/grouping.py; current
 -- model). One row per story article, ordered for reading by story then lean prior then date.
 -- Columns: story_id, story_headline, story_first_day, story_last_day, story_articles, story_outlets,
 -- article_id, outlet_id, outlet, lean_prior, published (day), title, url, topic, frames, primary_frame,

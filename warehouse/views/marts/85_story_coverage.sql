@@ -1,5 +1,5 @@
--- story_coverage: one row per story (flows/analysis/stories.py: one event, at most a few weeks) with its
--- thread (flows/analysis/threads.py: the stories of one ongoing topic) and who covered it, counted by the
+-- story_coverage: one row per story (flows/analysis/stories/grouping.py: one event, at most a few weeks) with its
+-- thread (flows/analysis/stories/threads.py: the stories of one ongoing topic) and who covered it, counted by the
 -- outlets' lean prior (left | center | right; unknown when the outlet has none).
 -- Columns: story_id, thread_id, headline, first_day, last_day, span_days (last_day - first_day),
 -- n_articles, n_outlets, n_left, n_center, n_right, n_unknown (articles from outlets of that lean),

@@ -2,7 +2,7 @@
 
 Articles are taken in publication order; each joins the story it is most surely part of, or starts a new
 one (single pass, as in topic detection and tracking), so story ids stay stable and new articles never
-regroup history. What links two articles is their evidence of one event (flows/analysis/story_link.py: a
+regroup history. What links two articles is their evidence of one event (flows/analysis/stories/link.py: a
 pair probability from the title/lead embedding cosine, shared content words, names and numbers, and the
 days between them, fitted on gold events); an article joins a story only when it is linked to every member
 compared (complete linkage: the weakest pair probability reaches the model's threshold) and the story,
@@ -12,7 +12,7 @@ gap_days, linked_to).
 
 A run reads only what can still change: the articles not yet grouped and the stories whose first day is
 within `event_days` of them (their members' embeddings and leads); older stories are closed. Threads
-(flows/analysis/threads.py) link stories of one ongoing subject across any gap.
+(flows/analysis/stories/threads.py) link stories of one ongoing subject across any gap.
 """
 
 from __future__ import annotations
@@ -29,9 +29,9 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from classifier.transformer.embedding import MODEL_NAME, Embedder, embed_articles, shared_embedder
-from flows.analysis.story_features import KeyWeights, StoryDoc
-from flows.analysis.story_link import LinkModel, features, parts, probabilities, story_link
-from flows.analysis.threads import ThreadParams, link_new_stories
+from flows.analysis.stories.features import KeyWeights, StoryDoc
+from flows.analysis.stories.link import LinkModel, features, parts, probabilities, story_link
+from flows.analysis.stories.threads import ThreadParams, link_new_stories
 from warehouse import stories_store
 from warehouse.predictions import Scoring, store_scoring
 from warehouse.stories_store import StoryLink

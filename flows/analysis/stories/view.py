@@ -17,7 +17,7 @@ from typing import Any
 
 import duckdb
 
-from flows.analysis.story_link import LinkModel
+from flows.analysis.stories.link import LinkModel
 from warehouse import story_reads
 
 LEANS = ("left", "center", "right", "unknown")

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import adjusted_rand_score
 
-from flows.analysis.story_features import StoryDoc
+from flows.analysis.stories.features import StoryDoc
 
 ROUNDUPS = "allsides_roundups.parquet"
 _URL_DATE = re.compile(r"/(20\d\d)[/-](\d\d?)[/-](\d\d?)(?:/|-|$)")

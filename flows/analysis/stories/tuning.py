@@ -1,6 +1,6 @@
 """Fit the story link model on gold events, and the previous grouping as a reference to measure beside it.
 
-Fitting (bench/bench_story_gold.py --fit writes flows/analysis/story_link.json):
+Fitting (bench/bench_story_gold.py --fit writes flows/analysis/stories/link.json):
 
 1. every pair of tuning articles at most `event_days` apart gives the features of story_link.FEATURES and
    a label (same gold event or not);
@@ -26,10 +26,10 @@ from dataclasses import replace
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 
-from flows.analysis.stories import group
-from flows.analysis.story_features import _EDGE, _STOP, KeyWeights, StoryDoc
-from flows.analysis.story_gold import GoldSet, pair_scores
-from flows.analysis.story_link import FEATURES, LinkModel, features
+from flows.analysis.stories.features import _EDGE, _STOP, KeyWeights, StoryDoc
+from flows.analysis.stories.gold import GoldSet, pair_scores
+from flows.analysis.stories.grouping import group
+from flows.analysis.stories.link import FEATURES, LinkModel, features
 
 THRESHOLDS = (0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6)
 CONTENT = FEATURES[:5]

@@ -6,10 +6,10 @@
                           + w_gap * log(1 + days apart)
 
 cosine is the MiniLM embeddings' cosine of title and lead; the overlaps are idf-weighted Jaccard overlaps
-of the lead's content words and names (flows/analysis/story_features.py). The weights are a logistic
+of the lead's content words and names (flows/analysis/stories/features.py). The weights are a logistic
 regression fitted on gold events (AllSides roundups: one event told by a left, a center and a right outlet;
 different roundups are different events), the time weight on the pairs whose own publication days are known
-(flows/analysis/story_tuning.py); the fitted model is `story_link.json` beside this file, with the data it
+(flows/analysis/stories/tuning.py); the fitted model is `link.json` beside this file, with the data it
 was fitted on and its figures.
 
 A story admits an article only when the article is linked to every member compared (complete linkage:
@@ -26,9 +26,9 @@ from typing import Any
 
 import numpy as np
 
-from flows.analysis.story_features import KeyWeights, StoryDoc, overlap
+from flows.analysis.stories.features import KeyWeights, StoryDoc, overlap
 
-MODEL_FILE = Path(__file__).with_name("story_link.json")
+MODEL_FILE = Path(__file__).with_name("link.json")
 FEATURES = ("cosine", "term_overlap", "name_overlap", "number_shared", "number_differ", "log_gap")
 
 

@@ -1,8 +1,8 @@
 """Threads: the stories of one ongoing subject, linked across any time gap.
 
-A story is one event and spans at most a few weeks (flows/analysis/stories.py). The same policy reported
-again months later (the seeds: Chicago police and ICE in January and in July 2025) is a new story; a
-thread links the two, so they can still be read side by side.
+A story is one event and spans at most a few weeks (flows/analysis/stories/grouping.py). The same
+policy reported again months later (the seeds: Chicago police and ICE in January and in July 2025) is
+a new story; a thread links the two, so they can still be read side by side.
 
 A thread is bounded by what its stories share. Each story brings its centroid (the normalised mean of its
 articles' MiniLM embeddings) and its names (those in at least half of its articles). A thread keeps its
@@ -31,7 +31,7 @@ import duckdb
 import numpy as np
 
 from classifier.transformer.embedding import Embedder
-from flows.analysis.story_features import StoryDoc, idf
+from flows.analysis.stories.features import StoryDoc, idf
 from warehouse import stories_store
 from warehouse.stories_store import ThreadLink, ThreadRow
 
