@@ -64,21 +64,23 @@ def run_statements(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, 
         execute_file(cur, name, params)
 
 
+OUTLET_COLUMNS = ("outlet_id", "name", "domain", "country", "kind", "lean_prior", "lean_source")
+
+
+def _write_outlets(con: duckdb.DuckDBPyConnection, statement: str, outlets: Sequence[dict[str, Any]]) -> None:
+    if outlets:
+        batch = pa.Table.from_pylist([{c: o.get(c) for c in OUTLET_COLUMNS} for o in outlets])
+        run_batch(con, sql(statement), batch)
+
+
 def upsert_outlets(con: duckdb.DuckDBPyConnection, outlets: Sequence[dict[str, Any]]) -> None:
-    if not outlets:
-        return
-    cols = ["outlet_id", "name", "domain", "country", "kind", "lean_prior", "lean_source"]
-    batch = pa.Table.from_pylist([{c: o.get(c) for c in cols} for o in outlets])
-    run_batch(con, sql("collection/upsert_outlets"), batch)
+    """Store outlets from the sources registry (a stored one takes the registry's values)."""
+    _write_outlets(con, "collection/upsert_outlets", outlets)
 
 
 def insert_new_outlets(con: duckdb.DuckDBPyConnection, outlets: Sequence[dict[str, Any]]) -> None:
     """Add outlets (found in imported records) that are not stored yet; a stored one is left as it is."""
-    if not outlets:
-        return
-    cols = ["outlet_id", "name", "domain", "country", "kind", "lean_prior", "lean_source"]
-    batch = pa.Table.from_pylist([{c: o.get(c) for c in cols} for o in outlets])
-    run_batch(con, sql("collection/insert_new_outlets"), batch)
+    _write_outlets(con, "collection/insert_new_outlets", outlets)
 
 
 def upsert_feeds(con: duckdb.DuckDBPyConnection, feeds: Sequence[dict[str, Any]]) -> None:

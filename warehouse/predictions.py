@@ -35,17 +35,9 @@ PREDICTION_COLUMNS = (
     "tone",
     "evidence",
 )
-HEADLINE_COLUMNS = (
-    "article_id",
-    "model_version",
-    "scored_at",
-    "run_id",
-    "frame_probs",
-    "frames",
-    "primary_frame",
-    "slant",
-    "tone_score",
-)
+# headline-only scores keep the frames, the slant and the tone score (no class probabilities of slant, no
+# tone class, no evidence)
+HEADLINE_COLUMNS = tuple(c for c in PREDICTION_COLUMNS if c not in ("slant_probs", "tone", "evidence"))
 
 
 class PredictionLoadError(ValueError):
