@@ -58,7 +58,7 @@ SPACES = re.compile(r"[ \t\u00a0]+")
 # Page furniture that is never article prose, for evidence (classifier.evidence), matched on a line or a
 # sentence: copyright and reprint lines, promos and calls to action, credits of who reported or edited,
 # bylines ("By Jane Doe, Staff Writer"), author bios, and scrape junk where a name runs into the next
-# headline ("Jane DoeJane Doe Senate passes ...").
+# headline ("Jane DoeJane Doe Senate passes ...", "Jane RoeGOP senators balk ...").
 FURNITURE = re.compile(
     r"copyright|©|\(c\)\s*\d{4}|all rights reserved|reprint|click here|tap here|"
     r"sign(?:ing)?[ -]up (?:for|to)|newsletter|subscribe|subscription|read more|continue reading|"
@@ -71,6 +71,9 @@ BYLINE_NAMES = re.compile(
     r"^(?:By|BY|Written by|Posted by)\s+[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3}\s*(?:,|\band\b|[|–—-]|$)"
 )
 REPEATED_NAME = re.compile(r"\b([A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){1,3})\s*\1")
+# a word glued to the next element's capitals ("... Mitchell McConnellGOP senators balk ..."): two page
+# elements scraped into one sentence; brand names in one word ("OpenAI", "YouTube", "mRNA") do not match
+GLUED_WORDS = re.compile(r"[a-z]{2}[A-Z]{3,}\b")
 AUTHOR_BIO = re.compile(
     r"^[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){1,3},?\s+(?:is|was)\s+(?:a|an|the)\b[^.]{0,80}?\b"
     r"(?:columnist|editor|writer|contributor|correspondent|reporter|staff writer)\b"
@@ -85,7 +88,9 @@ def is_furniture(text: str) -> bool:
     words = len(s.split())
     if words < 60 and FURNITURE.search(s):
         return True
-    return bool(BYLINE_NAMES.match(s) or REPEATED_NAME.search(s) or AUTHOR_BIO.match(s))
+    return bool(
+        BYLINE_NAMES.match(s) or REPEATED_NAME.search(s) or GLUED_WORDS.search(s) or AUTHOR_BIO.match(s)
+    )
 
 
 def line_hash(line: str) -> str:

@@ -196,3 +196,19 @@ def test_evidence_from_a_keyword_model_skips_furniture_that_matches_its_keywords
     evidence = extract_evidence(KeywordModel(), text, ["Money", "Crime"], "center", k=2)
     shown = {s for picked in evidence.values() for s in picked}
     assert shown and shown <= set(PROSE), shown
+
+
+def test_a_name_glued_to_the_next_headline_is_scrape_junk() -> None:
+    """Seen as evidence on a real 2018 article: a related-links block scraped into the text, its names run
+    into the next headline ("... Mitchell McConnellGOP senators balk at lengthy impeachment trial ...")."""
+    glued = (
+        "Senate Majority Leader Jane Roe Addison (Jane) Janet RoeGOP senators balk at lengthy trial "
+        "Graham: Senate trial 'must expose the witness' says the chair."
+    )
+    assert article_sentences("\n".join([PROSE[0], glued, PROSE[1]])) == [PROSE[0], PROSE[1]]
+    for prose in (
+        "OpenAI said on Tuesday that its new model would be released to schools.",
+        "YouTube removed the video after MacArthur's family complained.",
+        "The mRNA vaccine was approved by regulators on Friday, the FDA said.",
+    ):
+        assert article_sentences(prose) == [prose], prose
