@@ -30,18 +30,7 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 TARGET_S = 10.0
-SERVER_PROBE = """
-import time
-t0 = time.perf_counter()
-from prefect.server.api.server import SubprocessASGIServer
-t1 = time.perf_counter()
-server = SubprocessASGIServer()
-server.start()
-t2 = time.perf_counter()
-server.stop()
-t3 = time.perf_counter()
-print(f"{t1 - t0:.3f} {t2 - t1:.3f} {t3 - t2:.3f}")
-"""
+from bench_overhead import SERVER_PROBE  # noqa: E402  (the same probe: Prefect's own temporary server)
 
 
 def timed(args: list[str], env: dict[str, str]) -> tuple[float, subprocess.CompletedProcess[str]]:
