@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 
+import numpy as np
 import pytest
 
 from flows.demo import write_sources
@@ -25,6 +26,15 @@ TABLES = {
     " where r.flow_name = 'monitor'",
     "feed_fetches": "select feed_url, outcome, http_status, reason, items from feed_fetches",
 }
+
+
+def _embeddings(db) -> dict[str, np.ndarray]:
+    con = connect(db, read_only=True)
+    try:
+        rows = con.execute("select article_id, embedding from article_embeddings").fetchall()
+    finally:
+        con.close()
+    return {a: np.asarray(e, np.float64) / np.linalg.norm(e) for a, e in rows}
 
 
 def _rows(db) -> dict[str, list[tuple]]:
@@ -81,8 +91,16 @@ def test_dask_runner_stores_the_same_rows_as_the_default_runner(cluster, tmp_pat
     assert a["articles"] and a["predictions"] and a["failures"]
     for name in TABLES:
         assert a[name] == b[name], f"{name} differ between the default and the Dask runner"
-    for key in ("articles_new", "scored", "exact_duplicates", "near_duplicates", "stories"):
+    for key in ("articles_new", "scored", "exact_duplicates", "near_duplicates"):
         assert default["counts"][key] == on_dask["counts"][key], key
+    # Story embeddings are computed in other processes, in other batches and thread counts: with bf16 (or
+    # int8) kernels they agree to rounding, not bit for bit, so a link right at the threshold may fall
+    # either way (README: bf16 keeps 99.4% of fp32's story links). Same articles embedded, vectors equal to
+    # rounding, and the grouping the same but for such a link.
+    ea, eb = _embeddings(tmp_path / "default.duckdb"), _embeddings(tmp_path / "dask.duckdb")
+    assert ea.keys() == eb.keys() and ea
+    assert min(float(np.dot(ea[k], eb[k])) for k in ea) > 0.99
+    assert abs(default["counts"]["stories"] - on_dask["counts"]["stories"]) <= 1
 
 
 def test_temporary_local_cluster_when_no_address(prefect_harness, tmp_path, demo_site):
