@@ -56,6 +56,9 @@ def main() -> None:
         _exit_now(exc.code)
 
 
+EXIT_GRACE_S = 60.0  # the longest the exit handlers may take after a run
+
+
 def _exit_now(code: object) -> NoReturn:
     """End a process that ran flows without the interpreter's teardown: once the exit handlers have run
     (Prefect's log and event drains, stopping the temporary API server) and the output is flushed, what is
@@ -68,16 +71,28 @@ def _exit_now(code: object) -> NoReturn:
     if isinstance(code, str):
         print(code, file=sys.stderr)
         code = 1
+    status = code if isinstance(code, int) else 0
+    # a watchdog: a thread that cannot finish (a task blocked reading a pipe when Ctrl+C came) or a drain
+    # that waits on a server already stopped must not keep the process alive; the exit status stays
+    watchdog = threading.Timer(EXIT_GRACE_S, _flush_and_exit, (status,))
+    watchdog.daemon = True
+    watchdog.start()
     # what the interpreter does first at exit, in its order: threading's exit hooks (Prefect drains its
     # log and event workers there) and the join of non-daemon threads, then the atexit handlers
     threading._shutdown()  # type: ignore[attr-defined]
     atexit._run_exitfuncs()
+    _flush_and_exit(status)
+
+
+def _flush_and_exit(status: int) -> NoReturn:
+    import sys
+
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()
         except (OSError, ValueError):
             pass
-    os._exit(code if isinstance(code, int) else 0)
+    os._exit(status)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,24 @@
+"""The fast exit after a run (framewatch.cli._exit_now) ends the process even when a thread cannot finish:
+seen once under a busy CPU, a Ctrl+C during a task blocked reading a pipe left the command waiting for
+that thread forever."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+SCRIPT = """
+import os, threading
+import framewatch.cli as cli
+r, w = os.pipe()
+threading.Thread(target=os.read, args=(r, 1)).start()  # not a daemon: the interpreter would wait for it
+cli.EXIT_GRACE_S = 1.0
+print("interrupted", flush=False)
+cli._exit_now(130)
+"""
+
+
+def test_a_thread_that_cannot_finish_does_not_keep_the_command_alive():
+    done = subprocess.run([sys.executable, "-c", SCRIPT], capture_output=True, text=True, timeout=600)
+    assert done.returncode == 130, done.stderr
+    assert done.stdout.strip() == "interrupted"  # flushed before the exit
