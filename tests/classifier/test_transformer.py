@@ -148,8 +148,9 @@ def test_scores_with_evidence_on_every_backend(trained: tuple[Path, str], backen
         Doc("", ""),
     ]
     predictions = scorer.score(docs, batch_size=1)
-    # batching does not change decisions; int8 activations are quantized per batch, so allow a little drift
-    tol = 0.02 if backend in ("onnx-int8", "torch-bf16") else 1e-4
+    # batching does not change decisions; the int8 graph runs each text alone (its activations are quantized
+    # over the whole input), so it too gives the same scores in any batch; bf16 drifts a little
+    tol = 0.02 if backend == "torch-bf16" else 1e-4
     for a, b in zip(scorer.score(docs, batch_size=8), predictions, strict=True):
         assert a.frames == b.frames and a.slant == b.slant
         assert a.frame_probs == pytest.approx(b.frame_probs, abs=tol)
