@@ -4,9 +4,18 @@ kill a command and check what it leaves behind."""
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import time
 from pathlib import Path
+
+
+def as_foreground_job() -> None:
+    """A Popen `preexec_fn` for a child that stands for a terminal's foreground job: Ctrl+C (SIGINT) at
+    its default. A shell without job control starts background commands with SIGINT ignored, and children
+    inherit that: a suite started with `... &` would otherwise test a command that cannot be interrupted
+    (test_ctrl_c_during_a_run_ends_in_one_line waited 600 s that way)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def children(pid: int) -> list[int]:

@@ -1,6 +1,8 @@
-"""The fast exit after a run (framewatch.cli._exit_now) ends the process even when a thread cannot finish:
-seen once under a busy CPU, a Ctrl+C during a task blocked reading a pipe left the command waiting for
-that thread forever."""
+"""The fast exit after a run (framewatch.cli._exit_now) ends the process even when a thread cannot finish
+(a worker blocked on a pipe, a drain waiting on a server already stopped): the exit handlers get
+EXIT_GRACE_S, then the process ends with its status and flushed output. (Added while chasing a Ctrl+C test
+that waited 600 s under a busy CPU; that turned out to be the suite's own SIGINT, ignored because it was
+started as a background job: tests.processes.as_foreground_job.)"""
 
 from __future__ import annotations
 

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from flows.demo_site import DemoCorpus
-from tests.processes import alive, children, wait_until_read
+from tests.processes import alive, as_foreground_job, children, wait_until_read
 from warehouse.db import connect
 
 REPO = Path(__file__).resolve().parents[2]
@@ -337,6 +337,7 @@ def test_ctrl_c_during_a_run_ends_in_one_line(tmp_path):
             stdout=out,
             stderr=subprocess.STDOUT,
             start_new_session=True,  # a group of its own, as a terminal's foreground job
+            preexec_fn=as_foreground_job,  # with Ctrl+C at its default even if this suite's was ignored
         )
     writer = wait_until_read(pipe, proc, log)
     os.killpg(proc.pid, signal.SIGINT)

@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from framewatch.cli import app
 from tests.clichecks import one_clear_line
-from tests.processes import alive, children
+from tests.processes import alive, as_foreground_job, children
 from warehouse.db import connect
 
 runner = CliRunner()
@@ -64,6 +64,7 @@ def test_ctrl_c_ends_a_query_in_one_line(db):
         stderr=subprocess.STDOUT,
         text=True,
         start_new_session=True,  # its own group: Ctrl+C signals the whole foreground group
+        preexec_fn=as_foreground_job,  # with Ctrl+C at its default even if this suite's was ignored
     )
     deadline = time.monotonic() + 300
     while not children(proc.pid):  # the query runs in its worker process: the condition to wait on
