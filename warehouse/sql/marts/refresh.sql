@@ -53,8 +53,18 @@ from (
 semi join affected_cells c
     on c.grain = x.grain and c.outlet_id = x.oid and c.period = x.period and c.topic = x.topic;
 
--- weeks and months (topic '*') are summed from days
+-- weeks and months (topic '*') are summed from days: days_to_roll(cells) is every day cell (topic '*') of
+-- the table named `cells` whose week or month is an affected cell, once for each, with that grain and period
 create or replace temp table rollups as select * from (values ('week'), ('month')) t(grain);
+
+create or replace temp macro days_to_roll(cells) as table
+select c.* replace (r.grain as grain, cast(date_trunc(r.grain, c.period) as date) as period)
+from query_table(cells) c
+cross join rollups r
+semi join affected_cells a
+    on a.grain = r.grain and a.outlet_id = c.outlet_id and a.topic = '*'
+   and a.period = cast(date_trunc(r.grain, c.period) as date)
+where c.grain = 'day' and c.topic = '*';
 
 -- frames
 delete from mart_frame_cells c using affected_cells a
@@ -69,14 +79,9 @@ cross join mart_frames f
 group by all;
 
 insert into mart_frame_cells
-select r.grain, cast(date_trunc(r.grain, c.period) as date), c.outlet_id, '*', c.frame,
+select c.grain, c.period, c.outlet_id, '*', c.frame,
        sum(c.n_articles), sum(c.sum_p), sum(c.sum_p2), sum(c.n_labeled), sum(c.n_primary)
-from mart_frame_cells c
-cross join rollups r
-semi join affected_cells a
-    on a.grain = r.grain and a.outlet_id = c.outlet_id and a.topic = '*'
-   and a.period = cast(date_trunc(r.grain, c.period) as date)
-where c.grain = 'day' and c.topic = '*'
+from days_to_roll('mart_frame_cells') c
 group by all;
 
 insert into mart_frame_cells
@@ -106,17 +111,12 @@ from cell_articles a
 group by all;
 
 insert into mart_slant_cells
-select r.grain, cast(date_trunc(r.grain, c.period) as date), c.outlet_id, '*', sum(c.n_articles),
+select c.grain, c.period, c.outlet_id, '*', sum(c.n_articles),
        sum(c.sum_left), sum(c.sum_center), sum(c.sum_right), sum(c.sum_left2), sum(c.sum_center2),
        sum(c.sum_right2), sum(c.sum_score), sum(c.sum_score2), sum(c.n_left), sum(c.n_center),
        sum(c.n_right), sum(c.sum_tone), sum(c.sum_tone2), sum(c.n_positive), sum(c.n_neutral),
        sum(c.n_negative)
-from mart_slant_cells c
-cross join rollups r
-semi join affected_cells a
-    on a.grain = r.grain and a.outlet_id = c.outlet_id and a.topic = '*'
-   and a.period = cast(date_trunc(r.grain, c.period) as date)
-where c.grain = 'day' and c.topic = '*'
+from days_to_roll('mart_slant_cells') c
 group by all;
 
 insert into mart_slant_cells

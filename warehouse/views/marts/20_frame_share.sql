@@ -28,32 +28,24 @@ final as (
 )
 select * from final;
 
+-- frame_share_at(g): frame_share at grain g, all topics, in the columns the three views below publish
+-- (each names the period after its grain).
+-- Columns: outlet_id, outlet, lean_prior, period, frame, n_articles, share, share_lo, share_hi, too_few,
+-- labeled_share, n_with_frame.
+create or replace macro frame_share_at(g) as table
+with final as (
+    select outlet_id, outlet, lean_prior, period, frame, n_articles, share, share_lo, share_hi,
+           too_few, labeled_share, n_labeled as n_with_frame
+    from frame_share
+    where grain = g and topic = '*'
+)
+select * from final;
+
 -- frame_share_daily, frame_share_weekly, frame_share_monthly: frame_share at one grain, all topics.
 -- Columns: outlet_id, outlet, lean_prior, day | week | month, frame, n_articles, share, share_lo, share_hi,
 -- too_few, labeled_share, n_with_frame (articles whose frame set includes the frame).
-create or replace view frame_share_daily as
-with final as (
-    select outlet_id, outlet, lean_prior, period as day, frame, n_articles, share, share_lo, share_hi,
-           too_few, labeled_share, n_labeled as n_with_frame
-    from frame_share
-    where grain = 'day' and topic = '*'
-)
-select * from final;
+create or replace view frame_share_daily as select * rename (period as day) from frame_share_at('day');
 
-create or replace view frame_share_weekly as
-with final as (
-    select outlet_id, outlet, lean_prior, period as week, frame, n_articles, share, share_lo, share_hi,
-           too_few, labeled_share, n_labeled as n_with_frame
-    from frame_share
-    where grain = 'week' and topic = '*'
-)
-select * from final;
+create or replace view frame_share_weekly as select * rename (period as week) from frame_share_at('week');
 
-create or replace view frame_share_monthly as
-with final as (
-    select outlet_id, outlet, lean_prior, period as month, frame, n_articles, share, share_lo, share_hi,
-           too_few, labeled_share, n_labeled as n_with_frame
-    from frame_share
-    where grain = 'month' and topic = '*'
-)
-select * from final;
+create or replace view frame_share_monthly as select * rename (period as month) from frame_share_at('month');

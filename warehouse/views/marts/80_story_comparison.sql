@@ -27,26 +27,34 @@ final as (
 )
 select * from final;
 
--- story_outlet_frames: per story, outlet and frame, how much that outlet's coverage of the story uses the
--- frame (estimated share: mean calibrated probability) against the story's other coverage (every other
--- outlet's articles about the same story): a lift, so a frame the whole story carries cancels out.
--- Columns: story_id, story_headline, outlet_id, outlet, lean_prior, n_articles, frame, share, n_others,
--- others_share, lift (share / others_share; null when the story has no other coverage), frame_rank (1 =
--- the frame this outlet emphasizes most relative to the others: the largest share - others_share).
-create or replace view story_outlet_frames as
+-- outlet_frame_lift(kind): per group of articles (kind 'story': a story; 'thread': a thread, its stories'
+-- articles together), outlet and frame, how much that outlet's coverage of the group uses the frame
+-- (estimated share: mean calibrated probability) against every other outlet's coverage of the group: a
+-- lift, so a frame the whole group carries cancels out. story_outlet_frames and thread_outlet_frames name it.
+-- Columns: group_id (story_id | thread_id), outlet_id, outlet, lean_prior, n_articles, frame, share,
+-- n_others, others_share, lift (share / others_share; null when the group has no other coverage),
+-- frame_rank (1 = the frame this outlet emphasizes most relative to the others: the largest share -
+-- others_share).
+create or replace macro outlet_frame_lift(kind) as table
 with members as (
-    select sa.story_id, st.headline as story_headline, m.outlet_id, m.article_id, m.frame_probs
+    select sa.story_id as group_id, m.outlet_id, m.frame_probs
     from story_articles sa
-    join stories st using (story_id)
     join mart_articles m using (article_id)
+    where kind = 'story'
+    union all
+    select t.thread_id, m.outlet_id, m.frame_probs
+    from story_threads t
+    join story_articles sa using (story_id)
+    join mart_articles m using (article_id)
+    where kind = 'thread'
 ),
 probs as (
-    select m.story_id, m.story_headline, m.outlet_id, f.frame, m.frame_probs[f.i] as p
+    select m.group_id, m.outlet_id, f.frame, m.frame_probs[f.i] as p
     from members m
     cross join mart_frame_order f
 ),
 per_outlet as (
-    select story_id, story_headline, outlet_id, frame, count(*) as n_articles, sum(p) as sum_p
+    select group_id, outlet_id, frame, count(*) as n_articles, sum(p) as sum_p
     from probs
     group by all
 ),
@@ -55,20 +63,34 @@ with_others as (
            sum(n_articles) over w - n_articles as n_others,
            sum(sum_p) over w - sum_p as others_p
     from per_outlet
-    window w as (partition by story_id, frame)
+    window w as (partition by group_id, frame)
 ),
 final as (
-    select w.story_id, w.story_headline, w.outlet_id, o.name as outlet, o.lean_prior, w.n_articles, w.frame,
+    select w.group_id, w.outlet_id, o.name as outlet, o.lean_prior, w.n_articles, w.frame,
            w.sum_p / w.n_articles as share, w.n_others,
            w.others_p / nullif(w.n_others, 0) as others_share,
            (w.sum_p / w.n_articles) / nullif(w.others_p / nullif(w.n_others, 0), 0) as lift,
            -- emphasis is the gap in points (a ratio of two small shares, 2% vs 1%, is large and means little);
            -- without other coverage, the outlet's own largest shares
            row_number() over (
-               partition by w.story_id, w.outlet_id
+               partition by w.group_id, w.outlet_id
                order by w.sum_p / w.n_articles - coalesce(w.others_p / nullif(w.n_others, 0), 0) desc, w.frame
            ) as frame_rank
     from with_others w
     left join outlets o using (outlet_id)
+)
+select * from final;
+
+-- story_outlet_frames: per story, outlet and frame, how much that outlet's coverage of the story uses the
+-- frame (estimated share: mean calibrated probability) against the story's other coverage (every other
+-- outlet's articles about the same story): a lift, so a frame the whole story carries cancels out.
+-- Columns: story_id, story_headline, outlet_id, outlet, lean_prior, n_articles, frame, share, n_others,
+-- others_share, lift (share / others_share; null when the story has no other coverage), frame_rank (1 =
+-- the frame this outlet emphasizes most relative to the others: the largest share - others_share).
+create or replace view story_outlet_frames as
+with final as (
+    select l.group_id as story_id, st.headline as story_headline, l.* exclude (group_id)
+    from outlet_frame_lift('story') l
+    join stories st on st.story_id = l.group_id
 )
 select * from final;

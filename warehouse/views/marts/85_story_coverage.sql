@@ -125,41 +125,7 @@ select * from final;
 -- (share / others_share; null when the thread has no other coverage), frame_rank (1 = the frame this
 -- outlet emphasizes most relative to the others: the largest share - others_share).
 create or replace view thread_outlet_frames as
-with members as (
-    select t.thread_id, m.outlet_id, m.article_id, m.frame_probs
-    from story_threads t
-    join story_articles sa using (story_id)
-    join mart_articles m using (article_id)
-),
-probs as (
-    select m.thread_id, m.outlet_id, f.frame, m.frame_probs[f.i] as p
-    from members m
-    cross join mart_frame_order f
-),
-per_outlet as (
-    select thread_id, outlet_id, frame, count(*) as n_articles, sum(p) as sum_p
-    from probs
-    group by all
-),
-with_others as (
-    select *,
-           sum(n_articles) over w - n_articles as n_others,
-           sum(sum_p) over w - sum_p as others_p
-    from per_outlet
-    window w as (partition by thread_id, frame)
-),
-final as (
-    select w.thread_id, w.outlet_id, o.name as outlet, o.lean_prior, w.n_articles, w.frame,
-           w.sum_p / w.n_articles as share, w.n_others,
-           w.others_p / nullif(w.n_others, 0) as others_share,
-           (w.sum_p / w.n_articles) / nullif(w.others_p / nullif(w.n_others, 0), 0) as lift,
-           -- emphasis is the gap in points (a ratio of two small shares, 2% vs 1%, is large and means little);
-           -- without other coverage, the outlet's own largest shares
-           row_number() over (
-               partition by w.thread_id, w.outlet_id
-               order by w.sum_p / w.n_articles - coalesce(w.others_p / nullif(w.n_others, 0), 0) desc, w.frame
-           ) as frame_rank
-    from with_others w
-    left join outlets o using (outlet_id)
+with final as (
+    select * rename (group_id as thread_id) from outlet_frame_lift('thread')
 )
 select * from final;

@@ -3,19 +3,13 @@
 -- Columns: article_id, model_version, headline_frames, headline_primary_frame, headline_slant,
 -- headline_tone_score.
 create or replace macro headline_predictions_for(ids) as table
-with current_model as (
-    select model_version from models where is_current
-),
-final as (
+with final as (
     select h.article_id, h.model_version,
            h.frames        as headline_frames,
            h.primary_frame as headline_primary_frame,
            h.slant         as headline_slant,
            h.tone_score    as headline_tone_score
-    from headline_predictions h
-    join current_model m using (model_version)
-    where h.article_id in (select article_id from query_table(ids))
-    qualify row_number() over (partition by h.article_id order by h.scored_at desc) = 1
+    from current_rows_for('headline_predictions', ids) h
 )
 select * from final;
 
