@@ -8,11 +8,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from prefect.context import FlowRunContext
 
 from flows.params import RunnerParams
+
+if TYPE_CHECKING:
+    from distributed import LocalCluster
 
 log = logging.getLogger(__name__)
 
@@ -35,19 +38,26 @@ def cluster_for(runner: RunnerParams) -> Iterator[RunnerParams]:
     if runner.kind != "dask" or runner.address:
         yield runner
         return
+    with local_cluster(runner.n_workers, flow_api_url()) as cluster:
+        log.info("temporary Dask cluster at %s with %d workers", cluster.scheduler_address, runner.n_workers)
+        yield runner.model_copy(update={"address": cluster.scheduler_address})
+
+
+@contextmanager
+def local_cluster(n_workers: int, api_url: str) -> Iterator[LocalCluster]:
+    """A temporary local Dask cluster (processes, one thread each) whose workers report task states to
+    the Prefect API at `api_url`."""
     from distributed import LocalCluster
 
-    env = {"PREFECT_API_URL": flow_api_url()}
     with LocalCluster(
-        n_workers=runner.n_workers,
+        n_workers=n_workers,
         threads_per_worker=1,
         processes=True,
         dashboard_address=":0",
         silence_logs=logging.WARNING,
-        env=env,
+        env={"PREFECT_API_URL": api_url},
     ) as cluster:
-        log.info("temporary Dask cluster at %s with %d workers", cluster.scheduler_address, runner.n_workers)
-        yield runner.model_copy(update={"address": cluster.scheduler_address})
+        yield cluster
 
 
 def on_runner(flow_obj: Any, runner: RunnerParams) -> Any:

@@ -15,7 +15,7 @@ from email.utils import format_datetime
 from functools import cached_property
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 from flows.sources.registry import Feed, Outlet, outlet_from_dict
 
@@ -50,14 +50,29 @@ def _pubdate(article: dict[str, Any]) -> datetime:
     return datetime.fromisoformat(article["published"]).replace(hour=9, tzinfo=UTC)
 
 
-class DemoSite:
+class ServedInThread:
+    """An HTTP server on a daemon thread that serves while the `with` block runs."""
+
+    def __init__(self, host: str, port: int, handler: type[BaseHTTPRequestHandler]) -> None:
+        self._server = ThreadingHTTPServer((host, port), handler)
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    def __enter__(self) -> Self:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+
+class DemoSite(ServedInThread):
     """Serve the demo corpus; `base` is e.g. http://127.0.0.1:54321. Use as a context manager."""
 
     def __init__(self, corpus: DemoCorpus | None = None, host: str = "127.0.0.1", port: int = 0) -> None:
         self.corpus = corpus or DemoCorpus.load()
-        self._server = ThreadingHTTPServer((host, port), self._handler_class())
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        super().__init__(host, port, self._handler_class())
         self.requests: list[str] = []
 
     @property
@@ -66,14 +81,6 @@ class DemoSite:
         if isinstance(host, bytes):  # AF_UNIX addresses only; ours is AF_INET
             host = host.decode()
         return f"http://{host}:{port}"
-
-    def __enter__(self) -> DemoSite:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
 
     @cached_property
     def unreachable_url(self) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -64,20 +64,19 @@ class Codebook:
         return [f.name for f in self.frames]
 
     def frame_by_name(self, name: str) -> Frame:
-        for frame in self.frames:
-            if frame.name == name:
-                return frame
-        raise LabelError(
-            f"unknown frame {name!r}; valid frames (codebook {self.version}): {', '.join(self.frame_names)}"
-        )
+        return self._frame_where(lambda f: f.name, name, "frame", "frames")
 
     def frame_by_key(self, key: str) -> Frame:
+        return self._frame_where(lambda f: f.key, key, "frame key", "keys")
+
+    def _frame_where(self, field: Callable[[Frame], str], value: str, what: str, valid: str) -> Frame:
+        """The first frame whose `field` is `value`; else a LabelError that lists every valid one."""
         for frame in self.frames:
-            if frame.key == key:
+            if field(frame) == value:
                 return frame
         raise LabelError(
-            f"unknown frame key {key!r}; valid keys (codebook {self.version}): "
-            f"{', '.join(f.key for f in self.frames)}"
+            f"unknown {what} {value!r}; valid {valid} (codebook {self.version}): "
+            f"{', '.join(field(f) for f in self.frames)}"
         )
 
     def frame(self, name_or_key: str) -> Frame:

@@ -89,6 +89,16 @@ def _outlets_lookup() -> alt.LookupData:
     )
 
 
+def _by_sortkey() -> alt.EncodingSortField:
+    """Rows per outlet in the order of the chart's `sortkey`: by lean, then within it."""
+    return alt.EncodingSortField(field="sortkey", op="min")
+
+
+def _outlet_rows(label_limit: int) -> alt.Y:
+    """The y axis of a chart with a row per outlet, each labeled with its `label`."""
+    return alt.Y("label:N", sort=_by_sortkey(), title=None, axis=alt.Axis(labelLimit=label_limit))
+
+
 def _finish(chart: Any) -> dict[str, Any]:
     """The spec as a dict; the page adds the shared datasets to its `datasets` at load time."""
     return (
@@ -132,12 +142,7 @@ def slant_chart(window: tuple[str, str], model_error: str) -> dict[str, Any]:
             model_error=_js(model_error),
         )
     )
-    y = alt.Y(
-        "label:N",
-        sort=alt.EncodingSortField(field="sortkey", op="min"),
-        title=None,
-        axis=alt.Axis(labelLimit=360),
-    )
+    y = _outlet_rows(360)
     tooltip = [
         alt.Tooltip("outlet:N", title="outlet"),
         alt.Tooltip("lean:N", title="lean prior"),
@@ -180,7 +185,7 @@ def slant_chart(window: tuple[str, str], model_error: str) -> dict[str, Any]:
             x=alt.X(
                 "est:Q", stack="normalize", title="estimated left / center / right", axis=alt.Axis(format="%")
             ),
-            y=alt.Y("label:N", sort=alt.EncodingSortField(field="sortkey", op="min"), axis=None),
+            y=alt.Y("label:N", sort=_by_sortkey(), axis=None),
             color=alt.Color(
                 "slant:N",
                 scale=alt.Scale(domain=["left", "center", "right"], range=SLANT_COLORS),
@@ -316,12 +321,7 @@ def lift_heatmap(frames: list[str], window: tuple[str, str]) -> dict[str, Any]:
         )
     )
     x = alt.X("frame:N", sort=frames, title=None, axis=alt.Axis(labelAngle=-35, labelLimit=0, orient="top"))
-    y = alt.Y(
-        "label:N",
-        sort=alt.EncodingSortField(field="sortkey", op="min"),
-        title=None,
-        axis=alt.Axis(labelLimit=0),
-    )
+    y = _outlet_rows(0)
     tooltip = [
         alt.Tooltip("outlet:N"),
         alt.Tooltip("frame:N"),

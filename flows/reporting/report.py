@@ -255,15 +255,13 @@ def markdown_summary(con: duckdb.DuckDBPyConnection, opts: ReportOptions = Repor
         f"Shift check: {_md(shift_line(data['shift_check']))}",
         "",
     ]
-    if data["alerts"]:
-        lines += ["| week | outlet | what | change | q |", "|---|---|---|---|---:|"]
-        for a in data["alerts"]:
-            lines.append(
-                f"| {a['week']} | {_md(a['outlet'])} | {a['dimension']}: {_md(a['label'])} | "
-                f"{_pct(a['baseline_share'])} -> {_pct(a['share'])} ({a['direction']}) | {a['q_value']:.3g} |"
-            )
-    else:
-        lines.append("No shift alerts.")
+    alerts = [
+        f"| {a['week']} | {_md(a['outlet'])} | {a['dimension']}: {_md(a['label'])} | "
+        f"{_pct(a['baseline_share'])} -> {_pct(a['share'])} ({a['direction']}) | {a['q_value']:.3g} |"
+        for a in data["alerts"]
+    ]
+    table = ["| week | outlet | what | change | q |", "|---|---|---|---|---:|", *alerts]
+    lines += table if alerts else ["No shift alerts."]
     lines += [
         "",
         "## Stories across outlets",
@@ -284,14 +282,12 @@ def markdown_summary(con: duckdb.DuckDBPyConnection, opts: ReportOptions = Repor
             f"{st['n_outlets']} | {by_lean} | {thread} |"
         )
     lines += ["", "## Blindspots: covered by one side only", ""]
-    if data["blindspots"]:
-        for b in data["blindspots"]:
-            lines.append(
-                f"- {_md(b['headline'])} ({b['first_day']}): {b['covered_by']} only ({_md(b['outlets'])}), "
-                f"missed by the {b['missed_by']}: {_md(b['why'])}"
-            )
-    else:
-        lines.append("None.")
+    blindspots = [
+        f"- {_md(b['headline'])} ({b['first_day']}): {b['covered_by']} only ({_md(b['outlets'])}), "
+        f"missed by the {b['missed_by']}: {_md(b['why'])}"
+        for b in data["blindspots"]
+    ]
+    lines += blindspots or ["None."]
     return "\n".join(lines)
 
 

@@ -210,64 +210,65 @@ def _is_html(content_type: str | None) -> bool:
     return not content_type or content_type.split(";")[0].strip().lower().startswith(_HTML_TYPES)
 
 
-async def _read_page(
-    fetcher: Fetcher,
-    pool: ExtractorPool,
-    feed: Feed,
-    item: FeedItem,
-    out: CollectResult,
-    run_id: str | None,
-    slots: asyncio.Semaphore,
-) -> dict[str, Any] | None:
-    try:
-        return await _fetch_and_extract(fetcher, pool, feed, item, out, run_id, slots)
-    except Exception as exc:  # a bug must cost one page, not the run
-        log.exception("unexpected failure on %s", item.url)
-        out.error("extract", item.url, "internal_error", repr(exc))
-        return None
+@dataclass
+class _PageReader:
+    """Reads the pages of one collection run: fetch, decode, extract, build the row; every failure is
+    recorded in `out` and costs that page only."""
 
+    fetcher: Fetcher
+    pool: ExtractorPool
+    out: CollectResult
+    run_id: str | None
+    slots: asyncio.Semaphore  # bounds pages held in memory between fetch and extraction
 
-async def _fetch_and_extract(
-    fetcher: Fetcher,
-    pool: ExtractorPool,
-    feed: Feed,
-    item: FeedItem,
-    out: CollectResult,
-    run_id: str | None,
-    slots: asyncio.Semaphore,
-) -> dict[str, Any] | None:
-    async with slots:  # bounds pages held in memory between fetch and extraction
-        res = await fetcher.get(item.url)
-        if not res.ok:
-            out.error("fetch", item.url, res.error or f"http_{res.status}", res.detail)
-            return None
-        out.bump("pages_fetched")
-        content_type = res.headers.get("content-type")
-        if not _is_html(content_type):
-            out.error("fetch", item.url, "not_html", f"Content-Type {content_type!r}")
-            return None
-        html, encoding, how = await asyncio.to_thread(decode_with_source, res.body, content_type)
+    async def read(self, feed: Feed, item: FeedItem) -> dict[str, Any] | None:
         try:
-            ex, paywall = extracted_from_payload(await pool.extract(html, res.final_url))
-            row = build_row(feed, item, res.final_url, ex, res.body, run_id, paywall, (encoding, how))
-        except ExtractionError as exc:
-            out.error("extract", item.url, exc.reason, exc.detail)
+            return await self._fetch_and_extract(feed, item)
+        except Exception as exc:  # a bug must cost one page, not the run
+            log.exception("unexpected failure on %s", item.url)
+            self.out.error("extract", item.url, "internal_error", repr(exc))
             return None
-        except UrlError as exc:
-            out.error("extract", item.url, "bad_canonical_url", str(exc))
-            return None
-        if paywall:
-            out.bump("paywalled")
-        return row
+
+    async def _fetch_and_extract(self, feed: Feed, item: FeedItem) -> dict[str, Any] | None:
+        out = self.out
+        async with self.slots:
+            res = await self.fetcher.get(item.url)
+            if not res.ok:
+                out.error("fetch", item.url, res.error or f"http_{res.status}", res.detail)
+                return None
+            out.bump("pages_fetched")
+            content_type = res.headers.get("content-type")
+            if not _is_html(content_type):
+                out.error("fetch", item.url, "not_html", f"Content-Type {content_type!r}")
+                return None
+            html, encoding, how = await asyncio.to_thread(decode_with_source, res.body, content_type)
+            try:
+                ex, paywall = extracted_from_payload(await self.pool.extract(html, res.final_url))
+                row = build_row(
+                    feed, item, res.final_url, ex, res.body, self.run_id, paywall, (encoding, how)
+                )
+            except ExtractionError as exc:
+                out.error("extract", item.url, exc.reason, exc.detail)
+                return None
+            except UrlError as exc:
+                out.error("extract", item.url, "bad_canonical_url", str(exc))
+                return None
+            if paywall:
+                out.bump("paywalled")
+            return row
 
 
-def _pending(
-    batches: Iterable[list[tuple[Feed, FeedItem]]],
+async def _pending(
+    fetcher: Fetcher,
+    feeds: Iterable[Feed],
     known_ids: set[str],
+    validators: Validators,
     max_items_per_feed: int | None,
     out: CollectResult,
 ) -> dict[str, tuple[Feed, FeedItem]]:
-    """The feeds' items whose article is not stored yet, one per article id."""
+    """Read every feed (conditionally, with `validators`): the items whose article is not stored yet,
+    one per article id."""
+    batches = await asyncio.gather(*(_read_feed(fetcher, f, out, validators, known_ids) for f in feeds))
     todo: dict[str, tuple[Feed, FeedItem]] = {}
     for batch in batches:
         for feed, item in batch[:max_items_per_feed]:
@@ -316,14 +317,11 @@ async def collect_async(
         settings.extract_workers, settings.extract_timeout_s, settings.extract_memory_mb
     )
     async with Fetcher(settings) as fetcher, pool:
-        batches = await asyncio.gather(*(_read_feed(fetcher, f, out, validators, known_ids) for f in feeds))
-        todo = _pending(batches, known_ids, max_items_per_feed, out)
+        todo = await _pending(fetcher, feeds, known_ids, validators, max_items_per_feed, out)
         if on_progress:
             on_progress("pages", len(todo))
-        slots = asyncio.Semaphore(settings.max_pages_in_memory)
-        rows = await asyncio.gather(
-            *(_read_page(fetcher, pool, f, i, out, run_id, slots) for f, i in _round_robin(todo.values()))
-        )
+        pages = _PageReader(fetcher, pool, out, run_id, asyncio.Semaphore(settings.max_pages_in_memory))
+        rows = await asyncio.gather(*(pages.read(f, i) for f, i in _round_robin(todo.values())))
         out.hosts = {
             host: {
                 "requests": fetcher.gate.requests[host],
@@ -357,10 +355,8 @@ async def pending_items_async(
     no extractor started."""
     out = CollectResult()
     async with Fetcher(settings or FetchSettings()) as fetcher:
-        batches = await asyncio.gather(
-            *(_read_feed(fetcher, f, out, validators or {}, known_ids) for f in feeds)
-        )
-    return out, [item.url for _feed, item in _pending(batches, known_ids, max_items_per_feed, out).values()]
+        todo = await _pending(fetcher, feeds, known_ids, validators or {}, max_items_per_feed, out)
+    return out, [item.url for _feed, item in todo.values()]
 
 
 def collect(feeds: Iterable[Feed], known_ids: set[str], **kwargs: Any) -> CollectResult:

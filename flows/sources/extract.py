@@ -14,6 +14,7 @@ from typing import Any
 import trafilatura
 
 from flows.sources.charset import decode_html
+from flows.sources.failure import SourceFailure
 from flows.sources.paywall import paywall_signal
 
 log = logging.getLogger(__name__)
@@ -26,11 +27,8 @@ _CANONICAL = re.compile(r"<link[^>]+rel\s*=\s*[\"']?canonical[\"']?[^>]*>", re.I
 _HREF = re.compile(r"href\s*=\s*[\"']([^\"']+)[\"']", re.I)
 
 
-class ExtractionError(ValueError):
-    def __init__(self, reason: str, detail: str) -> None:
-        super().__init__(f"{reason}: {detail}")
-        self.reason = reason
-        self.detail = detail
+class ExtractionError(SourceFailure):
+    """A page whose article cannot be extracted: `reason` is short ('no_text', 'paywalled', ...)."""
 
 
 @dataclass(frozen=True)

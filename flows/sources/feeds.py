@@ -8,16 +8,13 @@ from datetime import date, datetime
 
 import feedparser
 
+from flows.sources.failure import SourceFailure
+
 log = logging.getLogger(__name__)
 
 
-class FeedError(ValueError):
+class FeedError(SourceFailure):
     """A feed that cannot be read: `reason` is short ('malformed_feed', 'empty_feed')."""
-
-    def __init__(self, reason: str, detail: str) -> None:
-        super().__init__(f"{reason}: {detail}")
-        self.reason = reason
-        self.detail = detail
 
 
 @dataclass(frozen=True)

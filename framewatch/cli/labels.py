@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -13,11 +13,12 @@ import duckdb
 import typer
 
 from framewatch.cli.console import console, fail, print_table, styled
+from framewatch.cli.db import reading
 from framewatch.cli.options import DbOption, ModelsDirOption, resolve_db
 from framewatch.cli.renamed import under_old_name
 from labels.codebook import LabelError, load_codebook
 from labels.settings import LabelSettings
-from warehouse.db import WarehouseError, connect, open_db
+from warehouse.db import WarehouseError, open_db
 
 app = typer.Typer(
     help="Label articles, check agreement, adjudicate gold labels (the labeling workflow).",
@@ -45,19 +46,14 @@ def _writer(db: Path | None) -> Iterator[duckdb.DuckDBPyConnection]:
         fail(str(exc))
 
 
-@contextmanager
-def _reader(db: Path | None) -> Iterator[duckdb.DuckDBPyConnection]:
+def _reader(db: Path | None) -> AbstractContextManager[duckdb.DuckDBPyConnection]:
     path = resolve_db(db)
-    try:
-        con = connect(path, read_only=True)
-    except WarehouseError as exc:
-        fail(str(exc))
-    try:
-        yield con
-    except duckdb.CatalogException as exc:
-        fail(f"{path} has no labeling tables yet ({exc}); run `framewatch label sample --db {path}` first")
-    finally:
-        con.close()
+    return reading(
+        path,
+        lambda exc: (
+            f"{path} has no labeling tables yet ({exc}); run `framewatch label sample --db {path}` first"
+        ),
+    )
 
 
 @app.command("sample")

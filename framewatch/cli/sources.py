@@ -232,22 +232,13 @@ def health(
     ] = 0,
 ) -> None:
     """Feed health from past runs: last success, failures in a row, last reason, items, new items (7 days)."""
-    import duckdb
-
+    from framewatch.cli.db import reading
     from warehouse.collection import feed_health
-    from warehouse.db import WarehouseError, connect
 
     db_path = resolve_db(db)
-    try:
-        con = connect(db_path, read_only=True)
-    except WarehouseError as exc:
-        fail(str(exc))
-    try:
+    no_history = f"{db_path} has no feed history yet: run `framewatch monitor` once (it adds the tables)"
+    with reading(db_path, lambda _exc: no_history) as con:
         columns, rows = feed_health(con, failing)
-    except duckdb.CatalogException:
-        fail(f"{db_path} has no feed history yet: run `framewatch monitor` once (it adds the tables)")
-    finally:
-        con.close()
     shown = ["feed_url", "last_success", "failures_in_a_row", "last_reason", "items_last", "new_items_7d"]
     headers = ["feed", "last success", "fails in a row", "last reason", "items", "new (7d)"]
     table = [

@@ -9,6 +9,7 @@ import typer
 from flows.analysis.stories.view import SideBySide, coverage_by_lean, joined, side_by_side
 from flows.reporting.wording import emphasised, share_gap, slant_line
 from framewatch.cli.console import console, fail, print_table
+from framewatch.cli.db import reading
 from framewatch.cli.options import DbOption, Panel, at_least, resolve_db
 from warehouse.db import WarehouseError, connect
 
@@ -118,14 +119,8 @@ def story(
     Each outlet's headline, the frames it emphasizes against the story's other coverage, its slant and
     tone, the sentences behind them; coverage by lean; the thread."""
     top = at_least("--top", top, 1)
-    try:
-        con = connect(resolve_db(db), read_only=True)
-    except WarehouseError as exc:
-        fail(str(exc))
-    try:
+    with reading(resolve_db(db)) as con:
         view = side_by_side(con, story_id, top=top)
-    finally:
-        con.close()
     if view is None:
         fail(
             f"no story, thread or article with id {story_id!r}: list stories with `framewatch stories` "

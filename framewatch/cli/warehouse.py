@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from framewatch.cli.console import console, err_console, fail, print_table
+from framewatch.cli.db import reading
 from framewatch.cli.options import DbOption, Panel, at_least, resolve_db
 from warehouse.db import WarehouseError, connect
 from warehouse.queries import latest_finished_run, recent_runs, run_summary
@@ -75,11 +76,7 @@ def runs(
 ) -> None:
     """Recent monitoring runs: status, counts, failures."""
     last = at_least("--last", last, 1)
-    try:
-        con = connect(resolve_db(db), read_only=True)
-    except WarehouseError as exc:
-        fail(str(exc))
-    try:
+    with reading(resolve_db(db)) as con:
         columns, rows = recent_runs(con, last)
         print_table(columns, rows, title="runs")
         latest = latest_finished_run(con) if errors else None
@@ -98,8 +95,6 @@ def runs(
                     markup=False,
                     highlight=False,
                 )
-    finally:
-        con.close()
 
 
 def shifts(
@@ -171,21 +166,16 @@ def report(
     outlets = at_least("--outlets", outlets, 1)
     if out.is_dir():  # a folder: the report goes in it, under its usual name
         out = out / "framewatch-report.html"
-    try:
-        con = connect(resolve_db(db), read_only=True)
-    except WarehouseError as exc:
-        fail(str(exc))
-    opts = ReportOptions(max_outlets=outlets)
-    try:
-        path = write_report(con, out, opts, FlowSettings().home / "cache")
-        notes = report_notes(con, opts)
-    except OSError as exc:
-        fail(
-            f"cannot write the report to {out}: {exc.strerror or exc}; give --out a file in a folder "
-            "you can write"
-        )
-    finally:
-        con.close()
+    with reading(resolve_db(db)) as con:
+        opts = ReportOptions(max_outlets=outlets)
+        try:
+            path = write_report(con, out, opts, FlowSettings().home / "cache")
+            notes = report_notes(con, opts)
+        except OSError as exc:
+            fail(
+                f"cannot write the report to {out}: {exc.strerror or exc}; give --out a file in a folder "
+                "you can write"
+            )
     console.print(f"report: {path.resolve()}", soft_wrap=True, highlight=False)
     for note in notes:
         console.print(f"note: {note}", soft_wrap=True, markup=False, highlight=False)

@@ -8,8 +8,10 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
+
+from flows.demo_site import ServedInThread
 
 
 @dataclass
@@ -41,7 +43,7 @@ def repeat(chunk: bytes, total: int | None, pause_s: float = 0.0) -> Callable[[]
     return gen
 
 
-class LoopbackServer:
+class LoopbackServer(ServedInThread):
     def __init__(self, host: str = "127.0.0.1") -> None:
         self.routes: dict[str, Route] = {}
         self.hits: dict[str, int] = defaultdict(int)
@@ -51,9 +53,7 @@ class LoopbackServer:
         self.max_in_flight = 0
         self._lock = threading.Lock()
         self._host = host
-        self._server = ThreadingHTTPServer((host, 0), self._handler())
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        super().__init__(host, 0, self._handler())
 
     @property
     def base(self) -> str:
@@ -61,14 +61,6 @@ class LoopbackServer:
 
     def url(self, path: str) -> str:
         return self.base + path
-
-    def __enter__(self) -> LoopbackServer:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        self._server.shutdown()
-        self._server.server_close()
 
     def _reply_for(self, path: str, handler: BaseHTTPRequestHandler) -> Reply:
         route = self.routes.get(path)

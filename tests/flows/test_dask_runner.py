@@ -4,8 +4,6 @@ writes DuckDB, the workers never open it."""
 
 from __future__ import annotations
 
-import logging
-
 import numpy as np
 import pytest
 
@@ -47,19 +45,12 @@ def _rows(db) -> dict[str, list[tuple]]:
 
 @pytest.fixture(scope="module")
 def cluster(prefect_harness):
-    from distributed import LocalCluster
     from prefect.settings import get_current_settings
 
+    from flows.cluster import local_cluster
+
     # the workers report task states to the harness's API, as they would to a real server
-    env = {"PREFECT_API_URL": str(get_current_settings().api.url)}
-    with LocalCluster(
-        n_workers=2,
-        threads_per_worker=1,
-        processes=True,
-        dashboard_address=":0",
-        silence_logs=logging.WARNING,
-        env=env,
-    ) as c:
+    with local_cluster(2, str(get_current_settings().api.url)) as c:
         yield c
 
 
