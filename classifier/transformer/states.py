@@ -62,13 +62,10 @@ class ChunkStates:
 
 
 def compute_bottom_states(
-    split_encoder: SplitEncoder,
-    docs: ChunkedDocs,
-    max_tokens: int = 8192,
-    bf16: bool = False,
-    device: str = "cpu",
+    split_encoder: SplitEncoder, docs: ChunkedDocs, max_tokens: int, bf16: bool, device: str
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(flat fp16 states, lengths, doc_index) of the frozen bottom for every chunk of ``docs``."""
+    """(flat fp16 states, lengths, doc_index) of the frozen bottom for every chunk of ``docs``; the
+    settings (and their defaults) are :func:`encode_states`'."""
     import torch
 
     lengths = np.array([len(c.input_ids) for c in docs.chunks], dtype=np.int64)
