@@ -54,6 +54,12 @@ def micro_f1(Y: np.ndarray, D: np.ndarray) -> float:
     return 2 * tp / max(2 * tp + fp + fn, 1)
 
 
+def best_global_threshold(Y: np.ndarray, probs: np.ndarray) -> float:
+    """The one threshold of THRESHOLD_GRID whose decisions on ``probs`` (decide_frames: the frames at or
+    over it plus the most probable) have the best micro-F1 against the 0/1 labels ``Y``."""
+    return float(max(THRESHOLD_GRID, key=lambda t: micro_f1(Y, decide_frames(probs, t))))
+
+
 class CalibratedFrames(BaseEstimator):
     """Multi-label frames: char n-gram TF-IDF, a logistic regression per frame, Platt calibration with
     language intercepts, one global threshold. Fitted: frame_names_, languages_, vectorizer_, coef_,
@@ -143,7 +149,7 @@ class CalibratedFrames(BaseEstimator):
             self.platt_[j] = np.concatenate([[m.coef_[0, 0], m.intercept_[0]], m.coef_[0, 1:]])
         calibrated = self._calibrate(z, list(langs))
         self.oof_ = calibrated  # inner out-of-fold calibrated probabilities (a blend picks its rule on them)
-        self.threshold_ = float(max(THRESHOLD_GRID, key=lambda t: micro_f1(Y, decide_frames(calibrated, t))))
+        self.threshold_ = best_global_threshold(Y, calibrated)
         logger.info("frames: %d frames trained, threshold %.2f", len(self.trained_), self.threshold_)
         return self
 

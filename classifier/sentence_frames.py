@@ -21,9 +21,9 @@ import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
-from classifier.frames import CalibratedFrames, micro_f1
+from classifier.frames import CalibratedFrames, best_global_threshold
 from classifier.sentence_view import MAX_CHUNKS, check_provenance, embed_articles, provenance
-from classifier.thresholds import THRESHOLD_GRID, decide_frames
+from classifier.thresholds import decide_frames
 
 logger = logging.getLogger(__name__)
 
@@ -136,7 +136,7 @@ class BlendedFrames(BaseEstimator):
             -1, len(names)
         )
         oof = self._mix(self.char_.oof_, self.sentence_.oof_)
-        self.threshold_ = float(max(THRESHOLD_GRID, key=lambda t: micro_f1(Y, decide_frames(oof, t))))
+        self.threshold_ = best_global_threshold(Y, oof)
         logger.info("blended frames: weight %.2f, threshold %.2f", self.weight, self.threshold_)
         return self
 

@@ -11,13 +11,13 @@ import hashlib
 import json
 import logging
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Unpack
 
 import numpy as np
 import pandas as pd
 
 from classifier.transformer.encoder import Embedded, Encoder, embed
-from classifier.transformer.shards import cached_shards
+from classifier.transformer.shards import ShardOptions, cached_shards
 
 if TYPE_CHECKING:  # datasets is imported with the windows, not with this module
     from datasets import Dataset
@@ -55,14 +55,11 @@ def encode_windows(
     encoder: Encoder,
     *,
     max_tokens: int = 8192,
-    cache_dir: Path | None = None,
-    key: str = "",
-    shard_size: int = 128,
-    description: str = "encoding",
-    progress: bool = True,
+    **shards: Unpack[ShardOptions],
 ) -> Embedded:
     """Chunk embeddings for every window of ``windows`` (a dataset from
-    :func:`classifier.transformer.dataset.tokenize_windows`), computed in shards of ``shard_size`` articles.
+    :func:`classifier.transformer.dataset.tokenize_windows`), computed in shards of ``shard_size`` articles
+    (``shards``: :class:`~classifier.transformer.shards.ShardOptions`).
 
     With ``cache_dir``, each finished shard is saved as ``<key>-<shard>.safetensors`` and read back on the
     next call, so an interrupted encoding resumes where it stopped.
@@ -73,15 +70,7 @@ def encode_windows(
         emb = embed(encoder, chunked_docs(windows, start, stop), max_tokens=max_tokens)["frames"]
         return {"chunks": emb.chunks.astype(np.float32), "doc_index": emb.doc_index}
 
-    data = cached_shards(
-        len(windows),
-        compute,
-        cache_dir=cache_dir,
-        key=key,
-        shard_size=shard_size,
-        description=description,
-        progress=progress,
-    )
+    data = cached_shards(len(windows), compute, **shards)
     if data is None:
         return Embedded(chunks=np.zeros((0, 0), dtype=np.float32), doc_index=np.zeros(0, dtype=np.int64))
     return Embedded(chunks=data["chunks"], doc_index=data["doc_index"])

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TypedDict
 
 import numpy as np
 from safetensors.numpy import load_file, save_file
@@ -13,15 +14,26 @@ from safetensors.numpy import load_file, save_file
 from classifier.progress import progress_bar
 
 
+class ShardOptions(TypedDict, total=False):
+    """Where and how :func:`cached_shards` works; the encoders (features.py, states.py) take these as
+    keyword arguments and pass them on."""
+
+    cache_dir: Path | None  # None: nothing cached
+    key: str  # names the shard files
+    shard_size: int  # articles per shard
+    description: str  # the progress bar's label
+    progress: bool
+
+
 def cached_shards(
     n_items: int,
     compute: Callable[[int, int], dict[str, np.ndarray]],
     *,
-    cache_dir: Path | None,
-    key: str,
-    shard_size: int,
-    description: str,
-    progress: bool,
+    cache_dir: Path | None = None,
+    key: str = "",
+    shard_size: int = 128,
+    description: str = "encoding",
+    progress: bool = True,
 ) -> dict[str, np.ndarray] | None:
     """``compute(start, stop)`` over ``n_items`` articles in shards of ``shard_size``; each shard's arrays
     are saved as ``<key>-<shard>.safetensors`` in ``cache_dir`` and read back next time. ``doc_index`` (the

@@ -12,13 +12,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Unpack
 
 import numpy as np
 
 from classifier.transformer.chunking import ChunkedDocs, length_batches, pad_batch
-from classifier.transformer.shards import cached_shards
+from classifier.transformer.shards import ShardOptions, cached_shards
 
 if TYPE_CHECKING:  # torch and datasets are imported when states are computed, not with this module
     from datasets import Dataset
@@ -63,13 +62,10 @@ class ChunkStates:
 
 
 def compute_bottom_states(
-    split_encoder: SplitEncoder,
-    docs: ChunkedDocs,
-    max_tokens: int = 8192,
-    bf16: bool = False,
-    device: str = "cpu",
+    split_encoder: SplitEncoder, docs: ChunkedDocs, max_tokens: int, bf16: bool, device: str
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(flat fp16 states, lengths, doc_index) of the frozen bottom for every chunk of ``docs``."""
+    """(flat fp16 states, lengths, doc_index) of the frozen bottom for every chunk of ``docs``; the
+    settings (and their defaults) are :func:`encode_states`'."""
     import torch
 
     lengths = np.array([len(c.input_ids) for c in docs.chunks], dtype=np.int64)
@@ -95,16 +91,12 @@ def encode_states(
     max_tokens: int = 8192,
     bf16: bool = False,
     device: str = "cpu",
-    cache_dir: Path | None = None,
-    key: str = "",
-    shard_size: int = 128,
-    description: str = "encoding",
-    progress: bool = True,
+    **shards: Unpack[ShardOptions],
 ) -> ChunkStates:
     """Bottom-layer states for every window of ``windows`` (a dataset from
-    :func:`classifier.transformer.dataset.tokenize_windows`) in shards of ``shard_size`` articles; each
-    finished shard is cached as ``<key>-<shard>.safetensors`` in ``cache_dir`` so an interrupted run resumes
-    where it stopped."""
+    :func:`classifier.transformer.dataset.tokenize_windows`) in shards of ``shard_size`` articles
+    (``shards``: :class:`~classifier.transformer.shards.ShardOptions`); each finished shard is cached as
+    ``<key>-<shard>.safetensors`` in ``cache_dir`` so an interrupted run resumes where it stopped."""
     from classifier.transformer.dataset import chunked_docs
 
     def compute(start: int, stop: int) -> dict[str, np.ndarray]:
@@ -112,15 +104,7 @@ def encode_states(
         states, lengths, doc_index = compute_bottom_states(split_encoder, docs, max_tokens, bf16, device)
         return {"states": states, "lengths": lengths, "doc_index": doc_index}
 
-    data = cached_shards(
-        len(windows),
-        compute,
-        cache_dir=cache_dir,
-        key=key,
-        shard_size=shard_size,
-        description=description,
-        progress=progress,
-    )
+    data = cached_shards(len(windows), compute, **shards)
     if data is None:
         return ChunkStates(np.zeros((0, 1), np.float16), np.zeros(0, np.int64), np.zeros(0, np.int64))
     return ChunkStates(states=data["states"], lengths=data["lengths"], doc_index=data["doc_index"])

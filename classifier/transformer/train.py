@@ -14,13 +14,13 @@ from __future__ import annotations
 import hashlib
 import logging
 import platform
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as dist_version
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 import numpy as np
 import pandas as pd
@@ -29,7 +29,7 @@ from classifier import protocol, tone
 from classifier import table as tables
 from classifier.checks import CV, ProtocolSettings
 from classifier.data import dataset_hash
-from classifier.folds import frame_folds, slant_folds, slant_groups
+from classifier.folds import Folds, frame_folds, slant_folds, slant_groups
 from classifier.measures import build_table
 from classifier.metrics import frame_metrics, slant_metrics
 from classifier.progress import progress_bar
@@ -45,6 +45,8 @@ from classifier.transformer.features import model_fingerprint
 from classifier.transformer.finetune import TowerModel, predict_tower, probe_then_tune, round_to_fp16
 from classifier.transformer.heads import NEVER, fit_head, predict_head, tune_thresholds
 from classifier.transformer.model import PooledHead
+from classifier.transformer.states import ChunkStates
+from classifier.transformer.towers import SplitEncoder
 from labels.codebook import load_codebook
 
 logger = logging.getLogger(__name__)
@@ -103,45 +105,87 @@ class TaskModel:
         return predict_head(self.head, x[rows], mask[rows], multilabel)
 
 
-def fit_frames(
+@dataclass(frozen=True)
+class FitRun:
+    """How a fit runs: resumable checkpoints under ``checkpoint_dir`` (None: none) for the run ``key``, and
+    whether fine-tuning shows a progress bar. Cross-validation folds fit with the defaults."""
+
+    checkpoint_dir: Path | None = None
+    key: str = ""
+    progress: bool = False
+
+
+class HeadSettings(TypedDict):
+    """What a task's head is fitted with, frozen encoder or fine-tuned: outlet groups and class count
+    (slant), and where its checkpoints go."""
+
+    groups: np.ndarray | None
+    n_classes: int | None
+    checkpoint_dir: Path | None
+    checkpoint_key: str
+
+
+def _tuning(enc: Encoded, config: TransformerConfig) -> tuple[SplitEncoder, ChunkStates] | None:
+    """The split encoder and cached bottom states a task fine-tunes on; None with the frozen encoder."""
+    if config.finetune_layers == 0 or enc.states is None or enc.split is None:
+        return None
+    return enc.split, enc.states
+
+
+def _fit_task(
     enc: Encoded,
     rows: np.ndarray,
+    y: np.ndarray,
+    multilabel: bool,
     config: TransformerConfig,
-    names: Sequence[str],
-    checkpoint_dir: Path | None = None,
-    key: str = "",
-    progress: bool = False,
+    tuning: tuple[SplitEncoder, ChunkStates] | None,
+    run: FitRun,
+    task: str,
+    groups: np.ndarray | None = None,
+    n_classes: int | None = None,
+) -> TaskModel:
+    """A task fitted on ``rows`` (``y``: their targets): a head on the frozen encoder's chunk embeddings
+    without ``tuning``, else the head probed then fine-tuned with its copy of the top layers."""
+    settings = HeadSettings(
+        groups=groups, n_classes=n_classes, checkpoint_dir=run.checkpoint_dir, checkpoint_key=run.key
+    )
+    if tuning is None:
+        x, mask = enc.padded()
+        return TaskModel(fit_head(x[rows], mask[rows], y, multilabel, config, **settings))
+    split, states = tuning
+    tower = round_to_fp16(
+        probe_then_tune(
+            split,
+            states,
+            enc.emb,
+            rows,
+            y,
+            multilabel,
+            config,
+            progress=run.progress,
+            description=f"fine-tuning {task}",
+            **settings,
+        )
+    )
+    return TaskModel(tower.head, tower)
+
+
+def fit_frames(
+    enc: Encoded, rows: np.ndarray, config: TransformerConfig, names: Sequence[str], run: FitRun = FitRun()
 ) -> tuple[TaskModel, np.ndarray]:
     """The frame model and its thresholds, both from ``rows`` only. Frozen encoder: thresholds from inner
     folds; fine-tuned: from a held-out share of ``rows`` the model is not trained on."""
     Y = enc.frame_targets(names)
     rows = _frame_train_rows(enc.df, rows, config)
-    if config.finetune_layers == 0 or enc.states is None or enc.split is None:
+    tuning = _tuning(enc, config)
+    if tuning is None:
         x, mask = enc.padded()
         thresholds = tune_thresholds(x[rows], mask[rows], Y[rows], config)
-        head = fit_head(
-            x[rows], mask[rows], Y[rows], True, config, checkpoint_dir=checkpoint_dir, checkpoint_key=key
-        )
-        return TaskModel(head), thresholds
+        return _fit_task(enc, rows, Y[rows], True, config, None, run, "frames"), thresholds
     train_rows, val_rows = _holdout(enc.df, rows, config.val_fraction, config.seed)
-    tower = round_to_fp16(
-        probe_then_tune(
-            enc.split,
-            enc.states,
-            enc.emb,
-            train_rows,
-            Y[train_rows],
-            True,
-            config,
-            checkpoint_dir=checkpoint_dir,
-            checkpoint_key=key,
-            progress=progress,
-            description="fine-tuning frames",
-        )
-    )
-    p_val = predict_tower(tower, enc.states, val_rows, True, config)
-    model = TaskModel(tower.head, tower, val_rows, p_val)
-    return model, val_thresholds(Y[val_rows], p_val, Y[train_rows].sum(0), config)
+    model = _fit_task(enc, train_rows, Y[train_rows], True, config, tuning, run, "frames")
+    model.val_rows, model.val_probs = val_rows, model.predict(enc, val_rows, True, config)
+    return model, val_thresholds(Y[val_rows], model.val_probs, Y[train_rows].sum(0), config)
 
 
 def val_thresholds(
@@ -159,13 +203,7 @@ def val_thresholds(
 
 
 def fit_slant(
-    enc: Encoded,
-    rows: np.ndarray,
-    config: TransformerConfig,
-    labels: Sequence[str],
-    checkpoint_dir: Path | None = None,
-    key: str = "",
-    progress: bool = False,
+    enc: Encoded, rows: np.ndarray, config: TransformerConfig, labels: Sequence[str], run: FitRun = FitRun()
 ) -> TaskModel:
     y = enc.slant_targets(labels)
     _, groups = np.unique(slant_groups(enc.df)[rows], return_inverse=True)
@@ -177,77 +215,51 @@ def fit_slant(
             "ft_lr": config.slant_ft_lr,
         }
     )
-    if config.finetune_layers == 0 or not config.finetune_slant or enc.states is None or enc.split is None:
-        x, mask = enc.padded()
-        head = fit_head(
-            x[rows],
-            mask[rows],
-            y[rows],
-            False,
-            slant_config,
-            groups=groups,
-            n_classes=len(labels),
-            checkpoint_dir=checkpoint_dir,
-            checkpoint_key=key,
-        )
-        return TaskModel(head)
-    tower = round_to_fp16(
-        probe_then_tune(
-            enc.split,
-            enc.states,
-            enc.emb,
-            rows,
-            y[rows],
-            False,
-            slant_config,
-            groups=groups,
-            n_classes=len(labels),
-            checkpoint_dir=checkpoint_dir,
-            checkpoint_key=key,
-            progress=progress,
-            description="fine-tuning slant",
-        )
+    tuning = _tuning(enc, config) if config.finetune_slant else None
+    return _fit_task(
+        enc, rows, y[rows], False, slant_config, tuning, run, "slant", groups=groups, n_classes=len(labels)
     )
-    return TaskModel(tower.head, tower)
+
+
+def _each_fold(
+    folds: Folds, task: str, progress: bool, fit: Callable[[np.ndarray, np.ndarray], None]
+) -> None:
+    """``fit(train_rows, test_rows)`` for each fold, counted on a progress bar and in the log."""
+    with progress_bar(progress) as bar:
+        counter = bar.add_task(f"cross-validating {task} (folds)", total=len(folds))
+        for i, (train_idx, test_idx) in enumerate(folds):
+            fit(train_idx, test_idx)
+            logger.info("%s fold %d/%d done", task, i + 1, len(folds))
+            bar.advance(counter)
 
 
 def oof_frames(
-    enc: Encoded,
-    folds: list[tuple[np.ndarray, np.ndarray]],
-    config: TransformerConfig,
-    names: Sequence[str],
-    progress: bool = False,
+    enc: Encoded, folds: Folds, config: TransformerConfig, names: Sequence[str], progress: bool = False
 ) -> tuple[np.ndarray, np.ndarray]:
     """Out-of-fold frame probabilities and 0/1 predictions (thresholds from each training fold only)."""
     probs = np.zeros((len(enc.df), len(names)), dtype=np.float32)
     pred = np.zeros((len(enc.df), len(names)), dtype=np.int8)
-    with progress_bar(progress) as bar:
-        task = bar.add_task("cross-validating frames (folds)", total=len(folds))
-        for i, (train_idx, test_idx) in enumerate(folds):
-            model, thresholds = fit_frames(enc, train_idx, config, names)
-            p = model.predict(enc, test_idx, True, config)
-            probs[test_idx] = p
-            pred[test_idx] = decide_frames(p, thresholds)
-            logger.info("frames fold %d/%d done", i + 1, len(folds))
-            bar.advance(task)
+
+    def fit(train_idx: np.ndarray, test_idx: np.ndarray) -> None:
+        model, thresholds = fit_frames(enc, train_idx, config, names)
+        p = model.predict(enc, test_idx, True, config)
+        probs[test_idx] = p
+        pred[test_idx] = decide_frames(p, thresholds)
+
+    _each_fold(folds, "frames", progress, fit)
     return probs, pred
 
 
 def oof_slant(
-    enc: Encoded,
-    folds: list[tuple[np.ndarray, np.ndarray]],
-    config: TransformerConfig,
-    labels: Sequence[str],
-    progress: bool = False,
+    enc: Encoded, folds: Folds, config: TransformerConfig, labels: Sequence[str], progress: bool = False
 ) -> np.ndarray:
     """Out-of-fold slant probabilities, every article scored by a model that never saw its outlet."""
     probs = np.zeros((len(enc.df), len(labels)), dtype=np.float32)
-    with progress_bar(progress) as bar:
-        task = bar.add_task("cross-validating slant (folds)", total=len(folds))
-        for i, (train_idx, test_idx) in enumerate(folds):
-            probs[test_idx] = fit_slant(enc, train_idx, config, labels).predict(enc, test_idx, False, config)
-            logger.info("slant fold %d/%d done", i + 1, len(folds))
-            bar.advance(task)
+
+    def fit(train_idx: np.ndarray, test_idx: np.ndarray) -> None:
+        probs[test_idx] = fit_slant(enc, train_idx, config, labels).predict(enc, test_idx, False, config)
+
+    _each_fold(folds, "slant", progress, fit)
     return probs
 
 
@@ -320,14 +332,8 @@ def train_transformer(
     config = config or TransformerConfig()
     book = load_codebook()
     names, labels = book.frame_names, list(book.slant_labels)
-    inputs = inputs or load_inputs(
-        [Path(p) for p in frame_files],
-        [Path(p) for p in slant_files],
-        config,
-        cache_dir,
-        ratings_file,
-        progress=progress,
-        threads=threads,
+    inputs = inputs or _load_inputs(
+        frame_files, slant_files, config, cache_dir, ratings_file, progress, threads
     )
     fr, sl = inputs.frames, inputs.slant
     metrics: dict[str, Any] = {}
@@ -354,10 +360,10 @@ def train_transformer(
     run_key = data_hash[:16] + str(sorted(config.to_dict().items()))
     all_f, all_s = np.arange(len(fr.df)), np.arange(len(sl.df))
     frames_model, thresholds = fit_frames(
-        fr, all_f, config, names, ckpt / "frames" if ckpt else None, run_key, progress=progress
+        fr, all_f, config, names, FitRun(ckpt / "frames" if ckpt else None, run_key, progress)
     )
     slant_model = fit_slant(
-        sl, all_s, config, labels, ckpt / "slant" if ckpt else None, run_key, progress=progress
+        sl, all_s, config, labels, FitRun(ckpt / "slant" if ckpt else None, run_key, progress)
     )
     towers = {
         f"{task}.{k}": v
@@ -451,19 +457,32 @@ def compare_cv(
     config = config or TransformerConfig()
     book = load_codebook()
     names, labels = book.frame_names, list(book.slant_labels)
-    inputs = load_inputs(
-        list(frame_files),
-        list(slant_files),
+    inputs = _load_inputs(frame_files, slant_files, config, cache_dir, ratings_file, progress, threads)
+    fr, sl = inputs.frames, inputs.slant
+    f_folds, s_folds, oof = _out_of_fold(fr, sl, folds, config, names, labels, progress)
+    f_probs, f_pred, s_probs = oof
+    return _compare(fr, sl, folds, config.seed, names, labels, CheckOutput(f_probs, f_pred, s_probs))
+
+
+def _load_inputs(
+    frame_files: Sequence[str | Path],
+    slant_files: Sequence[str | Path],
+    config: TransformerConfig,
+    cache_dir: Path | None,
+    ratings_file: Path | None,
+    progress: bool,
+    threads: int | None,
+) -> TrainingInputs:
+    """Both tasks' labeled rows, preprocessed and encoded (cached under ``cache_dir``)."""
+    return load_inputs(
+        [Path(p) for p in frame_files],
+        [Path(p) for p in slant_files],
         config,
         cache_dir,
         ratings_file,
         progress=progress,
         threads=threads,
     )
-    fr, sl = inputs.frames, inputs.slant
-    f_folds, s_folds, oof = _out_of_fold(fr, sl, folds, config, names, labels, progress)
-    f_probs, f_pred, s_probs = oof
-    return _compare(fr, sl, folds, config.seed, names, labels, CheckOutput(f_probs, f_pred, s_probs))
 
 
 def _out_of_fold(
@@ -474,7 +493,7 @@ def _out_of_fold(
     names: Sequence[str],
     labels: Sequence[str],
     progress: bool,
-) -> tuple[list, list, tuple[np.ndarray, np.ndarray, np.ndarray]]:
+) -> tuple[Folds, Folds, tuple[np.ndarray, np.ndarray, np.ndarray]]:
     """The protocol's folds for both tasks and the transformer's out-of-fold frame probabilities, frame
     decisions and slant probabilities on them."""
     f_folds, s_folds = frame_folds(fr.df, folds, config.seed), slant_folds(sl.df, folds, config.seed)
