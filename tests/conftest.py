@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import os
+import sys
 import tempfile
 from pathlib import Path
 
@@ -18,6 +20,25 @@ os.environ.setdefault("PREFECT_HOME", str(_HOME / "prefect"))
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "600")
 os.environ.setdefault("PREFECT_LOGGING_TO_API_ENABLED", "false")
 os.environ.setdefault("FRAMEWATCH_DATA_DIR", str(REPO.parent / "shared" / "data"))
+
+
+@pytest.fixture(autouse=True)
+def _no_log_handler_on_a_closed_stream():
+    """Typer's CliRunner swaps sys.stderr for a buffer it closes after the command. A handler created during
+    such a command (Prefect puts its console handler on the root logger the first time a command runs a
+    flow) keeps that buffer, and every later test's warning then prints "--- Logging error ---" into the
+    output that test checks (seen: a `models promote` refusal after the evaluate tests). After each test,
+    such handlers write to the real stderr again."""
+    yield
+    loggers = [logging.getLogger(), *logging.Logger.manager.loggerDict.values()]
+    for logger in loggers:
+        for handler in getattr(logger, "handlers", ()):
+            stream = getattr(handler, "stream", None)
+            if stream is not None and getattr(stream, "closed", False):
+                handler.stream = sys.stderr
+                console = getattr(handler, "console", None)
+                if console is not None:
+                    console.file = sys.stderr
 
 
 @pytest.fixture(scope="session")
