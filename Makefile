@@ -1,5 +1,8 @@
 # framewatch front door. Needs only python3 and make.
 PYTHON ?= python3
+# pytest workers for `make test`: 2 (CI's cores); whole test files go to one worker, so a module's fixtures
+# are built once; TEST_WORKERS=0 runs the suite in one process
+TEST_WORKERS ?= 2
 VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
@@ -34,7 +37,7 @@ lint: $(STAMP)
 
 test: $(STAMP) lint
 	bash tests/setup_browser.sh
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 bench: $(STAMP)
 	$(BIN)/python -m pytest -m slow -p no:cacheprovider tests

@@ -13,6 +13,7 @@ from classifier.frames import CalibratedFrames
 from classifier.recipes import Recipe
 from classifier.settings import ClassifierSettings
 from classifier.slant import CueStrippedSlant
+from tests.once import built_once
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
@@ -70,24 +71,27 @@ def small_model_dir(
     from classifier.train import train_model
 
     frames, slant = shared_files
-    out = tmp_path_factory.mktemp("models")
-    roundups = pd.read_parquet(frames.parent / ROUNDUPS_FILE)  # 60 of the 505 stories: a small check
-    stories = roundups["extra"].str.extract(r'"story_id": (\d+)')[0]
-    small_roundups = out.parent / "roundups-60-stories.parquet"
-    roundups[stories.isin(stories.unique()[:60])].to_parquet(small_roundups)
-    version = train_model(
-        [frames],
-        [slant],
-        out,
-        cv_folds=2,
-        max_slant_rows=SMALL_SLANT_ROWS,
-        progress=False,
-        max_frame_rows=SMALL_FRAME_ROWS,
-        template=small_template(),
-        roundups_file=small_roundups,
-        settings=SMALL_PROTOCOL,
-    )
-    return out, version
+
+    def train(folder: Path) -> str:
+        roundups = pd.read_parquet(frames.parent / ROUNDUPS_FILE)  # 60 of the 505 stories: a small check
+        stories = roundups["extra"].str.extract(r'"story_id": (\d+)')[0]
+        small_roundups = folder / "roundups-60-stories.parquet"
+        roundups[stories.isin(stories.unique()[:60])].to_parquet(small_roundups)
+        return train_model(
+            [frames],
+            [slant],
+            folder / "models",
+            cv_folds=2,
+            max_slant_rows=SMALL_SLANT_ROWS,
+            progress=False,
+            max_frame_rows=SMALL_FRAME_ROWS,
+            template=small_template(),
+            roundups_file=small_roundups,
+            settings=SMALL_PROTOCOL,
+        )
+
+    folder, version = built_once(tmp_path_factory, "small-model", train)  # one training per run (xdist)
+    return folder / "models", version
 
 
 @pytest.fixture(scope="session")

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.once import built_once
 from tests.warehouse.corpus import build_corpus_db
 
 
@@ -24,12 +25,16 @@ def corpus_db(tmp_path_factory) -> Path:
     from flows.analysis.stories.grouping import update_stories
     from warehouse.db import connect
 
-    path = build_corpus_db(tmp_path_factory.mktemp("corpus") / "corpus.duckdb", _seeds())
-    con = connect(path)
-    update_stories(con)
-    con.execute("checkpoint")
-    con.close()
-    return path
+    def build(folder: Path) -> str:
+        path = build_corpus_db(folder / "corpus.duckdb", _seeds())
+        con = connect(path)
+        update_stories(con)
+        con.execute("checkpoint")
+        con.close()
+        return path.name
+
+    folder, name = built_once(tmp_path_factory, "corpus", build)  # once per run, also under xdist
+    return folder / name
 
 
 @pytest.fixture()
@@ -74,10 +79,14 @@ def stray_db(tmp_path_factory) -> Path:
     from flows.analysis.stories.grouping import update_stories
     from warehouse.db import connect
 
-    path = tmp_path_factory.mktemp("stray") / "stray.duckdb"
-    build_corpus_db(path, None, shift_days=STRAY_SHIFT_DAYS, stray=STRAY_DAY)
-    con = connect(path)
-    update_stories(con)
-    con.execute("checkpoint")
-    con.close()
-    return _as_analysts_read_it(path)
+    def build(folder: Path) -> str:
+        path = folder / "stray.duckdb"
+        build_corpus_db(path, None, shift_days=STRAY_SHIFT_DAYS, stray=STRAY_DAY)
+        con = connect(path)
+        update_stories(con)
+        con.execute("checkpoint")
+        con.close()
+        return _as_analysts_read_it(path).name
+
+    folder, name = built_once(tmp_path_factory, "stray", build)  # once per run, also under xdist
+    return folder / name
