@@ -19,19 +19,24 @@ def _seeds() -> Path | None:
     return seeds_dir()
 
 
-@pytest.fixture(scope="session")
-def corpus_db(tmp_path_factory) -> Path:
-    """The demo corpus with writer-intended predictions; stories grouped with the local MiniLM model."""
+def _with_stories(path: Path) -> Path:
+    """Stories grouped with the local MiniLM model, written to the file."""
     from flows.analysis.stories.grouping import update_stories
     from warehouse.db import connect
 
+    con = connect(path)
+    update_stories(con)
+    con.execute("checkpoint")
+    con.close()
+    return path
+
+
+@pytest.fixture(scope="session")
+def corpus_db(tmp_path_factory) -> Path:
+    """The demo corpus with writer-intended predictions; stories grouped with the local MiniLM model."""
+
     def build(folder: Path) -> str:
-        path = build_corpus_db(folder / "corpus.duckdb", _seeds())
-        con = connect(path)
-        update_stories(con)
-        con.execute("checkpoint")
-        con.close()
-        return path.name
+        return _with_stories(build_corpus_db(folder / "corpus.duckdb", _seeds())).name
 
     folder, name = built_once(tmp_path_factory, "corpus", build)  # once per run, also under xdist
     return folder / name
@@ -76,17 +81,11 @@ STRAY_DAY = date(2025, 7, 8)
 def stray_db(tmp_path_factory) -> Path:
     """The demo warehouse as if collected in autumn 2018, plus one article dated years later (July 2025,
     the date of the seed blog post): the newest article is a stray, far from the bulk of the data."""
-    from flows.analysis.stories.grouping import update_stories
-    from warehouse.db import connect
 
     def build(folder: Path) -> str:
         path = folder / "stray.duckdb"
         build_corpus_db(path, None, shift_days=STRAY_SHIFT_DAYS, stray=STRAY_DAY)
-        con = connect(path)
-        update_stories(con)
-        con.execute("checkpoint")
-        con.close()
-        return _as_analysts_read_it(path).name
+        return _as_analysts_read_it(_with_stories(path)).name
 
     folder, name = built_once(tmp_path_factory, "stray", build)  # once per run, also under xdist
     return folder / name
