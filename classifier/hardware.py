@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import platform
+import sys
 from functools import lru_cache
 from typing import Any
 
@@ -29,6 +30,16 @@ def cpu_flags() -> frozenset[str]:
     return frozenset()
 
 
+def cuda_driver_present() -> bool:
+    """Whether an NVIDIA driver could give torch a CUDA device: on Linux its /proc entry or device
+    files; True elsewhere except macOS (no CUDA), so that torch is asked there."""
+    if sys.platform == "darwin":
+        return False
+    if sys.platform.startswith("linux"):
+        return os.path.exists("/proc/driver/nvidia/version") or os.path.exists("/dev/nvidiactl")
+    return True
+
+
 def use_bf16(preference: str | None = None) -> bool:
     """Whether to run bf16: `preference` (or FRAMEWATCH_BF16) 'on' / 'off', else (auto) only with native
     bf16 instructions or a CUDA device."""
@@ -39,6 +50,8 @@ def use_bf16(preference: str | None = None) -> bool:
         return False
     if any(f in cpu_flags() for f in NATIVE_BF16_FLAGS):
         return True
+    if not cuda_driver_present():  # importing torch to ask costs ~2 s of a run's start
+        return False
     try:
         import torch
 

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 from classifier import registry
 from classifier.registry import RegistryError
 from flows.sources.registry import SourceError, check_registry
-from labels.retrain import RetrainConfig, missing_requirements
 from warehouse import labels_store
 from warehouse.db import WarehouseError, connect, ensure_writable
 
@@ -75,6 +74,8 @@ def check_retrain(db_path: Path | str, data_dir: Path, models_dir: Path, config:
         gold_train, gold_test = labels_store.gold(con, "train"), labels_store.gold(con, "test")
     finally:
         con.close()
+    from labels.retrain import missing_requirements
+
     problems += missing_requirements(gold_train, gold_test, test_ids, data_dir, config)
     models_dir = Path(models_dir)
     probe = models_dir if models_dir.exists() else models_dir.parent

@@ -13,7 +13,6 @@ from classifier.predict import TextScorer
 from classifier.registry import RegistryError, model_dir, promoted_version, read_card
 from classifier.scoring import Scorer
 from classifier.transformer import KIND as TRANSFORMER_KIND
-from classifier.transformer.predict import load_transformer_scorer
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +31,8 @@ def load_scorer(
     card = read_card(chosen, models_dir)
     kind = card.get("kind")
     if kind == TRANSFORMER_KIND:
+        from classifier.transformer.predict import load_transformer_scorer  # torch: only for this kind
+
         return load_transformer_scorer(folder, backend=backend)
     if kind != COMPOSITE_KIND:
         raise RegistryError(
