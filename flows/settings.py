@@ -9,7 +9,8 @@ import signal
 import subprocess
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from pydantic import Field
@@ -55,6 +56,7 @@ def configure_runtime(settings: FlowSettings) -> None:
 _PR_SET_PDEATHSIG = 1
 BOOT_THREAD = "prefect-temporary-api"  # starts Prefect's server and lives as long as the process
 _RAN_FLOWS = False
+_TEMPORARY_API = False  # this command started a temporary API (it ends with the command)
 
 
 def ran_flows() -> bool:
@@ -73,16 +75,18 @@ def start_temporary_api() -> Callable[[], None]:
     (`tie_server_to_this_process`, flows.temporary_api). Nothing is started when a real server is set."""
     from flows.temporary_api import start_early
 
-    global _RAN_FLOWS
+    global _RAN_FLOWS, _TEMPORARY_API
     _RAN_FLOWS = True
     early = start_early()
     if early is not None:
+        _TEMPORARY_API = True
         return early
     from prefect.settings import get_current_settings
 
     current = get_current_settings()
     if current.api.url or not current.server.ephemeral.enabled:
         return lambda: None
+    _TEMPORARY_API = True
     tie_server_to_this_process()
     ready = threading.Event()
 
@@ -106,6 +110,23 @@ def start_temporary_api() -> Callable[[], None]:
 
     threading.Thread(target=boot, name=BOOT_THREAD, daemon=True).start()
     return wait
+
+
+@contextmanager
+def flow_run_settings() -> Iterator[None]:
+    """Prefect settings for the flows a command runs. On a temporary API (started by
+    `start_temporary_api`, gone with the command) flow runs send no heartbeats: they serve a lasting
+    server's detection of crashed runs, which a server that ends with the command cannot do, and Prefect's
+    heartbeat thread sleeps in 1 s steps that the end of every flow and subflow run waits out (~0.5 s
+    each, ~2 s for an import with its collect, score and report subflows). A lasting server
+    (PREFECT_API_URL) keeps them."""
+    if not _TEMPORARY_API:
+        yield
+        return
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+
+    with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+        yield
 
 
 def tie_server_to_this_process() -> None:

@@ -1,9 +1,10 @@
 """Flow commands: demo, monitor, import, collect, score-stored, refresh, serve-schedules, cron. Thin:
 parse options, check what the run needs, run the flow, print the outcome.
 
-Prefect's temporary API takes seconds to start: each command starts it in the background once its checks
-pass and imports the flow modules (seconds too) only then, so both overlap; the flow runs once the API
-answers (`flows.settings.start_temporary_api`)."""
+Prefect's temporary API takes seconds to start: the commands that always run a flow have it booting from
+the program's entry (framewatch.entry), monitor once its quiet check found work; each imports the flow
+modules (seconds too) meanwhile, and the flow runs once the API answers
+(`flows.settings.start_temporary_api`)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
-from flows.settings import FlowSettings, start_temporary_api
+from flows.settings import FlowSettings, flow_run_settings, start_temporary_api
 from framewatch.cli.console import console, fail, interrupted, print_table, styled
 from framewatch.cli.options import (
     AddressOption,
@@ -88,7 +89,8 @@ def _run_or_fail(run: Callable[[], T], api_ready: Callable[[], None] | None = No
                 api_ready()
             except RuntimeError as exc:  # the temporary API did not come up: nothing has run yet
                 fail(f"{exc}; nothing was collected or scored (or set PREFECT_API_URL to a running server)")
-        return run()
+        with flow_run_settings():
+            return run()
     except ACTIONABLE as exc:
         fail(str(exc))
     except KeyboardInterrupt:

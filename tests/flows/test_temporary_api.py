@@ -57,3 +57,22 @@ def test_refresh_runs_on_its_own_temporary_api_and_keeps_the_logs(tmp_path):
     # the run's log lines were kept, to the last one (sent while the command exits)
     assert any("report run" in m for (m,) in logs) and any("Finished in state" in m for (m,) in logs), logs
     assert ("framewatch-summary",) in artifacts
+
+
+def test_flow_runs_on_a_temporary_api_send_no_heartbeats(monkeypatch):
+    """Heartbeats serve a lasting server's detection of crashed runs; on the temporary API (it ends with
+    the command) they only cost the wait for Prefect's heartbeat thread at the end of every flow and
+    subflow run. A lasting server (PREFECT_API_URL) keeps Prefect's setting."""
+    from prefect.settings import get_current_settings
+
+    from flows import settings
+
+    default = get_current_settings().flows.heartbeat_frequency
+    assert default is not None
+    monkeypatch.setattr(settings, "_TEMPORARY_API", False)
+    with settings.flow_run_settings():
+        assert get_current_settings().flows.heartbeat_frequency == default
+    monkeypatch.setattr(settings, "_TEMPORARY_API", True)
+    with settings.flow_run_settings():
+        assert get_current_settings().flows.heartbeat_frequency is None
+    assert get_current_settings().flows.heartbeat_frequency == default
