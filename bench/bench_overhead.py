@@ -95,11 +95,19 @@ def flow_seconds(db: Path) -> tuple[str, float]:
     return name, float(json.loads(counts)["duration_s"])
 
 
+def cli_command(checkout: Path) -> list[str]:
+    """The `framewatch` executable of `checkout`, as its console script runs it: its entry module
+    (framewatch.entry; framewatch.cli before the entry started the API early)."""
+    entry = "framewatch.entry" if (checkout / "framewatch" / "entry.py").exists() else "framewatch.cli"
+    code = f"import sys; from {entry} import main; sys.argv[0] = 'framewatch'; main()"
+    return [sys.executable, "-P", "-c", code]  # -P: the checkout on PYTHONPATH, not the working folder
+
+
 def one_import(
-    cli: str, env: dict[str, str], records: Path, db: Path, size: int, version: str
+    cli: list[str], env: dict[str, str], records: Path, db: Path, size: int, version: str
 ) -> dict[str, Any] | None:
     cpu = cpu_seconds()
-    wall, proc = timed([cli, "import", str(records), "--db", str(db)], env)
+    wall, proc = timed([*cli, "import", str(records), "--db", str(db)], env)
     cpu = cpu_seconds() - cpu
     if proc.returncode not in (0, 3):
         print(proc.stdout[-3000:], proc.stderr[-3000:])
@@ -163,7 +171,9 @@ def main(argv: list[str]) -> int:
             "FRAMEWATCH_HOME": str(tmp / "home-reference"),
             "PYTHONPATH": str(args.reference.resolve()),
         }
-    cli = str(Path(sys.executable).with_name("framewatch"))
+    clis = {"this": cli_command(REPO)}
+    if args.reference:
+        clis["reference"] = cli_command(args.reference.resolve())
     print(
         json.dumps({"cpu": cpu_report(), "reference": str(args.reference), "load": os.getloadavg()}),
         flush=True,
@@ -175,7 +185,8 @@ def main(argv: list[str]) -> int:
             records = write_articles(data_dir, size, offset, tmp / f"import-{size}-{r}.jsonl")
             offset += size
             for version, env in sorted(versions.items()):  # reference first, then this
-                run = one_import(cli, env, records, tmp / f"fw-{version}-{size}-{r}.duckdb", size, version)
+                db = tmp / f"fw-{version}-{size}-{r}.duckdb"
+                run = one_import(clis[version], env, records, db, size, version)
                 if run is None:
                     return 1
                 runs.append(run)

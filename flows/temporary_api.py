@@ -125,10 +125,16 @@ class TemporaryAPI:
             process.wait()
 
 
+_STARTED: TemporaryAPI | None = None  # the server this process started, if any
+
+
 def start_early() -> Callable[[], None] | None:
     """Start the temporary server now when this process will need one and Prefect is not imported yet;
     returns the function to call before the first flow (it waits until the server answers), or None when
     Prefect's own mechanism applies (a server is configured, or Prefect already read its settings)."""
+    global _STARTED
+    if _STARTED is not None:  # started at the program's entry (framewatch.entry): the same server
+        return _STARTED.wait
     if os.environ.get("PREFECT_API_URL") or "prefect" in sys.modules:
         return None
     if os.environ.get("PREFECT_SERVER_EPHEMERAL_ENABLED", "true").lower() in ("0", "false", "no"):
@@ -140,4 +146,5 @@ def start_early() -> Callable[[], None] | None:
         log.warning("could not start the temporary Prefect API early; Prefect starts its own", exc_info=True)
         os.environ.pop("PREFECT_API_URL", None)
         return None
+    _STARTED = api
     return api.wait

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -76,3 +77,43 @@ def test_the_cli_starts_without_the_heavy_libraries():
     )
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]", out.stdout + out.stderr
+
+
+def test_a_run_checks_and_loads_a_composite_model_without_torch():
+    """What a run does before its flow (the checks, loading and probing the promoted composite model,
+    choosing the story-embedding backend) imports no torch on a machine without a GPU driver: torch's
+    ~2 s import was part of every run's fixed cost."""
+    import subprocess
+    import sys
+
+    from classifier.hardware import cuda_driver_present
+
+    if cuda_driver_present():
+        pytest.skip("an NVIDIA driver is present: the backend choice asks torch about CUDA")
+    probe = (
+        "import sys\n"
+        "from flows.preflight import check_run\n"
+        "from classifier.versions.promotion import probe\n"
+        "from classifier.transformer.embedding import resolve_backend\n"
+        "from classifier import registry\n"
+        "probe(registry.promoted_version())\n"
+        "resolve_backend()\n"
+        "print(sorted({'torch', 'transformers'} & {m.split('.')[0] for m in sys.modules}))\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "FRAMEWATCH_BF16"}
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, check=True)
+    assert out.stdout.strip() == "[]", out.stdout + out.stderr
+
+
+def test_the_commands_that_boot_the_api_at_entry_are_flow_commands():
+    """framewatch.entry starts Prefect's temporary API before the CLI loads, for the commands that always
+    run a flow: each is a real command (a renamed one would silently lose the early start), never for
+    its --help, never for monitor (usually answered without a flow) or the light commands."""
+    from framewatch.entry import FLOW_COMMANDS, boots_api_early
+
+    top = {p[0] for p in _commands(app) if p}
+    assert FLOW_COMMANDS <= top, FLOW_COMMANDS - top
+    assert boots_api_early(["import", "articles.jsonl"]) and boots_api_early(["refresh", "--db", "x"])
+    assert not boots_api_early(["import", "articles.jsonl", "--help"])
+    assert not boots_api_early(["monitor"]) and not boots_api_early(["query", "select 1"])
+    assert not boots_api_early([])
