@@ -94,6 +94,7 @@ class LoopbackServer(ServedInThread):
                 server.hits[path] += 1
                 server.hit_times[path].append(time.monotonic())
                 server._enter()
+                left = False
                 try:
                     reply = server._reply_for(path, self)
                     if reply.delay_s:
@@ -107,6 +108,11 @@ class LoopbackServer(ServedInThread):
                         self.send_header(k, v)
                     self.end_headers()
                     if reply.stream is None:
+                        # the request stops counting as in flight before its last bytes go out: a client
+                        # that has them may send its next request at once, which another thread can take
+                        # before this one runs again (under load the count then read one too many)
+                        server._leave()
+                        left = True
                         self.wfile.write(reply.body)
                         server.bytes_sent[path] += len(reply.body)
                     else:
@@ -117,6 +123,7 @@ class LoopbackServer(ServedInThread):
                 except (BrokenPipeError, ConnectionResetError):
                     pass
                 finally:
-                    server._leave()
+                    if not left:
+                        server._leave()
 
         return Handler
