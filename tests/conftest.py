@@ -59,10 +59,16 @@ def seeds_dir(data_dir: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def prefect_harness():
-    """Prefect's own test harness: a temporary API for the whole session (started on first use)."""
+    """Prefect's own test harness: a temporary API for the whole session (started on first use). Its flow
+    runs send no heartbeats, as the product's runs on a temporary API do (flows.settings.flow_run_settings).
+    """
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
     from prefect.testing.utilities import prefect_test_harness
 
-    with prefect_test_harness(server_startup_timeout=600):  # generous: a busy machine is merely slow
+    with (
+        prefect_test_harness(server_startup_timeout=600),  # generous: a busy machine is merely slow
+        temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}),
+    ):
         yield
 
 

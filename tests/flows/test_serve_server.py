@@ -85,6 +85,10 @@ def test_serve_registers_deployments_and_runs_them_on_a_real_server(tmp_path):
             "DO_NOT_TRACK": "1",
             "FRAMEWATCH_HOME": str(tmp_path / "home"),
             "HF_HUB_OFFLINE": "1",
+            # the serving process asks for due runs every second instead of every 10 s, and the server
+            # does not build its UI: the same path, less waiting
+            "PREFECT_RUNNER_POLL_FREQUENCY": "1",
+            "PREFECT_UI_ENABLED": "false",
         }
     )
     server = subprocess.Popen(

@@ -63,16 +63,15 @@ def test_flow_runs_on_a_temporary_api_send_no_heartbeats(monkeypatch):
     """Heartbeats serve a lasting server's detection of crashed runs; on the temporary API (it ends with
     the command) they only cost the wait for Prefect's heartbeat thread at the end of every flow and
     subflow run. A lasting server (PREFECT_API_URL) keeps Prefect's setting."""
-    from prefect.settings import get_current_settings
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, get_current_settings, temporary_settings
 
     from flows import settings
 
-    default = get_current_settings().flows.heartbeat_frequency
-    assert default is not None
-    monkeypatch.setattr(settings, "_TEMPORARY_API", False)
-    with settings.flow_run_settings():
-        assert get_current_settings().flows.heartbeat_frequency == default
-    monkeypatch.setattr(settings, "_TEMPORARY_API", True)
-    with settings.flow_run_settings():
-        assert get_current_settings().flows.heartbeat_frequency is None
-    assert get_current_settings().flows.heartbeat_frequency == default
+    with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: 180}):  # Prefect's default
+        monkeypatch.setattr(settings, "_TEMPORARY_API", False)
+        with settings.flow_run_settings():
+            assert get_current_settings().flows.heartbeat_frequency == 180
+        monkeypatch.setattr(settings, "_TEMPORARY_API", True)
+        with settings.flow_run_settings():
+            assert get_current_settings().flows.heartbeat_frequency is None
+        assert get_current_settings().flows.heartbeat_frequency == 180
