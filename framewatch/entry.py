@@ -24,8 +24,12 @@ def main() -> None:
         from flows.settings import FlowSettings, configure_runtime
         from flows.temporary_api import start_early
 
-        configure_runtime(FlowSettings())  # PREFECT_HOME etc., as the command's own callback sets them
-        start_early()
+        try:
+            configure_runtime(FlowSettings())  # PREFECT_HOME etc., as the command's own callback sets them
+        except Exception:  # noqa: BLE001 - a bad setting: the command itself says what is wrong
+            pass
+        else:
+            start_early()
     from framewatch.cli import main as cli_main
 
     cli_main()

@@ -117,3 +117,25 @@ def test_the_commands_that_boot_the_api_at_entry_are_flow_commands():
     assert not boots_api_early(["import", "articles.jsonl", "--help"])
     assert not boots_api_early(["monitor"]) and not boots_api_early(["query", "select 1"])
     assert not boots_api_early([])
+
+
+def test_a_working_folder_that_cannot_be_made_is_one_line(tmp_path):
+    """FRAMEWATCH_HOME under a file: every command says so in one line (before, a traceback), and the
+    commands that boot the API at entry start nothing."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    env["FRAMEWATCH_HOME"] = str(blocker / "home")
+    cli = str(Path(sys.executable).parent / "framewatch")
+    for args in (
+        ["refresh", "--db", str(tmp_path / "fw.duckdb")],
+        ["runs", "--db", str(tmp_path / "fw.duckdb")],
+    ):
+        proc = subprocess.run([cli, *args], env=env, capture_output=True, text=True, timeout=300)
+        assert proc.returncode == 1, proc.stdout + proc.stderr
+        assert "Traceback" not in proc.stderr and "set FRAMEWATCH_HOME" in proc.stderr, proc.stderr
+        assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr

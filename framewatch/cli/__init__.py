@@ -17,6 +17,7 @@ from framewatch.cli import sources as sources_cli
 from framewatch.cli import stories as stories_cli
 from framewatch.cli import transformer as transformer_cli
 from framewatch.cli import warehouse as warehouse_cli
+from framewatch.cli.console import fail
 from framewatch.cli.options import Panel
 
 app = typer.Typer(
@@ -31,7 +32,13 @@ app = typer.Typer(
 def runtime() -> None:
     # Before any command: environment defaults for Prefect and Hugging Face (PREFECT_HOME, offline hub,
     # no telemetry), set before either is imported. Cheap: imports neither.
-    configure_runtime(FlowSettings())
+    try:
+        configure_runtime(FlowSettings())
+    except OSError as exc:  # FRAMEWATCH_HOME (or PREFECT_HOME) names a place no folder can be made
+        fail(
+            f"cannot make the working folder {exc.filename}: {exc.strerror}; set FRAMEWATCH_HOME "
+            "(or PREFECT_HOME) to a writable folder"
+        )
 
 
 # One way to register commands: each module registers its own on its Typer app, each with the heading of
