@@ -38,6 +38,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 TARGET_RATE = 20.0
+# pairs this close count as near neighbours whose order must not change with the embedding backend (the
+# cosine link of the grouping before stories used a pair model, flows/analysis/stories/link.py, which
+# reads the cosine among other evidence)
+SIMILAR_COSINE = 0.60
 TARGET_RATIO = 3.0
 MIN_AGREEMENT = 0.98
 
@@ -142,7 +146,6 @@ def main(argv: list[str]) -> int:
     from classifier.hardware import cpu_report
     from classifier.settings import ClassifierSettings
     from classifier.transformer.embedding import StoryEmbedder, resolve_backend
-    from flows.analysis.stories.grouping import GroupingParams
     from flows.score import score_rows
     from warehouse.load import ArticleText
 
@@ -203,7 +206,7 @@ def main(argv: list[str]) -> int:
     }
     ed, ep = np.stack(vecs["default"]), np.stack(vecs["plain"])
     cosine = np.sum(ed * ep, axis=1)
-    threshold = GroupingParams().link_threshold
+    threshold = SIMILAR_COSINE
     ld, lp = story_links(ed, threshold), story_links(ep, threshold)
     shared = len(ld & lp) / max(1, len(ld | lp))
     ratio = rate["default"] / rate["plain"]
