@@ -47,8 +47,8 @@ def seed_docs(settings: ClassifierSettings) -> list[tuple[str, str]]:
     return [(p.name, p.read_text(encoding="utf-8")) for p in files]
 
 
-# The protocol on small samples: 2 folds, big outlets from 30 articles (of 900), fewer resamples.
-SMALL_PROTOCOL = ProtocolSettings(folds=2, big_outlet_min_articles=30, resamples=200)
+# The protocol on small samples: 2 folds, big outlets from 30 articles (of 900) in 2 groups, fewer resamples.
+SMALL_PROTOCOL = ProtocolSettings(folds=2, big_outlet_min_articles=30, big_outlet_groups=2, resamples=200)
 
 
 def small_template() -> Recipe:
