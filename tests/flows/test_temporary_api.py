@@ -75,3 +75,25 @@ def test_flow_runs_on_a_temporary_api_send_no_heartbeats(monkeypatch):
         with settings.flow_run_settings():
             assert get_current_settings().flows.heartbeat_frequency is None
         assert get_current_settings().flows.heartbeat_frequency == 180
+
+
+def test_the_server_started_at_entry_is_the_one_the_command_uses(tmp_path):
+    """framewatch.entry starts the temporary API before the command line loads; the command's own
+    start_temporary_api must wait on that server, not start a second one."""
+    probe = (
+        "import os\n"
+        "import flows.temporary_api as t\n"
+        "from flows.settings import FlowSettings, configure_runtime, start_temporary_api\n"
+        "configure_runtime(FlowSettings())\n"
+        "early = t.start_early()\n"
+        "url = os.environ['PREFECT_API_URL']\n"
+        "again = start_temporary_api()\n"
+        "print(early is not None and again == early, os.environ['PREFECT_API_URL'] == url)\n"
+        "t._STARTED.stop()\n"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    env["FRAMEWATCH_HOME"] = str(tmp_path / "home")
+    out = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.split() == ["True", "True"], out.stdout + out.stderr[-2000:]
+    assert not _servers_for(tmp_path / "home" / "prefect")
