@@ -4,10 +4,12 @@ Without PREFECT_API_URL, Prefect starts a temporary server the first time a flow
 serving `prefect.server.api.server:create_app` on the database in PREFECT_HOME (UI and background services
 off), stopped at exit. Booting it costs seconds of CPU, and so does importing Prefect's server modules in
 the command's own process, which Prefect's `SubprocessASGIServer` does first. This module starts the same
-server process without importing anything of Prefect here, right after the command's checks, and points
-this process at it (PREFECT_API_URL), so the boot overlaps the command's own imports and model check; the
-flow waits only for what is left of it. Runs, logs and artifacts land in PREFECT_HOME's database as with
-Prefect's own temporary server (`prefect server start` with the same PREFECT_HOME shows them).
+server process without importing anything of Prefect here, at the program's entry for the commands that
+always run a flow (framewatch.entry), else right after the command's checks, and points this process at
+it (PREFECT_API_URL), so the boot overlaps the command's own imports and model check; the flow waits only
+for what is left of it. A second call in the process returns the same server's wait. Runs, logs and
+artifacts land in PREFECT_HOME's database as with Prefect's own temporary server (`prefect server start`
+with the same PREFECT_HOME shows them).
 
 It only does so in a process that has not imported Prefect yet (Prefect reads its settings once); otherwise
 (tests under `prefect_test_harness`, a server already configured) Prefect's own mechanism is left alone."""
