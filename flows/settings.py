@@ -27,6 +27,11 @@ class FlowSettings(BaseSettings):
     home: Path = Field(Path(".framewatch"), description="Working data: Prefect home, snapshots, reports.")
     sources: Path = Field(DEFAULT_SOURCES, description="The sources registry (outlets and feeds).")
     topics_file: Path = Field(DEFAULT_TOPICS, description="The topic taxonomy analysts edit (TOML).")
+    prefect_db_cache: Path | None = Field(
+        None,
+        description="Where a copy of a new Prefect database is kept for new Prefect homes "
+        "(flows.prefect_db; default $XDG_CACHE_HOME or ~/.cache, then framewatch/prefect-db).",
+    )
 
     def prefect_home(self) -> Path:
         return (self.home / "prefect").resolve()
@@ -77,7 +82,7 @@ def start_temporary_api() -> Callable[[], None]:
 
     global _RAN_FLOWS, _TEMPORARY_API
     _RAN_FLOWS = True
-    early = start_early()
+    early = start_early(FlowSettings().prefect_db_cache)
     if early is not None:
         _TEMPORARY_API = True
         return early

@@ -29,6 +29,8 @@ import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
+from flows import prefect_db
+
 log = logging.getLogger(__name__)
 
 # what Prefect's SubprocessASGIServer sets for its server process (prefect/server/api/server.py)
@@ -64,12 +66,20 @@ def _timeout() -> float:
 class TemporaryAPI:
     """One temporary server process for this command; `wait()` before the first flow, `stop()` at exit."""
 
-    def __init__(self) -> None:
+    def __init__(self, db_cache: Path | None = None) -> None:
+        self.db_cache = db_cache  # where a copy of a new Prefect database is kept (flows.prefect_db)
         self.process: subprocess.Popen[bytes] | None = None
         self.url = ""
         self.ready = False
+        self._keep_database_of: Path | None = None
 
     def start(self) -> None:
+        home = Path(os.environ.get("PREFECT_HOME") or Path.home() / ".prefect").expanduser()
+        database = prefect_db.home_database(home)
+        # a new home gets a copy of a database Prefect made before; else the server creates one (seconds)
+        # and, once it answers, a copy is kept for the next new home (flows.prefect_db)
+        new_home = database is not None and not database.exists()
+        self._keep_database_of = home if new_home and not prefect_db.seed(home, self.db_cache) else None
         spec = importlib.util.find_spec("prefect")
         if spec is None or not spec.submodule_search_locations:
             raise RuntimeError("prefect is not installed")
@@ -106,6 +116,8 @@ class TemporaryAPI:
                 with urllib.request.urlopen(f"{self.url}/health", timeout=2) as response:
                     if response.status == 200:
                         self.ready = True
+                        if self._keep_database_of is not None:
+                            prefect_db.keep(self._keep_database_of, self.db_cache)
                         return
             except (urllib.error.URLError, OSError):
                 pass
@@ -130,10 +142,11 @@ class TemporaryAPI:
 _STARTED: TemporaryAPI | None = None  # the server this process started, if any
 
 
-def start_early() -> Callable[[], None] | None:
+def start_early(db_cache: Path | None = None) -> Callable[[], None] | None:
     """Start the temporary server now when this process will need one and Prefect is not imported yet;
     returns the function to call before the first flow (it waits until the server answers), or None when
-    Prefect's own mechanism applies (a server is configured, or Prefect already read its settings)."""
+    Prefect's own mechanism applies (a server is configured, or Prefect already read its settings).
+    `db_cache`: FlowSettings.prefect_db_cache (flows.prefect_db)."""
     global _STARTED
     if _STARTED is not None:  # started at the program's entry (framewatch.entry): the same server
         return _STARTED.wait
@@ -141,7 +154,7 @@ def start_early() -> Callable[[], None] | None:
         return None
     if os.environ.get("PREFECT_SERVER_EPHEMERAL_ENABLED", "true").lower() in ("0", "false", "no"):
         return None
-    api = TemporaryAPI()
+    api = TemporaryAPI(db_cache)
     try:
         api.start()
     except (OSError, RuntimeError):

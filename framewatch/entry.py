@@ -25,11 +25,12 @@ def main() -> None:
         from flows.temporary_api import start_early
 
         try:
-            configure_runtime(FlowSettings())  # PREFECT_HOME etc., as the command's own callback sets them
+            settings = FlowSettings()
+            configure_runtime(settings)  # PREFECT_HOME etc., as the command's own callback sets them
         except Exception:  # noqa: BLE001 - a bad setting: the command itself says what is wrong
             pass
         else:
-            start_early()
+            start_early(settings.prefect_db_cache)
     from framewatch.cli import main as cli_main
 
     cli_main()
