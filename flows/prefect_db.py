@@ -75,11 +75,10 @@ def seed(home: Path, cache: Path | None = None) -> bool:
         return False
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        _copy(template, target)
+        return _copy(template, target)
     except (OSError, sqlite3.Error):
         log.warning("could not copy %s to %s; Prefect creates its database", template, target, exc_info=True)
         return False
-    return True
 
 
 def keep(home: Path, cache: Path | None = None) -> None:
@@ -96,8 +95,10 @@ def keep(home: Path, cache: Path | None = None) -> None:
         log.warning("could not keep a copy of %s in %s", source, template, exc_info=True)
 
 
-def _copy(source: Path, target: Path) -> None:
-    """A consistent copy of an SQLite database (also while another process writes it), in place at once."""
+def _copy(source: Path, target: Path) -> bool:
+    """A consistent copy of an SQLite database (also while another process writes it), put in place at once
+    and never over a file: False when `target` exists by then (another command on the same home started
+    its server meanwhile: its database stays as it is)."""
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
     os.close(fd)
     try:
@@ -108,7 +109,11 @@ def _copy(source: Path, target: Path) -> None:
         finally:
             dst.close()
             src.close()
-        os.replace(tmp, target)
+        try:
+            os.link(tmp, target)  # fails when target exists, unlike a rename
+        except FileExistsError:
+            return False
+        return True
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)

@@ -99,3 +99,21 @@ def test_a_real_server_seeds_the_next_home(tmp_path):
         ).fetchone() == (1,)
     finally:
         con.close()
+
+
+def test_a_database_made_meanwhile_is_never_replaced(tmp_path, cache, monkeypatch):
+    """Two commands on one new home: when the other one's server made the database between the check and
+    the copy, the copy is dropped and that database stays."""
+    _migrated_db(tmp_path / "made" / "prefect.db")
+    prefect_db.keep(tmp_path / "made", cache)
+    home = tmp_path / "home"
+    real_copy = prefect_db._copy
+
+    def other_server_first(source: Path, target: Path) -> bool:
+        _migrated_db(target, runs=2)  # the other command's server created it just now
+        return real_copy(source, target)
+
+    monkeypatch.setattr(prefect_db, "_copy", other_server_first)
+    assert not prefect_db.seed(home, cache)
+    assert sqlite3.connect(home / "prefect.db").execute("select count(*) from flow_run").fetchone() == (2,)
+    assert not [p for p in home.iterdir() if p.name.startswith(".prefect.db.")]  # no temporary file left
