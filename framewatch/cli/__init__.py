@@ -36,8 +36,8 @@ def runtime() -> None:
         configure_runtime(FlowSettings())
     except OSError as exc:  # FRAMEWATCH_HOME (or PREFECT_HOME) names a place no folder can be made
         fail(
-            f"cannot make the working folder {exc.filename}: {exc.strerror}; set FRAMEWATCH_HOME "
-            "(or PREFECT_HOME) to a writable folder"
+            f"cannot make the working folder {exc.filename or ''}: {exc.strerror or exc}; "
+            "set FRAMEWATCH_HOME (or PREFECT_HOME) to a writable folder"
         )
 
 
