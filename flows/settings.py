@@ -32,6 +32,13 @@ class FlowSettings(BaseSettings):
         description="Where a copy of a new Prefect database is kept for new Prefect homes "
         "(flows.prefect_db; default $XDG_CACHE_HOME or ~/.cache, then framewatch/prefect-db).",
     )
+    api_keep_s: float = Field(
+        600,
+        ge=0,
+        description="How long Prefect's local API server stays up after the last command that used it, "
+        "for the next command to run its flows at once (seconds; flows.kept_api); 0: each command starts "
+        "its own and stops it at exit.",
+    )
 
     def prefect_home(self) -> Path:
         return (self.home / "prefect").resolve()
@@ -78,11 +85,12 @@ def start_temporary_api() -> Callable[[], None]:
     (flows.temporary_api); otherwise Prefect's own server is started from a thread. Either is stopped at
     exit and dies with this process even when that is killed (kill -9), which an exit handler cannot see
     (`tie_server_to_this_process`, flows.temporary_api). Nothing is started when a real server is set."""
-    from flows.temporary_api import start_early
+    from flows.local_api import start_early
 
     global _RAN_FLOWS, _TEMPORARY_API
     _RAN_FLOWS = True
-    early = start_early(FlowSettings().prefect_db_cache)
+    settings = FlowSettings()
+    early = start_early(settings.prefect_db_cache, settings.api_keep_s)
     if early is not None:
         _TEMPORARY_API = True
         return early

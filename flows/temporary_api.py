@@ -7,12 +7,10 @@ the command's own process, which Prefect's `SubprocessASGIServer` does first. Th
 server process without importing anything of Prefect here, at the program's entry for the commands that
 always run a flow (framewatch.entry), else right after the command's checks, and points this process at
 it (PREFECT_API_URL), so the boot overlaps the command's own imports and model check; the flow waits only
-for what is left of it. A second call in the process returns the same server's wait. Runs, logs and
-artifacts land in PREFECT_HOME's database as with Prefect's own temporary server (`prefect server start`
-with the same PREFECT_HOME shows them).
-
-It only does so in a process that has not imported Prefect yet (Prefect reads its settings once); otherwise
-(tests under `prefect_test_harness`, a server already configured) Prefect's own mechanism is left alone."""
+for what is left of it. Runs, logs and artifacts land in PREFECT_HOME's database as with Prefect's own
+temporary server (`prefect server start` with the same PREFECT_HOME shows them). flows.local_api decides
+when (only in a process that has not imported Prefect yet: Prefect reads its settings once) and whether
+this server or a kept one (flows.kept_api, which builds on this class) serves the command."""
 
 from __future__ import annotations
 
@@ -26,7 +24,6 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable
 from pathlib import Path
 
 from flows import prefect_db
@@ -63,6 +60,27 @@ def _timeout() -> float:
         return 180.0
 
 
+def prefect_home() -> Path:
+    """PREFECT_HOME as Prefect reads it (configure_runtime sets it from FRAMEWATCH_HOME)."""
+    return Path(os.environ.get("PREFECT_HOME") or Path.home() / ".prefect").expanduser()
+
+
+def _prefect_parent() -> str:
+    """The folder Prefect is installed in (uvicorn's --app-dir: the working folder must not shadow it)."""
+    spec = importlib.util.find_spec("prefect")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("prefect is not installed")
+    return str(Path(next(iter(spec.submodule_search_locations))).parent)
+
+
+def uvicorn_args(port: int) -> list[str]:
+    """uvicorn's arguments for Prefect's server app on 127.0.0.1:port, as Prefect's own temporary server."""
+    return [
+        "--factory", "prefect.server.api.server:create_app", "--host", "127.0.0.1", "--port", str(port),
+        "--log-level", "error", "--lifespan", "on",
+    ]  # fmt: skip
+
+
 class TemporaryAPI:
     """One temporary server process for this command; `wait()` before the first flow, `stop()` at exit."""
 
@@ -73,26 +91,20 @@ class TemporaryAPI:
         self.ready = False
         self._keep_database_of: Path | None = None
 
-    def start(self) -> None:
-        home = Path(os.environ.get("PREFECT_HOME") or Path.home() / ".prefect").expanduser()
+    def prepare_database(self, home: Path) -> None:
+        """A new home gets a copy of a database Prefect made before; else the server creates one (seconds)
+        and, once it answers, a copy is kept for the next new home (flows.prefect_db)."""
         database = prefect_db.home_database(home)
-        # a new home gets a copy of a database Prefect made before; else the server creates one (seconds)
-        # and, once it answers, a copy is kept for the next new home (flows.prefect_db)
         new_home = database is not None and not database.exists()
         self._keep_database_of = home if new_home and not prefect_db.seed(home, self.db_cache) else None
-        spec = importlib.util.find_spec("prefect")
-        if spec is None or not spec.submodule_search_locations:
-            raise RuntimeError("prefect is not installed")
-        app_dir = str(Path(next(iter(spec.submodule_search_locations))).parent)
+
+    def start(self) -> None:
+        home = prefect_home()
+        self.prepare_database(home)
         port = _free_port()
         self.url = f"http://127.0.0.1:{port}/api"
-        args = [
-            sys.executable, "-m", "uvicorn", "--app-dir", app_dir, "--factory",
-            "prefect.server.api.server:create_app", "--host", "127.0.0.1", "--port", str(port),
-            "--log-level", "error", "--lifespan", "on",
-        ]  # fmt: skip
         self.process = subprocess.Popen(
-            args,
+            [sys.executable, "-m", "uvicorn", "--app-dir", _prefect_parent(), *uvicorn_args(port)],
             env={**os.environ, **SERVER_ENV},
             stdin=subprocess.DEVNULL,
             preexec_fn=_die_with_parent,
@@ -103,15 +115,13 @@ class TemporaryAPI:
 
     def wait(self) -> None:
         """Return once the server answers; RuntimeError (with the reason) when it died or took too long."""
-        if self.ready or self.process is None:
+        if self.ready or not self.url:
             return
         deadline = time.monotonic() + _timeout()
         while time.monotonic() < deadline:
-            code = self.process.poll()
+            code = self.exit_code()
             if code is not None:
-                raise RuntimeError(
-                    f"Prefect's temporary API server exited with status {code} before it answered"
-                )
+                raise RuntimeError(f"Prefect's API server exited with status {code} before it answered")
             try:
                 with urllib.request.urlopen(f"{self.url}/health", timeout=2) as response:
                     if response.status == 200:
@@ -127,6 +137,10 @@ class TemporaryAPI:
             "(PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS)"
         )
 
+    def exit_code(self) -> int | None:
+        """The server's exit status once it has ended, else None."""
+        return None if self.process is None else self.process.poll()
+
     def stop(self) -> None:
         if self.process is None:
             return
@@ -137,29 +151,3 @@ class TemporaryAPI:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
-
-
-_STARTED: TemporaryAPI | None = None  # the server this process started, if any
-
-
-def start_early(db_cache: Path | None = None) -> Callable[[], None] | None:
-    """Start the temporary server now when this process will need one and Prefect is not imported yet;
-    returns the function to call before the first flow (it waits until the server answers), or None when
-    Prefect's own mechanism applies (a server is configured, or Prefect already read its settings).
-    `db_cache`: FlowSettings.prefect_db_cache (flows.prefect_db)."""
-    global _STARTED
-    if _STARTED is not None:  # started at the program's entry (framewatch.entry): the same server
-        return _STARTED.wait
-    if os.environ.get("PREFECT_API_URL") or "prefect" in sys.modules:
-        return None
-    if os.environ.get("PREFECT_SERVER_EPHEMERAL_ENABLED", "true").lower() in ("0", "false", "no"):
-        return None
-    api = TemporaryAPI(db_cache)
-    try:
-        api.start()
-    except (OSError, RuntimeError):
-        log.warning("could not start the temporary Prefect API early; Prefect starts its own", exc_info=True)
-        os.environ.pop("PREFECT_API_URL", None)
-        return None
-    _STARTED = api
-    return api.wait

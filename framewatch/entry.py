@@ -21,8 +21,8 @@ def boots_api_early(argv: list[str]) -> bool:
 
 def main() -> None:
     if boots_api_early(sys.argv[1:]):
+        from flows.local_api import start_early
         from flows.settings import FlowSettings, configure_runtime
-        from flows.temporary_api import start_early
 
         try:
             settings = FlowSettings()
@@ -30,7 +30,7 @@ def main() -> None:
         except Exception:  # noqa: BLE001 - a bad setting: the command itself says what is wrong
             pass
         else:
-            start_early(settings.prefect_db_cache)
+            start_early(settings.prefect_db_cache, settings.api_keep_s)
     from framewatch.cli import main as cli_main
 
     cli_main()

@@ -20,6 +20,8 @@ os.environ.setdefault("PREFECT_HOME", str(_HOME / "prefect"))
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "600")
 os.environ.setdefault("PREFECT_LOGGING_TO_API_ENABLED", "false")
 os.environ.setdefault("FRAMEWATCH_DATA_DIR", str(REPO.parent / "shared" / "data"))
+# every command the tests run stops its own Prefect server (tests/flows/test_kept_api.py tests kept ones)
+os.environ.setdefault("FRAMEWATCH_API_KEEP_S", "0")
 
 
 @pytest.fixture(autouse=True)

@@ -55,6 +55,10 @@ def main() -> None:
     logging.basicConfig(
         level=os.environ.get("FRAMEWATCH_LOG_LEVEL", "WARNING"), format="%(levelname)s %(name)s: %(message)s"
     )
+    # Prefect's event and log senders warn "Still processing items" whenever items are left to send at exit,
+    # which is every run: they are sent (the exit waits for them), so it is no news to the person
+    for sender in ("EventsWorker", "APILogWorker"):
+        logging.getLogger(sender).setLevel(logging.ERROR)
     try:
         app()
     except SystemExit as exc:

@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
+from flows import kept_api, local_api
 from flows.settings import FlowSettings, flow_run_settings, start_temporary_api
-from framewatch.cli.console import console, fail, interrupted, print_table, styled
+from framewatch.cli.console import console, err_console, fail, interrupted, print_table, styled
 from framewatch.cli.options import (
     AddressOption,
     DbOption,
@@ -90,7 +91,7 @@ def _run_or_fail(run: Callable[[], T], api_ready: Callable[[], None] | None = No
             except RuntimeError as exc:  # the temporary API did not come up: nothing has run yet
                 fail(f"{exc}; nothing was collected or scored (or set PREFECT_API_URL to a running server)")
         with flow_run_settings():
-            return run()
+            result = run()
     except ACTIONABLE as exc:
         fail(str(exc))
     except KeyboardInterrupt:
@@ -98,6 +99,10 @@ def _run_or_fail(run: Callable[[], T], api_ready: Callable[[], None] | None = No
             "interrupted (Ctrl+C): the run is recorded as failed; everything it stored stays, and the next "
             "run carries on from there"
         )
+    note = kept_api.started_note(local_api.started())
+    if note:
+        err_console.print(note, style="dim")
+    return result
 
 
 def _print_outcome(db_path: Path, outcome: RunOutcome) -> None:

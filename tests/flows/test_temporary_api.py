@@ -82,7 +82,7 @@ def test_the_server_started_at_entry_is_the_one_the_command_uses(tmp_path):
     start_temporary_api must wait on that server, not start a second one."""
     probe = (
         "import os\n"
-        "import flows.temporary_api as t\n"
+        "import flows.local_api as t\n"
         "from flows.settings import FlowSettings, configure_runtime, start_temporary_api\n"
         "configure_runtime(FlowSettings())\n"
         "early = t.start_early()\n"
