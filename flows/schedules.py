@@ -89,19 +89,41 @@ def cron_lines(db_path: Path, repo: Path = REPO) -> list[str]:
 STOP_GRACE_S = 20.0
 
 
-def stop_on_signals(grace_s: float = STOP_GRACE_S) -> None:
-    """Make SIGTERM and SIGINT stop a serving process: the first signal interrupts the main thread (Prefect
-    stops its runner and returns); if the process is still alive `grace_s` later (the runner stuck
-    retrying a Prefect server that is gone), it exits anyway."""
+def _exit_later(grace_s: float, signum: int) -> None:
+    """End the process `grace_s` from now, whatever its threads are waiting on."""
     import os
-    import signal
     import threading
 
-    def handler(signum: int, _frame: object) -> None:
-        timer = threading.Timer(grace_s, lambda: os._exit(128 + signum))
-        timer.daemon = True
-        timer.start()
+    timer = threading.Timer(grace_s, lambda: os._exit(128 + signum))
+    timer.daemon = True
+    timer.start()
+
+
+def serve(deployments: list[Any], grace_s: float = STOP_GRACE_S) -> None:
+    """Serve `deployments` (Prefect's `serve`, with its runner) until SIGTERM or SIGINT. Either signal stops
+    the runner gracefully; if the process is still alive `grace_s` later (the runner's shutdown retrying a
+    Prefect server that is gone: 65-78 s on a busy 2-core machine), it exits anyway. Prefect's runner puts
+    its own SIGTERM handler in place when it starts, over any set before, so the grace is started from
+    that handler (a subclass), and from a SIGINT handler set here."""
+    import asyncio
+    import signal
+
+    from prefect.runner import Runner
+
+    class _Runner(Runner):
+        def handle_sigterm(self, *args: Any, **kwargs: Any) -> None:
+            _exit_later(grace_s, signal.SIGTERM)
+            super().handle_sigterm(*args, **kwargs)
+
+    def on_sigint(signum: int, _frame: object) -> None:
+        _exit_later(grace_s, signum)
         raise KeyboardInterrupt(f"signal {signum}")
 
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, handler)
+    signal.signal(signal.SIGINT, on_sigint)
+    runner = _Runner()
+    for deployment in deployments:
+        runner.add_deployment(deployment)
+    try:
+        asyncio.run(runner.start())
+    except (KeyboardInterrupt, SystemExit):
+        pass

@@ -274,18 +274,13 @@ def serve_schedules(
             "or use OS cron: run `framewatch cron` and add its lines with `crontab -e`:\n"
             + "\n".join(line for line in cron_lines(db_path) if not line.startswith("#"))
         )
-    import prefect
-
-    from flows.schedules import build_deployments, stop_on_signals
+    from flows.schedules import build_deployments, serve
 
     deployments = build_deployments(db_path, resolve_sources(sources))
     for s in SCHEDULES:
         console.print(f"{s.name}: {s.flow} flow, cron {s.cron!r} (UTC)")
-    stop_on_signals()  # SIGTERM/SIGINT stop serving even when the Prefect server is gone
-    try:
-        prefect.serve(*deployments)
-    except KeyboardInterrupt:
-        console.print("stopped serving")
+    serve(deployments)  # until SIGTERM/SIGINT, also when the Prefect server is gone
+    console.print("stopped serving")
 
 
 def _print_run(name: str, outcome: RunOutcome) -> None:

@@ -52,12 +52,12 @@ def test_serve_refuses_without_prefect_api_url(monkeypatch, tmp_path):
 
 
 def test_serve_with_a_server_serves_every_schedule(monkeypatch, tmp_path):
-    import prefect
+    from flows import schedules
 
     served = []
     monkeypatch.setenv("PREFECT_API_URL", "http://127.0.0.1:4200/api")
     monkeypatch.setenv("FRAMEWATCH_HOME", str(tmp_path))
-    monkeypatch.setattr(prefect, "serve", lambda *deployments, **k: served.extend(deployments))
+    monkeypatch.setattr(schedules, "serve", lambda deployments, **k: served.extend(deployments))
     result = runner.invoke(app, ["serve-schedules", "--db", str(tmp_path / "fw.duckdb")])
     assert result.exit_code == 0, result.output
     assert [d.name for d in served] == [s.name for s in SCHEDULES]
