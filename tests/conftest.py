@@ -20,8 +20,12 @@ os.environ.setdefault("PREFECT_HOME", str(_HOME / "prefect"))
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "600")
 os.environ.setdefault("PREFECT_LOGGING_TO_API_ENABLED", "false")
 os.environ.setdefault("FRAMEWATCH_DATA_DIR", str(REPO.parent / "shared" / "data"))
-# every command the tests run stops its own Prefect server (tests/flows/test_kept_api.py tests kept ones)
-os.environ.setdefault("FRAMEWATCH_API_KEEP_S", "0")
+# The commands the tests run keep their Prefect API server as a user's do (flows.kept_api): commands on the
+# same Prefect home (this worker's PREFECT_HOME unless a test gives its own) share one. The servers carry
+# this session's mark in their environment, and the session stops them at its end (_stop_kept_servers).
+SESSION_MARK = f"{os.getpid()}-{_HOME.name}"
+os.environ["FRAMEWATCH_TEST_SESSION"] = SESSION_MARK
+os.environ.setdefault("FRAMEWATCH_API_KEEP_S", "900")
 
 
 @pytest.fixture(autouse=True)
@@ -41,6 +45,36 @@ def _no_log_handler_on_a_closed_stream():
                 console = getattr(handler, "console", None)
                 if console is not None:
                     console.file = sys.stderr
+
+
+def _kept_servers(mark: str) -> list[int]:
+    """Pids of kept Prefect API servers (flows.kept_server) started by this session's commands (Linux)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if b"flows.kept_server" not in (entry / "cmdline").read_bytes():
+                continue
+            if f"FRAMEWATCH_TEST_SESSION={mark}".encode() in (entry / "environ").read_bytes().split(b"\0"):
+                found.append(int(entry.name))
+        except OSError:
+            continue
+    return found
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _stop_kept_servers():
+    """The kept servers this session's commands started do not outlive the session."""
+    yield
+    import signal
+
+    if sys.platform.startswith("linux"):
+        for pid in _kept_servers(SESSION_MARK):
+            try:
+                os.kill(pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
 
 
 @pytest.fixture(scope="session")

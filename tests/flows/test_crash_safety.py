@@ -274,7 +274,8 @@ def test_kill_during_the_report_then_a_quiet_import_repairs_what_it_left(prefect
     with log.open("w") as out:
         proc = subprocess.Popen(
             [str(Path(sys.executable).parent / "framewatch"), "import", str(records), "--db", str(db)],
-            env={**_env(home), "FRAMEWATCH_TOPICS_FILE": str(pipe)},
+            # the temporary server of its own (not kept: FRAMEWATCH_API_KEEP_S=0) must die with it
+            env={**_env(home), "FRAMEWATCH_TOPICS_FILE": str(pipe), "FRAMEWATCH_API_KEEP_S": "0"},
             stdout=out,
             stderr=subprocess.STDOUT,
         )
@@ -333,7 +334,8 @@ def test_ctrl_c_during_a_run_ends_in_one_line(tmp_path):
     with log.open("w") as out:
         proc = subprocess.Popen(
             [str(Path(sys.executable).parent / "framewatch"), "import", str(records), "--db", str(db)],
-            env={**_env(home), "FRAMEWATCH_TOPICS_FILE": str(pipe)},
+            # the temporary server of its own (not kept: FRAMEWATCH_API_KEEP_S=0) must die with it
+            env={**_env(home), "FRAMEWATCH_TOPICS_FILE": str(pipe), "FRAMEWATCH_API_KEEP_S": "0"},
             stdout=out,
             stderr=subprocess.STDOUT,
             start_new_session=True,  # a group of its own, as a terminal's foreground job

@@ -33,6 +33,7 @@ def test_refresh_runs_on_its_own_temporary_api_and_keeps_the_logs(tmp_path):
     home = tmp_path / "home"
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
     env.update(FRAMEWATCH_HOME=str(home), PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS="600")
+    env["FRAMEWATCH_API_KEEP_S"] = "0"  # a server of its own, stopped with the command
     proc = subprocess.run(
         [str(Path(sys.executable).parent / "framewatch"), "refresh", "--db", str(tmp_path / "fw.duckdb")],
         env=env,
@@ -93,6 +94,7 @@ def test_the_server_started_at_entry_is_the_one_the_command_uses(tmp_path):
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
     env["FRAMEWATCH_HOME"] = str(tmp_path / "home")
+    env["FRAMEWATCH_API_KEEP_S"] = "0"
     out = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.split() == ["True", "True"], out.stdout + out.stderr[-2000:]
