@@ -47,30 +47,16 @@ def _no_log_handler_on_a_closed_stream():
                     console.file = sys.stderr
 
 
-def _kept_servers(mark: str) -> list[int]:
-    """Pids of kept Prefect API servers (flows.kept_server) started by this session's commands (Linux)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            if b"flows.kept_server" not in (entry / "cmdline").read_bytes():
-                continue
-            if f"FRAMEWATCH_TEST_SESSION={mark}".encode() in (entry / "environ").read_bytes().split(b"\0"):
-                found.append(int(entry.name))
-        except OSError:
-            continue
-    return found
-
-
 @pytest.fixture(scope="session", autouse=True)
 def _stop_kept_servers():
     """The kept servers this session's commands started do not outlive the session."""
     yield
     import signal
 
+    from tests.procs import pids
+
     if sys.platform.startswith("linux"):
-        for pid in _kept_servers(SESSION_MARK):
+        for pid in pids("flows.kept_server", f"FRAMEWATCH_TEST_SESSION={SESSION_MARK}"):
             try:
                 os.kill(pid, signal.SIGTERM)
             except ProcessLookupError:

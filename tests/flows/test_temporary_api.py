@@ -10,23 +10,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.procs import pids
+
 SERVER_APP = "prefect.server.api.server:create_app"
 
 
 def _servers_for(home: Path) -> list[int]:
-    """Pids of Prefect server processes whose PREFECT_HOME is `home` (Linux /proc)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            cmdline = (entry / "cmdline").read_bytes()
-            environ = (entry / "environ").read_bytes()
-        except OSError:
-            continue
-        if SERVER_APP.encode() in cmdline and f"PREFECT_HOME={home}".encode() in environ:
-            found.append(int(entry.name))
-    return found
+    """Pids of Prefect server processes whose PREFECT_HOME is `home`."""
+    return pids(SERVER_APP, f"PREFECT_HOME={home}")
 
 
 def test_refresh_runs_on_its_own_temporary_api_and_keeps_the_logs(tmp_path):
