@@ -82,10 +82,13 @@ def _alive(pid: int) -> bool:
         return False
     except PermissionError:  # someone else's process: not our server
         return False
-    cmdline = Path(f"/proc/{pid}/cmdline")
-    if cmdline.exists():  # Linux: the pid was not reused by another program
+    proc = Path(f"/proc/{pid}")
+    if proc.exists():  # Linux: the pid was not reused by another program
         try:
-            return SERVER_MODULE.encode() in cmdline.read_bytes()
+            cmdline = (proc / "cmdline").read_bytes()
+            if not cmdline:  # a zombie (it has ended), or a server being started this instant (exec)
+                return ") Z" not in (proc / "stat").read_text()
+            return SERVER_MODULE.encode() in cmdline
         except OSError:
             return False
     return True

@@ -102,10 +102,13 @@ def test_a_recorded_server_is_used_only_when_it_is_this_installation_s_and_runni
     server = subprocess.Popen(  # a process whose command line is a kept server's
         [sys.executable, "-c", "import time; time.sleep(60)", "-m", kept_api.SERVER_MODULE]
     )
-    try:
+    try:  # (also in the instant of its exec, when its command line reads empty)
         assert kept_api.usable({**good, "pid": server.pid})
         assert not kept_api.usable({**good, "pid": server.pid, "prefect": "0.0.1"})  # another Prefect
         assert not kept_api.usable({**good, "pid": server.pid, "python": "/elsewhere/python"})
+        server.kill()  # ended, not yet reaped (a zombie): not a server any more
+        _wait_until(lambda: ") Z" in Path(f"/proc/{server.pid}/stat").read_text(), "the zombie")
+        assert not kept_api.usable({**good, "pid": server.pid})
     finally:
         server.kill()
         server.wait()
