@@ -94,13 +94,22 @@ def _alive(pid: int) -> bool:
     return True
 
 
+def _database_setting() -> str:
+    """The database Prefect is told to use instead of PREFECT_HOME's (empty: PREFECT_HOME's)."""
+    return os.environ.get("PREFECT_API_DATABASE_CONNECTION_URL") or os.environ.get(
+        "PREFECT_SERVER_DATABASE_CONNECTION_URL", ""
+    )
+
+
 def usable(state: dict[str, Any] | None) -> bool:
-    """Whether a recorded server is running and is the server this installation would start."""
+    """Whether a recorded server is running and is the server this installation would start, on the
+    database this command would use."""
     return (
         state is not None
         and isinstance(state.get("pid"), int)
         and state.get("prefect") == _prefect_version()
         and state.get("python") == sys.executable
+        and state.get("database", "") == _database_setting()
         and _alive(state["pid"])
     )
 
@@ -149,7 +158,7 @@ class KeptAPI(TemporaryAPI):
             )  # fmt: skip
         self.pid = self.process.pid
         state = {"url": self.url, "pid": self.pid, "prefect": _prefect_version(), "python": sys.executable}
-        _write_state(home, {**state, "keep_s": self.keep_s})
+        _write_state(home, {**state, "database": _database_setting(), "keep_s": self.keep_s})
         log.info("started a Prefect API server kept %.0f s after the last command: %s", self.keep_s, self.url)
 
     def exit_code(self) -> int | None:

@@ -91,7 +91,13 @@ def test_commands_share_a_kept_server_which_stops_once_unused(tmp_path):
 
 def test_a_recorded_server_is_used_only_when_it_is_this_installation_s_and_running(tmp_path):
     version = kept_api._prefect_version()
-    good = {"url": "http://127.0.0.1:1/api", "pid": os.getpid(), "prefect": version, "python": sys.executable}
+    good = {
+        "url": "http://127.0.0.1:1/api",
+        "pid": os.getpid(),
+        "prefect": version,
+        "python": sys.executable,
+        "database": kept_api._database_setting(),
+    }
     # this test's own process is running but is not a kept server (Linux: its command line says so)
     assert not kept_api.usable(good)
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
@@ -106,6 +112,8 @@ def test_a_recorded_server_is_used_only_when_it_is_this_installation_s_and_runni
         assert kept_api.usable({**good, "pid": server.pid})
         assert not kept_api.usable({**good, "pid": server.pid, "prefect": "0.0.1"})  # another Prefect
         assert not kept_api.usable({**good, "pid": server.pid, "python": "/elsewhere/python"})
+        # another database than this command's (PREFECT_API_DATABASE_CONNECTION_URL)
+        assert not kept_api.usable({**good, "pid": server.pid, "database": "sqlite+aiosqlite:///other.db"})
         server.kill()  # ended, not yet reaped (a zombie): not a server any more
         _wait_until(lambda: ") Z" in Path(f"/proc/{server.pid}/stat").read_text(), "the zombie")
         assert not kept_api.usable({**good, "pid": server.pid})
