@@ -16,6 +16,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from flows import prefect_db
+from flows.settings import FlowSettings
 from warehouse.db import connect
 
 REPO = Path(__file__).resolve().parents[2]
@@ -91,6 +93,9 @@ def test_serve_registers_deployments_and_runs_them_on_a_real_server(tmp_path):
             "PREFECT_UI_ENABLED": "false",
         }
     )
+    # a new home starts from the kept copy of a Prefect database when there is one, as the product's
+    # servers do (flows.prefect_db): the server then skips creating it (seconds)
+    prefect_db.seed(tmp_path / "prefect", FlowSettings().prefect_db_cache)
     server = subprocess.Popen(
         [str(BIN / "prefect"), "server", "start", "--host", "127.0.0.1", "--port", str(port)],
         env=env,
