@@ -27,6 +27,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import IO, Any
 
+from flows import prefect_db
 from flows.temporary_api import SERVER_ENV, TemporaryAPI, _free_port, prefect_home
 
 try:
@@ -36,7 +37,7 @@ except ImportError:  # Windows: every command has its own temporary server
 
 log = logging.getLogger(__name__)
 
-STATE = "framewatch-api.json"  # where the kept server listens: url, pid, prefect, python, keep_s
+STATE = "framewatch-api.json"  # the kept server: url, pid, prefect, python, database, keep_s
 LEASE = "framewatch-api.lease"  # shared-locked by each command while it runs
 LOCK = "framewatch-api.lock"  # held while a command chooses or starts the server
 LOG = "framewatch-api.log"  # the kept server's own output (errors only)
@@ -94,13 +95,6 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _database_setting() -> str:
-    """The database Prefect is told to use instead of PREFECT_HOME's (empty: PREFECT_HOME's)."""
-    return os.environ.get("PREFECT_API_DATABASE_CONNECTION_URL") or os.environ.get(
-        "PREFECT_SERVER_DATABASE_CONNECTION_URL", ""
-    )
-
-
 def usable(state: dict[str, Any] | None) -> bool:
     """Whether a recorded server is running and is the server this installation would start, on the
     database this command would use."""
@@ -109,7 +103,7 @@ def usable(state: dict[str, Any] | None) -> bool:
         and isinstance(state.get("pid"), int)
         and state.get("prefect") == _prefect_version()
         and state.get("python") == sys.executable
-        and state.get("database", "") == _database_setting()
+        and state.get("database", "") == prefect_db.database_setting()
         and _alive(state["pid"])
     )
 
@@ -158,7 +152,7 @@ class KeptAPI(TemporaryAPI):
             )  # fmt: skip
         self.pid = self.process.pid
         state = {"url": self.url, "pid": self.pid, "prefect": _prefect_version(), "python": sys.executable}
-        _write_state(home, {**state, "database": _database_setting(), "keep_s": self.keep_s})
+        _write_state(home, {**state, "database": prefect_db.database_setting(), "keep_s": self.keep_s})
         log.info("started a Prefect API server kept %.0f s after the last command: %s", self.keep_s, self.url)
 
     def exit_code(self) -> int | None:

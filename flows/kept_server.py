@@ -15,18 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from flows.kept_api import LEASE, fcntl, forget
+from flows.temporary_api import SERVER_APP, UVICORN_OPTIONS
 
 WATCH_EVERY_S = 1.0
-
-
-def idle_for(lease: Any, last_held: float) -> tuple[bool, float]:
-    """(whether no command holds the lease now, the last time one did), trying the lock without waiting;
-    when free, the caller holds it exclusively on return and must release it."""
-    try:
-        fcntl.flock(lease, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        return False, time.monotonic()
-    return True, last_held
 
 
 async def watch(server: Any, home: Path, keep_s: float) -> None:
@@ -36,8 +27,10 @@ async def watch(server: Any, home: Path, keep_s: float) -> None:
     with open(home / LEASE, "a") as lease:
         while not server.should_exit:
             await asyncio.sleep(min(WATCH_EVERY_S, keep_s))
-            free, last_held = idle_for(lease, last_held)
-            if not free:
+            try:  # the lease without waiting: it is free when no command holds it
+                fcntl.flock(lease, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                last_held = time.monotonic()
                 continue
             try:
                 if time.monotonic() - last_held >= keep_s:
@@ -50,14 +43,7 @@ async def watch(server: Any, home: Path, keep_s: float) -> None:
 async def serve(home: Path, port: int, keep_s: float) -> None:
     import uvicorn
 
-    config = uvicorn.Config(
-        "prefect.server.api.server:create_app",
-        factory=True,
-        host="127.0.0.1",
-        port=port,
-        log_level="error",
-        lifespan="on",
-    )
+    config = uvicorn.Config(SERVER_APP, factory=True, port=port, **UVICORN_OPTIONS)
     server = uvicorn.Server(config)
     watcher = asyncio.create_task(watch(server, home, keep_s))
     try:

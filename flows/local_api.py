@@ -39,9 +39,9 @@ def start_early(db_cache: Path | None = None, keep_s: float = 0) -> Callable[[],
         return None
     if os.environ.get("PREFECT_SERVER_EPHEMERAL_ENABLED", "true").lower() in ("0", "false", "no"):
         return None
-    api = TemporaryAPI(db_cache)
-    if keep_s > 0 and kept_api.supported():
-        api = kept_api.KeptAPI(keep_s, db_cache)
+    api = (
+        kept_api.KeptAPI(keep_s, db_cache) if keep_s > 0 and kept_api.supported() else TemporaryAPI(db_cache)
+    )
     try:
         api.start()
     except (OSError, RuntimeError):

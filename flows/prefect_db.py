@@ -42,13 +42,16 @@ def template_path(cache: Path | None = None) -> Path | None:
     return cache_dir(cache) / f"prefect-{version}.db"
 
 
+def database_setting() -> str:
+    """The database Prefect is told to use instead of PREFECT_HOME's (empty: PREFECT_HOME's)."""
+    return os.environ.get("PREFECT_API_DATABASE_CONNECTION_URL") or os.environ.get(
+        "PREFECT_SERVER_DATABASE_CONNECTION_URL", ""
+    )
+
+
 def home_database(home: Path) -> Path | None:
     """PREFECT_HOME's database file, or None when Prefect is told to use another database."""
-    if os.environ.get("PREFECT_API_DATABASE_CONNECTION_URL") or os.environ.get(
-        "PREFECT_SERVER_DATABASE_CONNECTION_URL"
-    ):
-        return None
-    return home / DB_NAME
+    return None if database_setting() else home / DB_NAME
 
 
 def _migrated(path: Path) -> bool:

@@ -25,6 +25,7 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 from flows import prefect_db
 
@@ -73,12 +74,16 @@ def _prefect_parent() -> str:
     return str(Path(next(iter(spec.submodule_search_locations))).parent)
 
 
+# how uvicorn serves Prefect's server app, as Prefect's own temporary server does (a factory); the kept
+# server (flows.kept_server) runs it with the same options
+SERVER_APP = "prefect.server.api.server:create_app"
+UVICORN_OPTIONS: dict[str, Any] = {"host": "127.0.0.1", "log_level": "error", "lifespan": "on"}
+
+
 def uvicorn_args(port: int) -> list[str]:
-    """uvicorn's arguments for Prefect's server app on 127.0.0.1:port, as Prefect's own temporary server."""
-    return [
-        "--factory", "prefect.server.api.server:create_app", "--host", "127.0.0.1", "--port", str(port),
-        "--log-level", "error", "--lifespan", "on",
-    ]  # fmt: skip
+    """uvicorn's command-line arguments for SERVER_APP on UVICORN_OPTIONS and `port`."""
+    options = [(f"--{name.replace('_', '-')}", value) for name, value in UVICORN_OPTIONS.items()]
+    return ["--factory", SERVER_APP, "--port", str(port), *(arg for pair in options for arg in pair)]
 
 
 class TemporaryAPI:

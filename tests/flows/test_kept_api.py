@@ -12,7 +12,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from flows import kept_api
+from flows import kept_api, prefect_db
 
 KEEP_S = 2.0
 LIMIT_S = 300.0  # generous: the machine may be busy; every wait below ends on a condition
@@ -96,7 +96,7 @@ def test_a_recorded_server_is_used_only_when_it_is_this_installation_s_and_runni
         "pid": os.getpid(),
         "prefect": version,
         "python": sys.executable,
-        "database": kept_api._database_setting(),
+        "database": prefect_db.database_setting(),
     }
     # this test's own process is running but is not a kept server (Linux: its command line says so)
     assert not kept_api.usable(good)

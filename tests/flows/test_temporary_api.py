@@ -10,9 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from flows.temporary_api import SERVER_APP
 from tests.procs import pids
-
-SERVER_APP = "prefect.server.api.server:create_app"
 
 
 def _servers_for(home: Path) -> list[int]:
