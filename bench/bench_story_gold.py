@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from classifier.transformer.embedding import embed_articles, shared_embedder
+from classifier.transformer.embedding import LEAD_WORDS, embed_articles, shared_embedder
 from flows.analysis.stories.features import StoryDoc
 from flows.analysis.stories.gold import GoldSet, data_dir, pair_scores, roundups
 from flows.analysis.stories.grouping import group
@@ -32,11 +32,11 @@ from flows.analysis.stories.tuning import fit, reference_group
 CUT = date(2021, 7, 25)
 
 
-def _vectors(texts: list[tuple[str, str]], name: str, cache: Path | None) -> np.ndarray:
-    path = cache / f"{name}-{len(texts)}.npy" if cache else None
+def _vectors(texts: list[tuple[str, str]], name: str, cache: Path | None, lead_words: int) -> np.ndarray:
+    path = cache / f"{name}-{len(texts)}-lead{lead_words}.npy" if cache else None
     if path and path.exists():
         return np.load(path)
-    vectors = embed_articles(shared_embedder(), texts)
+    vectors = embed_articles(shared_embedder(), texts, lead_words)
     if path:
         path.parent.mkdir(parents=True, exist_ok=True)
         np.save(path, vectors)
@@ -57,7 +57,7 @@ def _score(gold: GoldSet, vectors: np.ndarray, model: LinkModel) -> tuple[str, s
     )
 
 
-def _slant_check(n: int, model: LinkModel, cache: Path | None) -> None:
+def _slant_check(n: int, model: LinkModel, cache: Path | None, lead_words: int) -> None:
     from classifier.events import event_groups
 
     df = pd.read_parquet(
@@ -67,7 +67,7 @@ def _slant_check(n: int, model: LinkModel, cache: Path | None) -> None:
     df = df[df.outlet.isin(df.outlet.value_counts().index[:12])].sort_values(["published", "id"]).head(n)
     df = df.reset_index(drop=True)
     texts = list(zip(df.title.fillna(""), df.text, strict=True))
-    vectors = _vectors(texts, "slant2018", cache)
+    vectors = _vectors(texts, "slant2018", cache, lead_words)
     docs = [StoryDoc.of(r.id, r.outlet, r.published, r.title or "", r.text) for r in df.itertuples()]
     pseudo = event_groups(df, list(df.outlet))
     grouped = np.array([e is not None for e in pseudo])
@@ -97,10 +97,16 @@ def main() -> None:
     ap.add_argument("--slant", type=int, default=0, help="also check N full-text articles (pseudo-events)")
     ap.add_argument("--cache", type=Path, default=None, help="keep embeddings here (outside the repo)")
     ap.add_argument("--cv", action="store_true", help="also cross-validate by three time blocks")
+    ap.add_argument(
+        "--lead-words",
+        type=int,
+        default=LEAD_WORDS,
+        help="body words the story embedding reads after the title",
+    )
     args = ap.parse_args()
     gold = roundups()
     t0 = time.perf_counter()
-    vectors = _vectors(gold.texts, "roundups", args.cache)
+    vectors = _vectors(gold.texts, "roundups", args.cache, args.lead_words)
     print(
         f"{len(gold.docs)} roundup articles, {len(set(gold.events.tolist()))} events; embedded in "
         f"{time.perf_counter() - t0:.1f} s"
@@ -129,7 +135,7 @@ def main() -> None:
     if args.cv:
         _time_blocks(gold, vectors)
     if args.slant:
-        _slant_check(args.slant, model, args.cache)
+        _slant_check(args.slant, model, args.cache, args.lead_words)
 
 
 def _time_blocks(gold: GoldSet, vectors: np.ndarray) -> None:
