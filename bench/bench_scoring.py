@@ -236,6 +236,10 @@ def main(argv: list[str]) -> int:
     print("  where the default path's time goes (ms per article, on up to 120 articles):")
     for name, sec in stages.items():
         print(f"    {name:24} {1000 * sec:7.1f}  ({sec / total:.0%})")
+    print(
+        f"    (each stage timed alone; score_rows runs the story embedding beside the others, so the path "
+        f"takes {1000 / rate['default']:.1f} ms an article, not {1000 * total:.1f})"
+    )
     print(f"  CPU: {cpu.get('cpu')}; flags: {', '.join(cpu.get('flags', []))}")
     load = os.getloadavg()
     print(
