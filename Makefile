@@ -37,7 +37,7 @@ lint: $(STAMP)
 
 test: $(STAMP) lint
 	bash tests/setup_browser.sh
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 bench: $(STAMP)
 	$(BIN)/python -m pytest -m slow -p no:cacheprovider tests
