@@ -48,8 +48,9 @@ def score_rows(
     need = [a for a in batch if a.article_id in embed]
     embedder = embedder or shared_embedder()
     with ThreadPoolExecutor(1) as pool:
-        # the embedding's ONNX/PyTorch runs release the GIL, so it fills the core the predictions leave
-        # idle (bench/bench_scoring.py, 2 cores, AVX2: 20.8 -> 24.5 articles/s)
+        # the embedding's ONNX/PyTorch runs release the GIL, so it fills the core the predictions (mostly
+        # single-threaded Python) leave idle: 20.8 -> 24.5 articles/s with ONNX int8 in an A/B of one run
+        # (2 cores, AVX2; README "Scoring speed"; bench/bench_scoring.py measures the whole path)
         vectors = pool.submit(embed_articles, embedder, [(a.title or "", a.text) for a in need])
         bodies, headlines = _predictions(scorer, batch, run_id)
         ids = [a.article_id for a in need]
