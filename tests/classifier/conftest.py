@@ -17,7 +17,7 @@ from tests.once import built_once
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-SMALL_FRAME_ROWS = 240
+SMALL_FRAME_ROWS = 160
 SMALL_SLANT_ROWS = 900
 
 
