@@ -4,11 +4,15 @@ min_df, sublinear tf, smooth idf, l2) with an exact, fast transform for scoring.
 char_wb n-grams never cross word boundaries, so a document's n-gram counts are its word counts times a
 word -> n-gram count matrix; a word's row is built once, the first time the word is seen, and kept (up to
 `max_words`). scikit-learn's own transform rebuilds every n-gram of every document, about ten times
-slower; `tests/classifier/test_frames.py` checks that both give the same matrix."""
+slower. Fitting uses the same identity: each distinct word's n-grams are listed once, the document
+frequencies come from the product, and the vocabulary and idf are scikit-learn's rule (terms sorted, kept
+from `min_df` documents, smooth idf in float32); the fitted word rows then serve the first transform.
+`tests/classifier/test_frames.py` checks that both give the same vocabulary, idf and matrix."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 
 import numpy as np
 import scipy.sparse as sp
@@ -38,10 +42,25 @@ class CharNgramTfidf:
         )
 
     def fit(self, docs: Sequence[str]) -> CharNgramTfidf:
-        v = self.vectorizer().fit(list(docs))
-        self.vocabulary_ = {gram: int(i) for gram, i in v.vocabulary_.items()}
-        self.idf_ = v.idf_.astype(np.float32)
-        self._reset()
+        """scikit-learn's vocabulary and idf for `docs` (see `vectorizer`), computed per distinct word."""
+        tokens = [d.lower().split() for d in docs]
+        if not any(tokens):
+            raise ValueError("empty vocabulary: the training texts hold no words")
+        cache = _active(self.ngram_range) or WordGrams(self.ngram_range)
+        cache.add(w for t in tokens for w in t)
+        M = cache.matrix()  # word -> n-gram counts, every word and n-gram the cache holds
+        df = np.bincount((_doc_words(tokens, cache.word_id) @ M).indices, minlength=M.shape[1])
+        kept = sorted(cache.terms[j] for j in np.flatnonzero(df >= self.min_df))
+        if not kept:
+            raise ValueError(f"no n-gram is in {self.min_df} or more training texts: give more texts")
+        old = np.fromiter((cache.grams[g] for g in kept), np.int64, len(kept))
+        self.vocabulary_ = {g: i for i, g in enumerate(kept)}
+        # scikit-learn's TfidfTransformer on float32 counts: log((n + 1) / (df + 1)) + 1, in float32
+        self.idf_ = (np.log((len(tokens) + 1) / (df[old].astype(np.float32) + 1)) + 1.0).astype(np.float32)
+        if len(cache.word_id) <= self.max_words:  # the cache's word rows, over the vocabulary, start ours
+            self._reset(dict(cache.word_id), [M[:, old].tocsr()])
+        else:
+            self._reset()
         return self
 
     def fit_transform(self, docs: Sequence[str]) -> sp.csr_matrix:
@@ -57,9 +76,11 @@ class CharNgramTfidf:
         return out
 
     # -- the fast transform ------------------------------------------------------------------------------
-    def _reset(self) -> None:
-        self._word_id: dict[str, int] = {}  # word -> row of the stacked word -> n-gram matrix
-        self._blocks: list[sp.csr_matrix] = []  # that matrix, in blocks of rows (merged now and then)
+    def _reset(
+        self, word_id: dict[str, int] | None = None, blocks: list[sp.csr_matrix] | None = None
+    ) -> None:
+        self._word_id = word_id or {}  # word -> row of the stacked word -> n-gram matrix
+        self._blocks = blocks or []  # that matrix, in blocks of rows (merged now and then)
 
     def _grams(self, word: str) -> list[str]:
         """scikit-learn's char_wb n-grams of one word: n-grams of ' word '; a padded word no longer than n
@@ -81,11 +102,7 @@ class CharNgramTfidf:
         for w in words:
             cols.extend(j for j in map(get, self._grams(w)) if j is not None)
             indptr.append(len(cols))
-        block = sp.csr_matrix(
-            (np.ones(len(cols), np.float32), np.asarray(cols, np.int64), np.asarray(indptr)),
-            shape=(len(words), len(self.vocabulary_)),
-        )
-        block.sum_duplicates()
+        block = _rows(cols, indptr, len(self.vocabulary_))
         start = len(self._word_id)
         self._word_id.update((w, start + r) for r, w in enumerate(words))
         self._blocks.append(block)
@@ -101,13 +118,7 @@ class CharNgramTfidf:
             new = list(dict.fromkeys(w for t in tokens for w in t))
         if new:
             self._add_words(new)
-        ids = [self._word_id[w] for t in tokens for w in t]
-        indptr = np.cumsum([0] + [len(t) for t in tokens])
-        W = sp.csr_matrix(
-            (np.ones(len(ids), np.float32), np.asarray(ids, np.int64), indptr),
-            shape=(len(docs), len(self._word_id)),
-        )
-        W.sum_duplicates()
+        W = _doc_words(tokens, self._word_id)
         out, start = None, 0
         for block in self._blocks:
             part = W[:, start : start + block.shape[0]] @ block
@@ -120,3 +131,73 @@ class CharNgramTfidf:
         X = self.counts(docs)
         X.data = np.log(X.data) + 1
         return normalize(X.multiply(self.idf_[None, :]).tocsr())
+
+
+class WordGrams:
+    """Every n-gram of each word seen, over one growing n-gram index. A fit lists the n-grams of the words
+    it has not seen yet; inside a `word_cache()` block fits on overlapping texts (the protocol's folds and
+    checks) share one, so each word's n-grams are listed once per block."""
+
+    def __init__(self, ngram_range: tuple[int, int]) -> None:
+        self.ngram_range = ngram_range
+        self.grams: dict[str, int] = {}
+        self.terms: list[str] = []
+        self.word_id: dict[str, int] = {}
+        self._cols: list[int] = []
+        self._indptr: list[int] = [0]
+        self._matrix: sp.csr_matrix | None = None
+
+    def add(self, words: Iterable[str]) -> None:
+        lister = CharNgramTfidf(self.ngram_range)
+        for w in words:
+            if w in self.word_id:
+                continue
+            self.word_id[w] = len(self.word_id)
+            for gram in lister._grams(w):
+                j = self.grams.get(gram)
+                if j is None:
+                    j = self.grams[gram] = len(self.terms)
+                    self.terms.append(gram)
+                self._cols.append(j)
+            self._indptr.append(len(self._cols))
+
+    def matrix(self) -> sp.csr_matrix:
+        """(words x n-grams) counts; built again only when words were added."""
+        if self._matrix is None or self._matrix.shape[0] != len(self.word_id):
+            self._matrix = _rows(self._cols, self._indptr, len(self.terms))
+        return self._matrix
+
+
+_ACTIVE: list[WordGrams] = []
+
+
+@contextmanager
+def word_cache(ngram_range: Sequence[int] = (2, 5)) -> Iterator[WordGrams]:
+    """Within the block, fits with this n-gram range list each word's n-grams once."""
+    cache = WordGrams((int(ngram_range[0]), int(ngram_range[1])))
+    _ACTIVE.append(cache)
+    try:
+        yield cache
+    finally:
+        _ACTIVE.remove(cache)
+
+
+def _active(ngram_range: tuple[int, int]) -> WordGrams | None:
+    return next((c for c in reversed(_ACTIVE) if c.ngram_range == ngram_range), None)
+
+
+def _rows(cols: list[int], indptr: list[int], width: int) -> sp.csr_matrix:
+    """A count matrix from each row's column list (a column listed twice counts 2)."""
+    out = sp.csr_matrix(
+        (np.ones(len(cols), np.float32), np.asarray(cols, np.int64), np.asarray(indptr)),
+        shape=(len(indptr) - 1, width),
+    )
+    out.sum_duplicates()
+    return out
+
+
+def _doc_words(tokens: list[list[str]], word_id: dict[str, int]) -> sp.csr_matrix:
+    """Document -> word counts over the cache's word rows."""
+    ids = [word_id[w] for t in tokens for w in t]
+    indptr = np.cumsum([0] + [len(t) for t in tokens]).tolist()
+    return _rows(ids, indptr, len(word_id))

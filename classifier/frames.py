@@ -3,7 +3,8 @@ that use each frame, and decisions that do not over-predict.
 
 - Features: character 2-5 gram TF-IDF inside words (classifier.charngrams), which carries across the six
   SemEval languages better than word n-grams.
-- One logistic regression per frame (C=10, balanced classes).
+- One logistic regression per frame (C=10, balanced classes), fitted in the row space of the training
+  matrix (classifier.rowspace: the same optimum, several times faster).
 - Calibration: per frame, Platt scaling with a per-language intercept, p = sigmoid(a * logit(p_raw) + b +
   c[language]), fitted on out-of-fold probabilities of the training data (inner folds stratified by
   language); a language not seen in training gets c = 0. The stored probability is the calibrated one;
@@ -30,6 +31,7 @@ from sklearn.utils.validation import check_is_fitted
 from threadpoolctl import threadpool_limits
 
 from classifier.charngrams import CharNgramTfidf
+from classifier.rowspace import RowSpace, gram_of
 from classifier.thresholds import THRESHOLD_GRID, decide_frames
 from labels.codebook import load_codebook
 
@@ -86,15 +88,19 @@ class CalibratedFrames(BaseEstimator):
         self.random_state = random_state
 
     # -- fitting -----------------------------------------------------------------------------------------
-    def _fit_lr(self, X: Any, Y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def _fit_lr(self, X: Any, Y: np.ndarray, gram: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """One logistic regression per frame; with `gram` (X X') fitted in X's row space."""
         coef = np.zeros((Y.shape[1], X.shape[1]), np.float32)
         intercept = np.full(Y.shape[1], -20.0, np.float32)  # a frame never seen positive stays at ~0
+        space = RowSpace(X, gram) if gram is not None else None  # the same optimum, far fewer numbers
+        features = space.features if space is not None else X
         for j in range(Y.shape[1]):
             if 0 < Y[:, j].sum() < len(Y):
                 m = LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=2000).fit(
-                    X, Y[:, j]
+                    features, Y[:, j]
                 )
-                coef[j], intercept[j] = m.coef_[0], m.intercept_[0]
+                coef[j] = space.weights(m.coef_[0]) if space is not None else m.coef_[0]
+                intercept[j] = m.intercept_[0]
         return coef, intercept
 
     def _onehot(self, languages: Sequence[str | None] | None, n: int) -> np.ndarray:
@@ -135,10 +141,12 @@ class CalibratedFrames(BaseEstimator):
         # inner out-of-fold probabilities of the training data: calibration and threshold come from these
         oof = np.zeros(Y.shape)
         folds = StratifiedKFold(self.inner_folds, shuffle=True, random_state=self.random_state)
+        gram = gram_of(X) if RowSpace.pays(X) else None  # the folds fit in their rows' space (rowspace)
         for train, test in folds.split(X, langs):
-            coef, intercept = self._fit_lr(X[train], Y[train])
+            block = None if gram is None else gram[np.ix_(train, train)]
+            coef, intercept = self._fit_lr(X[train], Y[train], block)
             oof[test] = sigmoid(np.asarray(X[test] @ coef.T) + intercept)
-        self.coef_, self.intercept_ = self._fit_lr(X, Y)
+        self.coef_, self.intercept_ = self._fit_lr(X, Y, gram)
         z = logit(oof)
         onehot = self._onehot(list(langs), len(texts))
         self.platt_ = np.zeros((len(names), 2 + len(self.languages_)))

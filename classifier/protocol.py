@@ -6,7 +6,8 @@ judges them.
 
 Fits are shared where the training rows are the same: the fit on all slant rows scores the roundups and
 is the model `framewatch train` saves. Slant features are computed once per article and run
-(classifier.linecounts), not once per fit.
+(classifier.linecounts), and each word's character n-grams once per run (classifier.charngrams), not once
+per fit.
 
 A saved version needs no fitting: it is scored once on every row and each check reads its rows. Where a
 version was trained on a check's test rows (its card names their dataset) the comparison is not clean and
@@ -23,6 +24,7 @@ import numpy as np
 import pandas as pd
 from sklearn.base import clone
 
+from classifier.charngrams import word_cache
 from classifier.checks import (
     BIG,
     BIG_GROUPS,
@@ -356,7 +358,7 @@ def run(
     fitted: dict[str, Fitted] = {}
     kinds: dict[str, str] = {}
     seen: dict[str, dict[str, bool]] = {}
-    with feature_cache():
+    with feature_cache(), word_cache():
         for recipe in recipes:
             outputs[recipe.name], fitted[recipe.name] = run_recipe(
                 recipe, p, names, step, recipe.name in fit_all_frames

@@ -29,6 +29,35 @@ def test_fast_char_ngrams_equal_scikit_learn_on_unseen_text():
     assert abs(fast.transform(test[:2]) - ref.transform(test[:2])).max() < 1e-6  # cached words reused
 
 
+def _same_as_scikit_learn(fast: CharNgramTfidf, texts: list[str], unseen: list[str]) -> None:
+    ref = fast.vectorizer().fit(texts)
+    assert fast.vocabulary_ == {g: int(i) for g, i in ref.vocabulary_.items()}
+    assert np.array_equal(fast.idf_, ref.idf_.astype(np.float32))
+    for docs in (texts[:10], unseen):
+        assert abs(fast.transform(docs) - ref.transform(docs)).max() < 1e-6
+
+
+def test_fast_fit_equals_scikit_learn_alone_and_with_a_shared_word_cache(semeval):
+    """The vocabulary and idf per distinct word are scikit-learn's exactly: one fit alone, and overlapping
+    fits sharing a word cache (the protocol's folds), each also transforming as scikit-learn does."""
+    from classifier.charngrams import word_cache
+    from classifier.data import texts_of
+
+    texts = texts_of(semeval.iloc[:50])
+    unseen = texts_of(semeval.iloc[50:60])
+    _same_as_scikit_learn(CharNgramTfidf().fit(texts[:30]), texts[:30], unseen)
+    with word_cache() as cache:
+        for part in (texts[:30], texts[20:50], texts[::2]):
+            _same_as_scikit_learn(CharNgramTfidf().fit(part), part, unseen)
+        words = len(cache.word_id)
+        CharNgramTfidf().fit(texts[:30])
+        assert len(cache.word_id) == words  # seen words are not listed again
+    with pytest.raises(ValueError, match="no words"):
+        CharNgramTfidf().fit(["", "  "])
+    with pytest.raises(ValueError, match="2 or more"):
+        CharNgramTfidf().fit(["abc", "xyz"])
+
+
 @pytest.fixture(scope="module")
 def semeval(shared_files: tuple[Path, Path]) -> pd.DataFrame:
     from classifier.data import frame_rows, load_labeled
