@@ -43,6 +43,7 @@ bench: $(STAMP)
 	$(BIN)/python -m pytest -m slow -p no:cacheprovider tests
 	$(BIN)/python bench/bench_collect.py
 	$(BIN)/python bench/bench_classifier.py --n 1000
+	$(BIN)/python bench/bench_training.py
 	FRAMEWATCH_BF16=off $(BIN)/python bench/bench_scoring.py
 	$(BIN)/python bench/bench_scoring.py
 	$(BIN)/python bench/bench_quiet.py

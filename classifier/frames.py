@@ -88,6 +88,10 @@ class CalibratedFrames(BaseEstimator):
         self.random_state = random_state
 
     # -- fitting -----------------------------------------------------------------------------------------
+    def _gram(self, X: Any) -> np.ndarray | None:
+        """X X' where fitting in the row space pays (classifier.rowspace), else None."""
+        return gram_of(X) if RowSpace.pays(X) else None
+
     def _fit_lr(self, X: Any, Y: np.ndarray, gram: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """One logistic regression per frame; with `gram` (X X') fitted in X's row space."""
         coef = np.zeros((Y.shape[1], X.shape[1]), np.float32)
@@ -141,7 +145,7 @@ class CalibratedFrames(BaseEstimator):
         # inner out-of-fold probabilities of the training data: calibration and threshold come from these
         oof = np.zeros(Y.shape)
         folds = StratifiedKFold(self.inner_folds, shuffle=True, random_state=self.random_state)
-        gram = gram_of(X) if RowSpace.pays(X) else None  # the folds fit in their rows' space (rowspace)
+        gram = self._gram(X)  # the folds fit in their rows' space (rowspace)
         for train, test in folds.split(X, langs):
             block = None if gram is None else gram[np.ix_(train, train)]
             coef, intercept = self._fit_lr(X[train], Y[train], block)

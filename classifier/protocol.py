@@ -6,8 +6,8 @@ judges them.
 
 Fits are shared where the training rows are the same: the fit on all slant rows scores the roundups and
 is the model `framewatch train` saves. Slant features are computed once per article and run
-(classifier.linecounts), and each word's character n-grams once per run (classifier.charngrams), not once
-per fit.
+(classifier.linecounts), each word's character n-grams (classifier.charngrams) and each text's words for the
+plain reference (classifier.termcounts) once per run, not once per fit.
 
 A saved version needs no fitting: it is scored once on every row and each check reads its rows. Where a
 version was trained on a check's test rows (its card names their dataset) the comparison is not clean and
@@ -42,6 +42,7 @@ from classifier.folds import Folds, dev_check_split, frame_folds, slant_folds, s
 from classifier.linecounts import feature_cache
 from classifier.recipes import Recipe
 from classifier.scoring import Doc, Scorer
+from classifier.termcounts import term_cache
 from classifier.thresholds import decide_frames
 
 logger = logging.getLogger(__name__)
@@ -358,7 +359,7 @@ def run(
     fitted: dict[str, Fitted] = {}
     kinds: dict[str, str] = {}
     seen: dict[str, dict[str, bool]] = {}
-    with feature_cache(), word_cache():
+    with feature_cache(), word_cache(), term_cache():
         for recipe in recipes:
             outputs[recipe.name], fitted[recipe.name] = run_recipe(
                 recipe, p, names, step, recipe.name in fit_all_frames

@@ -11,13 +11,16 @@ from typing import Any
 
 import numpy as np
 from sklearn.base import BaseEstimator
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
 from sklearn.linear_model import LogisticRegression
 from sklearn.multiclass import OneVsRestClassifier
 from sklearn.utils.validation import check_is_fitted
 from threadpoolctl import threadpool_limits
 
+from classifier import termcounts
+
 NAME = "plain TF-IDF + LR"
+MIN_DF = 2
 THRESHOLD = 0.5
 
 
@@ -38,8 +41,15 @@ class PlainTfidfLR(BaseEstimator):
         self, texts: Sequence[str], y: Sequence[Any], _unused: Sequence[Any] | None = None
     ) -> PlainTfidfLR:
         self.classes_ = list(self.classes)
-        self.vectorizer_ = TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True, dtype=np.float32)
-        X = self.vectorizer_.fit_transform(list(texts))
+        cache = termcounts.active()
+        if cache is not None:  # the protocol's fits: each text tokenised once (classifier.termcounts)
+            self.vocabulary_, counts = cache.fit_counts(list(texts), MIN_DF)
+        else:
+            counter = CountVectorizer(ngram_range=termcounts.NGRAMS, min_df=MIN_DF, dtype=np.float32)
+            counts = counter.fit_transform(list(texts))
+            self.vocabulary_ = {t: int(i) for t, i in counter.vocabulary_.items()}
+        self.tfidf_ = TfidfTransformer(sublinear_tf=True).fit(counts)  # with the counts: TfidfVectorizer
+        X = self.tfidf_.transform(counts)
         if self.multilabel:
             Y = np.array([[c in set(row) for c in self.classes_] for row in y], dtype=np.int8)
             self.trained_ = np.flatnonzero((Y.sum(0) > 0) & (Y.sum(0) < len(Y)))
@@ -62,9 +72,18 @@ class PlainTfidfLR(BaseEstimator):
         check_is_fitted(self, "model_")
         out = np.zeros((len(texts), len(self.classes_)))
         if len(texts):
-            raw = self.model_.predict_proba(self.vectorizer_.transform(list(texts)))
+            raw = self.model_.predict_proba(self.tfidf_.transform(self._counts(list(texts))))
             out[:, self.trained_] = raw if self.multilabel else raw[:, self.columns_]
         return out
+
+    def _counts(self, texts: list[str]) -> Any:
+        cache = termcounts.active()
+        if cache is not None:
+            return cache.transform(texts, self.vocabulary_)
+        counter = CountVectorizer(
+            ngram_range=termcounts.NGRAMS, vocabulary=self.vocabulary_, dtype=np.float32
+        )
+        return counter.transform(texts)
 
     # the frames side of the recipes' interface (classifier.recipes.FrameEstimator)
     @property
