@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from contextlib import nullcontext
 from typing import Any
 
 import numpy as np
@@ -28,6 +29,8 @@ from scipy.optimize import minimize
 from sklearn.base import BaseEstimator, clone
 from sklearn.model_selection import StratifiedGroupKFold
 from sklearn.utils.validation import check_is_fitted
+
+from classifier import linecounts
 
 logger = logging.getLogger(__name__)
 
@@ -93,12 +96,15 @@ class PriorCorrectedSlant(BaseEstimator):
             )
         splitter = StratifiedGroupKFold(folds, shuffle=True, random_state=self.random_state)
         oof: np.ndarray | None = None
-        for train, test in splitter.split(np.zeros(len(texts)), labels, outlets):
-            part = clone(self.base).fit([texts[i] for i in train], labels[train], outlets[train])
-            p = part.predict_proba([texts[i] for i in test])
-            oof = np.zeros((len(texts), p.shape[1])) if oof is None else oof
-            oof[test] = p
-        self.base_ = clone(self.base).fit(texts, labels, outlets)
+        # the inner fits and the fit on all rows read each article's features once (the protocol's own
+        # cache when it runs inside one)
+        with nullcontext() if linecounts.active() else linecounts.feature_cache():
+            for train, test in splitter.split(np.zeros(len(texts)), labels, outlets):
+                part = clone(self.base).fit([texts[i] for i in train], labels[train], outlets[train])
+                p = part.predict_proba([texts[i] for i in test])
+                oof = np.zeros((len(texts), p.shape[1])) if oof is None else oof
+                oof[test] = p
+            self.base_ = clone(self.base).fit(texts, labels, outlets)
         self.classes_ = list(self.base_.classes_)
         assert oof is not None
         index = {c: i for i, c in enumerate(self.classes_)}
