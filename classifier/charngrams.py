@@ -11,13 +11,14 @@ from `min_df` documents, smooth idf in float32); the fitted word rows then serve
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
+
+from classifier.blocks import InForce
 
 MERGE_BLOCKS = 16
 
@@ -138,8 +139,8 @@ class WordGrams:
     it has not seen yet; inside a `word_cache()` block fits on overlapping texts (the protocol's folds and
     checks) share one, so each word's n-grams are listed once per block."""
 
-    def __init__(self, ngram_range: tuple[int, int]) -> None:
-        self.ngram_range = ngram_range
+    def __init__(self, ngram_range: Sequence[int] = (2, 5)) -> None:
+        self.ngram_range = (int(ngram_range[0]), int(ngram_range[1]))
         self.grams: dict[str, int] = {}
         self.terms: list[str] = []
         self.word_id: dict[str, int] = {}
@@ -168,22 +169,13 @@ class WordGrams:
         return self._matrix
 
 
-_ACTIVE: list[WordGrams] = []
-
-
-@contextmanager
-def word_cache(ngram_range: Sequence[int] = (2, 5)) -> Iterator[WordGrams]:
-    """Within the block, fits with this n-gram range list each word's n-grams once."""
-    cache = WordGrams((int(ngram_range[0]), int(ngram_range[1])))
-    _ACTIVE.append(cache)
-    try:
-        yield cache
-    finally:
-        _ACTIVE.remove(cache)
+# within a `with word_cache((2, 5)): ...` block, fits with that n-gram range list each word's n-grams once
+CACHES: InForce[WordGrams] = InForce(WordGrams)
+word_cache = CACHES.block
 
 
 def _active(ngram_range: tuple[int, int]) -> WordGrams | None:
-    return next((c for c in reversed(_ACTIVE) if c.ngram_range == ngram_range), None)
+    return CACHES.innermost(lambda c: c.ngram_range == ngram_range)
 
 
 def _rows(cols: list[int], indptr: list[int], width: int) -> sp.csr_matrix:

@@ -12,15 +12,16 @@ training texts. The counts are exactly those of scikit-learn's CountVectorizer o
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import CountVectorizer
 
+from classifier.blocks import InForce
 from classifier.cues import clean_line, line_hash, lines_of
+from classifier.terms import GrowingVocabulary
 
 MIN_BOILERPLATE_CHARS = 20  # as classifier.cues.clean_lines / house_boilerplate
 
@@ -40,8 +41,9 @@ class FeatureCache:
     """Cleaned, tokenised articles keyed by (outlet-name pattern, text), over one growing vocabulary."""
 
     def __init__(self) -> None:
-        self.vocabulary: dict[str, int] = {}
-        self.terms: list[str] = []
+        self._vocabulary = GrowingVocabulary()
+        self.vocabulary = self._vocabulary.ids  # term -> id
+        self.terms = self._vocabulary.names  # id -> term
         self._articles: dict[tuple[str, str], ArticleLines] = {}
         self._analyze = CountVectorizer(ngram_range=(1, 2)).build_analyzer()
 
@@ -65,13 +67,7 @@ class FeatureCache:
             cleaned = clean_line(line, i == 0, i >= n - 3, names)
             if not cleaned:
                 continue
-            per_line: dict[int, int] = {}
-            for gram in self._analyze(cleaned):
-                tid = self.vocabulary.get(gram)
-                if tid is None:
-                    tid = self.vocabulary[gram] = len(self.terms)
-                    self.terms.append(gram)
-                per_line[tid] = per_line.get(tid, 0) + 1
+            per_line = self._vocabulary.count(self._analyze(cleaned))
             terms.extend(per_line)
             counts.extend(per_line.values())
             line_of.extend([i] * len(per_line))
@@ -126,19 +122,8 @@ class FeatureCache:
         return out
 
 
-_ACTIVE: list[FeatureCache] = []
-
-
-@contextmanager
-def feature_cache() -> Iterator[FeatureCache]:
-    """Within the block, cue-stripped slant models strip and count each article once."""
-    cache = FeatureCache()
-    _ACTIVE.append(cache)
-    try:
-        yield cache
-    finally:
-        _ACTIVE.remove(cache)
-
-
-def active() -> FeatureCache | None:
-    return _ACTIVE[-1] if _ACTIVE else None
+# within a `with feature_cache(): ...` block cue-stripped slant models strip and count each article once;
+# `active()`: the innermost open cache or None
+CACHES: InForce[FeatureCache] = InForce(FeatureCache)
+feature_cache = CACHES.block
+active = CACHES.innermost

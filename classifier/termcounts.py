@@ -9,12 +9,14 @@ reads the counts and keeps its own columns. The counts are exactly CountVectoriz
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import CountVectorizer
+
+from classifier.blocks import InForce
+from classifier.terms import GrowingVocabulary
 
 NGRAMS = (1, 2)
 
@@ -23,21 +25,16 @@ class TermCounts:
     """Each text's n-gram counts over one growing vocabulary (term -> id, ids in order of first sight)."""
 
     def __init__(self) -> None:
-        self.vocabulary: dict[str, int] = {}
-        self.terms: list[str] = []
+        self._vocabulary = GrowingVocabulary()
+        self.vocabulary = self._vocabulary.ids  # term -> id
+        self.terms = self._vocabulary.names  # id -> term
         self._texts: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self._analyze = CountVectorizer(ngram_range=NGRAMS).build_analyzer()
 
     def _text(self, text: str) -> tuple[np.ndarray, np.ndarray]:
         found = self._texts.get(text)
         if found is None:
-            counts: dict[int, int] = {}
-            for term in self._analyze(text):
-                tid = self.vocabulary.get(term)
-                if tid is None:
-                    tid = self.vocabulary[term] = len(self.terms)
-                    self.terms.append(term)
-                counts[tid] = counts.get(tid, 0) + 1
+            counts = self._vocabulary.count(self._analyze(text))
             found = self._texts[text] = (
                 np.fromiter(counts, np.int64, len(counts)),
                 np.fromiter(counts.values(), np.float32, len(counts)),
@@ -91,19 +88,8 @@ def _sorted(counts: sp.spmatrix) -> sp.csr_matrix:
     return out
 
 
-_ACTIVE: list[TermCounts] = []
-
-
-@contextmanager
-def term_cache() -> Iterator[TermCounts]:
-    """Within the block, the plain reference tokenises each text once."""
-    cache = TermCounts()
-    _ACTIVE.append(cache)
-    try:
-        yield cache
-    finally:
-        _ACTIVE.remove(cache)
-
-
-def active() -> TermCounts | None:
-    return _ACTIVE[-1] if _ACTIVE else None
+# within a `with term_cache(): ...` block the plain reference tokenises each text once;
+# `active()`: the innermost open cache or None
+CACHES: InForce[TermCounts] = InForce(TermCounts)
+term_cache = CACHES.block
+active = CACHES.innermost
