@@ -83,25 +83,12 @@ class CharNgramTfidf:
         self._word_id = word_id or {}  # word -> row of the stacked word -> n-gram matrix
         self._blocks = blocks or []  # that matrix, in blocks of rows (merged now and then)
 
-    def _grams(self, word: str) -> list[str]:
-        """scikit-learn's char_wb n-grams of one word: n-grams of ' word '; a padded word no longer than n
-        is emitted once and ends the loop."""
-        padded = f" {word} "
-        size = len(padded)
-        out = []
-        for n in range(self.ngram_range[0], self.ngram_range[1] + 1):
-            if n >= size:
-                out.append(padded)
-                break
-            out.extend(padded[i : i + n] for i in range(size - n + 1))
-        return out
-
     def _add_words(self, words: list[str]) -> None:
         get = self.vocabulary_.get
         indptr: list[int] = [0]
         cols: list[int] = []
         for w in words:
-            cols.extend(j for j in map(get, self._grams(w)) if j is not None)
+            cols.extend(j for j in map(get, wb_grams(w, self.ngram_range)) if j is not None)
             indptr.append(len(cols))
         block = _rows(cols, indptr, len(self.vocabulary_))
         start = len(self._word_id)
@@ -149,12 +136,11 @@ class WordGrams:
         self._matrix: sp.csr_matrix | None = None
 
     def add(self, words: Iterable[str]) -> None:
-        lister = CharNgramTfidf(self.ngram_range)
         for w in words:
             if w in self.word_id:
                 continue
             self.word_id[w] = len(self.word_id)
-            for gram in lister._grams(w):
+            for gram in wb_grams(w, self.ngram_range):
                 j = self.grams.get(gram)
                 if j is None:
                     j = self.grams[gram] = len(self.terms)
@@ -176,6 +162,20 @@ word_cache = CACHES.block
 
 def _active(ngram_range: tuple[int, int]) -> WordGrams | None:
     return CACHES.innermost(lambda c: c.ngram_range == ngram_range)
+
+
+def wb_grams(word: str, ngram_range: tuple[int, int]) -> list[str]:
+    """scikit-learn's char_wb n-grams of one word: n-grams of ' word '; a padded word no longer than n is
+    emitted once and ends the loop."""
+    padded = f" {word} "
+    size = len(padded)
+    out = []
+    for n in range(ngram_range[0], ngram_range[1] + 1):
+        if n >= size:
+            out.append(padded)
+            break
+        out.extend(padded[i : i + n] for i in range(size - n + 1))
+    return out
 
 
 def _rows(cols: list[int], indptr: list[int], width: int) -> sp.csr_matrix:
