@@ -12,7 +12,7 @@ training texts. The counts are exactly those of scikit-learn's CountVectorizer o
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -112,14 +112,9 @@ class FeatureCache:
                 seen[h] = seen.get(h, 0) + 1
         return frozenset(h for h, c in seen.items() if c >= min_docs)
 
-    def columns(self, vocabulary: dict[str, int]) -> np.ndarray:
-        """For each term of the cache's vocabulary, its column in `vocabulary` (-1 where it has none)."""
-        out = np.full(len(self.terms), -1, dtype=np.int64)
-        for term, col in vocabulary.items():
-            tid = self.vocabulary.get(term)
-            if tid is not None:
-                out[tid] = col
-        return out
+    def over(self, counts: sp.spmatrix, vocabulary: Mapping[str, int]) -> sp.csr_matrix:
+        """`counts` (from `counts`) over a model's vocabulary columns (classifier.terms)."""
+        return self._vocabulary.over(counts, vocabulary)
 
 
 # within a `with feature_cache(): ...` block cue-stripped slant models strip and count each article once;

@@ -87,12 +87,7 @@ class CueStrippedSlant(BaseEstimator):
         pattern = outlet_pattern(tuple(self.outlet_names_))
         cache = linecounts.active()
         if cache is not None and not fit:  # the same counts, each article stripped and tokenised once
-            counts = cache.counts(texts, pattern, self.boilerplate_)
-            at = cache.columns(self.vocabulary_)
-            where = np.full(len(self.vocabulary_) + 1, counts.shape[1], dtype=np.int64)  # last: zeros
-            where[at[at >= 0]] = np.flatnonzero(at >= 0)
-            padded = sp.hstack([counts, sp.csr_matrix((len(texts), 1), dtype=np.float32)]).tocsc()
-            return padded[:, where[:-1]].tocsr()
+            return cache.over(cache.counts(texts, pattern, self.boilerplate_), self.vocabulary_)
         rows: list[int] = []
         lines: list[str] = []
         for d, text in enumerate(texts):

@@ -73,19 +73,8 @@ class TermCounts:
         return vocabulary, ranked[:, rank[[self.vocabulary[t] for t in kept]]].tocsr()
 
     def transform(self, texts: Sequence[str], vocabulary: Mapping[str, int]) -> sp.csr_matrix:
-        """Counts over `vocabulary`'s columns (its terms in column order; unseen terms count 0)."""
-        counts = self.counts(texts)
-        order = sorted(vocabulary, key=vocabulary.__getitem__)
-        ids = np.array([self.vocabulary.get(t, -1) for t in order], dtype=np.int64)
-        padded = sp.hstack([counts, sp.csr_matrix((len(texts), 1), dtype=np.float32)], format="csr")
-        return _sorted(padded[:, np.where(ids < 0, counts.shape[1], ids)])
-
-
-def _sorted(counts: sp.spmatrix) -> sp.csr_matrix:
-    """CSR with each row's columns in order, as CountVectorizer gives (sums then run in the same order)."""
-    out = sp.csr_matrix(counts)
-    out.sort_indices()
-    return out
+        """Counts over `vocabulary`'s columns (unseen terms count 0), rows sorted as CountVectorizer's."""
+        return self._vocabulary.over(self.counts(texts), vocabulary)
 
 
 # within a `with term_cache(): ...` block the plain reference tokenises each text once;

@@ -3,7 +3,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+
+import numpy as np
+import scipy.sparse as sp
 
 
 class GrowingVocabulary:
@@ -23,3 +26,14 @@ class GrowingVocabulary:
                 self.names.append(term)
             counts[tid] = counts.get(tid, 0) + 1
         return counts
+
+    def over(self, counts: sp.spmatrix, vocabulary: Mapping[str, int]) -> sp.csr_matrix:
+        """`counts` (texts x this vocabulary's ids) as counts over a model's `vocabulary` (term -> column,
+        columns 0..n-1), each row's columns in order; a term this vocabulary never saw counts 0."""
+        where = np.full(len(vocabulary), counts.shape[1], dtype=np.int64)  # default: an all-zero column
+        for term, col in vocabulary.items():
+            tid = self.ids.get(term)
+            if tid is not None:
+                where[col] = tid
+        zeros = sp.csr_matrix((counts.shape[0], 1), dtype=counts.dtype)
+        return sp.hstack([counts, zeros]).tocsc()[:, where].tocsr()
