@@ -14,7 +14,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.stats import spearmanr
 
 LEVEL = 0.90
 RESAMPLES = 1000
@@ -173,26 +172,45 @@ def mean(values: np.ndarray) -> Stat:
     return stat
 
 
+def _weighted_ranks(values: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Average ranks (1-based, ties shared, as scipy's rankdata) of units drawn as often as each row of
+    `w` (resamples x units) says, and how many distinct values each resample drew. A unit's rank = the
+    draws below its value + (its value's draws + 1) / 2."""
+    distinct, group = np.unique(values, return_inverse=True)
+    per_value = w @ np.eye(len(distinct))[group]  # (resamples, distinct values): draws of each value
+    below = np.cumsum(per_value, axis=1) - per_value
+    return (below + (per_value + 1) / 2)[:, group], (per_value > 0).sum(1)
+
+
 def spearman(points: Sequence[tuple[float, float]], folds: Sequence[int] | None = None) -> Stat:
     """Spearman correlation of per-unit (score, label) points; with `folds` (the fold of each point), the
     correlation within each fold, averaged weighted by the number of points drawn in it. A resample draws
-    a unit as often as its weight says (ties are ranked as ties)."""
+    a unit as often as its weight says (ties are ranked as ties): the Pearson correlation of the drawn
+    points' average ranks, weighted by the draws, for every resample at once (what scipy's spearmanr gives
+    on the repeated points). A fold with fewer than 3 units drawn, or one value on either side, is left out
+    of that resample."""
     pts = np.asarray(points, dtype=float).reshape(-1, 2)
     fold = np.zeros(len(pts), dtype=int) if folds is None else np.asarray(folds, dtype=int)
 
-    def one(w: np.ndarray) -> float:
-        total = weight = 0.0
-        for f in np.unique(fold):
-            sel = np.flatnonzero((fold == f) & (w > 0))
-            reps = np.repeat(sel, w[sel].astype(int))
-            if len(sel) < 3 or np.ptp(pts[reps, 0]) == 0 or np.ptp(pts[reps, 1]) == 0:
-                continue
-            rho = float(spearmanr(pts[reps, 0], pts[reps, 1]).statistic)
-            total += rho * len(reps)
-            weight += len(reps)
-        return total / weight if weight else np.nan
-
     def stat(w: np.ndarray) -> np.ndarray:
-        return np.array([one(row) for row in w])
+        w = np.asarray(w, dtype=float).reshape(-1, len(pts))
+        total, weight = np.zeros(len(w)), np.zeros(len(w))
+        for f in np.unique(fold):
+            sel = fold == f
+            wf = w[:, sel]
+            (rx, x_values), (ry, y_values) = (
+                _weighted_ranks(pts[sel, 0], wf),
+                _weighted_ranks(pts[sel, 1], wf),
+            )
+            n = wf.sum(1)
+            ok = ((wf > 0).sum(1) >= 3) & (x_values > 1) & (y_values > 1)
+            safe = np.where(ok, n, 1.0)
+            dx = rx - ((wf * rx).sum(1) / safe)[:, None]
+            dy = ry - ((wf * ry).sum(1) / safe)[:, None]
+            cov, vx, vy = (wf * dx * dy).sum(1), (wf * dx * dx).sum(1), (wf * dy * dy).sum(1)
+            rho = np.divide(cov, np.sqrt(vx * vy), out=np.zeros(len(w)), where=ok)
+            total += np.where(ok, rho * n, 0.0)
+            weight += np.where(ok, n, 0.0)
+        return np.divide(total, weight, out=np.full(len(w), np.nan), where=weight > 0)
 
     return stat

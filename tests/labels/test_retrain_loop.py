@@ -24,8 +24,7 @@ from tests.labels.corpus import build_warehouse, simulated_label
 from warehouse import labels_store
 from warehouse.db import connect, open_db
 
-# Small on purpose: a few hundred base rows, and 500 paired-bootstrap resamples (the default 2000 spent
-# ~40% of this test's time recomputing scores; 500 still resolve the p-value to 0.002, alpha is 0.05).
+# Small on purpose: a few hundred base rows, two protocol folds.
 LOOP = RetrainConfig(
     margin=0.01,
     min_test_articles=10,
@@ -33,7 +32,6 @@ LOOP = RetrainConfig(
     base_slant_rows=600,
     seed=3,
     small_model=True,
-    bootstrap=500,
     protocol_folds=2,
     # on 600 base articles the small recipe orders roundup stories a little worse than the plain
     # reference (-0.02, interval -0.04 .. -0.005), so the rule would refuse every turn; this test is about

@@ -20,9 +20,11 @@ from labels.retrain import (
     PairedTest,
     RetrainConfig,
     RetrainError,
+    _score,
     check_requirements,
     evaluate,
     not_comparable,
+    paired_bootstrap,
     sample_parquet,
     training_files,
 )
@@ -173,6 +175,42 @@ def test_evaluate_scores_frames_and_slant_macro_f1():
     assert (perfect.frame_macro_f1, perfect.slant_macro_f1, perfect.score) == (1.0, 1.0, 1.0)
     swapped = evaluate("fixed", [_pred(["Political"], "right"), _pred(["Economic"], "left")], gold, book)
     assert (swapped.frame_macro_f1, swapped.slant_macro_f1, swapped.primary_accuracy) == (0.0, 0.0, 0.0)
+
+
+def test_the_paired_bootstrap_scores_every_resample_as_the_test_set_is_scored():
+    """All resamples at once (article counts) give what `_score` gives on each resample's rows."""
+    import numpy as np
+
+    book = load_codebook()
+    rng = np.random.default_rng(7)
+    names, slants = book.frame_names[:6], book.slant_labels
+
+    def frames() -> list[str]:
+        return list(rng.choice(names, size=int(rng.integers(1, 4)), replace=False))
+
+    gold = [
+        _gold(str(i)) | {"frames": (f := frames()), "primary_frame": f[0], "slant": str(rng.choice(slants))}
+        for i in range(25)
+    ]
+    champion = [_pred(frames(), str(rng.choice(slants))) for _ in gold]
+    challenger = [
+        _pred(g["frames"], g["slant"]) if rng.random() < 0.6 else _pred(frames(), str(rng.choice(slants)))
+        for g in gold
+    ]
+    paired = paired_bootstrap(gold, champion, challenger, book, resamples=300, seed=4)
+
+    def combined(idx: np.ndarray, preds: list[Prediction]) -> float:  # the definition, one resample
+        f, s, _ = _score([gold[i] for i in idx], [preds[i] for i in idx], book)
+        return (f + s) / 2
+
+    draws = np.random.default_rng(4).integers(0, len(gold), (300, len(gold)))
+    diffs = np.array([combined(idx, challenger) - combined(idx, champion) for idx in draws])
+    everything = np.arange(len(gold))
+    assert paired.delta == round(combined(everything, challenger) - combined(everything, champion), 4)
+    assert paired.lo == pytest.approx(np.quantile(diffs, 0.05), abs=1e-4)
+    assert paired.hi == pytest.approx(np.quantile(diffs, 0.95), abs=1e-4)
+    assert paired.p_value == round(float(np.mean(diffs <= 0)), 4) and paired.resamples == 300
+    assert paired.delta > 0 and paired.lo < paired.delta < paired.hi
 
 
 def test_retrain_config_is_validated():
