@@ -21,6 +21,7 @@ from framewatch.cli.console import err_console, fail, styled
 from framewatch.cli.options import DbOption, ModelsDirOption, Panel, resolve_db
 
 logger = logging.getLogger(__name__)
+app = typer.Typer(help="Evaluate models.", no_args_is_help=False)
 
 
 def _record(
@@ -54,6 +55,7 @@ def _write_predictions(path: Path, table: Any) -> None:
     err_console.print(f"wrote {len(table)} predictions to {path}")
 
 
+@app.command("evaluate", rich_help_panel=Panel.models)
 def evaluate(
     data: Annotated[
         Path | None,
@@ -326,9 +328,6 @@ class _steps:
     ) -> None:
         self.bar.__exit__(exc_type, exc, tb)
 
-
-app = typer.Typer(help="Evaluate models.", no_args_is_help=False)
-app.command("evaluate", rich_help_panel=Panel.models)(evaluate)
 
 if __name__ == "__main__":
     app()

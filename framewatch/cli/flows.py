@@ -146,6 +146,7 @@ def _print_outcome(db_path: Path, outcome: RunOutcome) -> None:
     )
 
 
+@app.command("demo", rich_help_panel=Panel.run)
 def demo(
     db: DbOption = None,
     port: Annotated[int, typer.Option(help="Loopback port for the demo website.")] = 8765,
@@ -171,6 +172,7 @@ def demo(
     _print_outcome(db_path, outcome)
 
 
+@app.command("monitor", rich_help_panel=Panel.run)
 def monitor(
     sources: SourcesOption = None,
     db: DbOption = None,
@@ -212,6 +214,7 @@ def monitor(
     _print_outcome(db_path, outcome)
 
 
+@app.command("import", rich_help_panel=Panel.run)
 def import_files(
     files: Annotated[
         list[Path],
@@ -254,35 +257,6 @@ def import_files(
     raise typer.Exit(code)
 
 
-def serve_schedules(
-    sources: SourcesOption = None,
-    db: DbOption = None,
-) -> None:
-    """Run the schedules (the daily monitor, the weekly refresh) through a Prefect server.
-
-    Needs a running server (PREFECT_API_URL); without one, run the schedules with OS cron
-    (`framewatch cron`)."""
-    import os
-
-    from flows.schedules import SCHEDULES, cron_lines
-
-    db_path = resolve_db(db)
-    if not os.environ.get("PREFECT_API_URL"):
-        fail(
-            "PREFECT_API_URL is not set, and schedules never fire on Prefect's temporary API. "
-            "Start `prefect server start` and set PREFECT_API_URL=http://127.0.0.1:4200/api, "
-            "or use OS cron: run `framewatch cron` and add its lines with `crontab -e`:\n"
-            + "\n".join(line for line in cron_lines(db_path) if not line.startswith("#"))
-        )
-    from flows.schedules import build_deployments, serve
-
-    deployments = build_deployments(db_path, resolve_sources(sources))
-    for s in SCHEDULES:
-        console.print(f"{s.name}: {s.flow} flow, cron {s.cron!r} (UTC)")
-    serve(deployments)  # until SIGTERM/SIGINT, also when the Prefect server is gone
-    console.print("stopped serving")
-
-
 def _print_run(name: str, outcome: RunOutcome) -> None:
     counts = ", ".join(f"{k}={v}" for k, v in outcome["counts"].items())
     console.print(styled((f"{name} run {outcome['run_id']}", "bold"), f": {counts}"))
@@ -315,6 +289,7 @@ def _run_part(
     _print_run(name, _run_or_fail(run))
 
 
+@app.command("collect", rich_help_panel=Panel.run)
 def collect_cmd(
     sources: SourcesOption = None,
     db: DbOption = None,
@@ -335,6 +310,7 @@ def collect_cmd(
     _run_part("collect", collect_flow, params, db_path, api_ready, runner, address, workers)
 
 
+@app.command("score-stored", rich_help_panel=Panel.run)
 def score_cmd(
     db: DbOption = None,
     model: ModelOption = None,
@@ -355,6 +331,7 @@ def score_cmd(
     _run_part("score", score_flow, params, db_path, api_ready, runner, address, workers)
 
 
+@app.command("refresh", rich_help_panel=Panel.run)
 def refresh(
     db: DbOption = None,
     week: Annotated[
@@ -373,6 +350,37 @@ def refresh(
     _print_run("report", _run_or_fail(lambda: report_flow(str(db_path), ReportParams(week=week)), api_ready))
 
 
+@app.command("serve-schedules", rich_help_panel=Panel.run)
+def serve_schedules(
+    sources: SourcesOption = None,
+    db: DbOption = None,
+) -> None:
+    """Run the schedules (the daily monitor, the weekly refresh) through a Prefect server.
+
+    Needs a running server (PREFECT_API_URL); without one, run the schedules with OS cron
+    (`framewatch cron`)."""
+    import os
+
+    from flows.schedules import SCHEDULES, cron_lines
+
+    db_path = resolve_db(db)
+    if not os.environ.get("PREFECT_API_URL"):
+        fail(
+            "PREFECT_API_URL is not set, and schedules never fire on Prefect's temporary API. "
+            "Start `prefect server start` and set PREFECT_API_URL=http://127.0.0.1:4200/api, "
+            "or use OS cron: run `framewatch cron` and add its lines with `crontab -e`:\n"
+            + "\n".join(line for line in cron_lines(db_path) if not line.startswith("#"))
+        )
+    from flows.schedules import build_deployments, serve
+
+    deployments = build_deployments(db_path, resolve_sources(sources))
+    for s in SCHEDULES:
+        console.print(f"{s.name}: {s.flow} flow, cron {s.cron!r} (UTC)")
+    serve(deployments)  # until SIGTERM/SIGINT, also when the Prefect server is gone
+    console.print("stopped serving")
+
+
+@app.command("cron", rich_help_panel=Panel.run)
 def cron(
     db: DbOption = None,
 ) -> None:
@@ -383,13 +391,5 @@ def cron(
         print(line)
 
 
-app.command("demo", rich_help_panel=Panel.run)(demo)
-app.command("monitor", rich_help_panel=Panel.run)(monitor)
-app.command("import", rich_help_panel=Panel.run)(import_files)
-app.command("collect", rich_help_panel=Panel.run)(collect_cmd)
-app.command("score-stored", rich_help_panel=Panel.run)(score_cmd)
-app.command("refresh", rich_help_panel=Panel.run)(refresh)
-app.command("serve-schedules", rich_help_panel=Panel.run)(serve_schedules)
-app.command("cron", rich_help_panel=Panel.run)(cron)
 app.command("serve", hidden=True)(under_old_name(serve_schedules, "serve", "serve-schedules"))
 app.command("publish", hidden=True)(under_old_name(refresh, "publish", "refresh"))

@@ -21,6 +21,7 @@ def _short(text: str | None, n: int = 90) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
+@app.command("stories", rich_help_panel=Panel.read)
 def stories(
     db: DbOption = None,
     rebuild: Annotated[
@@ -109,6 +110,7 @@ def stories(
     )
 
 
+@app.command("story", rich_help_panel=Panel.read)
 def story(
     story_id: Annotated[str, typer.Argument(help="A story id (st-...), thread id (th-...) or article id.")],
     db: DbOption = None,
@@ -193,7 +195,3 @@ def _print_view(v: SideBySide) -> None:
                 f"  {s['story_id']}  {s['first_day']} .. {s['last_day']}  {s['n_articles']} art., "
                 f"{s['n_outlets']} outlets  {_short(s['headline'], 70)}"
             )
-
-
-app.command("stories", rich_help_panel=Panel.read)(stories)
-app.command("story", rich_help_panel=Panel.read)(story)

@@ -13,8 +13,10 @@ from framewatch.cli.models import promote_on_evidence
 from framewatch.cli.options import Panel
 
 logger = logging.getLogger(__name__)
+app = typer.Typer(help="Transformer classifier.")
 
 
+@app.command("train-transformer", rich_help_panel=Panel.models)
 def train_transformer_command(
     frames: Annotated[
         list[Path] | None,
@@ -163,9 +165,6 @@ def parse_sets(items: list[str]) -> dict[str, object]:
             out[key] = raw or None if key == "base_model" else raw
     return out
 
-
-app = typer.Typer(help="Transformer classifier.")
-app.command("train-transformer", rich_help_panel=Panel.models)(train_transformer_command)
 
 if __name__ == "__main__":
     logging.basicConfig(level=logging.INFO)

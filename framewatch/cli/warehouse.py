@@ -19,6 +19,7 @@ from warehouse.settings import WarehouseSettings
 app = typer.Typer(help="Query the DuckDB warehouse.", no_args_is_help=True)
 
 
+@app.command("query", rich_help_panel=Panel.read)
 def query(
     sql: Annotated[str, typer.Argument(help='SQL to run read-only, e.g. "select * from outlet_summary".')],
     db: DbOption = None,
@@ -64,6 +65,7 @@ def query(
         err_console.print(more, style="dim", soft_wrap=True, markup=False, highlight=False)
 
 
+@app.command("runs", rich_help_panel=Panel.read)
 def runs(
     db: DbOption = None,
     last: Annotated[int, typer.Option(help="How many recent runs.")] = 10,
@@ -97,6 +99,7 @@ def runs(
                 )
 
 
+@app.command("shifts", rich_help_panel=Panel.read)
 def shifts(
     db: DbOption = None,
     week: Annotated[
@@ -145,6 +148,7 @@ def shifts(
         )
 
 
+@app.command("report", rich_help_panel=Panel.read)
 def report(
     out: Annotated[
         Path, typer.Option("--out", help="HTML file to write (a folder: framewatch-report.html in it).")
@@ -181,6 +185,7 @@ def report(
         console.print(f"note: {note}", soft_wrap=True, markup=False, highlight=False)
 
 
+@app.command("export", rich_help_panel=Panel.read)
 def export(
     out: Annotated[
         Path,
@@ -209,6 +214,7 @@ def export(
     )
 
 
+@app.command("snapshot", rich_help_panel=Panel.read)
 def snapshot(
     out: Annotated[
         Path | None,
@@ -230,6 +236,7 @@ def snapshot(
     console.print(f"snapshot: {path.resolve()} (open it read-only: duckdb.connect(path, read_only=True))")
 
 
+@app.command("recover", rich_help_panel=Panel.run)
 def recover(
     db: DbOption = None,
     force: Annotated[bool, typer.Option("--force", help="Move the file aside even if it opens.")] = False,
@@ -246,12 +253,3 @@ def recover(
         fail(str(exc))
     for step in steps:
         console.print(step)
-
-
-app.command("query", rich_help_panel=Panel.read)(query)
-app.command("runs", rich_help_panel=Panel.read)(runs)
-app.command("shifts", rich_help_panel=Panel.read)(shifts)
-app.command("report", rich_help_panel=Panel.read)(report)
-app.command("export", rich_help_panel=Panel.read)(export)
-app.command("snapshot", rich_help_panel=Panel.read)(snapshot)
-app.command("recover", rich_help_panel=Panel.run)(recover)
