@@ -1,6 +1,6 @@
 """Inference for models scored on whole texts (the composite kind): :class:`TextScorer` turns a fitted
-:class:`TextModel` into a :class:`classifier.scoring.Scorer`. Versions are loaded by kind in one place,
-classifier.versions.load.
+:class:`classifier.composite.CompositeModel` into a :class:`classifier.scoring.Scorer`. Versions are
+loaded by kind in one place, classifier.versions.load.
 
 ``primary_frame`` is the most probable frame: the training data has no primary-frame labels.
 ``frames`` are the frames over their tuned thresholds, always including the primary frame.
@@ -11,13 +11,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
 import numpy as np
 
 from classifier.composite import KIND as COMPOSITE_KIND
+from classifier.composite import CompositeModel
 from classifier.data import compose_text
-from classifier.evidence import DEFAULT_K, SentenceModel, article_sentences, evidence_for
+from classifier.evidence import DEFAULT_K, article_sentences, evidence_for
 from classifier.scoring import Doc, Prediction, Probabilities, in_batches, score_in_batches
 from classifier.thresholds import frame_lists
 from classifier.tone import ToneScorer, tone_label
@@ -25,33 +26,11 @@ from classifier.tone import ToneScorer, tone_label
 logger = logging.getLogger(__name__)
 
 
-class TextModel(Protocol):
-    """A model scored on whole texts (classifier.composite.CompositeModel): per-text probabilities per task,
-    the frame names, slant labels and per-frame thresholds. Evidence scores its sentences the same way."""
-
-    @property
-    def frame_names_(self) -> list[str]: ...
-
-    @property
-    def slant_labels_(self) -> list[str]: ...
-
-    @property
-    def frame_thresholds_(self) -> dict[str, float]: ...
-
-    def predict_proba_frames(
-        self, texts: Sequence[str], languages: Sequence[str | None] | None = None
-    ) -> np.ndarray: ...
-
-    def predict_proba_slant(self, texts: Sequence[str]) -> np.ndarray: ...
-
-    def evidence_model(self) -> SentenceModel: ...
-
-
 @dataclass
 class TextScorer:
     """Scores documents with one model version scored on whole texts (the composite kind)."""
 
-    model: TextModel
+    model: CompositeModel
     version: str
     evidence_k: int = DEFAULT_K
     tone: ToneScorer = field(default_factory=ToneScorer)
