@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -10,7 +11,8 @@ from typing import Any
 
 import duckdb
 
-from warehouse.sqlfiles import migrations, views
+from warehouse.sqlfiles import migrations, sql, views
+from warehouse.transaction import execute_file
 
 log = logging.getLogger(__name__)
 
@@ -22,7 +24,8 @@ class WarehouseError(RuntimeError):
 def connect(
     path: Path | str, read_only: bool = False, config: dict[str, Any] | None = None
 ) -> duckdb.DuckDBPyConnection:
-    """Open the warehouse. A writable connection is migrated and its views refreshed. `config`: DuckDB
+    """Open the warehouse. A writable connection is migrated and its views brought up to date (recreated
+    when the view files changed or a migration was applied: `ensure_views`). `config`: DuckDB
     settings applied at connect (the query sandbox turns extension autoloading off this way)."""
     path = Path(path)
     if read_only and not path.exists():
@@ -56,8 +59,7 @@ def connect(
         ) from exc
     if not read_only:
         try:
-            migrate(con)
-            refresh_views(con)
+            ensure_views(con, migrated=bool(migrate(con)))
         except (duckdb.Error, WarehouseError) as exc:
             con.close()
             if is_lock_error(exc):
@@ -146,6 +148,28 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
         log.info("applied migration %s", version)
         applied.append(version)
     return applied
+
+
+def views_fingerprint() -> str:
+    """sha256 over the view files' names and texts, in the order they are created."""
+    digest = hashlib.sha256()
+    for name, text in views():
+        digest.update(f"{name}\0{text}\0".encode())
+    return digest.hexdigest()
+
+
+def ensure_views(con: duckdb.DuckDBPyConnection, migrated: bool = False) -> bool:
+    """Recreate the views (`refresh_views`) unless they were last created from the same view files (the
+    fingerprint kept in view_state), every one of them is there, and no migration was just applied (a
+    changed table rebinds its views). True when it recreated them. Recreating takes 0.2-0.3 s; a writable
+    open that finds them current takes a few milliseconds."""
+    fingerprint = views_fingerprint()
+    stored, n_then, n_now = con.execute(sql("core/view_fingerprint")).fetchone() or (None, 0, 0)
+    if not migrated and stored == fingerprint and n_now >= n_then:
+        return False
+    refresh_views(con)
+    execute_file(con, "core/record_view_fingerprint", {"fingerprint": fingerprint})
+    return True
 
 
 def refresh_views(con: duckdb.DuckDBPyConnection) -> None:

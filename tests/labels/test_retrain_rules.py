@@ -197,19 +197,19 @@ def test_the_paired_bootstrap_scores_every_resample_as_the_test_set_is_scored():
         _pred(g["frames"], g["slant"]) if rng.random() < 0.6 else _pred(frames(), str(rng.choice(slants)))
         for g in gold
     ]
-    paired = paired_bootstrap(gold, champion, challenger, book, resamples=300, seed=4)
+    paired = paired_bootstrap(gold, champion, challenger, book, resamples=100, seed=4)
 
     def combined(idx: np.ndarray, preds: list[Prediction]) -> float:  # the definition, one resample
         f, s, _ = _score([gold[i] for i in idx], [preds[i] for i in idx], book)
         return (f + s) / 2
 
-    draws = np.random.default_rng(4).integers(0, len(gold), (300, len(gold)))
+    draws = np.random.default_rng(4).integers(0, len(gold), (100, len(gold)))
     diffs = np.array([combined(idx, challenger) - combined(idx, champion) for idx in draws])
     everything = np.arange(len(gold))
     assert paired.delta == round(combined(everything, challenger) - combined(everything, champion), 4)
     assert paired.lo == pytest.approx(np.quantile(diffs, 0.05), abs=1e-4)
     assert paired.hi == pytest.approx(np.quantile(diffs, 0.95), abs=1e-4)
-    assert paired.p_value == round(float(np.mean(diffs <= 0)), 4) and paired.resamples == 300
+    assert paired.p_value == round(float(np.mean(diffs <= 0)), 4) and paired.resamples == 100
     assert paired.delta > 0 and paired.lo < paired.delta < paired.hi
 
 

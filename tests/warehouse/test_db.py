@@ -10,7 +10,7 @@ import pytest
 from tests.locks import lock_held
 from tests.warehouse import synthetic
 from warehouse import load, predictions
-from warehouse.db import WarehouseError, connect, open_db
+from warehouse.db import WarehouseError, connect, ensure_views, open_db, views_fingerprint
 from warehouse.marts import refresh_marts
 from warehouse.queries import outlet_comparison, run_readonly, run_summary
 from warehouse.sqlfiles import migrations
@@ -53,6 +53,30 @@ def test_migrations_are_recorded_and_applied_once(tmp_path):
     tables = {r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()}
     assert {"outlets", "feeds", "articles", "predictions", "runs", "run_errors", "models"} <= tables
     assert {"frame_share_weekly", "outlet_summary", "article_scores", "current_predictions"} <= tables
+
+
+def test_views_are_recreated_only_when_their_files_changed_or_one_is_missing(tmp_path, monkeypatch):
+    db = tmp_path / "w.duckdb"
+    connect(db).close()  # the first open creates every view and keeps the files' fingerprint
+    con = connect(db)
+    try:
+        names = {
+            r[0] for r in con.execute("select view_name from duckdb_views() where not internal").fetchall()
+        }
+        assert {"frame_share", "outlet_summary", "current_predictions"} <= names
+        assert con.execute("select fingerprint, n_views from view_state").fetchall() == [
+            (views_fingerprint(), len(names))
+        ]
+        assert not ensure_views(con)  # same files, every view there: nothing to do
+        con.execute("drop view frame_share")
+        assert ensure_views(con)  # a missing view brings them all back
+        assert con.execute("select count(*) from frame_share").fetchone() == (0,)
+        assert ensure_views(con, migrated=True)  # a migration was applied: recreated
+        monkeypatch.setattr("warehouse.db.views_fingerprint", lambda: "other view files")
+        assert ensure_views(con) and not ensure_views(con)  # changed files: recreated once
+        assert con.execute("select fingerprint from view_state").fetchall() == [("other view files",)]
+    finally:
+        con.close()
 
 
 def test_articles_insert_is_idempotent(tmp_path):
