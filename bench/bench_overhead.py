@@ -187,9 +187,9 @@ def main(argv: list[str]) -> int:
     base_env = {**os.environ, "HF_HUB_OFFLINE": "1"}
     base_env.pop("PREFECT_API_URL", None)
     base_env.pop("PYTHONPATH", None)
+    if args.keep is not None:  # both versions: with --keep 0 each command starts and stops its own server
+        base_env["FRAMEWATCH_API_KEEP_S"] = str(args.keep)
     versions = {"this": {**base_env, "FRAMEWATCH_HOME": str(tmp / "home-this")}}
-    if args.keep is not None:
-        versions["this"]["FRAMEWATCH_API_KEEP_S"] = str(args.keep)
     if args.reference:
         versions["reference"] = {
             **base_env,
