@@ -48,6 +48,12 @@ def _wait_until(condition, what: str) -> None:
 def test_commands_share_a_kept_server_which_stops_once_unused(tmp_path):
     home = tmp_path / "home"
     refresh = [str(Path(sys.executable).parent / "framewatch"), "refresh", "--db"]
+    # the test holds the lease as a command does until the holder below has found the server: without it
+    # the server could idle out in the gap between the two commands' end and the holder's start (KEEP_S is
+    # 2 s; the holder's start took longer than that on a busy machine)
+    (home / "prefect").mkdir(parents=True)
+    lease = open(home / "prefect" / kept_api.LEASE, "a")  # noqa: SIM115 - released below
+    kept_api.fcntl.flock(lease, kept_api.fcntl.LOCK_SH)
     # two commands started together share one server (the start lock), and each runs its flow on it
     procs = [
         subprocess.Popen([*refresh, str(tmp_path / f"fw{i}.duckdb")], env=_env(home), stdout=subprocess.PIPE,
@@ -80,6 +86,7 @@ def test_commands_share_a_kept_server_which_stops_once_unused(tmp_path):
         env=_env(home), stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
     )  # fmt: skip
     assert holder.stdout.readline().strip() == state["url"]  # it found the kept server
+    lease.close()  # from here only the holder keeps the server up
     time.sleep(3 * KEEP_S)  # not a margin: the server cannot stop while a command holds the lease
     assert _alive(state["pid"]) and _state(home)["pid"] == state["pid"]
     holder.communicate("", timeout=LIMIT_S)
