@@ -29,16 +29,18 @@ def migrations() -> list[tuple[str, str]]:
 VIEW_LAYERS = ("staging", "intermediate", "marts")
 
 
-def views() -> list[tuple[str, str]]:
+@lru_cache(maxsize=None)
+def views() -> tuple[tuple[str, str], ...]:
     """(name, sql) for every view file, layer by layer (staging -> intermediate -> marts), each layer in
     file-name order: 'views/marts/20_frame_share_weekly.sql' -> ('marts/20_frame_share_weekly', ...).
-    Files directly under views/ (none today) come first."""
+    Files directly under views/ (none today) come first. Read once per process, as `sql` files are: every
+    writable open fingerprints them (warehouse.db.ensure_views)."""
     files = sorted(VIEWS_DIR.glob("*.sql"))
     for layer in VIEW_LAYERS:
         files += sorted((VIEWS_DIR / layer).glob("*.sql"))
-    return [
+    return tuple(
         (p.relative_to(VIEWS_DIR).with_suffix("").as_posix(), p.read_text(encoding="utf-8")) for p in files
-    ]
+    )
 
 
 def statements(name: str) -> list[duckdb.Statement]:
