@@ -44,7 +44,7 @@ def _collect_feeds(
         def submit(pages: list[tuple[str, str]]) -> Any:
             return extract_task.submit(pages, fetch.extract_timeout_s, fetch.extract_memory_mb, 1)
 
-        extractor = BatchingExtractor(submit, runner.extract_batch)
+        extractor = BatchingExtractor(submit, runner.extract_batch, result_timeout_s=runner.task_timeout_s)
     result = collect(
         feeds,
         known_ids,

@@ -37,6 +37,13 @@ class RunnerParams(BaseModel):
         ge=1,
         description="Scoring tasks queued on the cluster at once (bounds the flow's memory on big backlogs).",
     )
+    task_timeout_s: float = Field(
+        600.0,
+        gt=0,
+        description="Longest wait for one Dask task's answer. A scoring batch past it (a stuck or lost "
+        "worker) and every later batch of the run are scored in the flow process; an extraction batch past "
+        "it fails its pages for this run (the next run fetches them again).",
+    )
 
 
 class CollectParams(BaseModel):

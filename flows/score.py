@@ -4,6 +4,7 @@ flow's task runner (Dask workers load the model once per process); only this pro
 
 from __future__ import annotations
 
+import contextlib
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -127,19 +128,62 @@ def _scored(
     runner: RunnerParams,
     run_id: str,
     embed: set[str],
+    counts: dict[str, Any],
 ) -> Iterator[Scoring]:
-    """Results in article order. Dask: at most `max_in_flight` tasks queued, so memory stays bounded."""
+    """Results in article order. Dask: at most `max_in_flight` tasks queued, so memory stays bounded; a
+    task with no answer within `task_timeout_s` (a stuck or lost worker) is dropped and its batch, with
+    every later one, is scored here: the run ends with the same rows, and `counts["score_batches_here"]`
+    and the log say so."""
     if runner.kind != "dask":
         for batch, need in _batches(todo, params.batch_size, embed):
             yield score_rows(scorer, batch, run_id, need)
         return
-    window: deque[Any] = deque()
-    for batch, need in _batches(todo, runner.score_batch, embed):
-        window.append(score_task.submit(scorer.version, batch, run_id, need))
-        if len(window) >= runner.max_in_flight:
-            yield window.popleft().result()
-    while window:
-        yield window.popleft().result()
+    window: deque[tuple[Any, list[ArticleText], frozenset[str]]] = deque()
+    pending = _batches(todo, runner.score_batch, embed)
+    while True:
+        while len(window) < runner.max_in_flight and (nxt := next(pending, None)):
+            window.append((score_task.submit(scorer.version, nxt[0], run_id, nxt[1]), *nxt))
+        if not window:
+            return
+        future, batch, need = window.popleft()
+        try:
+            yield future.result(timeout=runner.task_timeout_s)
+        except TimeoutError:
+            _give_up_on_cluster(future, [f for f, _b, _n in window], runner)
+            break
+    rest = [(batch, need), *((b, n) for _f, b, n in window), *pending]
+    counts["score_batches_here"] = len(rest)
+    for batch, need in rest:
+        yield score_rows(scorer, batch, run_id, need)
+
+
+def _give_up_on_cluster(stuck: Any, queued: list[Any], runner: RunnerParams) -> None:
+    """Log what the stuck task is doing on its worker (for whoever debugs the cluster), cancel it and
+    what is queued behind it. Diagnostics never fail the run."""
+    from distributed import Client
+
+    key = getattr(stuck.wrapped_future, "key", stuck.task_run_id)
+    try:
+        with Client(runner.address, timeout=30) as client:
+            stacks = client.call_stack(keys=[key])
+    except Exception as exc:  # a diagnostic: the cluster itself may be what is lost
+        where = f"the cluster did not answer ({exc!r})"
+    else:
+        where = (
+            "; ".join(
+                f"{w}: {''.join(frames).strip()}" for w, keys in stacks.items() for frames in keys.values()
+            )
+            or "no worker is running it (lost, or still queued)"
+        )
+    get_run_logger().warning(
+        "scoring task %s had no answer after %g s; scoring it and the rest of this run here. Where it is: %s",
+        key,
+        runner.task_timeout_s,
+        where,
+    )
+    for f in [stuck, *queued]:
+        with contextlib.suppress(Exception):  # the cluster may be gone
+            f.wrapped_future.cancel()
 
 
 @flow(name="score", log_prints=False, validate_parameters=True)
@@ -166,7 +210,7 @@ def score_flow(
                 "scoring %d articles with %s (%d need story embeddings)", len(todo), version, len(embed)
             )
             step, reported = max(len(todo) // 20, 1), 0
-            for scoring in _scored(todo, scorer, params, runner, run.run_id, embed):
+            for scoring in _scored(todo, scorer, params, runner, run.run_id, embed, run.counts):
                 n_bodies, _n_heads, n_emb = store_scoring(con, scoring)  # each batch commits on its own
                 scored += n_bodies
                 embedded += n_emb

@@ -39,7 +39,7 @@ async def _one(pool: ExtractorPool, html: str, url: str) -> dict[str, Any]:
 
 
 class BatchHandle(Protocol):
-    def result(self) -> list[dict[str, Any]]: ...
+    def result(self, timeout: float | None = None) -> list[dict[str, Any]]: ...
 
 
 class BatchingExtractor:
@@ -47,15 +47,17 @@ class BatchingExtractor:
 
     Pages wait until `batch_size` are pending or `linger_s` passed, then go out as one `submit(pages)`
     call (blocking calls run in a thread). Answers come back to each caller; errors raise ExtractionError
-    as they would from ExtractorPool."""
+    as they would from ExtractorPool. A batch with no answer within `result_timeout_s` fails its pages."""
 
     def __init__(
         self,
         submit: Callable[[list[tuple[str, str]]], BatchHandle],
         batch_size: int = 64,
         linger_s: float = 0.2,
+        result_timeout_s: float | None = None,
     ) -> None:
         self.submit = submit
+        self.result_timeout_s = result_timeout_s
         self.batch_size = batch_size
         self.linger_s = linger_s
         self.timeouts = 0
@@ -101,7 +103,7 @@ class BatchingExtractor:
         self.batches += 1
         try:
             handle = await asyncio.to_thread(self.submit, [(html, url) for html, url, _f in batch])
-            answers = await asyncio.to_thread(handle.result)
+            answers = await asyncio.to_thread(handle.result, self.result_timeout_s)
             if len(answers) != len(batch):
                 raise RuntimeError(f"extraction batch answered {len(answers)} of {len(batch)} pages")
         except Exception as exc:  # a lost worker or batch costs its pages, not the run
