@@ -80,9 +80,8 @@ def breakdown(scorer: Any, embedder: Any, batch: list[Any], size: int) -> dict[s
     """Seconds per article of each stage of the default path, on `batch` (the stages as score_rows runs
     them: documents' frames and slant, evidence over the sentences, tone, the headline-only scores, the
     story embedding)."""
-    from classifier.data import compose_text
     from classifier.evidence import article_sentences, evidence_for
-    from classifier.scoring import Doc
+    from classifier.scoring import Doc, compose_text
     from classifier.transformer.embedding import embed_articles
 
     model = scorer.model

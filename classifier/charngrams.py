@@ -12,19 +12,23 @@ from `min_df` documents, smooth idf in float32); the fitted word rows then serve
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.preprocessing import normalize
 
 from classifier.blocks import InForce
+from classifier.textvec import l2_normalize
+
+if TYPE_CHECKING:
+    from sklearn.feature_extraction.text import TfidfVectorizer
 
 MERGE_BLOCKS = 16
 
 
 class CharNgramTfidf:
-    """Fit with scikit-learn, transform with cached per-word n-gram rows. Fitted: vocabulary_, idf_."""
+    """scikit-learn's vocabulary and idf rule; transform with cached per-word n-gram rows. Fitted:
+    vocabulary_, idf_."""
 
     def __init__(self, ngram_range: Sequence[int] = (2, 5), min_df: int = 2, max_words: int = 2_000_000):
         self.ngram_range = (int(ngram_range[0]), int(ngram_range[1]))
@@ -33,7 +37,9 @@ class CharNgramTfidf:
         self._reset()
 
     def vectorizer(self) -> TfidfVectorizer:
-        """The scikit-learn vectorizer with the same settings (it fits; tests compare transforms with it)."""
+        """The scikit-learn vectorizer with the same settings (tests compare transforms with it)."""
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
         return TfidfVectorizer(
             analyzer="char_wb",
             ngram_range=self.ngram_range,
@@ -118,7 +124,7 @@ class CharNgramTfidf:
         """Sublinear tf x idf, l2-normalised: what the fitted scikit-learn vectorizer would give."""
         X = self.counts(docs)
         X.data = np.log(X.data) + 1
-        return normalize(X.multiply(self.idf_[None, :]).tocsr())
+        return l2_normalize(X.multiply(self.idf_[None, :]).tocsr())
 
 
 class WordGrams:

@@ -12,8 +12,11 @@ import hashlib
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
+
 
 PROMO = re.compile(
     r"sign(?:ing)?[ -]up|newsletter|subscri(?:be|ption)|copyright|©|all rights reserved|click here|"
@@ -203,6 +206,8 @@ def outlet_names(slant_df: pd.DataFrame | None, ratings_file: Path | None = None
             if col in slant_df:
                 names.update(str(v) for v in slant_df[col].dropna().unique())
     if ratings_file is not None and Path(ratings_file).exists():
+        import pandas as pd  # training only: scoring never needs pandas (classifier.textvec says why)
+
         ratings = pd.read_parquet(ratings_file, columns=["rating_source", "outlet", "domain"])
         allsides = ratings[ratings["rating_source"] == "allsides"]
         names.update(str(v) for v in allsides["outlet"].dropna().unique())

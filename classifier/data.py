@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from classifier.scoring import compose_text
 from labels.codebook import Codebook, LabelError, load_codebook
 
 logger = logging.getLogger(__name__)
@@ -42,11 +43,6 @@ MAX_ERRORS_SHOWN = 5
 
 class DataError(ValueError):
     """Labeled data that cannot be used: unreadable file, missing column, or a label not in the codebook."""
-
-
-def compose_text(title: str | None, body: str | None) -> str:
-    """The text every model sees: title, a newline, then the body."""
-    return f"{title or ''}\n{body or ''}"
 
 
 def load_labeled(

@@ -24,13 +24,10 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-from sklearn.base import BaseEstimator
-from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import StratifiedKFold
-from sklearn.utils.validation import check_is_fitted
 from threadpoolctl import threadpool_limits
 
 from classifier.charngrams import CharNgramTfidf
+from classifier.params import Params, check_fitted
 from classifier.rowspace import RowSpace, gram_of
 from classifier.thresholds import THRESHOLD_GRID, decide_frames
 from labels.codebook import load_codebook
@@ -62,7 +59,7 @@ def best_global_threshold(Y: np.ndarray, probs: np.ndarray) -> float:
     return float(max(THRESHOLD_GRID, key=lambda t: micro_f1(Y, decide_frames(probs, t))))
 
 
-class CalibratedFrames(BaseEstimator):
+class CalibratedFrames(Params):
     """Multi-label frames: char n-gram TF-IDF, a logistic regression per frame, Platt calibration with
     language intercepts, one global threshold. Fitted: frame_names_, languages_, vectorizer_, coef_,
     intercept_, trained_, platt_ (per frame: slope, intercept, one offset per language), threshold_."""
@@ -94,6 +91,8 @@ class CalibratedFrames(BaseEstimator):
 
     def _fit_lr(self, X: Any, Y: np.ndarray, gram: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """One logistic regression per frame; with `gram` (X X') fitted in X's row space."""
+        from sklearn.linear_model import LogisticRegression
+
         coef = np.zeros((Y.shape[1], X.shape[1]), np.float32)
         intercept = np.full(Y.shape[1], -20.0, np.float32)  # a frame never seen positive stays at ~0
         space = RowSpace(X, gram) if gram is not None else None  # the same optimum, far fewer numbers
@@ -127,6 +126,9 @@ class CalibratedFrames(BaseEstimator):
     def _fit(
         self, texts: list[str], labels: Sequence[Sequence[str]], languages: Sequence[str | None] | None
     ) -> CalibratedFrames:
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.model_selection import StratifiedKFold
+
         names = list(self.frame_names) if self.frame_names is not None else load_codebook().frame_names
         unknown = sorted({f for row in labels for f in row} - set(names))
         if unknown:
@@ -180,7 +182,7 @@ class CalibratedFrames(BaseEstimator):
 
     def logits(self, texts: Sequence[str]) -> np.ndarray:
         """Uncalibrated logits, (n_texts, n_frames)."""
-        check_is_fitted(self, "coef_")
+        check_fitted(self, "coef_")
         if not len(texts):
             return np.zeros((0, len(self.frame_names_)))
         return np.asarray(self._features(list(texts)) @ self.coef_.T) + self.intercept_
@@ -197,7 +199,7 @@ class CalibratedFrames(BaseEstimator):
     @property
     def thresholds_(self) -> np.ndarray:
         """The decision threshold of each frame (one global value; frames never trained: 1.0)."""
-        check_is_fitted(self, "threshold_")
+        check_fitted(self, "threshold_")
         out = np.ones(len(self.frame_names_))
         out[self.trained_] = self.threshold_
         return out

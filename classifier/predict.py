@@ -17,9 +17,8 @@ import numpy as np
 
 from classifier.composite import KIND as COMPOSITE_KIND
 from classifier.composite import CompositeModel
-from classifier.data import compose_text
 from classifier.evidence import DEFAULT_K, article_sentences, evidence_for
-from classifier.scoring import Doc, Prediction, Probabilities, in_batches, score_in_batches
+from classifier.scoring import Doc, Prediction, Probabilities, compose_text, in_batches, score_in_batches
 from classifier.thresholds import frame_lists
 from classifier.tone import ToneScorer, tone_label
 

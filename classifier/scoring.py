@@ -16,6 +16,11 @@ import numpy as np
 from classifier.thresholds import decide_frames
 
 
+def compose_text(title: str | None, body: str | None) -> str:
+    """The text every model sees: title, a newline, then the body."""
+    return f"{title or ''}\n{body or ''}"
+
+
 @dataclass(frozen=True)
 class Doc:
     title: str

@@ -18,10 +18,9 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-from sklearn.base import BaseEstimator
-from sklearn.utils.validation import check_is_fitted
 
 from classifier.frames import CalibratedFrames, best_global_threshold
+from classifier.params import Params, check_fitted
 from classifier.sentence_view import MAX_CHUNKS, check_provenance, embed_articles, provenance
 from classifier.thresholds import decide_frames
 
@@ -100,7 +99,7 @@ class SentenceFrames(CalibratedFrames):
         return model
 
 
-class BlendedFrames(BaseEstimator):
+class BlendedFrames(Params):
     """p = (1 - weight) * p_char + weight * p_sentence (both calibrated); frames at or over one global
     threshold (best inner out-of-fold micro-F1 of the blend) plus the most probable frame."""
 
@@ -154,7 +153,7 @@ class BlendedFrames(BaseEstimator):
     def predict_proba(
         self, texts: Sequence[str], languages: Sequence[str | None] | None = None
     ) -> np.ndarray:
-        check_is_fitted(self, "threshold_")
+        check_fitted(self, "threshold_")
         return self._mix(
             self.char_.predict_proba(texts, languages), self.sentence_.predict_proba(texts, languages)
         )

@@ -21,20 +21,17 @@ fitted state is JSON (vocabulary, boilerplate hashes, outlet names, settings) pl
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.base import BaseEstimator
-from sklearn.feature_extraction.text import CountVectorizer
-from sklearn.linear_model import LogisticRegression, SGDClassifier
-from sklearn.preprocessing import normalize
-from sklearn.utils.validation import check_is_fitted
 from threadpoolctl import threadpool_limits
 
 from classifier import linecounts
 from classifier.cues import clean_lines, house_boilerplate, outlet_pattern
+from classifier.params import Params, check_fitted
+from classifier.textvec import count_matrix, l2_normalize, word_ngrams
 
 logger = logging.getLogger(__name__)
 
@@ -47,7 +44,7 @@ def outlet_cap_weights(groups: Sequence[str] | np.ndarray, cap: float) -> np.nda
     return np.minimum(1.0, cap / counts[inverse])
 
 
-class CueStrippedSlant(BaseEstimator):
+class CueStrippedSlant(Params):
     """Left/center/right with outlet cues stripped, outlet-spread vocabulary and capped outlet weights.
     Fitted: classes_, outlet_names_, boilerplate_, vocabulary_ (term -> column), idf_, coef_,
     intercept_."""
@@ -83,10 +80,14 @@ class CueStrippedSlant(BaseEstimator):
         self.boilerplate_min_docs = boilerplate_min_docs
 
     # -- features ----------------------------------------------------------------------------------------
-    def _line_counts(self, texts: Sequence[str], vectorizer: CountVectorizer, fit: bool) -> sp.csr_matrix:
+    def _line_counts(
+        self, texts: Sequence[str], count_lines: Callable[[list[str]], sp.csr_matrix] | None = None
+    ) -> sp.csr_matrix:
+        """Per-text sums of its cleaned lines' n-gram counts: over the fitted vocabulary, or over the
+        vocabulary `count_lines` (a fitting CountVectorizer) builds."""
         pattern = outlet_pattern(tuple(self.outlet_names_))
         cache = linecounts.active()
-        if cache is not None and not fit:  # the same counts, each article stripped and tokenised once
+        if cache is not None and count_lines is None:  # the same counts, each article cleaned once
             return cache.over(cache.counts(texts, pattern, self.boilerplate_), self.vocabulary_)
         rows: list[int] = []
         lines: list[str] = []
@@ -95,8 +96,12 @@ class CueStrippedSlant(BaseEstimator):
                 rows.append(d)
                 lines.append(line)
         if not lines:
-            return sp.csr_matrix((len(texts), len(vectorizer.vocabulary_ or {})), dtype=np.float32)
-        counts = vectorizer.fit_transform(lines) if fit else vectorizer.transform(lines)
+            width = 0 if count_lines is not None else len(self.vocabulary_)
+            return sp.csr_matrix((len(texts), width), dtype=np.float32)
+        if count_lines is not None:
+            counts = count_lines(lines)
+        else:
+            counts = count_matrix((word_ngrams(line) for line in lines), self.vocabulary_)
         docs = sp.csr_matrix(
             (np.ones(len(rows), np.float32), (rows, np.arange(len(rows)))), shape=(len(texts), len(rows))
         )
@@ -105,19 +110,11 @@ class CueStrippedSlant(BaseEstimator):
     def _tfidf(self, counts: sp.csr_matrix) -> sp.csr_matrix:
         X = counts.astype(np.float64).tocsr()
         X.data = 1.0 + np.log(X.data)
-        return normalize(X @ sp.diags(self.idf_)).tocsr()
+        return l2_normalize(X @ sp.diags(self.idf_)).tocsr()
 
     def features(self, texts: Sequence[str]) -> sp.csr_matrix:
-        check_is_fitted(self, "idf_")
-        return self._tfidf(self._line_counts(texts, self._vectorizer(), fit=False))
-
-    def _vectorizer(self) -> CountVectorizer:
-        if getattr(self, "_fitted_vectorizer", None) is None:
-            vocabulary: dict[str, int] = self.vocabulary_
-            self._fitted_vectorizer = CountVectorizer(
-                ngram_range=(1, 2), dtype=np.float32, vocabulary=vocabulary
-            )
-        return self._fitted_vectorizer
+        check_fitted(self, "idf_")
+        return self._tfidf(self._line_counts(texts))
 
     # -- fitting -----------------------------------------------------------------------------------------
     def fit(
@@ -143,13 +140,14 @@ class CueStrippedSlant(BaseEstimator):
             self.boilerplate_ = cache.boilerplate(texts, pattern, self.boilerplate_min_docs)
         else:
             self.boilerplate_ = house_boilerplate(texts, self.boilerplate_min_docs)
-        self._fitted_vectorizer = None
+        from sklearn.feature_extraction.text import CountVectorizer
+
         counter = CountVectorizer(ngram_range=(1, 2), dtype=np.float32)
         if cache is not None:
             counts = cache.counts(texts, pattern, self.boilerplate_)
             names = np.asarray(cache.terms, dtype=object)
         else:
-            counts = self._line_counts(texts, counter, fit=True)
+            counts = self._line_counts(texts, counter.fit_transform)
             names = counter.get_feature_names_out() if counts.shape[1] else np.array([], dtype=object)
         present = counts.copy()
         present.data[:] = 1
@@ -202,6 +200,8 @@ class CueStrippedSlant(BaseEstimator):
         return self
 
     def _estimator(self) -> Any:
+        from sklearn.linear_model import LogisticRegression, SGDClassifier
+
         if self.solver == "sgd":
             return SGDClassifier(
                 loss="log_loss",
@@ -253,7 +253,6 @@ class CueStrippedSlant(BaseEstimator):
         model.outlet_names_ = list(meta["outlet_names"])
         model.boilerplate_ = frozenset(meta["boilerplate_line_sha1"])
         model.vocabulary_ = {t: i for i, t in enumerate(meta["vocabulary"])}
-        model._fitted_vectorizer = None
         model.idf_ = np.asarray(arrays["idf"], np.float64)
         model.coef_ = np.asarray(arrays["coef"], np.float32)
         model.intercept_ = np.asarray(arrays["intercept"], np.float32)

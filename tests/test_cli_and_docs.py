@@ -93,7 +93,7 @@ def test_a_run_checks_and_loads_a_composite_model_without_torch():
     probe = (
         "import sys\n"
         "from flows.preflight import check_run\n"
-        "from classifier.versions.promotion import probe\n"
+        "from classifier.versions.load import probe\n"
         "from classifier.transformer.embedding import resolve_backend\n"
         "from classifier import registry\n"
         "probe(registry.promoted_version())\n"

@@ -16,9 +16,8 @@ from typing import Any
 
 import numpy as np
 
-from classifier.data import compose_text
 from classifier.evidence import DEFAULT_K, article_sentences, select_evidence
-from classifier.scoring import Doc, Prediction, Probabilities, in_batches, score_in_batches
+from classifier.scoring import Doc, Prediction, Probabilities, compose_text, in_batches, score_in_batches
 from classifier.thresholds import decide_frames, frame_lists
 from classifier.tone import ToneScorer, tone_label
 from classifier.transformer.chunking import chunk_texts

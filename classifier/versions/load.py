@@ -5,13 +5,16 @@ load versions here, so evaluation scores exactly what production scores."""
 from __future__ import annotations
 
 import logging
+import math
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from classifier.composite import KIND as COMPOSITE_KIND
 from classifier.composite import load_composite
 from classifier.predict import TextScorer
-from classifier.registry import RegistryError, model_dir, promoted_version, read_card
-from classifier.scoring import Scorer
+from classifier.registry import PROBE, RegistryError, model_dir, promoted_version, read_card
+from classifier.scoring import Doc, Scorer
 from classifier.transformer import KIND as TRANSFORMER_KIND
 
 logger = logging.getLogger(__name__)
@@ -42,3 +45,30 @@ def load_scorer(
     model = load_composite(folder)
     logger.info("loaded model %s (%s)", chosen, kind)
     return TextScorer(model=model, version=chosen, card=card, kind=str(kind))
+
+
+def probe(
+    version: str, models_dir: Path | str | None = None, load: Callable[[str], Any] | None = None
+) -> dict[str, Any]:
+    """Load `version` the way scoring does and score a probe text; RegistryError (with the reason) when it
+    does not load or its prediction is not usable. Returns the prediction. `load`: how to load it (the
+    CLI passes the score flow's per-process cache, so the run does not load the model twice)."""
+    try:
+        scorer = load(version) if load is not None else load_scorer(version, models_dir)
+        prediction = scorer.score([Doc(title=PROBE[0], text=PROBE[1])])[0].to_dict()
+    except RegistryError:
+        raise
+    except Exception as exc:  # safetensors, tokenizers, torch errors: the version is unusable
+        raise RegistryError(
+            f"model {version!r} does not load or score ({type(exc).__name__}: {exc}); fix or retrain it"
+        ) from exc
+    probs = [*prediction["frame_probs"].values(), *prediction["slant_probs"].values()]
+    if (
+        not prediction["frame_probs"]
+        or prediction["slant"] not in prediction["slant_probs"]
+        or not all(isinstance(p, float) and math.isfinite(p) and 0.0 <= p <= 1.0 for p in probs)
+    ):
+        raise RegistryError(
+            f"model {version!r} scored the probe text with unusable probabilities: {probs[:5]}"
+        )
+    return prediction

@@ -20,9 +20,8 @@ from __future__ import annotations
 
 import json
 import logging
-import math
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,7 +30,6 @@ from classifier.card import render_card
 from classifier.checks import BIG, BIG_GROUPS, TEST_SET
 from classifier.registry import (
     CARD_FILE,
-    PROBE,
     PROMOTED_FILE,
     README_FILE,
     RegistryError,
@@ -42,11 +40,10 @@ from classifier.registry import (
     seal,
     verify_weights,
 )
-from classifier.scoring import Doc
 from classifier.table import CANDIDATE, PROMOTED, REFERENCE_ROLE, Row, Table
 from classifier.transformer import KIND as TRANSFORMER_KIND
 from classifier.transformer.card import render_transformer_card
-from classifier.versions.load import load_scorer
+from classifier.versions.load import probe
 
 logger = logging.getLogger(__name__)
 
@@ -205,33 +202,6 @@ def record(version: str, result: Verdict, models_dir: Path | str | None = None) 
 
 class NotEarned(RegistryError):
     """The version loads, but the rule does not let it be promoted."""
-
-
-def probe(
-    version: str, models_dir: Path | str | None = None, load: Callable[[str], Any] | None = None
-) -> dict[str, Any]:
-    """Load `version` the way scoring does and score a probe text; RegistryError (with the reason) when it
-    does not load or its prediction is not usable. Returns the prediction. `load`: how to load it (the
-    CLI passes the score flow's per-process cache, so the run does not load the model twice)."""
-    try:
-        scorer = load(version) if load is not None else load_scorer(version, models_dir)
-        prediction = scorer.score([Doc(title=PROBE[0], text=PROBE[1])])[0].to_dict()
-    except RegistryError:
-        raise
-    except Exception as exc:  # safetensors, tokenizers, torch errors: the version is unusable
-        raise RegistryError(
-            f"model {version!r} does not load or score ({type(exc).__name__}: {exc}); fix or retrain it"
-        ) from exc
-    probs = [*prediction["frame_probs"].values(), *prediction["slant_probs"].values()]
-    if (
-        not prediction["frame_probs"]
-        or prediction["slant"] not in prediction["slant_probs"]
-        or not all(isinstance(p, float) and math.isfinite(p) and 0.0 <= p <= 1.0 for p in probs)
-    ):
-        raise RegistryError(
-            f"model {version!r} scored the probe text with unusable probabilities: {probs[:5]}"
-        )
-    return prediction
 
 
 def promote(version: str, models_dir: Path | str | None = None, evidence: Verdict | None = None) -> Path:

@@ -70,7 +70,7 @@ def _model_loads(model: str | None) -> None:
     """Load the model a run will score with (and score a probe text) before any flow starts: a damaged
     weight file whose card still matches it then ends in one line, not in tracebacks from a failed flow."""
     from classifier import registry
-    from classifier.versions.promotion import probe
+    from classifier.versions.load import probe
     from flows.score import scorer_for  # the score flow reuses the model loaded here
 
     try:

@@ -204,7 +204,7 @@ def models_list(
     if not infos:
         fail(f"no models in {root}; run `framewatch train`")
     if load:
-        from classifier.versions.promotion import probe
+        from classifier.versions.load import probe
 
         checked = []
         for info in infos:

@@ -8,7 +8,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from classifier.data import COLUMNS, DataError, compose_text, dataset_hash, load_labeled
+from classifier.data import COLUMNS, DataError, dataset_hash, load_labeled
+from classifier.scoring import compose_text
 from labels.codebook import load_codebook
 
 BOOK = load_codebook()

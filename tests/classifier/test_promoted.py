@@ -6,10 +6,9 @@ import json
 
 import pytest
 
-from classifier.data import compose_text
 from classifier.evidence import SLANT_KEY, split_sentences
 from classifier.registry import RegistryError, promoted_version, read_card
-from classifier.scoring import Doc, Prediction, Scorer
+from classifier.scoring import Doc, Prediction, Scorer, compose_text
 from classifier.settings import PACKAGE_DIR
 from classifier.versions.load import load_scorer
 from labels.codebook import load_codebook

@@ -9,9 +9,8 @@ import numpy as np
 import pytest
 
 from classifier.cues import outlet_pattern
-from classifier.data import compose_text
 from classifier.evidence import SLANT_KEY, split_sentences
-from classifier.scoring import Doc
+from classifier.scoring import Doc, compose_text
 from classifier.transformer.chunking import (
     chunk_texts,
     length_batches,

@@ -82,3 +82,20 @@ def test_a_week_that_is_not_a_monday_is_refused(tmp_path):
     with pytest.raises(WeekError, match="2026-04-08 is a Wednesday.*give 2026-04-06"):
         detect_shifts(con, date(2026, 4, 8))
     assert con.execute("select count(*) from shift_checks").fetchone()[0] == 0  # nothing stored
+
+
+def test_p_and_q_values_are_scipys():
+    """The shift test's p-values (two-sided normal) and Benjamini-Hochberg q-values, written without
+    scipy.stats (a second of every reporting run's imports), equal scipy's."""
+    import numpy as np
+    from scipy.stats import false_discovery_control, norm
+
+    from flows.analysis.shifts import bh_qvalues, two_sided_p
+
+    z = np.concatenate([np.linspace(-9, 9, 721), [0.0, 1.96, -1.96, 1.96, 40.0]])  # ties and extremes
+    p = np.array([two_sided_p(v) for v in z])
+    assert np.allclose(p, 2 * norm.sf(np.abs(z)), rtol=1e-12, atol=1e-300)
+    rng = np.random.default_rng(0)
+    for pvals in (p, rng.uniform(size=50), rng.uniform(size=1), np.array([0.01, 0.01, 0.5, 0.04])):
+        assert np.allclose(bh_qvalues(pvals), false_discovery_control(pvals, method="bh"), rtol=1e-14)
+    assert bh_qvalues(np.array([])).shape == (0,)

@@ -199,3 +199,12 @@ def test_a_new_grouping_method_regroups(corpus_copy):
 def test_names_are_capitalized_words_not_sentence_starts():
     found = names("Police in Lakeport defy ICE", "The mayor said Monday that Lakeport police will not help.")
     assert {"lakeport", "ice", "police"} <= found and "the" not in found and "monday" not in found
+
+
+def test_story_terms_drop_scikit_learns_stop_words_without_importing_it():
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    from flows.analysis.stories.features import _stop_words, terms
+
+    assert _stop_words() == ENGLISH_STOP_WORDS
+    assert terms("The Senate and the House", "were never about the budget") == {"senate", "house", "budget"}

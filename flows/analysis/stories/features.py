@@ -22,6 +22,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
+from pathlib import Path
 
 LEAD_CHARS = 600
 MIN_DOCS = 500  # a run of fewer articles weighs keys as if it had this many (its idf would say little)
@@ -134,7 +135,19 @@ def terms(title: str, text: str) -> frozenset[str]:
 
 @lru_cache(maxsize=1)
 def _stop_words() -> frozenset[str]:
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS  # scikit-learn's list, loaded when used
+    """scikit-learn's English stop words, read from its `_stop_words.py` alone: importing scikit-learn
+    itself costs 1.5-2 s of every run (it loads scipy.stats), for one list."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("sklearn")  # locates the package; imports nothing
+    if spec is not None and spec.submodule_search_locations:
+        path = Path(next(iter(spec.submodule_search_locations))) / "feature_extraction" / "_stop_words.py"
+        words = importlib.util.spec_from_file_location("framewatch_sklearn_stop_words", path)
+        if words is not None and words.loader is not None and path.exists():
+            module = importlib.util.module_from_spec(words)
+            words.loader.exec_module(module)
+            return frozenset(module.ENGLISH_STOP_WORDS)
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS  # scikit-learn moved the file
 
     return frozenset(ENGLISH_STOP_WORDS)
 
