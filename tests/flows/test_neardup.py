@@ -74,3 +74,47 @@ def test_short_texts_get_no_signature():
     assert signature("too short to shingle", MinHashConfig()) is None
     out = dedupe_and_link([row("s", "tiny text", "e.example")], {}, NearDupIndex())
     assert out.fresh and out.signatures == [] and out.links == []
+
+
+def test_signatures_and_bands_are_datasketchs(tmp_path):
+    """Signatures stored by versions that used datasketch stay comparable: ours equal its MinHash
+    ("affine32") bit for bit on real articles, its LSH chooses the same bands, and an index finds the same
+    candidates for each query as its MinHashLSH."""
+    import os
+    from pathlib import Path
+
+    import numpy as np
+    import pandas as pd
+    from datasketch import LeanMinHash, MinHash, MinHashLSH
+    from datasketch.lsh import _optimal_param
+
+    from flows.sources.neardup import lsh_bands, shingles
+
+    data = Path(os.environ.get("FRAMEWATCH_DATA_DIR", Path(__file__).parents[3] / "shared" / "data"))
+    files = [data / "allsides_slant.parquet"]
+    texts = (
+        pd.read_parquet(files[0], columns=["text"])["text"].sample(300, random_state=3).tolist()
+        if files[0].exists()
+        else [" ".join(paragraphs(i, n=4)) for i in range(300)]
+    )
+    texts += [WIRE, reprint(WIRE), reprint(reprint(WIRE))]
+    cfg = MinHashConfig()
+    sigs = {}
+    for i, text in enumerate(texts):
+        theirs = MinHash(num_perm=cfg.num_perm, seed=cfg.seed, scheme=cfg.scheme)
+        theirs.update_batch(list(shingles(text, cfg.shingle_words)))
+        ours = signature(text, cfg)
+        assert ours is not None and ours.dtype == np.uint64
+        assert np.array_equal(ours, np.asarray(theirs.hashvalues, dtype=np.uint64)), i
+        sigs[f"a{i}"] = ours
+    for threshold, num_perm in ((0.7, 128), (0.5, 128), (0.9, 64), (0.3, 256)):
+        assert lsh_bands(threshold, num_perm) == _optimal_param(threshold, num_perm, 0.5, 0.5)
+    index, lsh = NearDupIndex(cfg), MinHashLSH(threshold=cfg.threshold, num_perm=cfg.num_perm)
+    for key, sig in sigs.items():
+        index.add(key, sig)
+        lsh.insert(key, LeanMinHash(seed=cfg.seed, hashvalues=sig, scheme=cfg.scheme))
+    for key, sig in sigs.items():
+        found = set(lsh.query(LeanMinHash(seed=cfg.seed, hashvalues=sig, scheme=cfg.scheme)))
+        assert found == set(index.candidates(sig)), key
+    wire = [f"a{len(texts) - k}" for k in (3, 2, 1)]  # the wire story and its two reprints
+    assert index.best_match(sigs[wire[1]], exclude=wire[1])[0] in {wire[0], wire[2]}
