@@ -215,7 +215,8 @@ def main(argv: list[str]) -> int:
                 if run is None:
                     return 1
                 runs.append(run)
-    stop_kept_server(tmp / "home-this" / "prefect")
+    for version in versions:  # the reference's kept server too (the same state file, if it keeps one)
+        stop_kept_server(tmp / f"home-{version}" / "prefect")
     figures: dict[str, Any] = {"runs": runs}
     for version in versions:
         figures[version] = summary([r for r in runs if r["version"] == version], args.sizes)
