@@ -21,7 +21,7 @@ from classifier.versions.load import load_scorer
 from flows.outcome import RunOutcome
 from flows.params import RunnerParams, ScoreParams
 from flows.retries import infrastructure_failure
-from flows.runs import recorded_run, writer
+from flows.runs import RunRecord, recorded_run, writer
 from warehouse import load, stories_store
 from warehouse.load import ArticleText
 from warehouse.predictions import Scoring, store_scoring
@@ -128,12 +128,13 @@ def _scored(
     runner: RunnerParams,
     run_id: str,
     embed: set[str],
-    counts: dict[str, Any],
+    run: RunRecord,
 ) -> Iterator[Scoring]:
     """Results in article order. Dask: at most `max_in_flight` tasks queued, so memory stays bounded; a
     task with no answer within `task_timeout_s` (a stuck or lost worker) is dropped and its batch, with
-    every later one, is scored here: the run ends with the same rows, and `counts["score_batches_here"]`
-    and the log say so."""
+    every later one, is scored here: the run ends with the same rows; its counts
+    (`score_batches_here`), its failures (reason `task_timeout`, with where the task was) and the log
+    say so."""
     if runner.kind != "dask":
         for batch, need in _batches(todo, params.batch_size, embed):
             yield score_rows(scorer, batch, run_id, need)
@@ -149,17 +150,26 @@ def _scored(
         try:
             yield future.result(timeout=runner.task_timeout_s)
         except TimeoutError:
-            _give_up_on_cluster(future, [f for f, _b, _n in window], runner)
+            where = _give_up_on_cluster(future, [f for f, _b, _n in window], runner)
             break
     rest = [(batch, need), *((b, n) for _f, b, n in window), *pending]
-    counts["score_batches_here"] = len(rest)
+    run.counts["score_batches_here"] = len(rest)
+    run.errors.append(
+        {
+            "stage": "score",
+            "source": str(runner.address),
+            "reason": "task_timeout",
+            "detail": f"no answer after {runner.task_timeout_s:g} s; {len(rest)} batches scored by the flow "
+            f"process instead. {where}",
+        }
+    )
     for batch, need in rest:
         yield score_rows(scorer, batch, run_id, need)
 
 
-def _give_up_on_cluster(stuck: Any, queued: list[Any], runner: RunnerParams) -> None:
+def _give_up_on_cluster(stuck: Any, queued: list[Any], runner: RunnerParams) -> str:
     """Log what the stuck task is doing on its worker (for whoever debugs the cluster), cancel it and
-    what is queued behind it. Diagnostics never fail the run."""
+    what is queued behind it; returns the task and where it is. Diagnostics never fail the run."""
     from distributed import Client
 
     key = getattr(stuck.wrapped_future, "key", stuck.task_run_id)
@@ -184,6 +194,7 @@ def _give_up_on_cluster(stuck: Any, queued: list[Any], runner: RunnerParams) -> 
     for f in [stuck, *queued]:
         with contextlib.suppress(Exception):  # the cluster may be gone
             f.wrapped_future.cancel()
+    return f"task {key}: {where}"
 
 
 @flow(name="score", log_prints=False, validate_parameters=True)
@@ -210,7 +221,7 @@ def score_flow(
                 "scoring %d articles with %s (%d need story embeddings)", len(todo), version, len(embed)
             )
             step, reported = max(len(todo) // 20, 1), 0
-            for scoring in _scored(todo, scorer, params, runner, run.run_id, embed, run.counts):
+            for scoring in _scored(todo, scorer, params, runner, run.run_id, embed, run):
                 n_bodies, _n_heads, n_emb = store_scoring(con, scoring)  # each batch commits on its own
                 scored += n_bodies
                 embedded += n_emb
