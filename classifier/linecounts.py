@@ -21,7 +21,7 @@ import scipy.sparse as sp
 from classifier.blocks import InForce
 from classifier.cues import clean_line, line_hash, lines_of
 from classifier.terms import GrowingVocabulary
-from classifier.textvec import word_analyzer
+from classifier.textvec import word_ngrams
 
 MIN_BOILERPLATE_CHARS = 20  # as classifier.cues.clean_lines / house_boilerplate
 
@@ -45,7 +45,7 @@ class FeatureCache:
         self.vocabulary = self._vocabulary.ids  # term -> id
         self.terms = self._vocabulary.names  # id -> term
         self._articles: dict[tuple[str, str], ArticleLines] = {}
-        self._analyze = word_analyzer((1, 2))
+        self._analyze = word_ngrams  # word 1-2 grams, as CountVectorizer(ngram_range=(1, 2))
 
     def article(self, text: str, names: re.Pattern[str] | None) -> ArticleLines:
         key = ("" if names is None else names.pattern, text)

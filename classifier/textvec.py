@@ -9,7 +9,7 @@ Every scoring command and every Dask worker loads a model; importing scikit-lear
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 
 import numpy as np
 import scipy.sparse as sp
@@ -29,10 +29,6 @@ def word_ngrams(text: str, ngram_range: tuple[int, int] = (1, 2)) -> list[str]:
     for n in range(max(min_n, 2), min(max_n + 1, len(tokens) + 1)):
         out.extend(" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1))
     return out
-
-
-def word_analyzer(ngram_range: tuple[int, int] = (1, 2)) -> Callable[[str], list[str]]:
-    return lambda text: word_ngrams(text, ngram_range)
 
 
 def count_matrix(

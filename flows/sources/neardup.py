@@ -90,8 +90,9 @@ def lsh_bands(threshold: float, num_perm: int) -> tuple[int, int]:
         for r in range(1, num_perm // b + 1):
             fp = integral(lambda s, b=b, r=r: 1 - (1 - s**r) ** b, 0.0, threshold)
             fn = integral(lambda s, b=b, r=r: (1 - s**r) ** b, threshold, 1.0)
-            if fp * 0.5 + fn * 0.5 < best:
-                best, opt = fp * 0.5 + fn * 0.5, (b, r)
+            error = fp * 0.5 + fn * 0.5
+            if error < best:
+                best, opt = error, (b, r)
     return opt
 
 
@@ -144,9 +145,8 @@ class NearDupIndex:
 
     def best_match(self, sig: np.ndarray, exclude: str | None = None) -> tuple[str, float] | None:
         """The most similar indexed article at or above the threshold, with its estimated similarity."""
-        candidates = self.candidates(sig)
         best: tuple[str, float] | None = None
-        for key in candidates:
+        for key in self.candidates(sig):
             if key == exclude:
                 continue
             sim = similarity(sig, self._sigs[key])
