@@ -1,12 +1,15 @@
 """Another process's children and whether a process still runs, read from /proc (Linux), for tests that
-kill a command and check what it leaves behind."""
+kill a command and check what it leaves behind; and which modules a fresh process imports."""
 
 from __future__ import annotations
 
+import ast
 import os
 import signal
 import subprocess
+import sys
 import time
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 
@@ -56,3 +59,13 @@ def wait_until_read(pipe: Path, proc: subprocess.Popen, log: Path, limit: float 
             if time.monotonic() > deadline:
                 raise AssertionError(f"never read {pipe}:\n{log.read_text()}") from None
             time.sleep(0.1)
+
+
+def modules_imported(code: str, modules: Iterable[str], env: Mapping[str, str] | None = None) -> list[str]:
+    """Which of `modules` (exact names: 'scipy' for any of scipy, 'scipy.stats' for that one) a fresh
+    Python process has imported once it has run `code`."""
+    probe = f"{code}\nimport sys\nprint(sorted(m for m in {sorted(modules)!r} if m in sys.modules))\n"
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, check=True)
+    lines = out.stdout.strip().splitlines()
+    assert len(lines) == 1, out.stdout + out.stderr
+    return list(ast.literal_eval(lines[0]))

@@ -10,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from framewatch.cli import app
+from tests.processes import modules_imported
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 ISSUE_NUMBER = re.compile(r"issue[- ]?#?\d|#\d+", re.IGNORECASE)  # help is in users' words, not tracker refs
@@ -65,44 +66,28 @@ def test_readme_commands_exist():
 def test_the_cli_starts_without_the_heavy_libraries():
     """`framewatch --help` and the light commands stay quick: importing the CLI and its runtime setup
     (the app callback) import neither scikit-learn, pandas, torch, transformers nor Prefect."""
-    import subprocess
-    import sys
-
-    probe = (
-        "import sys\n"
-        "from framewatch.cli import runtime\n"
-        "runtime()\n"
-        "heavy = {'sklearn', 'scipy', 'pandas', 'torch', 'transformers', 'prefect'}\n"
-        "print(sorted(heavy & {m.split('.')[0] for m in sys.modules}))\n"
-    )
-    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]", out.stdout + out.stderr
+    code = "from framewatch.cli import runtime\nruntime()"
+    assert modules_imported(code, ["sklearn", "scipy", "pandas", "torch", "transformers", "prefect"]) == []
 
 
 def test_a_run_checks_and_loads_a_composite_model_without_torch():
     """What a run does before its flow (the checks, loading and probing the promoted composite model,
     choosing the story-embedding backend) imports no torch on a machine without a GPU driver: torch's
     ~2 s import was part of every run's fixed cost."""
-    import subprocess
-    import sys
-
     from classifier.hardware import cuda_driver_present
 
     if cuda_driver_present():
         pytest.skip("an NVIDIA driver is present: the backend choice asks torch about CUDA")
-    probe = (
-        "import sys\n"
+    code = (
         "from flows.preflight import check_run\n"
         "from classifier.versions.load import probe\n"
         "from classifier.transformer.embedding import resolve_backend\n"
         "from classifier import registry\n"
         "probe(registry.promoted_version())\n"
         "resolve_backend()\n"
-        "print(sorted({'torch', 'transformers'} & {m.split('.')[0] for m in sys.modules}))\n"
     )
     env = {k: v for k, v in os.environ.items() if k != "FRAMEWATCH_BF16"}
-    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, check=True)
-    assert out.stdout.strip() == "[]", out.stdout + out.stderr
+    assert modules_imported(code, ["torch", "transformers"], env) == []
 
 
 def test_the_commands_that_boot_the_api_at_entry_are_flow_commands():

@@ -5,9 +5,6 @@ imports neither scikit-learn nor scipy.stats."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -20,6 +17,7 @@ from classifier.frames import CalibratedFrames
 from classifier.params import NotFittedError
 from classifier.slant import CueStrippedSlant
 from classifier.textvec import count_matrix, l2_normalize, word_ngrams
+from tests.processes import modules_imported
 
 # what the analyzer must get right: case, accents, apostrophes, digits, underscores, one-letter words
 ODD = [
@@ -102,7 +100,6 @@ def test_loading_and_scoring_the_promoted_model_imports_no_scikit_learn():
     cost 1.5-2 s of each, more than the model's own load; the flow modules (datasketch's LSH imported
     scipy.integrate) 0.5 s more."""
     code = (
-        "import sys\n"
         "from classifier import registry\n"
         "from classifier.scoring import Doc\n"
         "from classifier.versions.load import load_scorer\n"
@@ -110,8 +107,6 @@ def test_loading_and_scoring_the_promoted_model_imports_no_scikit_learn():
         "p = load_scorer(registry.promoted_version()).score([Doc('Senate passes a budget', 'The vote.')])\n"
         "assert p[0].frames\n"
         "import flows.monitor\n"
-        "heavy = ('sklearn', 'scipy.stats', 'scipy.optimize', 'scipy.integrate', 'datasketch')\n"
-        "print(sorted(m for m in heavy if m in sys.modules))\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]", out.stdout + out.stderr
+    heavy = ["sklearn", "scipy.stats", "scipy.optimize", "scipy.integrate", "datasketch"]
+    assert modules_imported(code, heavy) == []
