@@ -40,17 +40,6 @@ class HeldOutError:
             parts.append(f"unseen outlets ranked against their labels at Spearman {self.outlet_spearman:.2f}")
         return f"slant of {self.version}: " + "; ".join(parts) + ": read slant scores as rough positions"
 
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "version": self.version,
-            "frame_share_mae": self.frame_share_mae,
-            "slant_macro_f1": self.slant_macro_f1,
-            "outlet_spearman": self.outlet_spearman,
-            "outlet_spearman_rating": self.outlet_spearman_rating,
-            "frames": self.frames_line(),
-            "slant": self.slant_line(),
-        }
-
 
 def _get(data: Any, *path: str) -> Any:
     for key in path:

@@ -10,7 +10,7 @@ figure is optimistic and the comparison with it is not clean (the rule does not 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from classifier import intervals as iv
@@ -36,15 +36,11 @@ class Row:
     seen: dict[str, bool] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
+        plain = {f.name: getattr(self, f.name) for f in fields(self)}
+        values = {k: v.to_json() for k, v in self.values.items()}
         return {
-            "check": self.check,
-            "figure": self.figure,
-            "unit": self.unit,
-            "n_units": self.n_units,
-            "higher_is_better": self.higher_is_better,
-            "gated": self.gated,
-            "target": self.target,
-            "values": {k: v.to_json() for k, v in self.values.items()},
+            **plain,
+            "values": values,
             "vs": {k: v.to_json() for k, v in self.vs.items()},
             "seen": dict(self.seen),
         }

@@ -36,10 +36,11 @@ from labels.retrain import (
     EvalScore,
     PairedTest,
     RetrainConfig,
-    check_requirements,
     evaluate,
+    missing_requirements,
     not_comparable,
     paired_bootstrap,
+    raise_if_missing,
     training_files,
 )
 from warehouse import labels_store, load
@@ -190,7 +191,7 @@ def retrain_flow(
                 "gold labels: %d for training, %d on the frozen test set", len(gold_train), len(gold_test)
             )
             # before training: every requirement (the CLI checked them too, before Prefect started)
-            check_requirements(gold_train, gold_test, test_ids, data, config)
+            raise_if_missing(missing_requirements(gold_train, gold_test, test_ids, data, config))
             frame_files, slant_files = training_files(gold_train, test_ids, data, work, config)
             champion = _champion(models)
             challenger = train_task(frame_files, slant_files, models, config)

@@ -194,7 +194,7 @@ def training_files(
     config: RetrainConfig,
 ) -> tuple[list[Path], list[Path]]:
     """(frame files, slant files) for classifier.train.train_model: gold (train split) + base samples.
-    Call `check_requirements` first (the frozen test set never reaches training)."""
+    Check `missing_requirements` first (the frozen test set never reaches training)."""
     gold = write_gold_jsonl(gold_train, work_dir / GOLD_FILE)
     frames = sample_parquet(
         data_dir / FRAMES_FILE,
@@ -250,15 +250,8 @@ def missing_requirements(
     return missing
 
 
-def check_requirements(
-    gold_train: Sequence[Mapping[str, Any]],
-    gold_test: Sequence[Mapping[str, Any]],
-    test_ids: set[str],
-    data_dir: Path,
-    config: RetrainConfig,
-) -> None:
-    """Raise RetrainError listing every missing requirement (see `missing_requirements`)."""
-    missing = missing_requirements(gold_train, gold_test, test_ids, data_dir, config)
+def raise_if_missing(missing: Sequence[str]) -> None:
+    """Raise RetrainError listing every missing requirement `missing_requirements` found, if any."""
     if missing:
         raise RetrainError(
             f"retraining needs {len(missing)} more thing{'s' if len(missing) > 1 else ''}: "

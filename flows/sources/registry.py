@@ -53,6 +53,7 @@ OUTLET_KEYS = (
 _SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9._-]{0,126}[a-z0-9])?$")  # ends up in ids, file names, URLs
 _DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
+OUTLET_COLUMNS = ("outlet_id", "name", "domain", "country", "kind", "lean_prior", "lean_source")
 
 
 class SourceError(ValueError):
@@ -82,15 +83,8 @@ class Outlet:
     notes: str | None = None
 
     def row(self) -> dict[str, Any]:
-        return {
-            "outlet_id": self.outlet_id,
-            "name": self.name,
-            "domain": self.domain,
-            "country": self.country,
-            "kind": self.kind,
-            "lean_prior": self.lean_prior,
-            "lean_source": self.lean_source,
-        }
+        """The warehouse's `outlets` row (feeds have their own rows, notes stay in the sources file)."""
+        return {name: getattr(self, name) for name in OUTLET_COLUMNS}
 
     def to_dict(self) -> dict[str, Any]:
         """The TOML entry for this outlet, keys in canonical order, empty ones left out."""

@@ -21,10 +21,11 @@ from labels.retrain import (
     RetrainConfig,
     RetrainError,
     _score,
-    check_requirements,
     evaluate,
+    missing_requirements,
     not_comparable,
     paired_bootstrap,
+    raise_if_missing,
     sample_parquet,
     training_files,
 )
@@ -97,7 +98,7 @@ def test_no_champion_needs_only_the_protocol_and_too_few_test_articles_cannot_be
 def test_every_missing_requirement_is_listed_at_once(tmp_path):
     """Too few test labels, no training labels and no base corpora: one error naming all four."""
     with pytest.raises(RetrainError) as err:
-        check_requirements([], [{}, {}], set(), tmp_path, CONFIG)
+        raise_if_missing(missing_requirements([], [{}, {}], set(), tmp_path, CONFIG))
     message = str(err.value)
     assert message.startswith("retraining needs 4 more things: ")
     for part in ("only 2 gold-labeled test articles (need 3)", "only 0 gold training labels (need 1)"):
@@ -156,7 +157,7 @@ def test_training_files_hold_gold_and_base_samples_but_no_test_article(tmp_path)
     assert list(gold["frames"].iloc[0]) == ["Economic", "Political"] and gold["slant"].iloc[0] == "center"
     assert len(load_labeled(slants)) == 4 + 2
     with pytest.raises(RetrainError, match="test-set articles reached the training data"):
-        check_requirements([_gold("t1")], [_gold("t2")] * 10, {"t1", "t2"}, data, config)
+        raise_if_missing(missing_requirements([_gold("t1")], [_gold("t2")] * 10, {"t1", "t2"}, data, config))
     with pytest.raises(RetrainError, match="base corpus not found"):
         sample_parquet(tmp_path / "nope.parquet", tmp_path / "x.parquet", 3, 0)
 
