@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping
 
 import numpy as np
@@ -19,12 +20,12 @@ class GrowingVocabulary:
     def count(self, terms: Iterable[str]) -> dict[int, int]:
         """Each term's id -> how often it occurs, in order of first appearance; new terms get new ids."""
         counts: dict[int, int] = {}
-        for term in terms:
+        for term, n in Counter(terms).items():  # counted in C, in order of first appearance
             tid = self.ids.get(term)
             if tid is None:
                 tid = self.ids[term] = len(self.names)
                 self.names.append(term)
-            counts[tid] = counts.get(tid, 0) + 1
+            counts[tid] = n
         return counts
 
     def over(self, counts: sp.spmatrix, vocabulary: Mapping[str, int]) -> sp.csr_matrix:
