@@ -178,6 +178,13 @@ def main(argv: list[str]) -> int:
     parser.add_argument(
         "--keep", type=float, default=None, help="FRAMEWATCH_API_KEEP_S for this checkout (default: its own)"
     )
+    parser.add_argument(
+        "--cold",
+        type=int,
+        default=0,
+        help="also N cold first commands per version (alternately), each on a new FRAMEWATCH_HOME: a new "
+        "Prefect home seeded from the database cache, no kept server",
+    )
     args = parser.parse_args(argv)
 
     from classifier.hardware import cpu_report
@@ -217,9 +224,24 @@ def main(argv: list[str]) -> int:
                 runs.append(run)
     for version in versions:  # the reference's kept server too (the same state file, if it keeps one)
         stop_kept_server(tmp / f"home-{version}" / "prefect")
+    cold: dict[str, list[float]] = {version: [] for version in versions}
+    if args.cold:
+        records = write_articles(data_dir, min(args.sizes), offset, tmp / "import-cold.jsonl")
+        for c in range(args.cold):
+            for version, env in sorted(versions.items()):
+                home = tmp / f"cold-{version}-{c}"
+                db = tmp / f"fw-cold-{version}-{c}.duckdb"
+                env = {**env, "FRAMEWATCH_HOME": str(home)}
+                run = one_import(clis[version], env, records, db, min(args.sizes), f"{version} cold")
+                stop_kept_server(home / "prefect")
+                if run is None:
+                    return 1
+                cold[version].append(run["fixed_s"])
     figures: dict[str, Any] = {"runs": runs}
     for version in versions:
         figures[version] = summary([r for r in runs if r["version"] == version], args.sizes)
+        if cold[version]:
+            figures[version]["cold_fixed_s"] = cold[version]
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2))
     cli_walls = [
@@ -266,6 +288,12 @@ def main(argv: list[str]) -> int:
         if "intercept_s" in f:
             line += f"; wall = {f['intercept_s']:.1f} s + {f['per_article_s']:.3f} s x articles"
         print(line)
+        if cold[version]:
+            c = cold[version]
+            print(
+                f"  {version:9} cold first command on a new home (median of {len(c)}): fixed "
+                f"{statistics.median(c):.1f} s ({min(c):.1f}-{max(c):.1f})"
+            )
     if "reference" in figures:
         ratio = figures["this"]["fixed_median_s"] / max(figures["reference"]["fixed_median_s"], 1e-9)
         figures["fixed_ratio"] = round(ratio, 3)

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from flows import prefect_db
-from flows.temporary_api import SERVER_ENV, TemporaryAPI, _free_port, prefect_home
+from flows.temporary_api import TemporaryAPI, _free_port, prefect_home
 
 try:
     import fcntl
@@ -143,7 +143,7 @@ class KeptAPI(TemporaryAPI):
             self.process = subprocess.Popen(
                 [sys.executable, "-m", SERVER_MODULE, "--home", str(home), "--port", str(port),
                  "--keep", str(self.keep_s)],
-                env={**os.environ, **SERVER_ENV, "PYTHONPATH": python_path},
+                env={**os.environ, **self.server_env, "PYTHONPATH": python_path},
                 cwd=home,
                 stdin=subprocess.DEVNULL,
                 stdout=output,

@@ -70,6 +70,29 @@ def test_no_copy_from_junk_nor_for_another_database(tmp_path, cache, monkeypatch
     assert not (tmp_path / "elsewhere").exists()
 
 
+def test_a_server_on_a_fresh_copy_skips_the_checks_the_copy_has_passed(tmp_path, cache):
+    """Migrations and block types are checked again on any database but a fresh copy of the template that
+    has its block types (the server that made it registered them before it answered)."""
+    from flows.temporary_api import SEEDED_ENV, SERVER_ENV, TemporaryAPI
+
+    template = prefect_db.template_path(cache)
+    _migrated_db(template)
+
+    def server_env(home: Path) -> dict[str, str]:
+        api = TemporaryAPI(cache)
+        api.prepare_database(home)
+        return api.server_env
+
+    assert server_env(tmp_path / "a") == SERVER_ENV  # a copy without block types: they are registered
+    con = sqlite3.connect(template)
+    con.execute("create table block_type (id text)")
+    con.execute("insert into block_type values ('process')")
+    con.commit()
+    con.close()
+    assert server_env(tmp_path / "b") == {**SERVER_ENV, **SEEDED_ENV}  # a fresh copy that has them
+    assert server_env(tmp_path / "b") == SERVER_ENV  # the same home's database, now in use: checked
+
+
 def test_a_real_server_seeds_the_next_home(tmp_path):
     """The first temporary API on a new home keeps its database; the next new home starts from it and
     its runs are recorded there as usual."""
@@ -91,6 +114,7 @@ def test_a_real_server_seeds_the_next_home(tmp_path):
             assert len(kept) == 1
             con = sqlite3.connect(kept[0])
             assert con.execute("select count(*) from flow_run").fetchone() == (0,)  # kept before any run
+            assert prefect_db.has_block_types(kept[0])  # the second home's server skips registering them
             con.close()
     con = sqlite3.connect(tmp_path / "second" / "prefect" / "prefect.db")
     try:
