@@ -55,31 +55,28 @@ def home_database(home: Path) -> Path | None:
     return None if database_setting() else home / DB_NAME
 
 
-def _migrated(path: Path) -> bool:
-    """Whether `path` is an SQLite database that Prefect's migrations have run on."""
+def _answers(path: Path, query: str) -> bool:
+    """Whether `query`'s first value in the SQLite database `path` is set (False when it cannot be read)."""
     try:
         con = sqlite3.connect(path)  # only read (read-only mode cannot read a WAL database it may not write)
         try:
-            row = con.execute("select version_num from alembic_version").fetchone()
+            row = con.execute(query).fetchone()
         finally:
             con.close()
     except sqlite3.Error:
         return False
     return bool(row and row[0])
+
+
+def _migrated(path: Path) -> bool:
+    """Whether `path` is an SQLite database that Prefect's migrations have run on."""
+    return _answers(path, "select version_num from alembic_version")
 
 
 def has_block_types(path: Path) -> bool:
     """Whether Prefect's server registered its block types in the database `path` (it does so on its first
     start, before it answers)."""
-    try:
-        con = sqlite3.connect(path)
-        try:
-            row = con.execute("select count(*) from block_type").fetchone()
-        finally:
-            con.close()
-    except sqlite3.Error:
-        return False
-    return bool(row and row[0])
+    return _answers(path, "select count(*) from block_type")
 
 
 def seed(home: Path, cache: Path | None = None) -> bool:
