@@ -17,8 +17,8 @@ from tests.once import built_once
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-SMALL_FRAME_ROWS = 160
-SMALL_SLANT_ROWS = 900
+SMALL_FRAME_ROWS = 120
+SMALL_SLANT_ROWS = 600
 
 
 @pytest.fixture(scope="session")
@@ -47,7 +47,7 @@ def seed_docs(settings: ClassifierSettings) -> list[tuple[str, str]]:
     return [(p.name, p.read_text(encoding="utf-8")) for p in files]
 
 
-# The protocol on small samples: 2 folds, big outlets from 30 articles (of 900) in 2 groups, fewer resamples.
+# The protocol on small samples: 2 folds, big outlets from 30 articles (of 600) in 2 groups, fewer resamples.
 SMALL_PROTOCOL = ProtocolSettings(folds=2, big_outlet_min_articles=30, big_outlet_groups=2, resamples=200)
 
 

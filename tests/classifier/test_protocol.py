@@ -123,7 +123,7 @@ def heldout_env(
     frames = pd.read_parquet(shared_files[0])
     slant = pd.read_parquet(shared_files[1])
     frames.sample(200, random_state=0).to_parquet(data / shared_files[0].name)
-    train = slant[slant["split"] == "train"].sample(1500, random_state=0)
+    train = slant[slant["split"] == "train"].sample(800, random_state=0)
     train.to_parquet(data / shared_files[1].name)
     held = pd.concat(
         [slant[slant["split"] == "dev"].sample(120, random_state=0), frames.sample(40, random_state=5)],
@@ -294,13 +294,13 @@ def test_the_protocol_on_a_small_sample_with_the_promoted_model(allsides, shared
     book = load_codebook()
     names, labels = book.frame_names, list(book.slant_labels)
     frames = frame_rows(load_labeled(shared_files[0])).sample(80, random_state=0).reset_index(drop=True)
-    slant = allsides.sample(500, random_state=0).reset_index(drop=True)
+    slant = allsides.sample(350, random_state=0).reset_index(drop=True)
     roundups_file = settings.data_dir / "allsides_roundups.parquet"
     stories = load_roundups(roundups_file) if roundups_file.exists() else None
     if stories is not None:
         stories = stories[stories["story_id"].isin(stories["story_id"].unique()[:40])].reset_index(drop=True)
     plan = protocol.plan(
-        frames, slant, stories, ProtocolSettings(folds=2, big_outlet_min_articles=25, resamples=100)
+        frames, slant, stories, ProtocolSettings(folds=2, big_outlet_min_articles=20, resamples=100)
     )
     assert plan.big is not None and plan.dev is not None
     recipe = small_template()
@@ -346,7 +346,7 @@ def test_evaluate_prints_the_protocol_table_for_a_version(heldout_env, monkeypat
     data = heldout_env["data"]
     frames, slant = tmp_path / "frames.parquet", tmp_path / "slant.parquet"
     pd.read_parquet(next(data.glob("semeval*"))).head(80).to_parquet(frames)
-    pd.read_parquet(next(data.glob("allsides*"))).head(600).to_parquet(slant)
+    pd.read_parquet(next(data.glob("allsides*"))).head(400).to_parquet(slant)
     args = ["--folds", "2", "--big-outlet-min-articles", "25", "--resamples", "50", "--json"]
     files = ["--frames", str(frames), "--slant", str(slant)]
     res = _invoke(heldout_env, *files, *args, monkeypatch=monkeypatch)

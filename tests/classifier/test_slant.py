@@ -41,8 +41,8 @@ def fitted(shared_files: tuple[Path, Path]) -> tuple[CueStrippedSlant, pd.DataFr
     from classifier.cues import outlet_names
     from classifier.data import load_labeled, slant_rows, texts_of
 
-    df = slant_rows(load_labeled(shared_files[1])).sample(2400, random_state=3).reset_index(drop=True)
-    train, test = df.iloc[:2100], df.iloc[2100:].reset_index(drop=True)
+    df = slant_rows(load_labeled(shared_files[1])).sample(1500, random_state=3).reset_index(drop=True)
+    train, test = df.iloc[:1200], df.iloc[1200:].reset_index(drop=True)
     names = outlet_names(df, shared_files[1].parent / "outlet_ratings.parquet")
     model = CueStrippedSlant(outlet_names=tuple(names), cap=30).fit(
         texts_of(train), train["slant"].tolist(), train["outlet_domain"].tolist()
