@@ -19,6 +19,16 @@ def _seeds() -> Path | None:
     return seeds_dir()
 
 
+@pytest.fixture(scope="session")
+def corpus_seeds() -> Path:
+    """The seeds folder the corpus is built with (_seeds); a test that reads the seed articles from the corpus
+    is skipped, with the reason, when there is none (the corpus then holds the demo outlets only)."""
+    seeds = _seeds()
+    if seeds is None:
+        pytest.skip("seed articles not found: set FRAMEWATCH_DATA_DIR to a data folder with seeds/ beside it")
+    return seeds
+
+
 def _with_stories(path: Path) -> Path:
     """Stories grouped with the local MiniLM model, written to the file."""
     from flows.analysis.stories.grouping import update_stories

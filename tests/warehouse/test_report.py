@@ -187,7 +187,7 @@ def test_charts_render_offline_with_the_marts_numbers(page, report_db):
 
 
 @needs_chromium
-@pytest.mark.usefixtures("seeds_dir")  # month 2025-01 is a seed's: skipped cleanly without the seeds
+@pytest.mark.usefixtures("corpus_seeds")  # month 2025-01 is a seed's
 def test_filters_show_fewer_marks(page):
     marks = (("lift", "rect", "lift"), ("frames", "symbol", "share"))
     before = {m[0]: len(page.evaluate(DATUMS, list(m))) for m in marks}

@@ -25,7 +25,7 @@ def _count(path, sql_text):
         con.close()
 
 
-@pytest.mark.usefixtures("seeds_dir")  # Fox News is a seed's outlet: skipped cleanly without the seeds
+@pytest.mark.usefixtures("corpus_seeds")  # Fox News is a seed's outlet
 def test_snapshot_is_readable_while_a_run_writes(corpus_copy, tmp_path):
     n_outlets = _count(corpus_copy, "select count(*) from outlet_summary")  # 8 demo outlets (+2 with seeds)
     assert n_outlets >= 8
