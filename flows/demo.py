@@ -43,12 +43,30 @@ SEED_OUTLETS = {
 SEED_DATES = {"000_d9d7385d39cd4705": "2025-01-20", "004_4c4af3e25f1da198": "2025-07-08"}
 
 
-def seeds_dir() -> Path | None:
-    """The shared seeds folder: beside FRAMEWATCH_DATA_DIR, else ../shared/seeds next to the repo."""
+def seed_candidates() -> list[Path]:
+    """Where the shared seeds folder is looked for: beside FRAMEWATCH_DATA_DIR, then ../shared/seeds next
+    to the repo."""
     data_dir = os.environ.get("FRAMEWATCH_DATA_DIR")
     candidates = [Path(data_dir).parent / "seeds"] if data_dir else []
     candidates.append(Path(__file__).resolve().parents[2] / "shared" / "seeds")
-    return next((p for p in candidates if p.is_dir()), None)
+    return candidates
+
+
+def seeds_dir() -> Path | None:
+    """The shared seeds folder (the first of seed_candidates() that exists), else None."""
+    return next((p for p in seed_candidates() if p.is_dir()), None)
+
+
+def seeds_note() -> str:
+    """One line for the demo's output: whether the two seed articles join the demo, and from where."""
+    seeds = seeds_dir()
+    if seeds is not None:
+        return f"With the two seed articles from {seeds}."
+    looked = " or ".join(str(p) for p in seed_candidates())
+    return (
+        f"The seed articles were not found (looked in {looked}): the demo runs on its 8 outlets only. "
+        "Set FRAMEWATCH_DATA_DIR to the shared data folder (its seeds/ sits beside it) to add them."
+    )
 
 
 def _toml_value(value: Any) -> str:

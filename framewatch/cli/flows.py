@@ -164,7 +164,9 @@ def demo(
     run_on = runner_params(runner, address, workers)
     _preflight(db_path)
     api_ready = start_temporary_api()
-    from flows.demo import run_demo
+    from flows.demo import run_demo, seeds_note
+
+    console.print(seeds_note(), highlight=False, markup=False)
 
     outcome = _run_or_fail(
         lambda: run_demo(db_path, settings.home, port=port, runner=run_on, ready=api_ready)

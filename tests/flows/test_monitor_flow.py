@@ -138,3 +138,18 @@ def test_seed_articles_are_scored_and_stored(prefect_harness, seeds_dir, tmp_pat
     assert all(r[1] in ("left", "center", "right") and 0 <= r[2] <= 1 and r[4] >= 1 for r in rows)
     ev = con.execute("select evidence from predictions").fetchall()
     assert all(len(e[0]) > 10 for e in ev)
+
+
+def test_the_demo_says_whether_the_seed_articles_join_it(tmp_path, monkeypatch):
+    """A clone without ../shared beside it runs the demo on its own outlets: the output says so, where
+    it looked and what to set, instead of two articles silently missing."""
+    import flows.demo as demo
+
+    seeds = tmp_path / "shared" / "seeds"
+    monkeypatch.setattr(demo, "seed_candidates", lambda: [tmp_path / "elsewhere" / "seeds", seeds])
+    missing = demo.seeds_note()
+    assert demo.seeds_dir() is None
+    assert "not found" in missing and str(seeds) in missing and "FRAMEWATCH_DATA_DIR" in missing
+    seeds.mkdir(parents=True)
+    assert demo.seeds_dir() == seeds
+    assert demo.seeds_note() == f"With the two seed articles from {seeds}."

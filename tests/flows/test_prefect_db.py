@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from flows import prefect_db
+from tests.procs import stop_kept_server
 
 
 def _migrated_db(path: Path, runs: int = 0) -> Path:
@@ -101,13 +102,16 @@ def test_a_real_server_seeds_the_next_home(tmp_path):
     cli = str(Path(sys.executable).parent / "framewatch")
     for name in ("first", "second"):
         env["FRAMEWATCH_HOME"] = str(tmp_path / name)
-        proc = subprocess.run(
-            [cli, "refresh", "--db", str(tmp_path / f"{name}.duckdb")],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=900,
-        )
+        try:
+            proc = subprocess.run(
+                [cli, "refresh", "--db", str(tmp_path / f"{name}.duckdb")],
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=900,
+            )
+        finally:
+            stop_kept_server(tmp_path / name / "prefect")  # kept for a next command this test never runs
         assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
         if name == "first":
             kept = list((tmp_path / "cache").glob("prefect-*.db"))
