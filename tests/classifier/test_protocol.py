@@ -221,6 +221,25 @@ def test_bad_input_is_refused_naming_the_rows_and_nothing_is_written(
 # -- the protocol's checks, intervals and table (issue 18.2) ------------------------------------------------
 
 
+def test_same_story_pairs_of_outlets_the_slant_data_never_shows():
+    """The ungated same-story row counts only roundup rows whose outlet has no row in the slant data: a
+    head that learned a known outlet's style cannot score there by recognising it."""
+    from classifier.measures import unseen_outlet_stories
+
+    slant = pd.DataFrame({"outlet_domain": ["foxnews.com", None], "outlet": ["Fox News", "Daily Kos"]})
+    stories = pd.DataFrame(
+        {
+            "outlet_domain": ["foxnews.com", "apnews.com", "dailykos.com", None],
+            "outlet": ["Fox News", "AP", "Daily Kos", "Daily Kos"],
+            "story_id": ["s1", "s1", "s2", "s2"],
+        }
+    )
+    # outlets match on the protocol's key, the domain else the name: the slant data names Fox News by its
+    # domain and Daily Kos only by name, so the roundup row with dailykos.com counts as unseen
+    assert unseen_outlet_stories(stories, slant) == [None, "s1", "s2", None]
+    assert unseen_outlet_stories(stories, None) == ["s1", "s1", "s2", "s2"]
+
+
 def test_unit_intervals_match_the_plain_figure_and_pair_the_models():
     from sklearn.metrics import f1_score
 
@@ -283,7 +302,7 @@ def test_the_protocol_on_a_small_sample_with_the_promoted_model(allsides, shared
     from classifier import protocol, table
     from classifier.checks import ProtocolSettings, load_roundups
     from classifier.data import frame_rows, load_labeled
-    from classifier.measures import build_table
+    from classifier.measures import UNSEEN_STORY_FIGURE, build_table
     from classifier.recipes import build, context
     from classifier.settings import PACKAGE_DIR
     from classifier.versions.load import load_scorer
@@ -330,7 +349,10 @@ def test_the_protocol_on_a_small_sample_with_the_promoted_model(allsides, shared
     assert big is not None and big.seen[promoted.version] and not big.seen["model"]
     assert big.vs["reference"].lo <= big.vs["reference"].value <= big.vs["reference"].hi
     if stories is not None:
-        assert not result.row("same_story", "same-story pair order").seen[promoted.version]
+        story_row = result.row("same_story", "same-story pair order")
+        assert story_row is not None and not story_row.seen[promoted.version]
+        unseen = result.row("same_story", UNSEEN_STORY_FIGURE)  # shown beside it, never gated
+        assert unseen is not None and not unseen.gated and 0 < unseen.n_units <= story_row.n_units
     assert all(o["label"] in labels for o in result.outlets) and len(result.outlets) == big.n_units
     ruling = verdict(result)
     assert ruling.promote in (True, False) and ruling.reason
