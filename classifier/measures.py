@@ -299,13 +299,15 @@ def build_table(run: Run, roles: Mapping[str, str], names: Sequence[str], labels
                 0.70,
             )
         )
-        unseen = unseen_outlet_stories(p.stories, p.slant)
-        if _pair_counts(p.stories["slant"].map(ORDER).to_numpy(dtype=float), np.zeros(len(unseen)), unseen)[
-            0
-        ]:
-            rows.append(
-                figs[STORIES].pair_order(
-                    UNSEEN_STORY_FIGURE, "stories", p.stories, story_probs, labels, unseen, 0.70, gated=False
-                )
-            )
+        unseen = figs[STORIES].pair_order(
+            UNSEEN_STORY_FIGURE,
+            "stories",
+            p.stories,
+            story_probs,
+            labels,
+            unseen_outlet_stories(p.stories, p.slant),
+            0.70,
+            gated=False,
+        )
+        rows += [unseen] if unseen.n_units else []  # no story with a pair of unseen outlets: no row
     return Table(dict(roles), list(run.outputs), rows, p.describe(), outlets, s.level, s.resamples)
