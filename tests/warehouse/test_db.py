@@ -10,7 +10,15 @@ import pytest
 from tests.locks import lock_held
 from tests.warehouse import synthetic
 from warehouse import load, predictions
-from warehouse.db import WarehouseError, connect, ensure_views, open_db, views_fingerprint
+from warehouse.db import (
+    WarehouseError,
+    connect,
+    ensure_views,
+    open_db,
+    start_from_template,
+    template_key,
+    views_fingerprint,
+)
 from warehouse.marts import refresh_marts
 from warehouse.queries import outlet_comparison, run_readonly, run_summary
 from warehouse.sqlfiles import migrations
@@ -77,6 +85,54 @@ def test_views_are_recreated_only_when_their_files_changed_or_one_is_missing(tmp
         assert con.execute("select fingerprint from view_state").fetchall() == [("other view files",)]
     finally:
         con.close()
+
+
+def _schema(path) -> dict:
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return {
+            "migrations": con.execute("select version from schema_migrations order by 1").fetchall(),
+            "tables": con.execute(
+                "select table_name, column_name, data_type from information_schema.columns order by all"
+            ).fetchall(),
+            "views": con.execute(
+                "select view_name, sql from duckdb_views() where not internal order by 1"
+            ).fetchall(),
+            "view_state": con.execute("select fingerprint, n_views from view_state").fetchall(),
+        }
+    finally:
+        con.close()
+
+
+def test_a_new_warehouse_copied_from_the_template_is_the_one_built_from_the_files(tmp_path, monkeypatch):
+    """A new file starts as a copy of the process's empty warehouse: the same migrations, tables, columns,
+    views and view fingerprint as a file migrated and given its views on the spot; an existing file is
+    never replaced; a template that cannot be built leaves the open to create the file itself."""
+    connect(tmp_path / "warm.duckdb").close()  # this process's template exists from here on
+    copied = tmp_path / "copied.duckdb"
+    connect(copied).close()
+    monkeypatch.setattr("warehouse.db.start_from_template", lambda path: False)
+    built = tmp_path / "built.duckdb"
+    connect(built).close()
+    monkeypatch.undo()
+    assert _schema(copied) == _schema(built) and _schema(built)["views"]
+
+    con = connect(copied)
+    load.insert_articles(con, [article("1")])
+    con.close()
+    assert not start_from_template(copied)  # a file is there: left as it is
+    con = connect(copied, read_only=True)
+    assert con.execute("select count(*) from articles").fetchone() == (1,)
+    con.close()
+
+    # changed schema files make another template; one that fails to build copies nothing
+    key = template_key()
+    monkeypatch.setattr("warehouse.db.migrations", lambda: [*migrations(), ("999_broken", "create tabel x;")])
+    assert template_key() != key
+    broken = tmp_path / "broken.duckdb"
+    assert not start_from_template(broken) and not broken.exists()
+    with pytest.raises(duckdb.Error):
+        connect(broken)  # the open's own error, as without a template
 
 
 def test_articles_insert_is_idempotent(tmp_path):
