@@ -102,33 +102,33 @@ def demo_site():
         yield site
 
 
-# The heaviest test files (seconds of setup + calls, `pytest -n 2 --durations=0`, 2026-12-07, after the
-# smaller training samples, 2 cores), heaviest first. `make test` hands whole files to its two workers in
-# collection order (`--dist loadfile --no-loadscope-reorder`); starting with the longest and ending with the
-# short ones keeps one worker from running a 60 s file alone at the end (longest-first scheduling: the
-# suite's time moves from the sum of one worker's share toward half the total). A file missing here or a
-# stale figure only costs balance, never a test.
+# The heaviest test files (seconds of setup + calls, `pytest -n 2 --durations=0`, 2026-12-07, after new
+# warehouse files start from a template, 2 cores), heaviest first. `make test` hands whole files to its two
+# workers in collection order (`--dist loadfile --no-loadscope-reorder`); starting with the longest and
+# ending with the short ones keeps one worker from running a 60 s file alone at the end (longest-first
+# scheduling: the suite's time moves from the sum of one worker's share toward half the total). A file
+# missing here or a stale figure only costs balance, never a test.
 HEAVIEST_FIRST = (
-    "tests/flows/test_crash_safety.py",  # 132 s
-    "tests/classifier/test_protocol.py",  # 76 s (builds the session's small model)
-    "tests/labels/test_retrain_loop.py",  # 66 s
-    "tests/flows/test_dask_runner.py",  # 59 s
-    "tests/labels/test_browser.py",  # 49 s
-    "tests/flows/test_serve_server.py",  # 49 s
-    "tests/flows/test_prefect_db.py",  # 40 s
-    "tests/warehouse/test_report.py",  # 35 s
-    "tests/flows/test_kept_api.py",  # 27 s
-    "tests/labels/test_web.py",  # 25 s
-    "tests/flows/test_import_nothing_lost.py",  # 24 s
+    "tests/flows/test_crash_safety.py",  # 95 s
+    "tests/labels/test_retrain_loop.py",  # 88 s
+    "tests/classifier/test_protocol.py",  # 86 s (builds the session's small model)
+    "tests/flows/test_dask_runner.py",  # 53 s
+    "tests/flows/test_serve_server.py",  # 44 s
+    "tests/flows/test_prefect_db.py",  # 37 s
+    "tests/warehouse/test_report.py",  # 37 s
+    "tests/labels/test_browser.py",  # 35 s
+    "tests/flows/test_kept_api.py",  # 26 s
     "tests/flows/test_faults.py",  # 24 s
-    "tests/classifier/test_slant.py",  # 22 s
+    "tests/flows/test_monitor_flow.py",  # 23 s
+    "tests/flows/test_import_nothing_lost.py",  # 22 s
     "tests/classifier/test_sentence_view.py",  # 22 s
-    "tests/classifier/test_registry_refuses_junk.py",  # 22 s
-    "tests/flows/test_flow_runs.py",  # 20 s
-    "tests/warehouse/test_recover.py",  # 19 s
-    "tests/flows/test_import_cli.py",  # 19 s
+    "tests/flows/test_import_cli.py",  # 20 s
+    "tests/classifier/test_textvec.py",  # 19 s
+    "tests/classifier/test_registry_refuses_junk.py",  # 18 s
     "tests/warehouse/test_report_window.py",  # 18 s
-    "tests/flows/test_monitor_flow.py",  # 18 s
+    "tests/flows/test_flow_runs.py",  # 18 s
+    "tests/labels/test_web.py",  # 17 s
+    "tests/classifier/test_slant.py",  # 17 s
 )
 
 
