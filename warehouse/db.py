@@ -40,7 +40,7 @@ def connect(
         )
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
-        if not path.exists():
+        if not path.exists() and not str(path).startswith(IN_MEMORY):
             start_from_template(path)
     if path.is_dir():
         raise WarehouseError(
@@ -189,6 +189,7 @@ def refresh_views(con: duckdb.DuckDBPyConnection) -> None:
             raise WarehouseError(f"view file warehouse/views/{name}.sql failed: {exc}") from exc
 
 
+IN_MEMORY = ":memory:"  # DuckDB's name for a database without a file (warehouse.estimate uses one)
 _TEMPLATES: dict[str, Path] = {}  # template key -> this process's empty warehouse of that schema
 _TEMPLATE_LOCK = threading.Lock()
 

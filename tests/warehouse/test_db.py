@@ -125,6 +125,13 @@ def test_a_new_warehouse_copied_from_the_template_is_the_one_built_from_the_file
     assert con.execute("select count(*) from articles").fetchone() == (1,)
     con.close()
 
+    monkeypatch.chdir(tmp_path)  # DuckDB's in-memory database stays without a file
+    before = set(tmp_path.iterdir())
+    memory = connect(":memory:")
+    assert memory.execute("select count(*) from articles").fetchone() == (0,)
+    memory.close()
+    assert set(tmp_path.iterdir()) == before
+
     # changed schema files make another template; one that fails to build copies nothing
     key = template_key()
     monkeypatch.setattr("warehouse.db.migrations", lambda: [*migrations(), ("999_broken", "create tabel x;")])
