@@ -1,4 +1,5 @@
-"""The only code that opens the DuckDB file: connect, migrate, create views, explain failures."""
+"""The only code that opens the DuckDB file: connect, migrate, create views, start new files from an empty
+warehouse, explain failures."""
 
 from __future__ import annotations
 
@@ -40,7 +41,7 @@ def connect(
         )
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
-        if not path.exists() and not str(path).startswith(IN_MEMORY):
+        if not path.exists():
             start_from_template(path)
     if path.is_dir():
         raise WarehouseError(
@@ -228,7 +229,10 @@ def start_from_template(path: Path) -> bool:
     machine, for each new file after a process's first (a test suite makes hundreds). The copy is linked
     into place only if no file is there yet (another process may have created one meanwhile), so nothing
     is ever overwritten. False when it was not copied (a file is there, no hard links here, the template
-    could not be built): the open then creates the file itself, with the same error it would give."""
+    could not be built, or `path` is DuckDB's in-memory database, which has no file): the open then
+    creates the database itself, with the same error it would give."""
+    if str(path).startswith(IN_MEMORY):
+        return False
     staging = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.new")
     try:
         shutil.copyfile(_template(), staging)
