@@ -3,11 +3,9 @@ warehouse, explain failures."""
 
 from __future__ import annotations
 
-import atexit
 import hashlib
 import logging
 import os
-import shutil
 import tempfile
 import threading
 from collections.abc import Iterator
@@ -191,7 +189,7 @@ def refresh_views(con: duckdb.DuckDBPyConnection) -> None:
 
 
 IN_MEMORY = ":memory:"  # DuckDB's name for a database without a file (warehouse.estimate uses one)
-_TEMPLATES: dict[str, Path] = {}  # template key -> this process's empty warehouse of that schema
+_TEMPLATES: dict[str, bytes] = {}  # template key -> the bytes of an empty warehouse of that schema
 _TEMPLATE_LOCK = threading.Lock()
 
 
@@ -204,22 +202,23 @@ def template_key() -> str:
     return digest.hexdigest()
 
 
-def _template() -> Path:
-    """This process's empty warehouse (every migration applied, every view created, checkpointed),
-    built on first use in a temporary folder removed at exit; built again when the schema files change."""
+def _template() -> bytes:
+    """The bytes of an empty warehouse (every migration applied, every view created, checkpointed), built
+    once per process in a temporary folder that is removed as soon as the file is read, so a process
+    killed later (SIGKILL runs no exit handler) leaves nothing in the temp folder; built again when the
+    schema files change."""
     key = template_key()
     with _TEMPLATE_LOCK:
         if key not in _TEMPLATES:
-            folder = Path(tempfile.mkdtemp(prefix="framewatch-warehouse-"))
-            atexit.register(shutil.rmtree, folder, True)
-            built = folder / "empty.duckdb"
-            con = duckdb.connect(str(built))
-            try:
-                ensure_views(con, migrated=bool(migrate(con)))
-                con.execute("checkpoint")
-            finally:
-                con.close()
-            _TEMPLATES[key] = built
+            with tempfile.TemporaryDirectory(prefix="framewatch-warehouse-") as folder:
+                built = Path(folder) / "empty.duckdb"
+                con = duckdb.connect(str(built))
+                try:
+                    ensure_views(con, migrated=bool(migrate(con)))
+                    con.execute("checkpoint")
+                finally:
+                    con.close()
+                _TEMPLATES[key] = built.read_bytes()
         return _TEMPLATES[key]
 
 
@@ -235,7 +234,8 @@ def start_from_template(path: Path) -> bool:
         return False
     staging = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.new")
     try:
-        shutil.copyfile(_template(), staging)
+        with open(staging, "xb") as out:
+            out.write(_template())
         os.link(staging, path)
         return True
     except (OSError, duckdb.Error, WarehouseError) as exc:

@@ -143,6 +143,41 @@ def test_a_new_warehouse_copied_from_the_template_is_the_one_built_from_the_file
         connect(broken)  # the open's own error, as without a template
 
 
+def test_a_process_killed_after_making_a_warehouse_leaves_no_template_behind(tmp_path):
+    """The template is read into memory and its temporary folder removed while it is built: a command
+    killed with SIGKILL (no exit handler runs) leaves nothing in the temp folder, where a template folder
+    kept until exit stayed behind, one per killed process."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    code = (
+        "import sys, time\n"
+        "from warehouse.db import connect\n"
+        "connect(sys.argv[1]).close()\n"
+        "print('made', flush=True)\n"
+        "time.sleep(600)\n"
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code, str(tmp_path / "new.duckdb")],
+        cwd=Path(__file__).resolve().parents[2],
+        env={**os.environ, "TMPDIR": str(temp)},
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stdout.readline().strip() == "made"  # waits on the line, not on a clock
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=120)
+        proc.stdout.close()
+    assert (tmp_path / "new.duckdb").exists() and _schema(tmp_path / "new.duckdb")["views"]
+    assert list(temp.iterdir()) == []
+
+
 def test_articles_insert_is_idempotent(tmp_path):
     con = connect(tmp_path / "w.duckdb")
     assert load.insert_articles(con, [article("1"), article("2"), article("1")]) == ["1", "2"]
