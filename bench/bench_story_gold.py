@@ -1,7 +1,9 @@
 """Story grouping against gold events: the AllSides roundups (one event told by a left, a center and a right
 outlet; FRAMEWATCH_DATA_DIR/allsides_roundups.parquet), pairwise precision, recall (all same-event pairs and
 those within 21 days), F1 and adjusted Rand index, for the event-link model (flows/analysis/stories/link.json)
-beside the previous method (single link at cosine + names >= 0.60), both run here on the same articles.
+beside the previous method (single link at cosine + names >= 0.60), both run here on the same articles;
+precision, recall and F1 also with 90% intervals over the gold events (a bootstrap of events, the same
+draws for both methods, so their difference gets a paired interval: flows.analysis.stories.gold).
 
 Split by time: roundups dated before --cut (Apr 22 - Jul 24, 2021) tune the model, the later ones (Jul 25 -
 Oct 18) are held out; every figure is printed for both. --fit refits the model on the tuning block and
@@ -24,7 +26,7 @@ import pandas as pd
 
 from classifier.transformer.embedding import LEAD_WORDS, embed_articles, shared_embedder
 from flows.analysis.stories.features import StoryDoc
-from flows.analysis.stories.gold import GoldSet, data_dir, pair_scores, roundups
+from flows.analysis.stories.gold import GoldSet, data_dir, event_units, pair_intervals, pair_scores, roundups
 from flows.analysis.stories.grouping import group
 from flows.analysis.stories.link import MODEL_FILE, LinkModel
 from flows.analysis.stories.tuning import fit, reference_group
@@ -43,18 +45,24 @@ def _vectors(texts: list[tuple[str, str]], name: str, cache: Path | None, lead_w
     return vectors
 
 
-def _score(gold: GoldSet, vectors: np.ndarray, model: LinkModel) -> tuple[str, str]:
+def _score(gold: GoldSet, vectors: np.ndarray, model: LinkModel) -> list[str]:
     days = np.array([d.day.toordinal() for d in gold.docs])
     t0 = time.perf_counter()
-    ref = reference_group(gold.docs, vectors, gold.texts)
+    ref = np.array(reference_group(gold.docs, vectors, gold.texts))
     t1 = time.perf_counter()
     links = {a.article_id: a.story_id for a in group(gold.docs, vectors, model)}
     t2 = time.perf_counter()
-    new = [links[d.article_id] for d in gold.docs]
-    return (
-        f"{pair_scores(gold.events, np.array(ref), days).line()} [{t1 - t0:.1f} s]",
-        f"{pair_scores(gold.events, np.array(new), days).line()} [{t2 - t1:.1f} s]",
-    )
+    new = np.array([links[d.article_id] for d in gold.docs])
+    units = event_units(gold.events)
+    old_i, new_i = pair_intervals(gold.events, ref, units), pair_intervals(gold.events, new, units)
+    return [
+        f"previous   {pair_scores(gold.events, ref, days).line()} [{t1 - t0:.1f} s]",
+        f"event-link {pair_scores(gold.events, new, days).line()} [{t2 - t1:.1f} s]",
+        f"90% intervals over the {len(units.ids)} events (bootstrap, {len(units.weights)} draws):",
+        f"  previous   {old_i.line()}",
+        f"  event-link {new_i.line()}",
+        f"  event-link - previous (paired) {new_i.minus(old_i)}",
+    ]
 
 
 def _slant_check(n: int, model: LinkModel, cache: Path | None, lead_words: int) -> None:
@@ -130,8 +138,7 @@ def main() -> None:
         ("held-out block", ~tune),
         ("all roundups", np.ones_like(tune)),
     ):
-        ref, new = _score(gold.subset(mask), vectors[mask], model)
-        print(f"{name}:\n  previous   {ref}\n  event-link {new}")
+        print(f"{name}:\n  " + "\n  ".join(_score(gold.subset(mask), vectors[mask], model)))
     if args.cv:
         _time_blocks(gold, vectors)
     if args.slant:
@@ -146,10 +153,10 @@ def _time_blocks(gold: GoldSet, vectors: np.ndarray) -> None:
     for lo, hi in zip(edges, edges[1:], strict=False):
         test = (days >= lo) & (days < hi)
         model, _ = fit(gold.subset(~test), vectors[~test])
-        ref, new = _score(gold.subset(test), vectors[test], model)
+        lines = _score(gold.subset(test), vectors[test], model)
         print(
-            f"  {lo} .. {hi - timedelta(days=1)} (threshold {model.threshold:.2f}):\n    previous   {ref}\n"
-            f"    event-link {new}"
+            f"  {lo} .. {hi - timedelta(days=1)} (threshold {model.threshold:.2f}):\n    "
+            + "\n    ".join(lines)
         )
 
 

@@ -8,6 +8,9 @@ them: only pairs of such articles tell how far apart one event's reports are).
 
 Scores are pairwise (every pair of articles: same gold event, same predicted story): precision, recall,
 recall of the same-event pairs published within 21 days of each other, F1, and the adjusted Rand index.
+`pair_intervals` gives precision, recall and F1 with intervals over the gold events (a bootstrap that
+resamples events; the same resamples for every grouping compared, so their difference has its own, paired,
+interval): at ~230 held-out events, 0.01 of F1 is well inside the noise.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import adjusted_rand_score
 
+from classifier.intervals import LEVEL, RESAMPLES, Estimate, Measured, Units, measure
 from flows.analysis.stories.features import StoryDoc
 
 ROUNDUPS = "allsides_roundups.parquet"
@@ -117,3 +121,82 @@ def pair_scores(gold: np.ndarray, pred: np.ndarray, days: np.ndarray, within: in
     f1 = 2 * p * r / (p + r) if p + r else 0.0
     ari = float(adjusted_rand_score(gold, pred)) if len(gold) > 1 else 1.0
     return PairScores(p, r, r21, f1, ari, len(gold), len(set(gold.tolist())), len(set(pred.tolist())))
+
+
+@dataclass(frozen=True)
+class PairIntervals:
+    """Pairwise precision, recall and F1 of one grouping, each measured on every resample of the events."""
+
+    precision: Measured
+    recall: Measured
+    f1: Measured
+
+    def line(self, level: float = LEVEL) -> str:
+        return "  ".join(
+            f"{name} {_fmt(m.estimate(level))}"
+            for name, m in (("P", self.precision), ("R", self.recall), ("F1", self.f1))
+        )
+
+    def minus(self, other: PairIntervals, level: float = LEVEL) -> str:
+        """This grouping's figures minus `other`'s, with paired intervals (both on the same resamples)."""
+        return "  ".join(
+            f"{name} {_fmt(a.minus(b, level), sign=True)}"
+            for name, a, b in (
+                ("P", self.precision, other.precision),
+                ("R", self.recall, other.recall),
+                ("F1", self.f1, other.f1),
+            )
+        )
+
+
+def _fmt(e: Estimate, sign: bool = False) -> str:
+    if e.value is None:
+        return "-"
+    f = "+.3f" if sign else ".3f"
+    return f"{e.value:{f}} [{e.lo:{f}}, {e.hi:{f}}]"
+
+
+def event_units(gold: np.ndarray, resamples: int = RESAMPLES, seed: int = 0) -> Units:
+    """The gold events as bootstrap units (sorted ids): draw once, score every grouping on the same draws."""
+    return Units.draw(sorted({str(e) for e in np.asarray(gold).tolist()}), resamples, seed)
+
+
+def pair_intervals(gold: np.ndarray, pred: np.ndarray, units: Units) -> PairIntervals:
+    """Pairwise precision, recall and F1 of `pred` against `gold` on the data as it is (the figures of
+    `pair_scores`) and on each resample of the gold events in `units`.
+
+    A resample weighs each event by how often it was drawn (w): an event's own pairs count w_e times (its
+    same-event pairs, and those of them the grouping put together), and a pair of articles of two events
+    put in one story (a false link) counts w_e * w_f times. With 0/1 weights that is `pair_scores` on the
+    articles of the drawn events."""
+    gold, pred = np.asarray(gold).astype(str), np.asarray(pred).astype(str)
+    event_of = units.index(gold)
+    if (event_of < 0).any():
+        raise ValueError("every gold event must be one of the units (draw them with event_units)")
+    _, story_of = np.unique(pred, return_inverse=True)
+    counts = np.zeros((int(story_of.max()) + 1 if len(pred) else 0, len(units.ids)))
+    np.add.at(counts, (story_of, event_of), 1.0)  # stories x events: articles of each event in each story
+    together = (counts * (counts - 1) / 2).sum(0)  # per event: its pairs the grouping put together
+    sizes = np.bincount(event_of, minlength=len(units.ids)).astype(float)
+    pairs = sizes * (sizes - 1) / 2  # per event: its same-event pairs
+    cross = counts.T @ counts  # events x events: articles of both put in one story (pairs of a false link)
+    np.fill_diagonal(cross, 0.0)
+
+    def tallies(w: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        tp = w @ together
+        false = 0.5 * ((w @ cross) * w).sum(1)
+        return tp, tp + false, w @ pairs
+
+    def precision(w: np.ndarray) -> np.ndarray:
+        tp, linked, _ = tallies(w)
+        return np.divide(tp, linked, out=np.full_like(tp, np.nan), where=linked > 0)
+
+    def recall(w: np.ndarray) -> np.ndarray:
+        tp, _, same = tallies(w)
+        return np.divide(tp, same, out=np.full_like(tp, np.nan), where=same > 0)
+
+    def f1(w: np.ndarray) -> np.ndarray:
+        tp, linked, same = tallies(w)
+        return np.divide(2 * tp, linked + same, out=np.full_like(tp, np.nan), where=linked + same > 0)
+
+    return PairIntervals(measure(precision, units), measure(recall, units), measure(f1, units))
