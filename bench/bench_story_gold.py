@@ -89,13 +89,19 @@ def _slant_check(n: int, model: LinkModel, cache: Path | None, lead_words: int) 
         f"\nfull texts: {len(df)} allsides_slant articles, 2018-04..08, 12 outlets; {grouped.sum()} in "
         f"{len(set(pseudo[grouped]))} pseudo-events (secondary check: recall of pseudo-event pairs)"
     )
+    events = pseudo[grouped].astype(str)
+    units = event_units(events)
+    measured = {}
     for name, pred in outcomes.items():
-        s = pair_scores(pseudo[grouped].astype(str), pred[grouped], days[grouped])
+        s = pair_scores(events, pred[grouped], days[grouped])
+        measured[name] = pair_intervals(events, pred[grouped], units)
         sizes = pd.Series(pred).value_counts()
         print(
             f"  {name:10s} pseudo-pair recall {s.recall:.3f} (precision {s.precision:.3f}); "
-            f"{len(sizes)} stories, largest {sizes.iloc[0]} articles, {int((sizes >= 10).sum())} of 10+"
+            f"{len(sizes)} stories, largest {sizes.iloc[0]} articles, {int((sizes >= 10).sum())} of 10+\n"
+            f"  {'':10s} {measured[name].line()} (90% intervals over the {len(units.ids)} pseudo-events)"
         )
+    print(f"  event-link - previous (paired) {measured['event-link'].minus(measured['previous'])}")
 
 
 def main() -> None:
