@@ -8,8 +8,9 @@ from datetime import date
 from prefect import flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact
 
+from classifier.transformer.embedding import MODEL_NAME
 from flows.analysis.shifts import detect_shifts
-from flows.analysis.stories.grouping import update_stories
+from flows.analysis.stories.grouping import mixed_backends, update_stories
 from flows.analysis.topics import assign_topics, load_taxonomy
 from flows.analysis.training_overlap import record_training_overlap
 from flows.outcome import RunOutcome
@@ -18,7 +19,7 @@ from flows.report_state import report_key, snapshot_target
 from flows.reporting.report import markdown_summary
 from flows.runs import recorded_run, writer
 from flows.settings import FlowSettings
-from warehouse import state
+from warehouse import state, stories_store
 from warehouse.marts import refresh_marts
 from warehouse.snapshot import publish_snapshot
 
@@ -32,6 +33,10 @@ def report_flow(db_path: str, params: ReportParams | None = None) -> RunOutcome:
         grouped = update_stories(con)
         run.counts["stories"] = grouped["stories"]
         run.counts["threads"] = grouped["threads"]
+        run.counts["embedding_backends"] = stories_store.embedding_backends(con, MODEL_NAME)
+        mixed = mixed_backends(con)
+        if mixed:
+            get_run_logger().warning(mixed)
         taxonomy = load_taxonomy(params.topics_file or FlowSettings().topics_file)
         run.counts["topics_assigned"] = assign_topics(con, taxonomy)
         # after every write: the shift checks read the refreshed week cells

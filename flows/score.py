@@ -55,7 +55,7 @@ def score_rows(
         vectors = pool.submit(embed_articles, embedder, [(a.title or "", a.text) for a in need])
         bodies, headlines = _predictions(scorer, batch, run_id)
         ids = [a.article_id for a in need]
-        embeddings = stories_store.embedding_rows(ids, embedder.name, vectors.result())
+        embeddings = stories_store.embedding_rows(ids, embedder.name, vectors.result(), embedder.backend)
     return Scoring(bodies, headlines, embeddings)
 
 

@@ -137,16 +137,24 @@ def threads_sharing(con: duckdb.DuckDBPyConnection, names: Sequence[str]) -> lis
     ]
 
 
-def embedding_rows(article_ids: Sequence[str], model: str, vectors: np.ndarray) -> pa.Table:
-    """Rows of `article_embeddings` (JSON-free Arrow, so Dask workers can ship them)."""
+def embedding_rows(article_ids: Sequence[str], model: str, vectors: np.ndarray, backend: str) -> pa.Table:
+    """Rows of `article_embeddings` (JSON-free Arrow, so Dask workers can ship them); `backend` is what
+    computed them (classifier.transformer.embedding.resolve_backend)."""
     return pa.table(
         {
             "article_id": list(article_ids),
             "model": [model] * len(article_ids),
             "embedding": pa.array([v.tolist() for v in vectors], pa.list_(pa.float32())),
             "created_at": pa.array([now()] * len(article_ids), pa.timestamp("us")),
+            "backend": pa.array([backend] * len(article_ids), pa.string()),
         }
     )
+
+
+def embedding_backends(con: duckdb.DuckDBPyConnection, model: str) -> dict[str, int]:
+    """How many stored embeddings of `model` each backend computed ('unknown' for rows stored before the
+    backend was recorded), most first."""
+    return dict(con.execute(sql("stories/embedding_backends"), [model]).fetchall())
 
 
 def _links_table(links: Sequence[StoryLink] | Sequence[ThreadLink], key: str, group: str) -> pa.Table:

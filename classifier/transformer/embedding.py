@@ -35,6 +35,7 @@ BACKENDS = ("auto", "torch", "torch-bf16", "onnx", "onnx-int8", "sentence-transf
 
 class Embedder(Protocol):
     name: str
+    backend: str  # what computes the vectors (one of BACKENDS but "auto"); stored with each embedding
 
     def encode(self, texts: Sequence[str]) -> np.ndarray: ...
 

@@ -35,7 +35,7 @@ def stories(
     words, names and numbers, days apart), within 21 days; threads link the stories of one subject. Also
     lists the largest threads (headlined by their shared subject) and the blindspots (stories passing the
     size and cohesion bar that one side did not cover), each with why it counts."""
-    from flows.analysis.stories.grouping import update_stories
+    from flows.analysis.stories.grouping import mixed_backends, update_stories
     from warehouse import story_reads
 
     limit = at_least("--limit", limit, 0)
@@ -45,6 +45,7 @@ def stories(
         fail(str(exc))
     try:
         counts = update_stories(con, rebuild=rebuild)
+        mixed = mixed_backends(con)
         largest = story_reads.largest_stories(con, limit)
         blind = story_reads.blindspots(con, 5)
         threads = story_reads.largest_threads(con, 5)
@@ -56,6 +57,8 @@ def stories(
         f"{counts['multi_story_threads']} of several stories.",
         highlight=False,
     )
+    if mixed:
+        console.print(f"warning: {mixed}.", highlight=False)
     print_table(
         ["story", "headline", "days", "span", "articles", "outlets", "by lean (articles)", "thread"],
         [

@@ -4,6 +4,7 @@ file, the promoted model. Faults are recorded with reasons; a second run adds no
 from __future__ import annotations
 
 import asyncio
+import json
 from pathlib import Path
 
 import pytest
@@ -63,6 +64,13 @@ def test_first_run_stores_and_scores_the_corpus(demo_runs):
     # outlets table has every demo outlet, each with scored articles
     per_outlet = con.execute("select outlet_id, n_articles from outlet_summary").fetchall()
     assert len(per_outlet) == 8 and all(n >= 5 for _o, n in per_outlet)
+    # the report's run record says which backend computed the story embeddings (all of them, this machine's)
+    from classifier.transformer.embedding import resolve_backend
+
+    report = con.execute(
+        "select counts from runs where flow_name = 'report' order by started_at limit 1"
+    ).fetchone()[0]
+    assert json.loads(report)["embedding_backends"] == {resolve_backend(): n_articles}
 
 
 def test_faults_are_recorded_with_reasons(demo_runs):

@@ -144,3 +144,42 @@ def test_blindspots_pass_a_bar_and_say_why(corpus_copy):
     assert result.exit_code == 0 and "blindspots: covered by one side only" in result.output
     blind = result.output[result.output.index("blindspots: covered by one side only") :]
     assert story in blind and "why it counts" in blind and "weakest link" in blind
+
+
+def test_embeddings_record_their_backend_and_a_mix_of_backends_is_named(corpus_copy):
+    """Each stored story embedding records the backend that computed it. One article embedded by another
+    backend (as a second machine writing the same warehouse would) makes two; `framewatch stories` then warns
+    that links near the threshold can differ between them and how to keep one. Rows from before backends
+    were recorded count as unknown, not as a second backend."""
+    from classifier.transformer.embedding import MODEL_NAME, StoryEmbedder, resolve_backend
+    from flows.analysis.stories.grouping import mixed_backends, update_stories
+    from warehouse.stories_store import embedding_backends
+
+    here = resolve_backend()
+    other = "onnx" if here != "onnx" else "onnx-int8"
+    moved = "mw-lakeport-ice-1"
+    con = connect(corpus_copy)
+    try:
+        n = con.execute("select count(*) from article_embeddings").fetchone()[0]
+        assert embedding_backends(con, MODEL_NAME) == {here: n} and mixed_backends(con) is None
+        con.execute("delete from article_embeddings where article_id = ?", [moved])
+        con.execute("delete from story_articles where article_id = ?", [moved])
+        assert update_stories(con, embedder=StoryEmbedder(other))["articles_assigned"] == 1
+        assert embedding_backends(con, MODEL_NAME) == {here: n - 1, other: 1}
+        warning = mixed_backends(con)
+        assert warning and f"{here} {n - 1:,}" in warning and f"{other} 1" in warning, warning
+        assert "FRAMEWATCH_EMBED_BACKEND" in warning
+    finally:
+        con.close()
+
+    result = runner.invoke(app, ["stories", "--db", str(corpus_copy)])
+    assert result.exit_code == 0, result.output
+    assert "warning: story embeddings come from 2 backends" in " ".join(result.output.split())
+
+    con = connect(corpus_copy)
+    try:
+        con.execute("update article_embeddings set backend = null where article_id = ?", [moved])
+        assert embedding_backends(con, MODEL_NAME) == {here: n - 1, "unknown": 1}
+        assert mixed_backends(con) is None
+    finally:
+        con.close()

@@ -199,9 +199,26 @@ def _embeddings(
         texts = stories_store.texts_of(con, [d.article_id for d in todo])
         vectors = embed_articles(embedder, [texts[d.article_id] for d in todo])
         todo_ids = [d.article_id for d in todo]
-        store_scoring(con, Scoring(embeddings=stories_store.embedding_rows(todo_ids, embedder.name, vectors)))
+        rows = stories_store.embedding_rows(todo_ids, embedder.name, vectors, embedder.backend)
+        store_scoring(con, Scoring(embeddings=rows))
         stored.update(zip(todo_ids, vectors, strict=True))
     return np.stack([stored[i] for i in ids]) if docs else np.zeros((0, 384), np.float32)
+
+
+def mixed_backends(con: duckdb.DuckDBPyConnection) -> str | None:
+    """A warning when the stored story embeddings come from more than one backend (say int8 from an AVX2
+    machine beside bf16 from one with native bf16): their vectors differ a little, so a link near the
+    threshold may depend on which machine embedded its articles. None when one backend (or none) is known."""
+    counts = stories_store.embedding_backends(con, MODEL_NAME)
+    known = [b for b in counts if b != "unknown"]
+    if len(known) < 2:
+        return None
+    listed = ", ".join(f"{b} {n:,}" for b, n in counts.items())
+    return (
+        f"story embeddings come from {len(known)} backends ({listed}): a story link near the threshold can "
+        "differ between them; set FRAMEWATCH_EMBED_BACKEND to one backend on every machine that writes this "
+        "warehouse"
+    )
 
 
 def update_stories(

@@ -1,1 +1,2 @@
-insert into article_embeddings select article_id, model, embedding, created_at from batch;
+insert into article_embeddings (article_id, model, embedding, created_at, backend)
+select article_id, model, embedding, created_at, backend from batch;
