@@ -38,6 +38,17 @@ class Estimate:
         data = data or {}
         return cls(data.get("value"), data.get("lo"), data.get("hi"))
 
+    def text(self, signed: bool = False, bound_digits: int = 2, mark: str = "") -> str:
+        """'value[mark] [lo,hi]' as tables print it: the value to 3 decimals (with its sign when `signed`,
+        for a difference), the bounds to `bound_digits`; the value alone without an interval, '' without
+        a value."""
+        if self.value is None:
+            return ""
+        f = "+." if signed else "."
+        if self.lo is None or self.hi is None:
+            return f"{self.value:{f}3f}{mark}"
+        return f"{self.value:{f}3f}{mark} [{self.lo:{f}{bound_digits}f},{self.hi:{f}{bound_digits}f}]"
+
 
 def _round(x: float | None) -> float | None:
     return None if x is None else round(float(x), 4)

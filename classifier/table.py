@@ -102,20 +102,11 @@ class Table:
 
 
 def _cell(e: iv.Estimate | None, seen: bool = False) -> str:
-    if e is None or e.value is None:
-        return ""
-    mark = "*" if seen else ""
-    if e.lo is None or e.hi is None:
-        return f"{e.value:.3f}{mark}"
-    return f"{e.value:.3f}{mark} [{e.lo:.2f},{e.hi:.2f}]"
+    return e.text(mark="*" if seen else "") if e is not None else ""
 
 
 def _signed(e: iv.Estimate | None) -> str:
-    if e is None or e.value is None:
-        return ""
-    if e.lo is None or e.hi is None:
-        return f"{e.value:+.3f}"
-    return f"{e.value:+.3f} [{e.lo:+.2f},{e.hi:+.2f}]"
+    return e.text(signed=True) if e is not None else ""
 
 
 CHECK_TITLES = {

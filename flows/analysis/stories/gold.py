@@ -150,10 +150,7 @@ class PairIntervals:
 
 
 def _fmt(e: Estimate, sign: bool = False) -> str:
-    if e.value is None:
-        return "-"
-    f = "+.3f" if sign else ".3f"
-    return f"{e.value:{f}} [{e.lo:{f}}, {e.hi:{f}}]"
+    return e.text(signed=sign, bound_digits=3) or "-"
 
 
 def event_units(gold: np.ndarray, resamples: int = RESAMPLES, seed: int = 0) -> Units:
