@@ -33,8 +33,9 @@ def report_flow(db_path: str, params: ReportParams | None = None) -> RunOutcome:
         grouped = update_stories(con)
         run.counts["stories"] = grouped["stories"]
         run.counts["threads"] = grouped["threads"]
-        run.counts["embedding_backends"] = stories_store.embedding_backends(con, MODEL_NAME)
-        mixed = mixed_backends(con)
+        backends = stories_store.embedding_backends(con, MODEL_NAME)
+        run.counts["embedding_backends"] = backends
+        mixed = mixed_backends(backends)
         if mixed:
             get_run_logger().warning(mixed)
         taxonomy = load_taxonomy(params.topics_file or FlowSettings().topics_file)

@@ -35,8 +35,9 @@ def stories(
     words, names and numbers, days apart), within 21 days; threads link the stories of one subject. Also
     lists the largest threads (headlined by their shared subject) and the blindspots (stories passing the
     size and cohesion bar that one side did not cover), each with why it counts."""
+    from classifier.transformer.embedding import MODEL_NAME
     from flows.analysis.stories.grouping import mixed_backends, update_stories
-    from warehouse import story_reads
+    from warehouse import stories_store, story_reads
 
     limit = at_least("--limit", limit, 0)
     try:
@@ -45,7 +46,7 @@ def stories(
         fail(str(exc))
     try:
         counts = update_stories(con, rebuild=rebuild)
-        mixed = mixed_backends(con)
+        mixed = mixed_backends(stories_store.embedding_backends(con, MODEL_NAME))
         largest = story_reads.largest_stories(con, limit)
         blind = story_reads.blindspots(con, 5)
         threads = story_reads.largest_threads(con, 5)

@@ -161,12 +161,13 @@ def test_embeddings_record_their_backend_and_a_mix_of_backends_is_named(corpus_c
     con = connect(corpus_copy)
     try:
         n = con.execute("select count(*) from article_embeddings").fetchone()[0]
-        assert embedding_backends(con, MODEL_NAME) == {here: n} and mixed_backends(con) is None
+        assert embedding_backends(con, MODEL_NAME) == {here: n}
+        assert mixed_backends(embedding_backends(con, MODEL_NAME)) is None
         con.execute("delete from article_embeddings where article_id = ?", [moved])
         con.execute("delete from story_articles where article_id = ?", [moved])
         assert update_stories(con, embedder=StoryEmbedder(other))["articles_assigned"] == 1
         assert embedding_backends(con, MODEL_NAME) == {here: n - 1, other: 1}
-        warning = mixed_backends(con)
+        warning = mixed_backends(embedding_backends(con, MODEL_NAME))
         assert warning and f"{here} {n - 1:,}" in warning and f"{other} 1" in warning, warning
         assert "FRAMEWATCH_EMBED_BACKEND" in warning
     finally:
@@ -180,6 +181,6 @@ def test_embeddings_record_their_backend_and_a_mix_of_backends_is_named(corpus_c
     try:
         con.execute("update article_embeddings set backend = null where article_id = ?", [moved])
         assert embedding_backends(con, MODEL_NAME) == {here: n - 1, "unknown": 1}
-        assert mixed_backends(con) is None
+        assert mixed_backends(embedding_backends(con, MODEL_NAME)) is None
     finally:
         con.close()

@@ -205,11 +205,11 @@ def _embeddings(
     return np.stack([stored[i] for i in ids]) if docs else np.zeros((0, 384), np.float32)
 
 
-def mixed_backends(con: duckdb.DuckDBPyConnection) -> str | None:
-    """A warning when the stored story embeddings come from more than one backend (say int8 from an AVX2
-    machine beside bf16 from one with native bf16): their vectors differ a little, so a link near the
-    threshold may depend on which machine embedded its articles. None when one backend (or none) is known."""
-    counts = stories_store.embedding_backends(con, MODEL_NAME)
+def mixed_backends(counts: dict[str, int]) -> str | None:
+    """A warning when the stored story embeddings (`counts`: stories_store.embedding_backends) come from
+    more than one backend (say int8 from an AVX2 machine beside bf16 from one with native bf16): their
+    vectors differ a little, so a link near the threshold may depend on which machine embedded its
+    articles. None when one backend (or none) is known."""
     known = [b for b in counts if b != "unknown"]
     if len(known) < 2:
         return None
