@@ -233,8 +233,10 @@ def start_from_template(path: Path) -> bool:
     if str(path).startswith(IN_MEMORY):
         return False
     staging = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.new")
+    made = False  # only a staging file this call created is removed (one a killed run left stays)
     try:
         with open(staging, "xb") as out:
+            made = True
             out.write(_template())
         os.link(staging, path)
         return True
@@ -242,7 +244,8 @@ def start_from_template(path: Path) -> bool:
         log.debug("new warehouse %s not copied from the template: %s", path, exc)
         return False
     finally:
-        staging.unlink(missing_ok=True)
+        if made:
+            staging.unlink(missing_ok=True)
 
 
 SNAPSHOT_DIR = Path(".framewatch") / "snapshots"

@@ -126,6 +126,17 @@ def test_a_new_warehouse_copied_from_the_template_is_the_one_built_from_the_file
     assert con.execute("select count(*) from articles").fetchone() == (1,)
     con.close()
 
+    # a staging file by this process's name, left by a killed run, is neither used nor removed
+    import os
+    import threading
+
+    stale = tmp_path / f".late.duckdb.{os.getpid()}.{threading.get_ident()}.new"
+    stale.write_bytes(b"left by a killed run")
+    assert not start_from_template(tmp_path / "late.duckdb") and stale.read_bytes() == b"left by a killed run"
+    connect(tmp_path / "late.duckdb").close()  # the open creates the file itself
+    assert _schema(tmp_path / "late.duckdb") == _schema(built)
+    stale.unlink()
+
     monkeypatch.chdir(tmp_path)  # DuckDB's in-memory database stays without a file
     before = set(tmp_path.iterdir())
     memory = connect(":memory:")
