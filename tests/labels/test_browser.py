@@ -128,7 +128,7 @@ def test_label_with_the_keyboard_end_to_end(server, browser, shots):
     assert page.is_disabled('input[name=primary_frame][value="Morality"]')
     page.screenshot(path=shots / "03_filled_with_keys.png")
     page.keyboard.press("Enter")
-    page.wait_for_selector("#flash")
+    _shown(page, "#flash")
     assert "Saved." in page.inner_text("#flash") and HOSTILE_ID not in page.url
     label = _current(db)[(HOSTILE_ID, "alice")]
     assert label["frames"] == ["Economic", "Public opinion"] and label["primary_frame"] == "Economic"
@@ -155,7 +155,7 @@ def test_label_with_the_keyboard_end_to_end(server, browser, shots):
     page.screenshot(path=shots / "06_suggestions_and_codebook.png", full_page=True)
     article_id = page.get_attribute("#article", "data-article-id")
     page.keyboard.press("Enter")
-    page.wait_for_selector("#flash")
+    _shown(page, "#flash")
     assert _current(db)[(article_id, "alice")]["frames"] == checked
     assert "1 / 6 done" in page.inner_text("#progress")
 
@@ -170,6 +170,14 @@ def test_label_with_the_keyboard_end_to_end(server, browser, shots):
     )
     bob.screenshot(path=shots / "07_second_annotator.png")
     assert errors == []
+
+
+def _shown(page, selector: str) -> None:
+    """Wait until `selector` is on the page and the page has loaded. The keyboard script is deferred: it runs
+    after the markup is parsed, so a key pressed as soon as the element appears can reach a page that does
+    not listen yet (CI lost an 's' that way)."""
+    page.wait_for_selector(selector, timeout=180_000)
+    page.wait_for_load_state("load", timeout=180_000)
 
 
 def _login(page, base: str, name: str) -> None:
@@ -198,7 +206,7 @@ def test_twenty_quick_saves_store_twenty_labels(warehouse, browser, shots):
                 lambda url, prev=previous: "/label/" in url and (prev is None or not url.endswith(prev)),
                 timeout=180_000,
             )
-            page.wait_for_selector("#label-form", timeout=180_000)
+            _shown(page, "#label-form")
             shown.append(page.get_attribute("#article", "data-article-id"))
             page.keyboard.press("g")  # accept the model's suggestions
             page.keyboard.press("Enter")
@@ -217,14 +225,21 @@ def test_twenty_quick_saves_store_twenty_labels(warehouse, browser, shots):
 
 def test_the_refused_save_message_follows_the_form(server, browser, shots):
     """A save without slant and tone is refused with a message; it says what is still missing as the
-    annotator fills the form, and goes once nothing is."""
+    annotator fills the form, and goes once nothing is. The keyboard script is served a second late, as on a
+    busy machine: keys pressed once the message shows must still reach it (CI lost one before `_shown`)."""
     base, _ = server
     page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+
+    def late(route):  # the deferred script arrives after the markup
+        time.sleep(1.0)
+        route.continue_()
+
     _login(page, base, "alice")
     page.wait_for_url("**/label/*")
+    page.route("**/static/app.js", late)
     page.keyboard.press("1")
     page.keyboard.press("Enter")
-    page.wait_for_selector("#error")
+    _shown(page, "#error")
     assert page.inner_text("#error") == "Choose a slant and a tone."
     page.keyboard.press("s")
     assert page.is_visible("#error") and page.inner_text("#error") == "Choose a tone."
