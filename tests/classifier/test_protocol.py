@@ -302,7 +302,13 @@ def test_the_protocol_on_a_small_sample_with_the_promoted_model(allsides, shared
     from classifier import protocol, table
     from classifier.checks import ProtocolSettings, load_roundups
     from classifier.data import frame_rows, load_labeled
-    from classifier.measures import UNSEEN_STORY_FIGURE, build_table
+    from classifier.folds import slant_groups
+    from classifier.measures import (
+        UNSEEN_SLANT_FIGURE,
+        UNSEEN_STORY_FIGURE,
+        build_table,
+        unseen_outlet_stories,
+    )
     from classifier.recipes import build, context
     from classifier.settings import PACKAGE_DIR
     from classifier.versions.load import load_scorer
@@ -353,6 +359,10 @@ def test_the_protocol_on_a_small_sample_with_the_promoted_model(allsides, shared
         assert story_row is not None and not story_row.seen[promoted.version]
         unseen = result.row("same_story", UNSEEN_STORY_FIGURE)  # shown beside it, never gated
         assert unseen is not None and not unseen.gated and 0 < unseen.n_units <= story_row.n_units
+        away = result.row("same_story", UNSEEN_SLANT_FIGURE)  # article slant of those outlets, not gated
+        far = {o for o, k in zip(slant_groups(stories), unseen_outlet_stories(stories, slant)) if k}
+        assert away is not None and not away.gated and away.n_units == len(far) > 0
+        assert all(0 <= e.value <= 1 and e.lo <= e.value <= e.hi for e in away.values.values())
     assert all(o["label"] in labels for o in result.outlets) and len(result.outlets) == big.n_units
     ruling = verdict(result)
     assert ruling.promote in (True, False) and ruling.reason
