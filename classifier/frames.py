@@ -185,7 +185,13 @@ class CalibratedFrames(Params):
         check_fitted(self, "coef_")
         if not len(texts):
             return np.zeros((0, len(self.frame_names_)))
-        return np.asarray(self._features(list(texts)) @ self.coef_.T) + self.intercept_
+        X = self._features(list(texts))
+        if isinstance(X, np.ndarray):
+            # dense features (the sentence view): BLAS picks its kernel by the batch's size, which moves a
+            # logit by ~1e-5; einsum sums each row in one fixed order, so an article scores the same in
+            # any batch (0.4 ms for 300 articles)
+            return np.einsum("ij,kj->ik", X, self.coef_) + self.intercept_
+        return np.asarray(X @ self.coef_.T) + self.intercept_
 
     def predict_proba(
         self, texts: Sequence[str], languages: Sequence[str | None] | None = None

@@ -69,6 +69,19 @@ def test_memory_serves_repeated_articles_without_a_second_pass(monkeypatch):
     assert np.array_equal(embed_articles(texts, TEST_CHUNKS), first)
 
 
+def test_an_article_gets_the_same_vector_whatever_else_is_in_the_call(semeval):
+    """Scores must not depend on the batch or the worker: the Dask runner and the default runner store the
+    same rows. Encoded beside other articles' chunks, a chunk's vector moves by a few 1e-7."""
+    from classifier.data import texts_of
+
+    texts = texts_of(semeval[1])  # 80 articles: a float16 rounding flip shows on a few of them
+    sentence_view.MEMORY.rows.clear()
+    together = embed_articles(texts, TEST_CHUNKS)
+    sentence_view.MEMORY.rows.clear()
+    alone = np.vstack([embed_articles([t], TEST_CHUNKS) for t in reversed(texts)])[::-1]
+    assert np.array_equal(together, alone)
+
+
 @pytest.fixture(scope="module")
 def semeval(shared_files: tuple[Path, Path]) -> tuple[pd.DataFrame, pd.DataFrame]:
     from classifier.data import frame_rows, load_labeled
@@ -146,3 +159,32 @@ def test_composite_version_with_blended_frames_loads_the_same(semeval, blended, 
     assert card["heads"]["frames"] == "blended-char-use"
     frames_meta = json.loads((folder / "frames.json").read_text("utf-8"))
     assert frames_meta["sentence"]["encoder"]["sha256"] == provenance()["sha256"]
+
+
+def test_evidence_ranks_sentences_with_the_char_view_only(semeval, blended, monkeypatch):
+    """A version with the sentence view scores documents with both views but picks evidence sentences with
+    the char view: the same evidence as the char head alone, and no encoder pass over sentences."""
+    from classifier.composite import CompositeModel
+    from classifier.data import texts_of
+    from classifier.evidence import article_sentences, evidence_for
+    from classifier.slant import CueStrippedSlant
+
+    train, test = semeval
+    texts = texts_of(train)
+    sides = ["left", "center", "right"]
+    slant = CueStrippedSlant(min_outlets=1, max_outlet_share=1.0, max_df=1.0, cap=0, boilerplate_min_docs=0)
+    slant.fit(texts, [sides[i % 3] for i in range(len(texts))], [f"o{i % 7}" for i in range(len(texts))])
+    docs, langs = texts_of(test)[:5], test["language"].tolist()[:5]
+    model = CompositeModel(frames=blended, slant=slant)
+    frames = [list(f) for f in test["frames"][:5]]
+    sentences = [article_sentences(t) for t in docs]
+    assert model.evidence_model().frames is blended.char_
+
+    def no_encoder(chunks):
+        raise AssertionError(f"the sentence view was asked to encode {len(chunks)} sentence chunks")
+
+    monkeypatch.setattr(sentence_view, "embed_chunks", no_encoder)
+    got = evidence_for(model.evidence_model(), sentences, frames, ["left"] * 5, languages=langs)
+    char_only = CompositeModel(frames=blended.char_, slant=slant)
+    assert got == evidence_for(char_only, sentences, frames, ["left"] * 5, languages=langs)
+    assert any(e[f] for e, fs in zip(got, frames, strict=True) for f in fs)  # evidence was chosen
