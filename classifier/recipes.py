@@ -31,6 +31,7 @@ from classifier.cues import outlet_names
 from classifier.frames import CalibratedFrames
 from classifier.reference import NAME as REFERENCE
 from classifier.reference import plain_frames, plain_slant
+from classifier.sentence_frames import BlendedFrames
 from classifier.slant import CueStrippedSlant
 
 MODEL = "model"
@@ -102,12 +103,31 @@ def product(ctx: RecipeContext) -> Recipe:
     )
 
 
+SECOND_VIEW = "second-view"
+SECOND_VIEW_CHUNKS = 2  # 600-character chunks the sentence view reads per article (speed: issue 18.7)
+
+
+def second_view(ctx: RecipeContext) -> Recipe:
+    """The product recipe with the frames' multilingual sentence view blended in (classifier.sentence_frames)
+    and the same-story roundups in the slant head's training (the same-story check then by story)."""
+    return Recipe(
+        SECOND_VIEW,
+        BlendedFrames(frame_names=list(ctx.frame_names), max_chunks=SECOND_VIEW_CHUNKS),
+        CueStrippedSlant(outlet_names=ctx.outlet_names, cap=SLANT_OUTLET_CAP),
+        trains_on_stories=True,
+    )
+
+
 def reference(ctx: RecipeContext) -> Recipe:
     """The plain reference every figure sits beside (classifier.reference)."""
     return Recipe(REFERENCE, plain_frames(ctx.frame_names), plain_slant(ctx.slant_labels))
 
 
-RECIPES: dict[str, Callable[[RecipeContext], Recipe]] = {MODEL: product, REFERENCE: reference}
+RECIPES: dict[str, Callable[[RecipeContext], Recipe]] = {
+    MODEL: product,
+    SECOND_VIEW: second_view,
+    REFERENCE: reference,
+}
 
 
 def build(name: str, ctx: RecipeContext) -> Recipe:
