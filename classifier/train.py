@@ -174,13 +174,12 @@ def train_model(
     logger.info("training %s on %d frame rows and %d slant rows", chosen.name, len(frames_df), len(slant_df))
     evaluation: dict[str, Any] = {}
     card_table: dict[str, Any] | None = None
+    roundups = (
+        load_roundups(roundups_file) if roundups_file is not None and Path(roundups_file).exists() else None
+    )
+    on_stories = chosen.trains_on_stories and roundups is not None
     if cv_folds >= 2:
         settings = settings or ProtocolSettings(folds=cv_folds, seed=random_state)
-        roundups = (
-            load_roundups(roundups_file)
-            if roundups_file is not None and Path(roundups_file).exists()
-            else None
-        )
         run, table, detail = evaluate_recipe(
             frames_df,
             slant_df,
@@ -203,7 +202,9 @@ def train_model(
             fit_task = bar.add_task("fit on all data", total=2)
             frames_model = protocol.fit_frames(chosen.frames, frames_df)
             bar.advance(fit_task)
-            slant_model = protocol.fit_slant(chosen.slant, slant_df)
+            # a recipe that trains on the roundups gets them here too, as in the protocol's fit on all rows
+            training = pd.concat([slant_df, roundups], ignore_index=True) if on_stories else slant_df
+            slant_model = protocol.fit_slant(chosen.slant, training)
             bar.advance(fit_task)
     data_hash = hashlib.sha256((dataset_hash(frames_df) + dataset_hash(slant_df)).encode()).hexdigest()
     version = make_version(data_hash)
@@ -225,8 +226,7 @@ def train_model(
                 "files": slant_entries,
                 "rows": int(len(slant_df)),
                 "dataset_hash": dataset_hash(slant_df),
-                "datasets": datasets_of(slant_df)
-                + (["allsides_roundups"] if chosen.trains_on_stories else []),
+                "datasets": datasets_of(slant_df) + (["allsides_roundups"] if on_stories else []),
                 "outlets": int(slant_df["outlet_domain"].nunique()),
             },
         },
