@@ -25,6 +25,7 @@ from classifier import table as tables
 from classifier.checks import ProtocolSettings, load_roundups
 from classifier.composite import CompositeModel, save_composite
 from classifier.data import DataError, dataset_hash, frame_rows, load_labeled, slant_rows
+from classifier.in_sample import save_training_keys
 from classifier.measures import build_table
 from classifier.progress import progress_bar
 from classifier.ratings import outlet_ratings
@@ -250,6 +251,10 @@ def train_model(
         "primary_frame": "argmax of the calibrated frame probabilities (no primary-frame labels in the data)",
         "what_was_tried": what_was_tried(),
     }
-    save_composite(model, card, out_dir)
+    folder = save_composite(model, card, out_dir)
+    # the exact training rows, so `evaluate --data` and the report flag in-sample articles without the
+    # data files, and count the roundups a story-trained head saw (the card's files do not name them)
+    slant_trained = pd.concat([slant_df, roundups], ignore_index=True) if on_stories else slant_df
+    save_training_keys(folder, frames_df, slant_trained, source=f"written by framewatch train for {version}")
     seal(version, out_dir)  # the card carries the sha256 of every weight file, checked on load
     return version

@@ -1,5 +1,6 @@
 """A recipe that trains on the same-story roundups gets them in its fit on all rows also when the protocol
-is skipped (`--cv-folds 0`), and its card says so only when they were there to train on."""
+is skipped (`--cv-folds 0`), its card says so only when they were there to train on, and the exact training
+rows are kept beside the model (training_keys.json), so the roundups it saw count as in-sample."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from classifier import protocol
+from classifier.in_sample import KEYS_FILE, TrainingKeys, check_rows
 from classifier.train import train_model
 from tests.classifier.conftest import small_template
 
@@ -51,3 +53,10 @@ def test_roundups_join_the_slant_fit_without_the_protocol(shared_files, monkeypa
     assert "allsides_roundups" in fitted_on[0] and "allsides_roundups" not in fitted_on[1]
     assert "allsides_roundups" in datasets(tmp_path / "a", with_stories)
     assert "allsides_roundups" not in datasets(tmp_path / "b", without)
+    # the exact training rows are kept beside the model: the roundups a story-trained head saw included
+    keys = TrainingKeys.from_json(json.loads((tmp_path / "a" / with_stories / KEYS_FILE).read_text("utf-8")))
+    assert set(roundups["id"]) <= keys.ids["slant"] and keys.exact["slant"]
+    card = json.loads((tmp_path / "a" / with_stories / "card.json").read_text("utf-8"))
+    assert check_rows(card, roundups, tmp_path / "a").n_in == len(roundups)  # evaluate says IN-SAMPLE
+    other = TrainingKeys.from_json(json.loads((tmp_path / "b" / without / KEYS_FILE).read_text("utf-8")))
+    assert not set(roundups["id"]) & other.ids["slant"]
