@@ -316,18 +316,19 @@ def build_table(run: Run, roles: Mapping[str, str], names: Sequence[str], labels
                 0.70,
             )
         )
+        away_story = unseen_outlet_stories(p.stories, p.slant)  # a story id where the outlet is unseen
         unseen = figs[STORIES].pair_order(
             UNSEEN_STORY_FIGURE,
             "stories",
             p.stories,
             story_probs,
             labels,
-            unseen_outlet_stories(p.stories, p.slant),
+            away_story,
             0.70,
             gated=False,
         )
         rows += [unseen] if unseen.n_units else []  # no story with a pair of unseen outlets: no row
-        away = np.array([k is not None for k in unseen_outlet_stories(p.stories, p.slant)])
+        away = np.array([k is not None for k in away_story])
         if away.any():
             rows.append(
                 figs[STORIES].macro_f1(

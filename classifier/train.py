@@ -179,6 +179,9 @@ def train_model(
         load_roundups(roundups_file) if roundups_file is not None and Path(roundups_file).exists() else None
     )
     on_stories = chosen.trains_on_stories and roundups is not None
+    # the slant rows the recipe's fit on all rows sees: a recipe that trains on the roundups gets them in
+    # the protocol's fit and in the fit without it alike, and the training keys name them
+    slant_trained = pd.concat([slant_df, roundups], ignore_index=True) if on_stories else slant_df
     if cv_folds >= 2:
         settings = settings or ProtocolSettings(folds=cv_folds, seed=random_state)
         run, table, detail = evaluate_recipe(
@@ -203,9 +206,7 @@ def train_model(
             fit_task = bar.add_task("fit on all data", total=2)
             frames_model = protocol.fit_frames(chosen.frames, frames_df)
             bar.advance(fit_task)
-            # a recipe that trains on the roundups gets them here too, as in the protocol's fit on all rows
-            training = pd.concat([slant_df, roundups], ignore_index=True) if on_stories else slant_df
-            slant_model = protocol.fit_slant(chosen.slant, training)
+            slant_model = protocol.fit_slant(chosen.slant, slant_trained)
             bar.advance(fit_task)
     data_hash = hashlib.sha256((dataset_hash(frames_df) + dataset_hash(slant_df)).encode()).hexdigest()
     version = make_version(data_hash)
@@ -254,7 +255,6 @@ def train_model(
     folder = save_composite(model, card, out_dir)
     # the exact training rows, so `evaluate --data` and the report flag in-sample articles without the
     # data files, and count the roundups a story-trained head saw (the card's files do not name them)
-    slant_trained = pd.concat([slant_df, roundups], ignore_index=True) if on_stories else slant_df
     save_training_keys(folder, frames_df, slant_trained, source=f"written by framewatch train for {version}")
     seal(version, out_dir)  # the card carries the sha256 of every weight file, checked on load
     return version

@@ -138,16 +138,24 @@ def test_blended_frames_mix_both_views_and_round_trip(semeval, blended):
     assert back.threshold_ == model.threshold_
 
 
+def _toy_slant(texts: list[str]):  # noqa: ANN202
+    """A slant head fitted on `texts` with made-up sides and outlets: a composite needs one."""
+    from classifier.slant import CueStrippedSlant
+
+    sides = ["left", "center", "right"]
+    slant = CueStrippedSlant(min_outlets=1, max_outlet_share=1.0, max_df=1.0, cap=0, boilerplate_min_docs=0)
+    return slant.fit(
+        texts, [sides[i % 3] for i in range(len(texts))], [f"o{i % 7}" for i in range(len(texts))]
+    )
+
+
 def test_composite_version_with_blended_frames_loads_the_same(semeval, blended, tmp_path):
     from classifier.composite import CompositeModel, load_composite, save_composite
     from classifier.data import texts_of
-    from classifier.slant import CueStrippedSlant
 
     train, test = semeval
     texts = texts_of(train)
-    sides = ["left", "center", "right"]
-    slant = CueStrippedSlant(min_outlets=1, max_outlet_share=1.0, max_df=1.0, cap=0, boilerplate_min_docs=0)
-    slant.fit(texts, [sides[i % 3] for i in range(len(texts))], [f"o{i % 7}" for i in range(len(texts))])
+    slant = _toy_slant(texts)
     model = CompositeModel(frames=blended, slant=slant)
     folder = save_composite(model, {"version": "v-blended"}, tmp_path)
     back = load_composite(folder)
@@ -167,13 +175,10 @@ def test_evidence_ranks_sentences_with_the_char_view_only(semeval, blended, monk
     from classifier.composite import CompositeModel
     from classifier.data import texts_of
     from classifier.evidence import article_sentences, evidence_for
-    from classifier.slant import CueStrippedSlant
 
     train, test = semeval
     texts = texts_of(train)
-    sides = ["left", "center", "right"]
-    slant = CueStrippedSlant(min_outlets=1, max_outlet_share=1.0, max_df=1.0, cap=0, boilerplate_min_docs=0)
-    slant.fit(texts, [sides[i % 3] for i in range(len(texts))], [f"o{i % 7}" for i in range(len(texts))])
+    slant = _toy_slant(texts)
     docs, langs = texts_of(test)[:5], test["language"].tolist()[:5]
     model = CompositeModel(frames=blended, slant=slant)
     frames = [list(f) for f in test["frames"][:5]]

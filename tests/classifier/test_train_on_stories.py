@@ -12,6 +12,7 @@ import pandas as pd
 
 from classifier import protocol
 from classifier.in_sample import KEYS_FILE, TrainingKeys, check_rows
+from classifier.registry import read_card
 from classifier.train import train_model
 from tests.classifier.conftest import small_template
 
@@ -48,15 +49,18 @@ def test_roundups_join_the_slant_fit_without_the_protocol(shared_files, monkeypa
     without = train(tmp_path / "b", tmp_path / "none.parquet")
 
     def datasets(folder: Path, version: str) -> list[str]:
-        return json.loads((folder / version / "card.json").read_text("utf-8"))["data"]["slant"]["datasets"]
+        return read_card(version, folder)["data"]["slant"]["datasets"]
+
+    def slant_keys(folder: Path, version: str) -> set[str]:
+        keys = TrainingKeys.from_json(json.loads((folder / version / KEYS_FILE).read_text("utf-8")))
+        assert keys.exact["slant"]
+        return keys.ids["slant"]
 
     assert "allsides_roundups" in fitted_on[0] and "allsides_roundups" not in fitted_on[1]
     assert "allsides_roundups" in datasets(tmp_path / "a", with_stories)
     assert "allsides_roundups" not in datasets(tmp_path / "b", without)
     # the exact training rows are kept beside the model: the roundups a story-trained head saw included
-    keys = TrainingKeys.from_json(json.loads((tmp_path / "a" / with_stories / KEYS_FILE).read_text("utf-8")))
-    assert set(roundups["id"]) <= keys.ids["slant"] and keys.exact["slant"]
-    card = json.loads((tmp_path / "a" / with_stories / "card.json").read_text("utf-8"))
+    assert set(roundups["id"]) <= slant_keys(tmp_path / "a", with_stories)
+    assert not set(roundups["id"]) & slant_keys(tmp_path / "b", without)
+    card = read_card(with_stories, tmp_path / "a")
     assert check_rows(card, roundups, tmp_path / "a").n_in == len(roundups)  # evaluate says IN-SAMPLE
-    other = TrainingKeys.from_json(json.loads((tmp_path / "b" / without / KEYS_FILE).read_text("utf-8")))
-    assert not set(roundups["id"]) & other.ids["slant"]
